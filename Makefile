@@ -1,0 +1,193 @@
+# Regime — build, test, demo, install.
+#
+#   make              build regc, regrt and libregrt into build/
+#   make test         unit + golden + e2e tests, then the same under ASan+UBSan
+#   make demo         build the tthc example and run it over every commune
+#   make bench        the benchmark against the peers (see bench/README.md)
+#   make fuzz         libFuzzer harnesses (FUZZ_SECONDS=N each)
+#   make install PREFIX=/usr/local
+#
+# Switches: WERROR=1 (warnings are errors), SAN=1 (ASan+UBSan build in
+# build/san/), V=1 (echo commands).
+
+PREFIX   ?= /usr/local
+LLVM_CONFIG ?= llvm-config-19
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC       := cc
+endif
+FLEX     ?= flex
+BISON    ?= bison
+
+VERSION  := 0.1.0
+
+ifeq ($(SAN),1)
+O        := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT      := -O1 -g
+else
+O        := build
+SANFLAGS :=
+OPT      := -O2 -g
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wundef -Wwrite-strings -Wpointer-arith -Wcast-qual \
+        -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+LLVM_CFLAGS  := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed -e 's/-std=[^ ]*//g' -e 's/-W[^ ]*//g' -e 's/-O[0-9s]//g' -e 's/-g[^ ]*//g')
+LLVM_LIBS    := $(shell $(LLVM_CONFIG) --ldflags --libs --link-shared 2>/dev/null)
+XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+CPPFLAGS := -D_GNU_SOURCE -DREGIME_VERSION='"$(VERSION)"' \
+            -Iruntime/include -Icompiler -Iruntime -I$(O)/gen
+CFLAGS   := -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -pthread
+LDFLAGS  := $(SANFLAGS) -pthread
+
+Q := @
+ifeq ($(V),1)
+Q :=
+endif
+
+# ---- sources --------------------------------------------------------------
+
+GEN_SRC      := $(O)/gen/parser.c $(O)/gen/lexer.c
+COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+RUNTIME_SRC  := $(filter-out runtime/regrt.c,$(wildcard runtime/*.c))
+
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(O)/obj/%.o) $(O)/obj/gen/parser.o $(O)/obj/gen/lexer.o
+RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(O)/obj/%.o)
+
+LIBREGC  := $(O)/lib/libregc.a
+LIBREGRT := $(O)/lib/libregrt.a
+REGC     := $(O)/bin/regc
+REGRT    := $(O)/bin/regrt
+
+UNIT_SRC   := $(wildcard tests/unit/check_*.c)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all deps test test-run test-unit test-golden test-e2e demo bench fuzz \
+        fuzz-short clean install format format-check tools
+.DEFAULT_GOAL := all
+
+all: $(REGC) $(REGRT)
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+# ---- generated front end --------------------------------------------------
+
+$(O)/gen/parser.c $(O)/gen/parser.h: grammar/parser.y
+	@mkdir -p $(@D)
+	$(Q)$(BISON) -Wall -Werror --defines=$(O)/gen/parser.h -o $(O)/gen/parser.c $<
+
+$(O)/gen/lexer.c $(O)/gen/lexer.h: grammar/lexer.l $(O)/gen/parser.h
+	@mkdir -p $(@D)
+	$(Q)$(FLEX) --header-file=$(O)/gen/lexer.h -o $(O)/gen/lexer.c $<
+
+# Generated code is not ours to lint: keep the warnings that find bugs.
+$(O)/obj/gen/%.o: $(O)/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) -Icompiler $(filter-out -Werror -Wmissing-prototypes -Wshadow -Wcast-qual,$(CFLAGS)) -Wno-unused-function -Wno-sign-compare -c $< -o $@
+
+# ---- objects --------------------------------------------------------------
+
+$(O)/obj/compiler/%.o: compiler/%.c $(O)/gen/parser.h $(O)/gen/lexer.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(XML_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBREGC): $(COMPILER_OBJ)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBREGRT): $(RUNTIME_OBJ)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(REGC): $(O)/obj/compiler/main.o $(LIBREGC) $(LIBREGRT)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LLVM_LIBS) $(XML_LIBS) -lm
+
+$(REGRT): $(O)/obj/runtime/regrt.o $(LIBREGRT)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(XML_LIBS) -ldl -lm
+
+-include $(wildcard $(O)/obj/*/*.d)
+
+# ---- tests ----------------------------------------------------------------
+
+$(O)/tests/check_%: tests/unit/check_%.c $(LIBREGC) $(LIBREGRT)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(XML_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< \
+	    $(LIBREGC) $(LIBREGRT) $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) $(CHECK_LIBS) -ldl -lm
+
+tools: $(REGC) $(REGRT)
+
+# Runs every kind of test against the build in $(O).
+test-run: test-unit test-golden test-e2e
+
+test-unit: $(UNIT_BINS)
+	$(Q)O=$(O) sh tests/run-unit.sh $(UNIT_BINS)
+
+test-golden: $(REGC) $(REGRT)
+	$(Q)O=$(O) sh tests/golden/run.sh
+
+test-e2e: $(REGC) $(REGRT)
+	$(Q)O=$(O) sh tests/e2e/run.sh
+
+# The full suite: normal build, then the sanitizer build.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-run
+	$(Q)$(MAKE) --no-print-directory SAN=1 test-run
+	$(Q)if command -v clang-19 >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-short; fi
+	@echo "make test: all suites passed"
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh examples/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bash bench/bench.sh $(BENCH_ARGS)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+fuzz-short:
+	$(Q)FUZZ_SECONDS=$${FUZZ_SHORT_SECONDS:-10} sh tests/fuzz/run.sh
+
+# ---- install, format, clean ----------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	           $(DESTDIR)$(PREFIX)/share/regime/stdlib
+	install -m 755 $(REGC) $(REGRT) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIBREGRT) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 runtime/include/*.h $(DESTDIR)$(PREFIX)/include/
+	cp -R stdlib/. $(DESTDIR)$(PREFIX)/share/regime/stdlib/
+
+FORMAT_SRC = $(wildcard compiler/*.c compiler/*.h runtime/*.c runtime/*.h runtime/include/*.h tests/unit/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build

@@ -1,0 +1,16 @@
+/* Subcommands not built yet. Each file that implements one removes it here. */
+#include <stdio.h>
+
+#include "cmd.h"
+
+static int pending(const char *name)
+{
+    fprintf(stderr, "regc %s: not available in this build\n", name);
+    return 2;
+}
+
+int cmd_check(int argc, char **argv) { (void)argc; (void)argv; return pending("check"); }
+int cmd_build(int argc, char **argv) { (void)argc; (void)argv; return pending("build"); }
+int cmd_test(int argc, char **argv) { (void)argc; (void)argv; return pending("test"); }
+int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
+int cmd_fmt(int argc, char **argv) { (void)argc; (void)argv; return pending("fmt"); }

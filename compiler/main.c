@@ -1,0 +1,57 @@
+/* regc — the Regime compiler command line. Each subcommand lives in its own
+ * file (cmd_*.c); this file only dispatches. */
+#include <stdio.h>
+#include <string.h>
+
+#include "regime.h"
+#include "cmd.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"check", cmd_check, "check specs and print diagnostics"},
+    {"build", cmd_build, "compile a regime to a shared library, header, forms and manifest"},
+    {"test", cmd_test, "run the tests written inside specs"},
+    {"diff", cmd_diff, "classify the changes between two versions of a regime"},
+    {"fmt", cmd_fmt, "format specs canonically"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: regc <command> [options] FILE...\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nCommon options:\n"
+               "  -I DIR          add DIR to the import search path (also REGIME_PATH)\n"
+               "  --lang vi|en    language of messages (default en)\n"
+               "  --format text|json  output format for check, test and diff\n"
+               "  -h, --help      this help; `regc <command> --help` for a command\n"
+               "  --version       print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *c = argv[1];
+    if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(c, "--version")) {
+        printf("regc %s (ABI %u, LLVM 19)\n", REGIME_VERSION, REGIME_ABI_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(c, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    if (c[0] == '-')
+        fprintf(stderr, "regc: unknown option '%s'\nTry 'regc --help'.\n", c);
+    else
+        fprintf(stderr, "regc: unknown command '%s'\nTry 'regc --help'.\n", c);
+    return 2;
+}

@@ -1,0 +1,8 @@
+%{
+int yylex(void);
+void yyerror(const char *s);
+%}
+%token X
+%%
+start: X ;
+%%

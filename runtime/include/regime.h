@@ -1,0 +1,309 @@
+/*
+ * regime.h — the stable C ABI between a compiled regime library (made by
+ * `regc build`) and the runtime (`regrt`, libregrt) or any other host.
+ *
+ * A compiled regime is a shared library that exports exactly two symbols:
+ *
+ *     const uint32_t          regime_abi_version;   // == REGIME_ABI_VERSION
+ *     const rg_regime_desc    regime_descriptor;    // everything else
+ *
+ * The descriptor is plain constant data (the regime, its tiers, code lists,
+ * forms, fields, rules, roll-ups, calendar) plus pointers to the compiled
+ * kernels of each form. Kernels work on columnar batches, never allocate,
+ * never call back into the host, and report failures as per-rule bitsets so
+ * the host formats messages only for rows that failed.
+ *
+ * Compatibility: a host accepts a library whose regime_abi_version equals the
+ * REGIME_ABI_VERSION it was compiled with. Any change to a struct below or to
+ * a kernel signature bumps REGIME_ABI_VERSION.
+ */
+#ifndef REGIME_H
+#define REGIME_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define REGIME_ABI_VERSION 1u
+
+/* ---- localized text --------------------------------------------------- */
+
+/* One translation. `lang` is a BCP 47 tag ("vi", "en"). */
+typedef struct rg_text {
+    const char *lang;
+    const char *text;
+} rg_text;
+
+/* All translations of one label or message; n may be 0. */
+typedef struct rg_texts {
+    uint32_t n;
+    const rg_text *items;
+} rg_texts;
+
+/* ---- enumerations ----------------------------------------------------- */
+
+typedef enum rg_type {
+    RG_T_INTEGER = 1, /* signed 64-bit integer */
+    RG_T_COUNT,       /* non-negative integer */
+    RG_T_DECIMAL,     /* exact decimal, value scaled by 10^scale */
+    RG_T_MONEY,       /* exact decimal in a currency (unit = "VND"...) */
+    RG_T_PERCENT,     /* exact decimal, 90% is stored as 90 * 10^scale */
+    RG_T_RATIO,       /* exact decimal, 0.9 is stored as 0.9 * 10^scale */
+    RG_T_BOOL,        /* 0 or 1 */
+    RG_T_DATE,        /* days since 1970-01-01 */
+    RG_T_TEXT,        /* bytes; only the str/len columns are set */
+    RG_T_CODE,        /* index into a code list, -1 when not in the list */
+    RG_T_UNIT,        /* index into the host's unit table, -1 when unknown */
+    RG_T_PERIOD       /* period number (see rg_freq), -1 when malformed */
+} rg_type;
+
+typedef enum rg_freq {
+    RG_F_NONE = 0,
+    RG_F_MONTHLY,     /* period number = year * 12 + (month - 1) */
+    RG_F_QUARTERLY,   /* year * 4 + (quarter - 1) */
+    RG_F_HALF_YEARLY, /* year * 2 + (half - 1) */
+    RG_F_NINE_MONTHS, /* year (Jan..Sep, or the 9-month cut-off window) */
+    RG_F_YEARLY       /* year */
+} rg_freq;
+
+typedef enum rg_cutoff_kind {
+    RG_CUTOFF_CALENDAR = 1, /* calendar periods: 1st .. last day */
+    RG_CUTOFF_DECREE09,     /* Decree 09: 15th of the month before .. 14th */
+    RG_CUTOFF_DAY           /* from day `day` of the month before .. day-1 */
+} rg_cutoff_kind;
+
+typedef enum rg_kind { RG_KIND_PERIODIC = 1, RG_KIND_THEMATIC, RG_KIND_ADHOC } rg_kind;
+
+typedef enum rg_severity { RG_SEV_ERROR = 1, RG_SEV_WARNING, RG_SEV_INFO } rg_severity;
+
+/* Aggregation of a field over time (within a coarser period). */
+typedef enum rg_time_agg {
+    RG_TIME_SUM = 1,  /* flow: sum of every sub-period */
+    RG_TIME_OPENING,  /* stock: value of the period's first sub-period only */
+    RG_TIME_CLOSING,  /* stock: value of the period's last sub-period only */
+    RG_TIME_AVERAGE,  /* stock: average of the sub-periods present */
+    RG_TIME_NONE      /* not aggregated over time */
+} rg_time_agg;
+
+/* Aggregation of a field over units (children into parent). */
+typedef enum rg_unit_agg {
+    RG_UNITS_SUM = 1,
+    RG_UNITS_MIN,
+    RG_UNITS_MAX,
+    RG_UNITS_AVERAGE,
+    RG_UNITS_WEIGHTED_AVERAGE, /* weighted by field `weight` */
+    RG_UNITS_COUNT,
+    RG_UNITS_NONE
+} rg_unit_agg;
+
+/* Field flags. */
+#define RG_FIELD_REQUIRED  0x01u /* empty is malformed, not missing */
+#define RG_FIELD_KEY_UNIT  0x02u /* the reporting unit */
+#define RG_FIELD_KEY_PERIOD 0x04u /* the period */
+#define RG_FIELD_DIMENSION 0x08u /* a disaggregation (one row per value) */
+#define RG_FIELD_COMPUTED  0x10u /* computed by the kernel, not read */
+#define RG_FIELD_RATIO     0x20u /* computed after aggregation from sums */
+#define RG_FIELD_HAS_MIN   0x40u
+#define RG_FIELD_HAS_MAX   0x80u
+
+/* Rule flags. */
+#define RG_RULE_WELL_FORMED 0x01u /* reports malformed values of the row */
+#define RG_RULE_PREVIOUS    0x02u /* reads the previous period (prev columns) */
+#define RG_RULE_CHILDREN    0x04u /* compares a unit with the sum of its children */
+#define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
+#define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
+
+/* ---- descriptor ------------------------------------------------------- */
+
+typedef struct rg_code {
+    const char *code;
+    rg_texts label;
+} rg_code;
+
+typedef struct rg_codelist {
+    const char *name;
+    rg_texts label;
+    uint32_t n_codes;
+    const rg_code *codes; /* in declaration order; index = interned value */
+} rg_codelist;
+
+/* One level of the tier hierarchy, ordered from the top (national) down. */
+typedef struct rg_tier {
+    const char *name;        /* "province" */
+    rg_texts label;
+    const char *code_column; /* column of the units CSV holding the code */
+    const char *name_column; /* column holding the unit name, or NULL */
+    const char *root_code;   /* code of the single top unit ("VN"), or NULL */
+    uint32_t optional;       /* 1: a unit may have no parent at this level */
+} rg_tier;
+
+typedef struct rg_deadline {
+    int32_t tier;     /* index into tiers */
+    int32_t days;     /* after the end of the cut-off window */
+    uint32_t working; /* 1: working days (holiday calendar), 0: calendar days */
+} rg_deadline;
+
+typedef struct rg_field {
+    const char *code; /* stable column name */
+    rg_texts label;
+    rg_texts hint;
+    uint32_t type;     /* rg_type */
+    int32_t scale;     /* decimal places of the stored integer */
+    const char *unit;  /* unit of measure ("dossiers", "VND") or NULL */
+    uint32_t flags;    /* RG_FIELD_* */
+    int64_t min, max;  /* scaled; valid when HAS_MIN / HAS_MAX */
+    int32_t max_digits; /* lexical limit on digits (leading zeros count), 0 = none */
+    int32_t codelist;  /* index for RG_T_CODE, else -1 */
+    uint32_t time_agg; /* rg_time_agg */
+    uint32_t unit_agg; /* rg_unit_agg */
+    int32_t weight;    /* field index for weighted average, else -1 */
+} rg_field;
+
+typedef struct rg_rule {
+    const char *code; /* "V1" */
+    uint32_t severity; /* rg_severity */
+    uint32_t flags;    /* RG_RULE_* */
+    rg_texts message;  /* template; {field} placeholders, {imbalance} */
+    const char *source; /* the check as written in the spec, for reports */
+    uint32_t n_fields;
+    const int32_t *fields; /* fields the rule reads, for reports */
+} rg_rule;
+
+/* ---- batches ---------------------------------------------------------- */
+
+/*
+ * One column of a batch. For every type but RG_T_TEXT the host fills `v`
+ * (scaled integers, day numbers, interned code/unit indexes). The host always
+ * fills `str`/`len` with the raw text of text, code and unit columns (for
+ * echoing); for other types they may be NULL.
+ * Bit i of `present` is set when row i has a well-formed value; bit i of
+ * `malformed` is set when row i had text that could not be read.
+ * Bitmaps hold (n_rows + 63) / 64 words.
+ */
+typedef struct rg_column {
+    int64_t *v;
+    const char *const *str;
+    const uint32_t *len;
+    uint64_t *present;
+    uint64_t *malformed;
+} rg_column;
+
+typedef struct rg_batch {
+    uint32_t n_rows;
+    const rg_column *cols;      /* one per field of the form, in field order */
+    const rg_column *prev;      /* previous period's row of the same unit and
+                                   dimensions, per field; NULL if not joined */
+    const uint64_t *well_formed; /* bit i: row i has no malformed value */
+} rg_batch;
+
+/*
+ * validate: evaluates every row rule. For rule r, bit i of fail[r] is set
+ * when row i fails it (rules skipped for missing operands do not fail).
+ * fail[r] is cleared by the kernel first. Computed fields (COMPUTED) are
+ * written into their columns (v and present) before the rules run.
+ * Returns 0, or -1 when a 64-bit overflow occurred; then bit i of
+ * `overflow` marks the rows concerned and their rule bits are not set.
+ */
+typedef int (*rg_validate_fn)(const rg_batch *batch, uint64_t *const *fail,
+                              uint64_t *overflow);
+
+/*
+ * accumulate: adds each row i whose slot[i] != UINT32_MAX into the
+ * accumulator group acc + slot[i] * n_acc. pos[i] tells the row's place in
+ * the target period: bit 0 = first sub-period, bit 1 = last sub-period.
+ * Returns 0, or -1 on 64-bit overflow (the group is then marked overflowed
+ * in its accumulator's last word).
+ */
+typedef int (*rg_accumulate_fn)(const rg_batch *batch, const uint32_t *slot,
+                                const uint8_t *pos, int64_t *acc);
+
+/* combine: merges group `src` into group `dst` (children into a parent,
+ * one thread's partial into another). Both hold n_acc words. */
+typedef int (*rg_combine_fn)(int64_t *dst, const int64_t *src);
+
+/*
+ * finalize: turns one accumulator group into output values, one per
+ * rg_form.outputs entry: out[k] (scaled by outputs[k]'s scale) and bit k of
+ * *present (0 = empty, e.g. a ratio whose denominator is 0).
+ */
+typedef void (*rg_finalize_fn)(const int64_t *acc, int64_t *out, uint64_t *present);
+
+/* One column of the roll-up output of a form. */
+typedef struct rg_output {
+    const char *code;  /* column name */
+    rg_texts label;
+    uint32_t type;     /* rg_type of the value */
+    int32_t scale;
+    int32_t field;     /* source field, or -1 for a ratio */
+} rg_output;
+
+typedef struct rg_form {
+    const char *code;
+    rg_texts label;
+    int32_t unit_tier;   /* tier of the reporting units */
+    uint32_t frequency;  /* rg_freq of the period column */
+    uint32_t n_fields;
+    const rg_field *fields;
+    int32_t unit_field;   /* index of the KEY_UNIT field */
+    int32_t period_field; /* index of the KEY_PERIOD field */
+    uint32_t n_dims;
+    const int32_t *dims;  /* DIMENSION fields, in declaration order */
+    uint32_t n_rules;
+    const rg_rule *rules; /* sorted by code (byte-wise) */
+    uint32_t n_acc;       /* accumulator words per group (last = row count) */
+    uint32_t n_outputs;
+    const rg_output *outputs;
+    rg_validate_fn validate;
+    rg_accumulate_fn accumulate;
+    rg_combine_fn combine;
+    rg_finalize_fn finalize;
+} rg_form;
+
+/* A roll-up declared by the spec: a form over tiers and time. */
+typedef struct rg_rollup {
+    const char *name;
+    int32_t form;
+    uint32_t n_levels;
+    const int32_t *levels;  /* tiers to output, bottom up */
+    uint32_t period;        /* rg_freq of the output periods */
+    const char *period_column; /* output column name ("quarter") */
+    const char *count_column;  /* completeness column ("n_units"), or NULL */
+} rg_rollup;
+
+typedef struct rg_regime_desc {
+    uint32_t abi_version;
+    const char *name;      /* "tthc" */
+    const char *version;   /* the regime's semantic version */
+    const char *source_hash; /* sha256 of the spec sources, hex */
+    const char *compiler_version;
+    rg_texts label;
+    rg_texts content;
+    rg_texts submitter_note;
+    rg_texts guidance;
+    uint32_t kind;        /* rg_kind */
+    uint32_t frequency;   /* rg_freq */
+    uint32_t cutoff;      /* rg_cutoff_kind */
+    int32_t cutoff_day;   /* for RG_CUTOFF_DAY */
+    int32_t submitter_tier;
+    int32_t recipient_tier;
+    const char *method;
+    uint32_t n_tiers;
+    const rg_tier *tiers; /* top first */
+    uint32_t n_deadlines;
+    const rg_deadline *deadlines;
+    uint32_t n_codelists;
+    const rg_codelist *codelists;
+    uint32_t n_forms;
+    const rg_form *forms;
+    uint32_t n_rollups;
+    const rg_rollup *rollups;
+    const char *holidays; /* name of the holiday calendar ("vn"), or NULL */
+} rg_regime_desc;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REGIME_H */
