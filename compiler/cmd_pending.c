@@ -9,7 +9,6 @@ static int pending(const char *name)
     return 2;
 }
 
-int cmd_check(int argc, char **argv) { (void)argc; (void)argv; return pending("check"); }
 int cmd_build(int argc, char **argv) { (void)argc; (void)argv; return pending("build"); }
 int cmd_test(int argc, char **argv) { (void)argc; (void)argv; return pending("test"); }
 int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }

@@ -1,0 +1,78 @@
+/* diag_catalog.c — the text of every diagnostic and hint, in English and
+ * Vietnamese. Codes are stable: CI scripts and docs refer to them.
+ *   E00xx  lexical and syntax errors
+ *   E01xx  declarations and names          W01xx  unused or incomplete
+ *   E02xx  types and units
+ *   E03xx  rules and expressions           W03xx  suspicious rules
+ *   E04xx  tiers, calendar, roll-ups
+ *   E05xx  imports and files
+ *   E06xx  tests                            W09xx  Decree 09 completeness
+ *   Hxxxx  hints
+ * Each entry's formats take the same arguments in the same order. */
+#include <string.h>
+
+#include "diag.h"
+
+typedef struct entry {
+    const char *code;
+    const char *en;
+    const char *vi;
+} entry;
+
+static const entry catalog[] = {
+    /* lexical and syntax */
+    {"E0001", "unexpected %s, expected %s", "gặp %s, cần %s"},
+    {"E0002", "unexpected character %s", "ký tự không hợp lệ %s"},
+    {"E0003", "unterminated string", "chuỗi chưa được đóng"},
+    {"E0004", "unknown escape '%s' in a string", "chuỗi có ký tự thoát không hợp lệ '%s'"},
+    {"E0005", "number '%s' is too large", "số '%s' quá lớn"},
+    {"E0006", "'%s' is not a valid date", "'%s' không phải là ngày hợp lệ"},
+    {"E0007", "malformed number '%s'", "số không hợp lệ '%s'"},
+    {"E0008", "invalid UTF-8 text", "văn bản UTF-8 không hợp lệ"},
+    {"E0009", "unexpected %s", "không cần %s ở đây"},
+    {"E0010", "%s (the spec is nested too deeply)", "%s (đặc tả lồng nhau quá sâu)"},
+    {"E0011", "this attribute needs a `level` before it", "thuộc tính này cần một `level` đứng trước"},
+    {"E0012", "this attribute does not follow a field", "thuộc tính này không đứng sau một trường"},
+    {"E0013", "decimal places must be a whole number from 0 to 18, not '%s'",
+     "số chữ số thập phân phải là số nguyên từ 0 đến 18, không phải '%s'"},
+    {"E0014", "`%s` is given twice", "`%s` được khai báo hai lần"},
+    /* imports and files */
+    {"E0500", "cannot find module `%s`", "không tìm thấy mô-đun `%s`"},
+    {"E0501", "cannot read '%s': %s", "không đọc được '%s': %s"},
+    {"E0502", "import cycle: '%s' imports itself, directly or through other modules",
+     "vòng lặp import: '%s' tự import chính nó, trực tiếp hoặc qua mô-đun khác"},
+    {"E0503", "imports are nested too deeply (more than 32 levels)", "các import lồng nhau quá sâu (hơn 32 cấp)"},
+    /* hints */
+    {"H0500", "looked for '%s' beside the file, in -I directories, REGIME_PATH and the stdlib",
+     "đã tìm '%s' cạnh tệp, trong các thư mục -I, REGIME_PATH và thư viện chuẩn"},
+    {"H0502", "move the shared declarations into a third module that both import",
+     "chuyển các khai báo dùng chung sang một mô-đun thứ ba để cả hai cùng import"},
+    {"H0001", "comparison is written `=`; a computed field is written `computed NAME = EXPR`",
+     "phép so sánh viết là `=`; trường tính toán viết là `computed TÊN = BIỂU_THỨC`"},
+    {"H0002", "statements end at the end of the line; remove the ';'",
+     "câu lệnh kết thúc ở cuối dòng; hãy bỏ dấu ';'"},
+    {"H0003", "close the string with '\"' on the same line; write \\n for a line break",
+     "đóng chuỗi bằng '\"' trên cùng dòng; dùng \\n để xuống dòng"},
+    {"H0004", "the escapes are \\\" \\\\ \\n \\t \\{ and \\}", "các ký tự thoát là \\\" \\\\ \\n \\t \\{ và \\}"},
+    {"H0005", "numbers must fit in 18 digits", "số phải có tối đa 18 chữ số"},
+    {"H0007", "names start with a letter; put codes such as 01A in quotes",
+     "tên bắt đầu bằng chữ cái; đặt các mã như 01A trong dấu nháy kép"},
+    {"H0008", "save the file as UTF-8; Vietnamese text belongs in \"strings\"",
+     "hãy lưu tệp dưới dạng UTF-8; chữ tiếng Việt đặt trong \"chuỗi\""},
+#include "diag_catalog_sema.inc"
+};
+
+const char *diag_format(const char *code, diag_lang lang)
+{
+    for (size_t i = 0; i < sizeof catalog / sizeof catalog[0]; i++)
+        if (!strcmp(catalog[i].code, code))
+            return lang == DIAG_VI ? catalog[i].vi : catalog[i].en;
+    return NULL;
+}
+
+const char *diag_catalog_code(int i)
+{
+    if (i < 0 || (size_t)i >= sizeof catalog / sizeof catalog[0])
+        return NULL;
+    return catalog[i].code;
+}

@@ -1,0 +1,210 @@
+/*
+ * regrt.h — public API of libregrt, the Regime runtime library.
+ *
+ * libregrt loads a compiled regime (a shared library speaking regime.h),
+ * reads unit lists and CSV submissions, runs the compiled kernels and writes
+ * reports, roll-ups, calendars and reporting status. The `regrt` command is a
+ * thin shell over the rt_cmd_* entry points at the end of this header.
+ *
+ * Conventions: functions that can fail take an rt_error and return NULL or a
+ * negative number; err->status is then the exit status a command line tool
+ * should use (2 = unusable input, 1 = findings) and err->msg says what went
+ * wrong, where, and how to fix it, in the current language (rt_set_lang).
+ */
+#ifndef REGRT_H
+#define REGRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors and language ---------------------------------------------- */
+
+typedef struct rt_error {
+    int status;     /* 0 none, 1 findings, 2 unusable input or usage */
+    char msg[2048]; /* one or more lines, no trailing newline */
+} rt_error;
+
+typedef enum rt_lang { RT_LANG_EN = 0, RT_LANG_VI = 1 } rt_lang;
+
+void rt_set_lang(rt_lang lang);
+rt_lang rt_get_lang(void);
+/* "en"/"vi" (also "en-US", "vi-VN"); returns -1 for anything else. */
+int rt_lang_parse(const char *s, rt_lang *out);
+/* The translation in the current language, else English, else the first
+ * one, else "". */
+const char *rt_texts_pick(const rg_texts *t);
+/* Warnings go to stderr prefixed "regrt: warning: " unless quiet. */
+void rt_set_quiet(int quiet);
+
+/* ---- loading a compiled regime ----------------------------------------- */
+
+typedef struct rt_regime rt_regime;
+
+/* PATH is the .so itself or the directory `regc build` wrote (the single
+ * *.so in it). Checks regime_abi_version and DIR/manifest.json (if any). */
+rt_regime *rt_regime_open(const char *path, rt_error *err);
+void rt_regime_close(rt_regime *rg);
+const rg_regime_desc *rt_regime_desc(const rt_regime *rg);
+/* Index of the form / tier / codelist with that code, or -1. */
+int rt_regime_form(const rt_regime *rg, const char *code);
+int rt_regime_tier(const rt_regime *rg, const char *name);
+/* Index of the code in code list `cl`, -1 when not in the list. */
+int32_t rt_codelist_find(const rt_regime *rg, int cl, const char *s, size_t len);
+
+/* ---- unit table ---------------------------------------------------------- */
+
+/*
+ * Units of every tier, numbered globally: tier t holds the global indexes
+ * rt_units_base(t) .. rt_units_base(t) + rt_units_count(t) - 1, in order of
+ * first appearance in the file. The root tier (root_code) holds one unit.
+ */
+typedef struct rt_units rt_units;
+
+rt_units *rt_units_load(const rg_regime_desc *d, const char *path, rt_error *err);
+void rt_units_free(rt_units *u);
+uint32_t rt_units_total(const rt_units *u);
+uint32_t rt_units_count(const rt_units *u, int tier);
+uint32_t rt_units_base(const rt_units *u, int tier);
+/* Global index of the unit with that code at that tier, or -1. */
+int32_t rt_units_find(const rt_units *u, int tier, const char *code, size_t len);
+const char *rt_units_code(const rt_units *u, uint32_t g);
+const char *rt_units_name(const rt_units *u, uint32_t g); /* "" when none */
+int rt_units_tier(const rt_units *u, uint32_t g);
+/* Global index of the parent (the nearest non-empty tier above), -1 at the top. */
+int32_t rt_units_parent(const rt_units *u, uint32_t g);
+/* Global indexes of the tier's units sorted by code, byte-wise. */
+const uint32_t *rt_units_sorted(const rt_units *u, int tier);
+
+/* ---- values ---------------------------------------------------------------- */
+
+/*
+ * Lexical parsers for submission values. They never use the C locale or
+ * strtol: the accepted forms are exactly these, nothing is trimmed.
+ *   integer  [-]digits         count  digits          (1..max_digits digits)
+ *   decimal  [-]digits[.digits] with at most `scale` significant decimals
+ * max_digits (0 = no limit) counts every digit, leading zeros included.
+ * Return 0 and store the (scaled) value, or -1 when malformed or out of int64.
+ */
+int rt_parse_count(const char *s, size_t len, int max_digits, int64_t *out);
+int rt_parse_integer(const char *s, size_t len, int max_digits, int64_t *out);
+int rt_parse_decimal(const char *s, size_t len, int scale, int max_digits, int64_t *out);
+int rt_parse_bool(const char *s, size_t len, int64_t *out);
+
+/* Fixed-point formatting: value/10^scale as <int>.<scale digits>; returns
+ * the length written into buf (at least 32 bytes). */
+size_t rt_format_scaled(int64_t v, int scale, char *buf);
+
+/* ---- dates and periods ----------------------------------------------------- */
+
+int64_t rt_days_from_civil(int y, int m, int d);
+void rt_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* YYYY-MM-DD, a real calendar date; 0 and *days, or -1. */
+int rt_date_parse(const char *s, size_t len, int64_t *days);
+/* Writes YYYY-MM-DD and a NUL (11 bytes). */
+void rt_date_format(int64_t days, char *buf);
+/* 0 = Monday .. 6 = Sunday. */
+int rt_weekday(int64_t days);
+
+/*
+ * Periods are numbered as regime.h says (monthly = year*12 + month-1, ...).
+ * Labels: monthly 2025-01, quarterly 2025-Q1, half-yearly 2025-H1, nine
+ * months 2025-9M, yearly 2025. "Month numbers" below are year*12 + month-1.
+ */
+int64_t rt_period_parse(uint32_t freq, const char *s, size_t len); /* -1 if malformed */
+/* Writes the label and a NUL into buf (at least 16 bytes); returns its length. */
+size_t rt_period_format(uint32_t freq, int64_t p, char *buf);
+/* First and last month of period p. */
+int rt_period_months(uint32_t freq, int64_t p, int64_t *first, int64_t *last);
+/*
+ * Maps source period p of frequency `from` into frequency `to` (coarser or
+ * equal). Stores the target period and its place: bit 0 = p is the target's
+ * first sub-period, bit 1 = its last. Returns -1 when p does not fall in any
+ * target period (e.g. October for nine months) or `to` is finer than `from`.
+ */
+int rt_period_map(uint32_t from, int64_t p, uint32_t to, int64_t *target, uint8_t *pos);
+/* "monthly"/"month", "quarterly"/"quarter", "half-yearly"/"half",
+ * "nine-months"/"9m", "yearly"/"annual"/"year". */
+int rt_freq_parse(const char *s, uint32_t *freq);
+const char *rt_freq_name(uint32_t freq);
+/* Infers the frequency of a label such as 2025-Q1; -1 if none matches. */
+int rt_period_parse_any(const char *s, uint32_t *freq, int64_t *p);
+
+/* ---- calendar ----------------------------------------------------------- */
+
+typedef struct rt_holidays rt_holidays;
+
+/* CSV with a header and columns date,name_vi,name_en (dates YYYY-MM-DD). */
+rt_holidays *rt_holidays_load(const char *path, rt_error *err);
+rt_holidays *rt_holidays_none(void);
+void rt_holidays_free(rt_holidays *h);
+int rt_holidays_is(const rt_holidays *h, int64_t day);
+/* Name of the holiday on that day in the current language, or NULL. */
+const char *rt_holidays_name(const rt_holidays *h, int64_t day);
+size_t rt_holidays_count(const rt_holidays *h);
+
+/* Cut-off window [start, end] (days) of period p; -1 on a bad argument. */
+int rt_cutoff_window(uint32_t kind, int32_t day, uint32_t freq, int64_t p, int64_t *start,
+                     int64_t *end);
+/* `days` calendar days after `after`, or the days-th working day after it
+ * (Saturdays, Sundays and holidays skipped; h may be NULL). */
+int64_t rt_deadline(int64_t after, int32_t days, int working, const rt_holidays *h);
+
+/* ---- CSV records (small files: units, holidays) ------------------------- */
+
+typedef struct rt_csv rt_csv;
+
+/* Reads the whole file; strips a UTF-8 BOM; RFC 4180 with CRLF or LF. */
+rt_csv *rt_csv_open(const char *path, rt_error *err);
+/* Same over a copy of a memory buffer; `name` is used in messages. */
+rt_csv *rt_csv_open_mem(const char *name, const char *data, size_t len, rt_error *err);
+/* 1 = a record is ready, 0 = end of file, -1 = error (err filled). Blank
+ * lines are skipped. */
+int rt_csv_next(rt_csv *c, rt_error *err);
+uint32_t rt_csv_nfields(const rt_csv *c);
+/* Field i of the current record (unescaped, NUL-terminated); "" past the end. */
+const char *rt_csv_field(const rt_csv *c, uint32_t i, uint32_t *len);
+/* Line of the start of the current record (1-based). */
+uint64_t rt_csv_line(const rt_csv *c);
+void rt_csv_close(rt_csv *c);
+
+/* ---- commands --------------------------------------------------------------- */
+
+typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
+
+typedef struct rt_opts {
+    const char *lib;
+    const char *const *data; /* DATA files ("-" = stdin) */
+    int n_data;
+    const char *units;       /* --units */
+    const char *form;        /* --form */
+    const char *rules;       /* --rules CODE,CODE (validate) */
+    const char *output;      /* -o (NULL or "-" = stdout) */
+    const char *errors;      /* --errors (rollup) */
+    const char *to;          /* --to LEVEL (rollup) */
+    const char *period;      /* --period P (rollup, status) */
+    const char *rollup;      /* --rollup NAME */
+    const char *holidays;    /* --holidays */
+    const char *as_of;       /* --as-of DATE (status) */
+    const char *argv0;       /* to find stdlib/data next to the binary */
+    int year;                /* --year (calendar) */
+    int threads;             /* 0 = automatic */
+    int verbose;
+    rt_format format;
+} rt_opts;
+
+int rt_cmd_validate(const rt_opts *o, rt_error *err);
+int rt_cmd_rollup(const rt_opts *o, rt_error *err);
+int rt_cmd_calendar(const rt_opts *o, rt_error *err);
+int rt_cmd_status(const rt_opts *o, rt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REGRT_H */
