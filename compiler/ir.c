@@ -1,0 +1,96 @@
+/* ir.c — small helpers over the IR shared by lower, cg and eval. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ir.h"
+
+int64_t ir_pow10(int k)
+{
+    static const int64_t p[19] = {
+        1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL,
+        1000000000LL, 10000000000LL, 100000000000LL, 1000000000000LL, 10000000000000LL,
+        100000000000000LL, 1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+        1000000000000000000LL};
+    return k >= 0 && k <= 18 ? p[k] : 0;
+}
+
+ir_expr *ir_new(arena *a, ir_op op, int scale)
+{
+    ir_expr *e = arena_alloc(a, sizeof *e);
+    e->op = op;
+    e->scale = scale;
+    e->field = -1;
+    return e;
+}
+
+static const char *const op_names[] = {
+    [IR_CONST] = "const", [IR_MISSING] = "missing", [IR_FIELD] = "field", [IR_PREV] = "prev",
+    [IR_CHILD] = "child", [IR_ACC] = "acc", [IR_WELL_FORMED] = "well_formed", [IR_ADD] = "add",
+    [IR_SUB] = "sub", [IR_MUL] = "mul", [IR_DIV] = "div", [IR_NEG] = "neg", [IR_ABS] = "abs",
+    [IR_MIN] = "min", [IR_MAX] = "max", [IR_RESCALE] = "rescale", [IR_CMP] = "cmp",
+    [IR_AND] = "and", [IR_OR] = "or", [IR_NOT] = "not", [IR_IF] = "if", [IR_IN] = "in",
+    [IR_PRESENT] = "present", [IR_COALESCE] = "coalesce"};
+static const char *const cmp_names[] = {"?", "eq", "ne", "lt", "le", "gt", "ge"};
+
+__attribute__((format(printf, 3, 4))) static void put(char **p, size_t *left, const char *fmt, ...)
+{
+    if (*left <= 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*p, *left, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t k = (size_t)n < *left ? (size_t)n : *left - 1;
+    *p += k;
+    *left -= k;
+}
+
+static void print_rec(const ir_expr *e, char **p, size_t *left)
+{
+    if (!e) {
+        put(p, left, "nil");
+        return;
+    }
+    switch (e->op) {
+    case IR_CONST:
+        put(p, left, "%lld@%d", (long long)e->value, e->scale);
+        return;
+    case IR_FIELD: case IR_PREV: case IR_CHILD: case IR_ACC:
+        put(p, left, "(");
+        put(p, left, "%s", op_names[e->op]);
+        put(p, left, e->zero ? "0 %d)" : " %d)", e->field);
+        return;
+    default:
+        break;
+    }
+    put(p, left, "(");
+    put(p, left, "%s", op_names[e->op]);
+    if (e->op == IR_CMP) {
+        put(p, left, " ");
+        put(p, left, "%s", cmp_names[e->cmp]);
+    }
+    if (e->op == IR_RESCALE || e->op == IR_DIV)
+        put(p, left, "@%d", e->scale);
+    const ir_expr *kids[3] = {e->a, e->b, e->c};
+    for (int i = 0; i < 3; i++)
+        if (kids[i]) {
+            put(p, left, " ");
+            print_rec(kids[i], p, left);
+        }
+    for (int i = 0; i < e->n_set; i++)
+        put(p, left, " #%lld", (long long)e->set[i]);
+    put(p, left, ")");
+}
+
+void ir_print_expr(const ir_expr *e, char *buf, size_t size)
+{
+    if (!size)
+        return;
+    buf[0] = '\0';
+    char *p = buf;
+    size_t left = size;
+    print_rec(e, &p, &left);
+}

@@ -1,0 +1,147 @@
+/*
+ * ir.h — the typed IR between the checked model and the back ends.
+ *
+ * lower.c turns each form of an m_regime into an ir_form: its columns, the
+ * computed fields and rules as small expression trees over scaled 64-bit
+ * integers, the accumulator layout of its aggregation and its roll-up
+ * outputs. cg_llvm*.c compiles an ir_form into kernels; eval.c interprets
+ * the same trees. Keeping both back ends on one IR, with every scale
+ * conversion made explicit by lower.c, is what makes the differential tests
+ * meaningful: the two only have to agree on the operators below.
+ *
+ * Semantics of every expression (per row):
+ *   - it yields a value (int64, scaled by 10^scale; bools are 0/1), a
+ *     presence bit and an overflow bit;
+ *   - presence propagates strictly: an operator on a missing operand is
+ *     missing; only IR_PRESENT, IR_COALESCE and IR_IF (untaken branch)
+ *     absorb missing values; IR_DIV by zero is missing;
+ *   - overflow is raised only by an operator whose operands are all
+ *     present, and then propagates like presence does (IR_IF only from the
+ *     branch taken).
+ * Values of missing rows are never looked at, so garbage in `v` is harmless.
+ */
+#ifndef IR_H
+#define IR_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "model.h"
+#include "regime.h"
+
+typedef enum ir_op {
+    IR_CONST,       /* value at scale; always present */
+    IR_MISSING,     /* never present (e.g. a cross-form read) */
+    IR_FIELD,       /* cols[field]; `zero`: missing reads as 0 (present) */
+    IR_PREV,        /* prev[field] (previous period); missing when prev NULL */
+    IR_CHILD,       /* prev[field] as the sum of the children (children rules) */
+    IR_ACC,         /* finalize only: aggregated value of field `field` */
+    IR_WELL_FORMED, /* batch->well_formed bit (all ones when NULL); present */
+    IR_ADD, IR_SUB, /* a, b at the node's scale */
+    IR_MUL,         /* scale = a.scale + b.scale */
+    IR_DIV,         /* a / b computed at the node's scale, rounded half away
+                       from zero; b = 0 gives missing */
+    IR_NEG, IR_ABS, /* overflow on INT64_MIN */
+    IR_MIN, IR_MAX, /* a, b at the node's scale */
+    IR_RESCALE,     /* a from a.scale to scale: up exact (may overflow),
+                       down rounded half away from zero */
+    IR_CMP,         /* a cmp b (same scale); c = tolerance or NULL; bool */
+    IR_AND, IR_OR, IR_NOT, /* bools, strict presence */
+    IR_IF,          /* a ? b : c */
+    IR_IN,          /* a (code/unit index) >= 0, or one of set[0..n_set) */
+    IR_PRESENT,     /* bool: a is present; always present */
+    IR_COALESCE     /* a if present, else b */
+} ir_op;
+
+typedef enum ir_cmp { IR_EQ = 1, IR_NE, IR_LT, IR_LE, IR_GT, IR_GE } ir_cmp;
+
+typedef struct ir_expr ir_expr;
+struct ir_expr {
+    ir_op op;
+    int scale;          /* of the value; 0 for bools */
+    int is_bool;
+    ir_cmp cmp;         /* IR_CMP */
+    int64_t value;      /* IR_CONST */
+    int field;          /* IR_FIELD, IR_PREV, IR_CHILD, IR_ACC */
+    int zero;           /* IR_FIELD/PREV/CHILD: missing reads as 0 */
+    ir_expr *a, *b, *c;
+    const int64_t *set; /* IR_IN: explicit code indexes, or NULL */
+    int n_set;
+};
+
+typedef enum ir_missing { IR_MISS_SKIP = 0, IR_MISS_ZERO, IR_MISS_FAIL } ir_missing;
+
+typedef struct ir_rule {
+    const char *code;
+    int severity;       /* rg_severity */
+    uint32_t flags;     /* RG_RULE_* */
+    ir_expr *when;      /* NULL: always evaluated */
+    ir_expr *check;     /* bool */
+    ir_missing missing;
+    const m_rule *src;  /* for the descriptor (messages, fields) */
+} ir_rule;
+
+/* How a field is accumulated; words are consecutive from `acc`. */
+typedef enum ir_acc_kind {
+    IR_ACC_NONE = 0,
+    IR_ACC_SUM,         /* 1 word: sum of present values */
+    IR_ACC_COUNT,       /* 1 word: number of present values */
+    IR_ACC_AVERAGE,     /* 2 words: sum, number of present values */
+    IR_ACC_WEIGHTED     /* 2 words: sum of value*weight, sum of weights */
+} ir_acc_kind;
+
+typedef struct ir_field {
+    const char *code;
+    int type;           /* rg_type */
+    int scale;
+    uint32_t flags;     /* RG_FIELD_* */
+    int time_agg;       /* rg_time_agg */
+    int unit_agg;       /* rg_unit_agg */
+    int weight;         /* field index or -1 */
+    ir_acc_kind acc_kind;
+    int acc;            /* first accumulator word, -1 if not accumulated */
+    ir_expr *expr;      /* COMPUTED: per-row value; RATIO: over IR_ACC */
+    const m_field *src;
+} ir_field;
+
+typedef struct ir_output {
+    const char *code;
+    int type;           /* rg_type */
+    int scale;
+    int field;          /* field whose aggregate (or ratio) this is */
+    int is_ratio;       /* 1: value of fields[field].expr over the accumulators */
+} ir_output;
+
+typedef struct ir_form {
+    const char *code;
+    int index;
+    ir_field *fields;
+    int n_fields;
+    int *computed;      /* computed field indexes in evaluation order */
+    int n_computed;
+    ir_rule *rules;     /* sorted by code, byte-wise */
+    int n_rules;
+    int n_acc;          /* words per group; the last one counts rows */
+    ir_output *outputs;
+    int n_outputs;
+    const m_form *src;
+} ir_form;
+
+typedef struct ir_regime {
+    const char *name;
+    ir_form *forms;
+    int n_forms;
+    const m_regime *src;
+} ir_regime;
+
+/* ---- helpers shared by lower, cg and eval (ir.c) ---- */
+
+/* 10^k for 0 <= k <= 18. */
+int64_t ir_pow10(int k);
+ir_expr *ir_new(arena *a, ir_op op, int scale);
+/* Prints an expression tree as an S-expression (tests, --emit-ir). */
+void ir_print_expr(const ir_expr *e, char *buf, size_t size);
+/* Row count word of an accumulator group; the sign bit marks overflow. */
+#define IR_ACC_OVERFLOW INT64_MIN
+
+#endif

@@ -1,0 +1,696 @@
+/*
+ * lower.c — the checked model (typed AST expressions) to the IR.
+ *
+ * Every decision about scales is taken here so the back ends stay dumb:
+ * operands of +, -, min, max, if, comparisons and tolerances are rescaled
+ * to a common scale with explicit IR_RESCALE nodes, multiplication adds
+ * scales, division computes directly at the scale the type checker gave it.
+ * Field reads are turned into current/previous/children reads according to
+ * the function they sit in, and `missing zero` rules mark their numeric
+ * reads so a missing value reads as 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower.h"
+
+typedef enum src_kind { SRC_CUR, SRC_PREV, SRC_CHILD, SRC_ACC } src_kind;
+
+typedef struct lctx {
+    arena *a;
+    const m_regime *r;
+    const m_form *form;
+    int form_index;
+    ir_form *out;
+    const src_manager *sm;
+    int zero;        /* missing reads as 0 (rule with `missing zero`) */
+    int errors;
+    int depth;       /* ratio inlining depth (cycles are sema's, but be safe) */
+} lctx;
+
+static void lerror(lctx *c, src_loc loc, const char *msg)
+{
+    const src_file *f = c->sm && loc.file >= 0 ? src_get(c->sm, loc.file) : NULL;
+    fprintf(stderr, "%s:%d:%d: error: %s\n", f ? f->path : "<spec>", loc.line, loc.col, msg);
+    c->errors++;
+}
+
+int lower_arith_scale(const sema_type *t)
+{
+    if (!t)
+        return 0;
+    switch (t->kind) {
+    case TY_DECIMAL: case TY_MONEY: case TY_RATIO:
+        return t->scale > 0 ? t->scale : 0;
+    case TY_PERCENT:
+        /* capped: every scale difference must stay within 10^18 */
+        return t->scale > 16 ? 18 : (t->scale > 0 ? t->scale : 0) + 2;
+    default:
+        return 0;
+    }
+}
+
+static int is_numeric(ty_kind k)
+{
+    return k == TY_INTEGER || k == TY_COUNT || k == TY_DECIMAL || k == TY_MONEY ||
+           k == TY_PERCENT || k == TY_RATIO;
+}
+
+int64_t lower_period_number(const char *t)
+{
+    if (!t)
+        return -1;
+    int64_t y = 0;
+    int n = 0;
+    while (t[n] >= '0' && t[n] <= '9' && n < 4)
+        y = y * 10 + (t[n++] - '0');
+    if (n != 4)
+        return -1;
+    const char *p = t + 4;
+    if (!*p)
+        return y;
+    if (*p != '-')
+        return -1;
+    p++;
+    if ((p[0] == 'Q' || p[0] == 'q') && p[1] >= '1' && p[1] <= '4' && !p[2])
+        return y * 4 + (p[1] - '1');
+    if ((p[0] == 'H' || p[0] == 'h') && p[1] >= '1' && p[1] <= '2' && !p[2])
+        return y * 2 + (p[1] - '1');
+    if (p[0] >= '0' && p[0] <= '1' && p[1] >= '0' && p[1] <= '9' && !p[2]) {
+        int m = (p[0] - '0') * 10 + (p[1] - '0');
+        if (m >= 1 && m <= 12)
+            return y * 12 + (m - 1);
+    }
+    return -1;
+}
+
+/* ---- node constructors ---- */
+
+static ir_expr *mk(lctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b)
+{
+    ir_expr *e = ir_new(c->a, op, scale);
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+static ir_expr *mk_bool(lctx *c, ir_op op, ir_expr *a, ir_expr *b)
+{
+    ir_expr *e = mk(c, op, 0, a, b);
+    e->is_bool = 1;
+    return e;
+}
+
+static ir_expr *mk_const(lctx *c, int64_t v, int scale)
+{
+    ir_expr *e = ir_new(c->a, IR_CONST, scale);
+    e->value = v;
+    return e;
+}
+
+/* Brings `e` to `scale`; constants are converted here when exact. */
+static ir_expr *rescale(lctx *c, ir_expr *e, int scale)
+{
+    if (!e || e->scale == scale || e->is_bool)
+        return e;
+    if (e->op == IR_CONST && scale > e->scale && scale - e->scale <= 18) {
+        int64_t r;
+        if (!__builtin_mul_overflow(e->value, ir_pow10(scale - e->scale), &r))
+            return mk_const(c, r, scale);
+    }
+    return mk(c, IR_RESCALE, scale, e, NULL);
+}
+
+static int max_i(int a, int b) { return a > b ? a : b; }
+
+/* ---- expressions ---- */
+
+static ir_expr *lower_expr(lctx *c, const ast_expr *e, src_kind src);
+
+static ir_expr *field_read(lctx *c, int field, src_kind src, src_loc loc)
+{
+    const m_field *f = &c->form->fields[field];
+    if (f->flags & RG_FIELD_RATIO) {
+        /* A ratio read per row is its defining expression over the row. */
+        if (src == SRC_ACC || c->depth > 16 || !f->expr) {
+            lerror(c, loc, "a ratio cannot be read here");
+            return mk(c, IR_MISSING, 0, NULL, NULL);
+        }
+        c->depth++;
+        ir_expr *v = lower_expr(c, f->expr, src);
+        c->depth--;
+        return v ? rescale(c, v, lower_arith_scale(&f->type)) : NULL;
+    }
+    static const ir_op ops[] = {IR_FIELD, IR_PREV, IR_CHILD, IR_ACC};
+    ir_expr *r = ir_new(c->a, ops[src], lower_arith_scale(&f->type));
+    r->field = field;
+    r->is_bool = f->type.kind == TY_BOOL;
+    r->zero = c->zero && src != SRC_ACC && is_numeric(f->type.kind);
+    return r;
+}
+
+static int code_index(const m_codelist *l, const char *code)
+{
+    if (!l || !code)
+        return -1;
+    for (int i = 0; i < l->n_codes; i++)
+        if (!strcmp(l->codes[i].code, code))
+            return i;
+    return -1;
+}
+
+/* A name or string used as a code of `list`: its index, or -2 (matches no
+ * row: a host interns unknown codes as -1). */
+static int64_t code_value(lctx *c, const ast_expr *e, const m_codelist *list)
+{
+    if (e->kind == AST_E_NAME && e->ref && e->ref->kind == REF_CODE)
+        return e->ref->index;
+    const char *text = e->kind == AST_E_STRING ? e->u.str : e->kind == AST_E_NAME ? e->u.name.text : NULL;
+    if (e->kind == AST_E_NUMBER)
+        text = e->u.num.text;
+    int i = code_index(list, text);
+    return i >= 0 ? i : -2;
+}
+
+static const m_codelist *list_of(const ast_expr *e)
+{
+    return e && e->type && e->type->kind == TY_CODE ? e->type->list : NULL;
+}
+
+static int is_code_literal(const ast_expr *e)
+{
+    return e->kind == AST_E_STRING || (e->kind == AST_E_NAME && e->ref && e->ref->kind == REF_CODE);
+}
+
+static ir_expr *lower_cmp(lctx *c, const ast_expr *e, ir_cmp cmp, const ast_expr *tol, src_kind src)
+{
+    const ast_expr *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+    ir_expr *a, *b;
+    /* code = "D01": the literal becomes the code's index in the list */
+    if (list_of(l) && is_code_literal(r)) {
+        a = lower_expr(c, l, src);
+        b = mk_const(c, code_value(c, r, list_of(l)), 0);
+    } else if (list_of(r) && is_code_literal(l)) {
+        a = mk_const(c, code_value(c, l, list_of(r)), 0);
+        b = lower_expr(c, r, src);
+    } else {
+        a = lower_expr(c, l, src);
+        b = lower_expr(c, r, src);
+    }
+    if (!a || !b)
+        return NULL;
+    ir_expr *t = tol ? lower_expr(c, tol, SRC_CUR) : NULL;
+    if (tol && !t)
+        return NULL;
+    int s = max_i(a->scale, b->scale);
+    if (t)
+        s = max_i(s, t->scale);
+    ir_expr *x = mk_bool(c, IR_CMP, rescale(c, a, s), rescale(c, b, s));
+    x->scale = 0;
+    x->cmp = cmp;
+    x->c = t ? rescale(c, t, s) : NULL;
+    return x;
+}
+
+static ir_expr *lower_binary(lctx *c, const ast_expr *e, src_kind src, const ast_expr *tol)
+{
+    ast_op op = e->u.binary.op;
+    switch (op) {
+    case AST_OP_EQ: return lower_cmp(c, e, IR_EQ, tol, src);
+    case AST_OP_NE: return lower_cmp(c, e, IR_NE, tol, src);
+    case AST_OP_LT: return lower_cmp(c, e, IR_LT, tol, src);
+    case AST_OP_LE: return lower_cmp(c, e, IR_LE, tol, src);
+    case AST_OP_GT: return lower_cmp(c, e, IR_GT, tol, src);
+    case AST_OP_GE: return lower_cmp(c, e, IR_GE, tol, src);
+    default: break;
+    }
+    ir_expr *a = lower_expr(c, e->u.binary.lhs, src);
+    ir_expr *b = lower_expr(c, e->u.binary.rhs, src);
+    if (!a || !b)
+        return NULL;
+    switch (op) {
+    case AST_OP_AND: return mk_bool(c, IR_AND, a, b);
+    case AST_OP_OR: return mk_bool(c, IR_OR, a, b);
+    case AST_OP_ADD: case AST_OP_SUB: {
+        int s = max_i(a->scale, b->scale);
+        return mk(c, op == AST_OP_ADD ? IR_ADD : IR_SUB, s, rescale(c, a, s), rescale(c, b, s));
+    }
+    case AST_OP_MUL: {
+        ir_expr *m = mk(c, IR_MUL, a->scale + b->scale, a, b);
+        /* keep products within the 18 digits a scale can have */
+        return m->scale > 18 ? rescale(c, m, 18) : m;
+    }
+    case AST_OP_DIV: {
+        int s = e->type ? lower_arith_scale(e->type) : max_i(a->scale, b->scale);
+        if (e->type && e->type->kind == TY_RATIO && e->type->scale < 0)
+            s = 4;
+        return mk(c, IR_DIV, s, a, b);
+    }
+    default:
+        lerror(c, e->loc, "unsupported operator");
+        return NULL;
+    }
+}
+
+static ir_expr *lower_call(lctx *c, const ast_expr *e, src_kind src)
+{
+    sema_fn fn = e->ref ? e->ref->fn : FN_NONE;
+    const ast_list *args = &e->u.call.args;
+    int n = args->n;
+    if (n < 1) {
+        lerror(c, e->loc, "a function needs arguments");
+        return NULL;
+    }
+    const ast_expr *a0 = args->items[0];
+    switch (fn) {
+    case FN_PREVIOUS:
+    case FN_CHILDREN:
+        if (src != SRC_CUR) {
+            lerror(c, e->loc, "previous() and children() cannot be nested or used in a ratio");
+            return NULL;
+        }
+        return lower_expr(c, a0, fn == FN_PREVIOUS ? SRC_PREV : SRC_CHILD);
+    case FN_ABS: {
+        ir_expr *x = lower_expr(c, a0, src);
+        return x ? mk(c, IR_ABS, x->scale, x, NULL) : NULL;
+    }
+    case FN_ROUND: {
+        ir_expr *x = lower_expr(c, a0, src);
+        if (!x)
+            return NULL;
+        int s = 0;
+        if (n > 1) {
+            const ast_expr *d = args->items[1];
+            if (d->kind != AST_E_NUMBER || d->u.num.scale != 0 || d->u.num.value < 0 || d->u.num.value > 18) {
+                lerror(c, d->loc, "round() takes a whole number of decimal places from 0 to 18");
+                return NULL;
+            }
+            s = (int)d->u.num.value;
+        }
+        /* round(x, n) always rounds at n places; the result keeps that scale */
+        ir_expr *r = mk(c, IR_RESCALE, s, x, NULL);
+        return x->scale == s ? x : r;
+    }
+    case FN_IS_MISSING: case FN_PRESENT: {
+        ir_expr *x = lower_expr(c, a0, src);
+        if (!x)
+            return NULL;
+        ir_expr *p = mk_bool(c, IR_PRESENT, x, NULL);
+        return fn == FN_PRESENT ? p : mk_bool(c, IR_NOT, p, NULL);
+    }
+    case FN_IF: {
+        if (n != 3) {
+            lerror(c, e->loc, "if() takes a condition and two values");
+            return NULL;
+        }
+        ir_expr *k = lower_expr(c, a0, src), *x = lower_expr(c, args->items[1], src),
+                *y = lower_expr(c, args->items[2], src);
+        if (!k || !x || !y)
+            return NULL;
+        int s = max_i(x->scale, y->scale);
+        ir_expr *r = mk(c, IR_IF, s, k, rescale(c, x, s));
+        r->c = rescale(c, y, s);
+        r->is_bool = x->is_bool && y->is_bool;
+        return r;
+    }
+    case FN_SUM: case FN_MIN: case FN_MAX: case FN_COALESCE: {
+        ir_expr **v = arena_alloc(c->a, sizeof *v * (size_t)n);
+        int s = 0, all_bool = 1;
+        for (int i = 0; i < n; i++) {
+            v[i] = lower_expr(c, args->items[i], src);
+            if (!v[i])
+                return NULL;
+            s = max_i(s, v[i]->scale);
+            all_bool &= v[i]->is_bool;
+        }
+        ir_op op = fn == FN_SUM ? IR_ADD : fn == FN_MIN ? IR_MIN : fn == FN_MAX ? IR_MAX : IR_COALESCE;
+        ir_expr *acc = rescale(c, v[0], s);
+        for (int i = 1; i < n; i++)
+            acc = mk(c, op, s, acc, rescale(c, v[i], s));
+        if (fn == FN_COALESCE)
+            acc->is_bool = all_bool;
+        return acc;
+    }
+    default:
+        lerror(c, e->loc, "unknown function");
+        return NULL;
+    }
+}
+
+static ir_expr *lower_in(lctx *c, const ast_expr *e, src_kind src)
+{
+    ir_expr *x = lower_expr(c, e->u.in.operand, src);
+    if (!x)
+        return NULL;
+    ir_expr *r = mk_bool(c, IR_IN, x, NULL);
+    if (e->u.in.has_list)
+        return r; /* a code list or a tier: the host interned it, -1 = unknown */
+    const m_codelist *l = list_of(e->u.in.operand);
+    int n = e->u.in.codes.n;
+    int64_t *set = arena_alloc(c->a, sizeof *set * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const ast_expr *k = e->u.in.codes.items[i];
+        if (l)
+            set[i] = code_value(c, k, l);
+        else if (k->kind == AST_E_NUMBER && k->u.num.scale == 0)
+            set[i] = k->u.num.value;
+        else {
+            lerror(c, k->loc, "`in (...)` needs codes of the operand's code list");
+            return NULL;
+        }
+    }
+    r->set = set;
+    r->n_set = n;
+    return r;
+}
+
+static ir_expr *lower_expr(lctx *c, const ast_expr *e, src_kind src)
+{
+    if (!e)
+        return NULL;
+    switch (e->kind) {
+    case AST_E_NUMBER:
+        return mk_const(c, e->u.num.value, e->u.num.scale);
+    case AST_E_PERCENT:
+        return mk_const(c, e->u.num.value, e->u.num.scale + 2);
+    case AST_E_BOOL: {
+        ir_expr *b = mk_const(c, e->u.boolean ? 1 : 0, 0);
+        b->is_bool = 1;
+        return b;
+    }
+    case AST_E_DATE:
+        return mk_const(c, e->u.date, 0);
+    case AST_E_PERIOD: {
+        int64_t p = lower_period_number(e->u.period.text);
+        if (p < 0) {
+            lerror(c, e->loc, "malformed period");
+            return NULL;
+        }
+        return mk_const(c, p, 0);
+    }
+    case AST_E_STRING:
+        if (list_of(e)) {
+            return mk_const(c, code_value(c, e, list_of(e)), 0);
+        }
+        lerror(c, e->loc, "text values cannot be computed with in a compiled rule");
+        return NULL;
+    case AST_E_MISSING:
+        return mk(c, IR_MISSING, 0, NULL, NULL);
+    case AST_E_NAME: {
+        const sema_ref *ref = e->ref;
+        if (!ref) {
+            lerror(c, e->loc, "unresolved name");
+            return NULL;
+        }
+        switch (ref->kind) {
+        case REF_FIELD:
+            if (ref->form != c->form_index)
+                return mk(c, IR_MISSING, lower_arith_scale(e->type), NULL, NULL);
+            return field_read(c, ref->index, src, e->loc);
+        case REF_OTHER_FORM: {
+            /* The batch of a form holds only that form's columns (regime.h):
+             * another form's value is missing here. */
+            ir_expr *m = mk(c, IR_MISSING, lower_arith_scale(e->type), NULL, NULL);
+            m->is_bool = e->type && e->type->kind == TY_BOOL;
+            return m;
+        }
+        case REF_CODE:
+            return mk_const(c, ref->index, 0);
+        case REF_WELL_FORMED: {
+            if (src == SRC_ACC) {
+                lerror(c, e->loc, "well_formed cannot be used after aggregation");
+                return NULL;
+            }
+            ir_expr *w = mk_bool(c, IR_WELL_FORMED, NULL, NULL);
+            return w;
+        }
+        default:
+            lerror(c, e->loc, "this name has no value");
+            return NULL;
+        }
+    }
+    case AST_E_UNARY: {
+        ir_expr *x = lower_expr(c, e->u.unary.operand, src);
+        if (!x)
+            return NULL;
+        if (e->u.unary.op == AST_OP_NOT)
+            return mk_bool(c, IR_NOT, x, NULL);
+        if (x->op == IR_CONST && x->value != INT64_MIN)
+            return mk_const(c, -x->value, x->scale);
+        return mk(c, IR_NEG, x->scale, x, NULL);
+    }
+    case AST_E_BINARY:
+        return lower_binary(c, e, src, NULL);
+    case AST_E_CALL:
+        return lower_call(c, e, src);
+    case AST_E_IN:
+        return lower_in(c, e, src);
+    }
+    lerror(c, e->loc, "unsupported expression");
+    return NULL;
+}
+
+/* The check of a rule: a tolerance applies to its top-level comparison. */
+static ir_expr *lower_check(lctx *c, const m_rule *r)
+{
+    const ast_expr *e = r->check;
+    if (r->tolerance) {
+        if (e->kind != AST_E_BINARY || e->u.binary.op < AST_OP_EQ || e->u.binary.op > AST_OP_GE) {
+            lerror(c, r->tolerance->loc, "a tolerance needs a comparison as the check");
+            return NULL;
+        }
+        return lower_binary(c, e, SRC_CUR, r->tolerance);
+    }
+    return lower_expr(c, e, SRC_CUR);
+}
+
+static uint32_t tree_flags(const ir_expr *e)
+{
+    if (!e)
+        return 0;
+    uint32_t f = e->op == IR_PREV ? RG_RULE_PREVIOUS : e->op == IR_CHILD ? RG_RULE_CHILDREN : 0;
+    return f | tree_flags(e->a) | tree_flags(e->b) | tree_flags(e->c);
+}
+
+static int cmp_rule(const void *x, const void *y)
+{
+    return strcmp(((const ir_rule *)x)->code, ((const ir_rule *)y)->code);
+}
+
+/* ---- computed fields: evaluation order ---- */
+
+static int deps_on(const ir_expr *e, int field)
+{
+    if (!e)
+        return 0;
+    if (e->op == IR_FIELD && e->field == field)
+        return 1;
+    return deps_on(e->a, field) || deps_on(e->b, field) || deps_on(e->c, field);
+}
+
+static void order_computed(lctx *c, ir_form *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->n_fields; i++)
+        n += (f->fields[i].flags & RG_FIELD_COMPUTED) != 0;
+    f->computed = arena_alloc(c->a, sizeof(int) * (size_t)(n + 1));
+    char *done = arena_alloc(c->a, (size_t)f->n_fields + 1);
+    /* Repeatedly take a computed field whose computed inputs are done;
+     * sema rejects cycles, so this terminates with every field placed. */
+    for (int round = 0; round < n && f->n_computed < n; round++) {
+        for (int i = 0; i < f->n_fields; i++) {
+            ir_field *x = &f->fields[i];
+            if (!(x->flags & RG_FIELD_COMPUTED) || done[i] || !x->expr)
+                continue;
+            int ready = 1;
+            for (int j = 0; j < f->n_fields && ready; j++)
+                if (j != i && (f->fields[j].flags & RG_FIELD_COMPUTED) && !done[j] && deps_on(x->expr, j))
+                    ready = 0;
+            if (ready) {
+                done[i] = 1;
+                f->computed[f->n_computed++] = i;
+            }
+        }
+    }
+}
+
+/* ---- accumulators and outputs ---- */
+
+static void layout_acc(ir_form *f)
+{
+    int w = 0;
+    for (int i = 0; i < f->n_fields; i++) {
+        ir_field *x = &f->fields[i];
+        x->acc = -1;
+        x->acc_kind = IR_ACC_NONE;
+        if (x->flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD | RG_FIELD_DIMENSION | RG_FIELD_RATIO))
+            continue;
+        if (!(x->type == RG_T_INTEGER || x->type == RG_T_COUNT || x->type == RG_T_DECIMAL ||
+              x->type == RG_T_MONEY || x->type == RG_T_PERCENT || x->type == RG_T_RATIO))
+            continue;
+        if (x->time_agg == RG_TIME_NONE || x->unit_agg == RG_UNITS_NONE)
+            continue;
+        if (x->unit_agg == RG_UNITS_COUNT)
+            x->acc_kind = IR_ACC_COUNT;
+        else if (x->unit_agg == RG_UNITS_WEIGHTED_AVERAGE && x->weight >= 0)
+            x->acc_kind = IR_ACC_WEIGHTED;
+        else if (x->unit_agg == RG_UNITS_AVERAGE || x->unit_agg == RG_UNITS_WEIGHTED_AVERAGE ||
+                 x->time_agg == RG_TIME_AVERAGE)
+            x->acc_kind = IR_ACC_AVERAGE;
+        else
+            x->acc_kind = IR_ACC_SUM;
+        x->acc = w;
+        w += x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
+    }
+    f->n_acc = w + 1;
+}
+
+static int acc_only(const ir_form *f, const ir_expr *e)
+{
+    if (!e)
+        return 1;
+    if (e->op == IR_ACC && (e->field < 0 || f->fields[e->field].acc < 0))
+        return 0;
+    return acc_only(f, e->a) && acc_only(f, e->b) && acc_only(f, e->c);
+}
+
+static void layout_outputs(lctx *c, ir_form *f)
+{
+    f->outputs = arena_alloc(c->a, sizeof(ir_output) * (size_t)(f->n_fields + 1));
+    for (int i = 0; i < f->n_fields; i++) {
+        ir_field *x = &f->fields[i];
+        if (x->acc < 0 && !(x->flags & RG_FIELD_RATIO))
+            continue;
+        if ((x->flags & RG_FIELD_RATIO) && !x->expr)
+            continue;
+        ir_output *o = &f->outputs[f->n_outputs++];
+        o->code = x->code;
+        o->type = x->type;
+        o->scale = x->scale;
+        o->field = i;
+        o->is_ratio = (x->flags & RG_FIELD_RATIO) != 0;
+    }
+}
+
+static int rg_type_of(ty_kind k)
+{
+    switch (k) {
+    case TY_INTEGER: return RG_T_INTEGER;
+    case TY_COUNT: return RG_T_COUNT;
+    case TY_DECIMAL: return RG_T_DECIMAL;
+    case TY_MONEY: return RG_T_MONEY;
+    case TY_PERCENT: return RG_T_PERCENT;
+    case TY_RATIO: return RG_T_RATIO;
+    case TY_BOOL: return RG_T_BOOL;
+    case TY_DATE: return RG_T_DATE;
+    case TY_TEXT: return RG_T_TEXT;
+    case TY_CODE: return RG_T_CODE;
+    case TY_UNIT: return RG_T_UNIT;
+    case TY_PERIOD: return RG_T_PERIOD;
+    default: return RG_T_INTEGER;
+    }
+}
+
+static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
+{
+    c->form = mf;
+    c->form_index = index;
+    c->out = f;
+    f->code = mf->code;
+    f->index = index;
+    f->src = mf;
+    f->n_fields = mf->n_fields;
+    f->fields = arena_alloc(c->a, sizeof(ir_field) * (size_t)(mf->n_fields + 1));
+    for (int i = 0; i < mf->n_fields; i++) {
+        const m_field *m = &mf->fields[i];
+        ir_field *x = &f->fields[i];
+        x->code = m->code;
+        x->src = m;
+        x->type = rg_type_of(m->type.kind);
+        x->scale = m->type.scale > 0 ? m->type.scale : 0;
+        x->flags = m->flags;
+        x->time_agg = m->time_agg;
+        x->unit_agg = m->unit_agg;
+        x->weight = m->weight;
+    }
+    /* Expressions once every field's type is known. */
+    c->zero = 0;
+    for (int i = 0; i < mf->n_fields; i++) {
+        const m_field *m = &mf->fields[i];
+        ir_field *x = &f->fields[i];
+        if (!m->expr)
+            continue;
+        int s = lower_arith_scale(&m->type);
+        if (m->flags & RG_FIELD_RATIO) {
+            const ast_expr *e = m->expr;
+            ir_expr *v;
+            if (e->kind == AST_E_BINARY && e->u.binary.op == AST_OP_DIV) {
+                /* the declared decimals are the scale of the division itself,
+                 * so the ratio is rounded once, half away from zero */
+                ir_expr *a = lower_expr(c, e->u.binary.lhs, SRC_ACC);
+                ir_expr *b = lower_expr(c, e->u.binary.rhs, SRC_ACC);
+                v = a && b ? mk(c, IR_DIV, s, a, b) : NULL;
+            } else {
+                v = lower_expr(c, e, SRC_ACC);
+                v = v ? rescale(c, v, s) : NULL;
+            }
+            x->expr = v;
+        } else if (m->flags & RG_FIELD_COMPUTED) {
+            ir_expr *v = lower_expr(c, m->expr, SRC_CUR);
+            x->expr = v ? rescale(c, v, s) : NULL;
+        }
+    }
+    order_computed(c, f);
+    layout_acc(f);
+    for (int i = 0; i < f->n_fields; i++) {
+        ir_field *x = &f->fields[i];
+        if ((x->flags & RG_FIELD_RATIO) && x->expr && !acc_only(f, x->expr)) {
+            lerror(c, x->src->loc, "a ratio may only use fields that are aggregated");
+            x->expr = NULL;
+        }
+    }
+    layout_outputs(c, f);
+
+    f->n_rules = mf->n_rules;
+    f->rules = arena_alloc(c->a, sizeof(ir_rule) * (size_t)(mf->n_rules + 1));
+    for (int i = 0; i < mf->n_rules; i++) {
+        const m_rule *m = &mf->rules[i];
+        ir_rule *r = &f->rules[i];
+        r->code = m->code;
+        r->severity = m->severity;
+        r->src = m;
+        r->missing = m->missing == M_MISSING_ZERO ? IR_MISS_ZERO : m->missing == M_MISSING_FAIL ? IR_MISS_FAIL
+                                                                                               : IR_MISS_SKIP;
+        c->zero = r->missing == IR_MISS_ZERO;
+        r->when = m->when ? lower_expr(c, m->when, SRC_CUR) : NULL;
+        r->check = m->check ? lower_check(c, m) : NULL;
+        if (!r->check) {
+            if (m->check)
+                continue; /* reported */
+            r->check = mk_const(c, 1, 0);
+            r->check->is_bool = 1;
+        }
+        uint32_t tf = (tree_flags(r->when) | tree_flags(r->check)) & (RG_RULE_PREVIOUS | RG_RULE_CHILDREN);
+        r->flags = m->flags | tf;
+        /* WELL_FORMED marks the rule that reports malformed values (a check
+         * of well_formed itself), not every rule guarded by it */
+        if (r->check->op == IR_WELL_FORMED)
+            r->flags |= RG_RULE_WELL_FORMED;
+    }
+    c->zero = 0;
+    qsort(f->rules, (size_t)f->n_rules, sizeof *f->rules, cmp_rule);
+}
+
+int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)
+{
+    memset(out, 0, sizeof *out);
+    lctx c = {.a = a, .r = r, .sm = sm};
+    out->name = r->name;
+    out->src = r;
+    out->n_forms = r->n_forms;
+    out->forms = arena_alloc(a, sizeof(ir_form) * (size_t)(r->n_forms + 1));
+    for (int i = 0; i < r->n_forms; i++)
+        lower_form(&c, &r->forms[i], i, &out->forms[i]);
+    return c.errors ? -1 : 0;
+}

@@ -1,0 +1,34 @@
+/* model.c — small queries on the checked model. */
+#include <string.h>
+
+#include "model.h"
+
+const char *m_text(const ast_texts *t, const char *lang)
+{
+    if (!t)
+        return NULL;
+    for (int i = 0; i < t->items.n; i++) {
+        const ast_text *x = t->items.items[i];
+        if ((x->lang && lang && !strcmp(x->lang, lang)) || (!x->lang && !lang))
+            return x->text;
+    }
+    return NULL;
+}
+
+int m_form_field(const m_form *f, const char *code)
+{
+    if (!f)
+        return -1;
+    for (int i = 0; i < f->n_fields; i++)
+        if (!strcmp(f->fields[i].code, code))
+            return i;
+    return -1;
+}
+
+int m_tier_index(const m_regime *r, const char *name)
+{
+    for (int i = 0; i < r->n_tiers; i++)
+        if (!strcmp(r->tiers[i].name, name))
+            return i;
+    return -1;
+}

@@ -1,0 +1,1101 @@
+/* sema_decls.c — declarations: collection and duplicates, the regime
+ * header, tiers, code lists, forms with their fields, and roll-ups. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_int.h"
+
+/* ---- symbols ---- */
+
+static const char *kind_word(ast_decl_kind k)
+{
+    switch (k) {
+    case AST_D_REGIME: return "regime";
+    case AST_D_TIERS: return "tiers";
+    case AST_D_CODELIST: return "codelist";
+    case AST_D_FORM: return "form";
+    case AST_D_ROLLUP: return "rollup";
+    case AST_D_TYPE: return "type";
+    case AST_D_HOLIDAYS: return "holidays";
+    default: return "declaration";
+    }
+}
+
+sym *sema_lookup(sema *s, const char *name, ast_decl_kind kind)
+{
+    for (int i = 0; i < s->n_syms; i++)
+        if (s->syms[i].decl->kind == kind && !strcmp(s->syms[i].name, name))
+            return &s->syms[i];
+    /* module-qualified: vn_tiers.vn_2025_03 -> vn_2025_03 */
+    const char *dot = strrchr(name, '.');
+    if (dot)
+        return sema_lookup(s, dot + 1, kind);
+    return NULL;
+}
+
+void sema_suggest(sema *s, const char *word, const char *const *cands, int n)
+{
+    const char *best = diag_closest(word, cands, n);
+    if (best)
+        diag_hint(s->d, "H0200", best);
+}
+
+/* Suggests the closest declaration of a kind. */
+static void suggest_decl(sema *s, const char *word, ast_decl_kind kind)
+{
+    const char **c = malloc(sizeof *c * (size_t)(s->n_syms + 1));
+    int n = 0;
+    for (int i = 0; i < s->n_syms; i++)
+        if (s->syms[i].decl->kind == kind)
+            c[n++] = s->syms[i].name;
+    sema_suggest(s, word, c, n);
+    free(c);
+}
+
+const char *sema_file_dir(sema *s, src_loc loc)
+{
+    const src_file *f = src_get(&s->c->sm, loc.file);
+    if (!f)
+        return ".";
+    const char *slash = strrchr(f->path, '/');
+    return slash ? arena_strndup(s->a, f->path, (size_t)(slash - f->path)) : ".";
+}
+
+void sema_collect(sema *s)
+{
+    for (int fi = 0; fi < s->c->n_files; fi++) {
+        ast_file *f = s->c->files[fi];
+        AST_EACH(ast_decl *, d, f->decls) {
+            if (d->kind == AST_D_IMPORT)
+                continue;
+            if (d->kind == AST_D_TEST) {
+                s->r->tests = realloc(s->r->tests, sizeof(ast_decl *) * (size_t)(s->r->n_tests + 1));
+                s->r->tests[s->r->n_tests++] = d;
+                continue;
+            }
+            if (d->kind == AST_D_REGIME) {
+                if (s->r->decl) {
+                    diag(s->d, "E0101", d->name.loc, d->name.text, s->r->decl->name.text);
+                    continue;
+                }
+                if (fi >= s->c->n_roots) {
+                    /* a regime inside an imported module is a modelling error */
+                    diag(s->d, "E0131", d->name.loc, d->name.text);
+                    continue;
+                }
+                s->r->decl = d;
+                continue;
+            }
+            sym *prev = NULL;
+            for (int i = 0; i < s->n_syms; i++)
+                if (!strcmp(s->syms[i].name, d->name.text))
+                    prev = &s->syms[i];
+            if (prev) {
+                diag(s->d, "E0100", d->name.loc, kind_word(d->kind), d->name.text);
+                const src_file *pf = src_get(&s->c->sm, prev->decl->name.loc.file);
+                diag_hint(s->d, "H0100", pf ? pf->path : "?", prev->decl->name.loc.line);
+                continue;
+            }
+            if (s->n_syms == s->cap_syms) {
+                s->cap_syms = s->cap_syms ? s->cap_syms * 2 : 32;
+                s->syms = realloc(s->syms, sizeof *s->syms * (size_t)s->cap_syms);
+            }
+            s->syms[s->n_syms++] = (sym){d->name.text, d, -1};
+        }
+    }
+}
+
+/* ---- regime header ---- */
+
+rg_freq sema_freq_of(const char *w, int adjective)
+{
+    static const struct { const char *adj, *noun; rg_freq f; } t[] = {
+        {"monthly", "month", RG_F_MONTHLY},
+        {"quarterly", "quarter", RG_F_QUARTERLY},
+        {"half_yearly", "half_year", RG_F_HALF_YEARLY},
+        {"nine_monthly", "nine_months", RG_F_NINE_MONTHS},
+        {"yearly", "year", RG_F_YEARLY},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(w, adjective ? t[i].adj : t[i].noun))
+            return t[i].f;
+    if (adjective && (!strcmp(w, "annual") || !strcmp(w, "nine_months")))
+        return !strcmp(w, "annual") ? RG_F_YEARLY : RG_F_NINE_MONTHS;
+    return RG_F_NONE;
+}
+
+const char *sema_freq_column(rg_freq f)
+{
+    switch (f) {
+    case RG_F_MONTHLY: return "month";
+    case RG_F_QUARTERLY: return "quarter";
+    case RG_F_HALF_YEARLY: return "half_year";
+    case RG_F_NINE_MONTHS: return "nine_months";
+    case RG_F_YEARLY: return "year";
+    default: return "period";
+    }
+}
+
+static const char *const freq_adjs[] = {"monthly", "quarterly", "half_yearly", "nine_monthly", "yearly"};
+static const char *const freq_nouns[] = {"month", "quarter", "half_year", "nine_months", "year"};
+
+static int semver_ok(const char *v)
+{
+    int parts = 0;
+    const char *p = v;
+    while (*p) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        parts++;
+        if (*p == '.')
+            p++;
+        else if (*p == '-' || *p == '+')
+            return parts == 3;
+        else if (*p)
+            return 0;
+    }
+    return parts == 3 && p > v && p[-1] != '.';
+}
+
+/* Tier words of the header are resolved after the tiers pass. */
+void sema_header(sema *s)
+{
+    m_regime *r = s->r;
+    r->recipient = -1;
+    r->cutoff = RG_CUTOFF_CALENDAR;
+    if (!r->decl)
+        return;
+    r->name = r->decl->name.text;
+    int seen[AST_I_HOLIDAYS + 1] = {0};
+    AST_EACH(ast_item *, it, r->decl->u.regime.items) {
+        if (seen[it->kind] && it->kind != AST_I_DEADLINE) {
+            static const char *const names[] = {"version", "label", "kind", "frequency", "cutoff",
+                                                "content", "submitted by", "received by", "method",
+                                                "deadline", "outline", "guidance", "tiers", "holidays"};
+            diag(s->d, "E0014", it->loc, names[it->kind]);
+            continue;
+        }
+        seen[it->kind] = 1;
+        switch (it->kind) {
+        case AST_I_VERSION:
+            r->version = it->str;
+            if (!semver_ok(it->str)) {
+                diag(s->d, "E0114", it->loc, it->str);
+                diag_hint(s->d, "H0114");
+            }
+            break;
+        case AST_I_LABEL: r->label = it->texts; break;
+        case AST_I_CONTENT: r->content = it->texts; break;
+        case AST_I_OUTLINE: r->outline = it->texts; break;
+        case AST_I_GUIDANCE: r->guidance = it->texts; break;
+        case AST_I_KIND: {
+            static const char *const kinds[] = {"periodic", "thematic", "adhoc"};
+            int k = -1;
+            for (int i = 0; i < 3; i++)
+                if (!strcmp(it->word.text, kinds[i]))
+                    k = i;
+            if (k < 0) {
+                diag(s->d, "E0103", it->word.loc, it->word.text);
+                sema_suggest(s, it->word.text, kinds, 3);
+            } else {
+                r->kind = (rg_kind)(k + 1);
+            }
+            break;
+        }
+        case AST_I_FREQUENCY:
+            r->frequency = sema_freq_of(it->word.text, 1);
+            if (!r->frequency) {
+                diag(s->d, "E0102", it->word.loc, it->word.text);
+                sema_suggest(s, it->word.text, freq_adjs, 5);
+            }
+            break;
+        case AST_I_CUTOFF:
+            if (!strcmp(it->word.text, "decree09"))
+                r->cutoff = RG_CUTOFF_DECREE09;
+            else if (!strcmp(it->word.text, "calendar"))
+                r->cutoff = RG_CUTOFF_CALENDAR;
+            else if (!strcmp(it->word.text, "day")) {
+                r->cutoff = RG_CUTOFF_DAY;
+                r->cutoff_day = (int)it->number;
+                if (it->number < 2 || it->number > 28)
+                    diag(s->d, "E0115", it->loc, (long long)it->number);
+            } else {
+                static const char *const cut[] = {"decree09", "calendar"};
+                diag(s->d, "E0104", it->word.loc, it->word.text);
+                sema_suggest(s, it->word.text, cut, 2);
+            }
+            break;
+        case AST_I_METHOD: {
+            static const char *const methods[] = {"paper", "electronic", "software", "email", "fax"};
+            char *m = NULL;
+            AST_EACH(ast_name *, w, it->words) {
+                int ok = 0;
+                for (int i = 0; i < 5; i++)
+                    ok |= !strcmp(w->text, methods[i]);
+                if (!ok) {
+                    diag(s->d, "E0132", w->loc, w->text);
+                    sema_suggest(s, w->text, methods, 5);
+                }
+                m = m ? arena_printf(s->a, "%s,%s", m, w->text) : arena_strdup(s->a, w->text);
+            }
+            r->method = m;
+            break;
+        }
+        case AST_I_TIERS: r->tiers_name = it->word.text; break;
+        case AST_I_HOLIDAYS: r->holidays = it->word.text; break;
+        default: break; /* tier words: after sema_tiers */
+        }
+    }
+}
+
+/* ---- tiers ---- */
+
+static int level_index(ast_decl *t, const char *name)
+{
+    for (int i = 0; i < t->u.tiers.levels.n; i++)
+        if (!strcmp(((ast_level *)t->u.tiers.levels.items[i])->name.text, name))
+            return i;
+    return -1;
+}
+
+static void check_one_tiers(sema *s, ast_decl *t, int build)
+{
+    int n = t->u.tiers.levels.n;
+    if (n == 0) {
+        diag(s->d, "E0403", t->name.loc, t->name.text);
+        return;
+    }
+    int *parent = calloc((size_t)n, sizeof *parent);
+    int *children = calloc((size_t)n, sizeof *children);
+    int ok = 1, top = -1;
+    for (int i = 0; i < n; i++) {
+        ast_level *l = t->u.tiers.levels.items[i];
+        parent[i] = -1;
+        if (level_index(t, l->name.text) != i) {
+            diag(s->d, "E0400", l->name.loc, l->name.text);
+            ok = 0;
+            continue;
+        }
+        if (l->within.text) {
+            int p = level_index(t, l->within.text);
+            if (p < 0) {
+                diag(s->d, "E0401", l->within.loc, l->within.text, t->name.text);
+                const char **c = malloc(sizeof *c * (size_t)n);
+                for (int k = 0; k < n; k++)
+                    c[k] = ((ast_level *)t->u.tiers.levels.items[k])->name.text;
+                sema_suggest(s, l->within.text, c, n);
+                free(c);
+                ok = 0;
+            } else if (p == i) {
+                diag(s->d, "E0404", l->within.loc, l->name.text);
+                ok = 0;
+            } else {
+                parent[i] = p;
+                if (children[p]++) {
+                    int other = -1;
+                    for (int k = 0; k < i; k++)
+                        if (parent[k] == p)
+                            other = k;
+                    diag(s->d, "E0402", l->within.loc,
+                         other >= 0 ? ((ast_level *)t->u.tiers.levels.items[other])->name.text : "?",
+                         l->name.text, l->within.text);
+                    diag_hint(s->d, "H0402");
+                    ok = 0;
+                }
+            }
+        } else if (top >= 0) {
+            diag(s->d, "E0405", l->name.loc, l->name.text,
+                 ((ast_level *)t->u.tiers.levels.items[top])->name.text);
+            diag_hint(s->d, "H0405");
+            ok = 0;
+        } else {
+            top = i;
+        }
+        if (!l->column && !l->code)
+            diag(s->d, "E0406", l->name.loc, l->name.text), ok = 0;
+    }
+    if (ok && top < 0) {
+        diag(s->d, "E0407", t->name.loc, t->name.text);
+        ok = 0;
+    }
+    /* walking down from the top must visit every level once */
+    int *order = calloc((size_t)n, sizeof *order);
+    int cnt = 0;
+    if (ok) {
+        for (int cur = top; cur >= 0 && cnt <= n;) {
+            order[cnt++] = cur;
+            int next = -1;
+            for (int k = 0; k < n; k++)
+                if (parent[k] == cur)
+                    next = k;
+            cur = next;
+        }
+        if (cnt != n) {
+            diag(s->d, "E0407", t->name.loc, t->name.text);
+            ok = 0;
+        }
+    }
+    if (ok && build) {
+        s->r->tiers = arena_alloc(s->a, sizeof(m_tier) * (size_t)n);
+        s->r->n_tiers = n;
+        for (int k = 0; k < n; k++) {
+            ast_level *l = t->u.tiers.levels.items[order[k]];
+            m_tier *mt = &s->r->tiers[k];
+            mt->name = l->name.text;
+            mt->label = l->label;
+            mt->column = l->column;
+            mt->names = l->names;
+            mt->root_code = l->code;
+            mt->optional = l->optional;
+            mt->parent = k - 1;
+            mt->loc = l->name.loc;
+        }
+        if (t->u.tiers.units)
+            s->r->units_path = arena_printf(s->a, "%s/%s", sema_file_dir(s, t->loc), t->u.tiers.units);
+    }
+    free(order);
+    free(parent);
+    free(children);
+}
+
+static int tier_of_word(sema *s, const ast_name *w)
+{
+    int i = m_tier_index(s->r, w->text);
+    if (i < 0 && s->r->n_tiers) {
+        diag(s->d, "E0105", w->loc, w->text);
+        const char **c = malloc(sizeof *c * (size_t)s->r->n_tiers);
+        for (int k = 0; k < s->r->n_tiers; k++)
+            c[k] = s->r->tiers[k].name;
+        sema_suggest(s, w->text, c, s->r->n_tiers);
+        free(c);
+    }
+    return i;
+}
+
+static int period_days(rg_freq f)
+{
+    switch (f) {
+    case RG_F_MONTHLY: return 28;
+    case RG_F_QUARTERLY: return 90;
+    case RG_F_HALF_YEARLY: return 181;
+    case RG_F_NINE_MONTHS: return 273;
+    case RG_F_YEARLY: return 365;
+    default: return 365;
+    }
+}
+
+void sema_tiers(sema *s)
+{
+    m_regime *r = s->r;
+    ast_decl *chosen = NULL;
+    if (r->tiers_name) {
+        sym *t = sema_lookup(s, r->tiers_name, AST_D_TIERS);
+        if (!t) {
+            ast_item *it = NULL;
+            AST_EACH(ast_item *, x, r->decl->u.regime.items) if (x->kind == AST_I_TIERS) it = x;
+            diag(s->d, "E0106", it->word.loc, r->tiers_name);
+            suggest_decl(s, r->tiers_name, AST_D_TIERS);
+        } else {
+            chosen = t->decl;
+        }
+    }
+    /* every tiers declaration is checked; the chosen one becomes the model's */
+    for (int i = 0; i < s->n_syms; i++)
+        if (s->syms[i].decl->kind == AST_D_TIERS)
+            check_one_tiers(s, s->syms[i].decl, s->syms[i].decl == chosen);
+    if (!r->decl)
+        return;
+    /* header items that name tiers */
+    r->submitters = arena_alloc(s->a, sizeof(int) * 16);
+    AST_EACH(ast_item *, it, r->decl->u.regime.items) {
+        if ((it->kind == AST_I_SUBMITTED || it->kind == AST_I_RECEIVED || it->kind == AST_I_DEADLINE) &&
+            !r->tiers_name) {
+            diag(s->d, "E0113", it->loc);
+            diag_hint(s->d, "H0113");
+            return;
+        }
+        if (!r->n_tiers)
+            continue;
+        if (it->kind == AST_I_SUBMITTED) {
+            AST_EACH(ast_name *, w, it->words) {
+                int t = tier_of_word(s, w);
+                if (t >= 0 && r->n_submitters < 16)
+                    r->submitters[r->n_submitters++] = t;
+            }
+        } else if (it->kind == AST_I_RECEIVED) {
+            if (it->words.n > 1)
+                diag(s->d, "E0133", ((ast_name *)it->words.items[1])->loc);
+            r->recipient = tier_of_word(s, it->words.items[0]);
+        } else if (it->kind == AST_I_DEADLINE) {
+            int t = tier_of_word(s, &it->word);
+            if (t < 0)
+                continue;
+            for (int k = 0; k < r->n_deadlines; k++)
+                if (r->deadlines[k].tier == t) {
+                    diag(s->d, "E0408", it->word.loc, it->word.text);
+                    t = -1;
+                }
+            if (t < 0)
+                continue;
+            if (it->number < 0 || it->number > period_days(r->frequency ? r->frequency : RG_F_YEARLY)) {
+                diag(s->d, "E0409", it->loc, (long long)it->number,
+                     sema_freq_column(r->frequency ? r->frequency : RG_F_YEARLY));
+                diag_hint(s->d, "H0409");
+                continue;
+            }
+            m_deadline *nd = arena_alloc(s->a, sizeof *nd * (size_t)(r->n_deadlines + 1));
+            if (r->n_deadlines)
+                memcpy(nd, r->deadlines, sizeof *nd * (size_t)r->n_deadlines);
+            nd[r->n_deadlines] = (m_deadline){t, (int)it->number, it->working, it->loc};
+            r->deadlines = nd;
+            r->n_deadlines++;
+        }
+    }
+    /* deadlines go down the tiers: a lower tier reports no later than its parent */
+    for (int a = 0; a < r->n_deadlines; a++)
+        for (int b = 0; b < r->n_deadlines; b++)
+            if (r->deadlines[a].tier > r->deadlines[b].tier &&
+                r->deadlines[a].days > r->deadlines[b].days) {
+                diag(s->d, "W0400", r->deadlines[a].loc, r->tiers[r->deadlines[a].tier].name,
+                     r->tiers[r->deadlines[b].tier].name);
+            }
+    if (r->holidays) {
+        sym *h = sema_lookup(s, r->holidays, AST_D_HOLIDAYS);
+        if (!h) {
+            ast_item *it = NULL;
+            AST_EACH(ast_item *, x, r->decl->u.regime.items) if (x->kind == AST_I_HOLIDAYS) it = x;
+            diag(s->d, "E0112", it->word.loc, r->holidays);
+            suggest_decl(s, r->holidays, AST_D_HOLIDAYS);
+        } else {
+            r->holidays_path = arena_printf(s->a, "%s/%s", sema_file_dir(s, h->decl->loc),
+                                            h->decl->u.holidays.from);
+        }
+    }
+}
+
+/* ---- code lists ---- */
+
+/* Splits one CSV record (RFC 4180) from *p; returns the number of fields or
+ * -1 on a quoting error. Fields point into `buf` (unescaped in place). */
+static int csv_record(char **p, char **fields, int max)
+{
+    char *s = *p;
+    int n = 0;
+    if (!*s)
+        return 0;
+    for (;;) {
+        char *out = s, *start = s;
+        if (*s == '"') {
+            s++;
+            for (;;) {
+                if (!*s)
+                    return -1;
+                if (*s == '"') {
+                    if (s[1] == '"') {
+                        *out++ = '"';
+                        s += 2;
+                        continue;
+                    }
+                    s++;
+                    break;
+                }
+                *out++ = *s++;
+            }
+            if (*s && *s != ',' && *s != '\n' && *s != '\r')
+                return -1;
+        } else {
+            while (*s && *s != ',' && *s != '\n' && *s != '\r') {
+                if (*s == '"')
+                    return -1;
+                out++, s++;
+            }
+        }
+        char end = *s;
+        *out = '\0';
+        if (n < max)
+            fields[n] = start;
+        n++;
+        if (end == ',') {
+            s++;
+            continue;
+        }
+        if (end == '\r') {
+            s++;
+            if (*s == '\n')
+                s++;
+        } else if (end == '\n') {
+            s++;
+        }
+        break;
+    }
+    *p = s;
+    return n;
+}
+
+static ast_texts *texts_of(sema *s, const char *const *langs, const char *const *vals, int n, src_loc loc)
+{
+    ast_texts *t = arena_alloc(s->a, sizeof *t);
+    t->loc = loc;
+    for (int i = 0; i < n; i++) {
+        if (!vals[i] || !*vals[i])
+            continue;
+        ast_text *x = arena_alloc(s->a, sizeof *x);
+        x->lang = langs[i];
+        x->text = arena_strdup(s->a, vals[i]);
+        x->loc = loc;
+        ast_list_push(s->a, &t->items, x);
+    }
+    return t;
+}
+
+static void load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
+{
+    const char *path = d->u.codelist.from;
+    char *full = path[0] == '/' ? arena_strdup(s->a, path)
+                                : arena_printf(s->a, "%s/%s", sema_file_dir(s, d->loc), path);
+    int id = src_load(&s->c->sm, full);
+    if (id < 0) {
+        diag(s->d, "E0501", d->u.codelist.from_loc, full, strerror(errno));
+        return;
+    }
+    const src_file *f = src_get(&s->c->sm, id);
+    char *buf = arena_strndup(s->a, f->text, f->len);
+    char *p = buf;
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    enum { MAXF = 32 };
+    char *fields[MAXF];
+    int line = 1;
+    int n = csv_record(&p, fields, MAXF);
+    if (n <= 0) {
+        diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "empty file");
+        return;
+    }
+    int code_col = -1;
+    const char *langs[MAXF];
+    int label_col[MAXF], n_labels = 0;
+    for (int i = 0; i < n && i < MAXF; i++) {
+        if (!strcmp(fields[i], "code"))
+            code_col = i;
+        else if (!strncmp(fields[i], "label_", 6) && fields[i][6]) {
+            langs[n_labels] = arena_strdup(s->a, fields[i] + 6);
+            label_col[n_labels++] = i;
+        }
+    }
+    if (code_col < 0) {
+        diag(s->d, "E0126", d->u.codelist.from_loc, full);
+        diag_hint(s->d, "H0126");
+        return;
+    }
+    int cap = 64;
+    cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)cap);
+    while (*p) {
+        line++;
+        n = csv_record(&p, fields, MAXF);
+        if (n < 0) {
+            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "unbalanced quotes");
+            return;
+        }
+        if (n == 1 && !fields[0][0])
+            continue;
+        if (code_col >= n || !fields[code_col][0]) {
+            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "no code in this row");
+            continue;
+        }
+        if (cl->n_codes == cap) {
+            m_code *nc = arena_alloc(s->a, sizeof(m_code) * (size_t)cap * 2);
+            memcpy(nc, cl->codes, sizeof(m_code) * (size_t)cap);
+            cl->codes = nc;
+            cap *= 2;
+        }
+        const char *vals[MAXF];
+        for (int k = 0; k < n_labels; k++)
+            vals[k] = label_col[k] < n ? fields[label_col[k]] : NULL;
+        m_code *mc = &cl->codes[cl->n_codes];
+        mc->code = arena_strdup(s->a, fields[code_col]);
+        mc->label = texts_of(s, langs, vals, n_labels, d->u.codelist.from_loc);
+        mc->loc = d->u.codelist.from_loc;
+        for (int k = 0; k < cl->n_codes; k++)
+            if (!strcmp(cl->codes[k].code, mc->code)) {
+                diag(s->d, "E0134", d->u.codelist.from_loc, mc->code, full, line);
+                cl->n_codes--;
+                break;
+            }
+        cl->n_codes++;
+    }
+}
+
+void sema_codelists(sema *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_syms; i++)
+        n += s->syms[i].decl->kind == AST_D_CODELIST;
+    s->r->codelists = arena_alloc(s->a, sizeof(m_codelist) * (size_t)(n + 1));
+    for (int i = 0; i < s->n_syms; i++) {
+        ast_decl *d = s->syms[i].decl;
+        if (d->kind != AST_D_CODELIST)
+            continue;
+        s->syms[i].index = s->r->n_codelists;
+        m_codelist *cl = &s->r->codelists[s->r->n_codelists++];
+        cl->name = d->name.text;
+        cl->label = d->u.codelist.label;
+        cl->loc = d->name.loc;
+        cl->decl = d;
+        if (d->u.codelist.from) {
+            if (d->u.codelist.codes.n)
+                diag(s->d, "E0135", d->name.loc, d->name.text);
+            load_codelist_csv(s, d, cl);
+        } else {
+            cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)(d->u.codelist.codes.n + 1));
+            AST_EACH(ast_code *, k, d->u.codelist.codes) {
+                int dup = 0;
+                for (int j = 0; j < cl->n_codes; j++)
+                    if (!strcmp(cl->codes[j].code, k->code)) {
+                        diag(s->d, "E0110", k->loc, k->code, d->name.text);
+                        diag_hint(s->d, "H0110", cl->codes[j].loc.line);
+                        dup = 1;
+                    }
+                if (dup)
+                    continue;
+                cl->codes[cl->n_codes++] = (m_code){k->code, k->label, k->loc};
+            }
+        }
+        if (cl->n_codes == 0 && !diag_has_errors(s->d))
+            diag(s->d, "E0127", d->name.loc, d->name.text);
+    }
+}
+
+/* ---- forms ---- */
+
+static const char *const type_names[] = {"integer", "count", "decimal", "money", "percent",
+                                         "ratio", "bool", "date", "text", "code"};
+
+/* Resolves a written type (following `type` aliases) into t. 0 on error. */
+static int resolve_type(sema *s, ast_type *at, sema_type *t, int depth)
+{
+    const char *b = at->base.text;
+    memset(t, 0, sizeof *t);
+    static const ty_kind kinds[] = {TY_INTEGER, TY_COUNT, TY_DECIMAL, TY_MONEY, TY_PERCENT,
+                                    TY_RATIO, TY_BOOL, TY_DATE, TY_TEXT, TY_CODE};
+    int k = -1;
+    for (int i = 0; i < 10; i++)
+        if (!strcmp(b, type_names[i]))
+            k = i;
+    if (k < 0) {
+        sym *alias = sema_lookup(s, b, AST_D_TYPE);
+        if (!alias || depth > 8) {
+            diag(s->d, "E0109", at->base.loc, b);
+            sema_suggest(s, b, type_names, 10);
+            return 0;
+        }
+        if (!resolve_type(s, alias->decl->u.alias.type, t, depth + 1))
+            return 0;
+    } else {
+        t->kind = kinds[k];
+        if (t->kind == TY_DECIMAL || t->kind == TY_MONEY)
+            t->scale = t->kind == TY_DECIMAL ? 2 : 0;
+        if (t->kind == TY_RATIO)
+            t->scale = 4;
+    }
+    if (at->scale >= 0) {
+        if (t->kind != TY_DECIMAL && t->kind != TY_MONEY && t->kind != TY_PERCENT && t->kind != TY_RATIO) {
+            diag(s->d, "E0136", at->base.loc, b);
+            return 0;
+        }
+        t->scale = at->scale;
+    }
+    if (at->unit.text) {
+        if (!sema_is_numeric(t->kind) || t->kind == TY_PERCENT || t->kind == TY_RATIO) {
+            diag(s->d, "E0137", at->unit.loc, at->unit.text, b);
+            return 0;
+        }
+        t->unit = at->unit.text;
+    }
+    if (t->kind == TY_CODE) {
+        if (!at->codelist.text) {
+            if (!t->list) {
+                diag(s->d, "E0138", at->base.loc);
+                return 0;
+            }
+        } else {
+            sym *cl = sema_lookup(s, at->codelist.text, AST_D_CODELIST);
+            if (!cl) {
+                diag(s->d, "E0107", at->codelist.loc, at->codelist.text);
+                suggest_decl(s, at->codelist.text, AST_D_CODELIST);
+                return 0;
+            }
+            t->list = &s->r->codelists[cl->index];
+            t->list->used = 1;
+        }
+    }
+    return 1;
+}
+
+static const char *const member_words[] = {"a field", "a dimension", "a computed field", "a ratio"};
+
+static void apply_attrs(sema *s, ast_member *m, m_field *f)
+{
+    static const char *const attr_names[] = {"label", "hint", "required", "optional", "range",
+                                             "max digits", "stock", "flow", "over units",
+                                             "decimals", "relevant when"};
+    int mk = m->kind == AST_M_FIELD ? 0 : m->kind == AST_M_DIMENSION ? 1 : m->kind == AST_M_COMPUTED ? 2 : 3;
+    int seen[AST_A_WHEN + 1] = {0};
+    AST_EACH(ast_attr *, a, m->attrs) {
+        if (seen[a->kind]++ && a->kind != AST_A_LABEL && a->kind != AST_A_HINT) {
+            diag(s->d, "E0014", a->loc, attr_names[a->kind]);
+            continue;
+        }
+        /* which attributes apply to which members */
+        int ok = 1;
+        switch (a->kind) {
+        case AST_A_REQUIRED: case AST_A_OPTIONAL: case AST_A_RANGE: case AST_A_MAX_DIGITS:
+            ok = mk <= 1; break;
+        case AST_A_STOCK: case AST_A_FLOW: case AST_A_OVER_UNITS:
+            ok = mk == 0 || mk == 2; break;
+        case AST_A_DECIMALS:
+            ok = mk == 3 || mk == 2; break;
+        default: break;
+        }
+        if (!ok) {
+            diag(s->d, "E0116", a->loc, attr_names[a->kind], member_words[mk]);
+            continue;
+        }
+        switch (a->kind) {
+        case AST_A_LABEL:
+            if (f->label) {
+                AST_EACH(ast_text *, t, a->texts->items) ast_list_push(s->a, &f->label->items, t);
+            } else {
+                f->label = a->texts;
+            }
+            break;
+        case AST_A_HINT: f->hint = a->texts; break;
+        case AST_A_REQUIRED:
+            if (seen[AST_A_OPTIONAL])
+                diag(s->d, "E0129", a->loc, f->code);
+            f->flags |= RG_FIELD_REQUIRED;
+            break;
+        case AST_A_OPTIONAL:
+            if (seen[AST_A_REQUIRED])
+                diag(s->d, "E0129", a->loc, f->code);
+            f->flags &= ~RG_FIELD_REQUIRED;
+            break;
+        case AST_A_RANGE: {
+            if (!sema_is_numeric(f->type.kind) && f->type.kind != TY_DATE) {
+                diag(s->d, "E0139", a->loc, f->code);
+                break;
+            }
+            int64_t lo, hi;
+            int scale = f->type.kind == TY_DATE ? 0 : sema_arith_scale(&f->type);
+            int okl = sema_const_int(s, a->lo, scale, &lo), okh = sema_const_int(s, a->hi, scale, &hi);
+            if (!okl)
+                diag(s->d, "E0215", a->lo->loc);
+            if (!okh)
+                diag(s->d, "E0215", a->hi->loc);
+            if (okl && okh) {
+                if (lo > hi) {
+                    diag(s->d, "E0119", a->loc, f->code);
+                    break;
+                }
+                if (f->type.kind == TY_COUNT && lo < 0)
+                    diag(s->d, "E0140", a->lo->loc, f->code);
+                f->min = lo;
+                f->max = hi;
+                f->flags |= RG_FIELD_HAS_MIN | RG_FIELD_HAS_MAX;
+            }
+            break;
+        }
+        case AST_A_MAX_DIGITS:
+            if (a->number < 1 || a->number > 18) {
+                diag(s->d, "E0120", a->word.loc);
+                break;
+            }
+            if (!sema_is_numeric(f->type.kind)) {
+                diag(s->d, "E0139", a->loc, f->code);
+                break;
+            }
+            f->max_digits = (int)a->number;
+            break;
+        case AST_A_STOCK: {
+            static const char *const stocks[] = {"opening", "closing", "average"};
+            static const rg_time_agg aggs[] = {RG_TIME_OPENING, RG_TIME_CLOSING, RG_TIME_AVERAGE};
+            int k = -1;
+            for (int i = 0; i < 3; i++)
+                if (!strcmp(a->word.text, stocks[i]))
+                    k = i;
+            if (k < 0) {
+                diag(s->d, "E0118", a->word.loc, a->word.text);
+                if (!strcmp(a->word.text, "sum"))
+                    diag_hint(s->d, "H0118");
+                else
+                    sema_suggest(s, a->word.text, stocks, 3);
+                break;
+            }
+            if (seen[AST_A_FLOW]) {
+                diag(s->d, "E0141", a->loc, f->code);
+                break;
+            }
+            f->time_agg = aggs[k];
+            break;
+        }
+        case AST_A_FLOW:
+            if (seen[AST_A_STOCK]) {
+                diag(s->d, "E0141", a->loc, f->code);
+                break;
+            }
+            if (f->type.kind == TY_PERCENT || f->type.kind == TY_RATIO) {
+                diag(s->d, "W0201", a->loc, f->code);
+                diag_hint(s->d, "H0201");
+            }
+            f->time_agg = RG_TIME_SUM;
+            break;
+        case AST_A_OVER_UNITS: {
+            static const char *const aggs[] = {"sum", "min", "max", "average", "weighted_average", "count", "none"};
+            int k = -1;
+            for (int i = 0; i < 7; i++)
+                if (!strcmp(a->word.text, aggs[i]))
+                    k = i;
+            if (!strcmp(a->word.text, "average") && a->by.text)
+                k = 4;
+            if (k < 0) {
+                diag(s->d, "E0117", a->word.loc, a->word.text);
+                sema_suggest(s, a->word.text, aggs, 7);
+                break;
+            }
+            f->unit_agg = (rg_unit_agg)(k + 1);
+            if (a->by.text) {
+                f->weight = m_form_field(s->form, a->by.text);
+                if (f->weight < 0 || !sema_is_numeric(s->form->fields[f->weight].type.kind)) {
+                    diag(s->d, "E0130", a->by.loc, a->by.text);
+                    f->weight = -1;
+                }
+            } else if (k == 4) {
+                diag(s->d, "E0130", a->word.loc, "?");
+            }
+            if ((f->type.kind == TY_PERCENT || f->type.kind == TY_RATIO) && k == 0) {
+                diag(s->d, "W0201", a->loc, f->code);
+                diag_hint(s->d, "H0201");
+            }
+            break;
+        }
+        case AST_A_DECIMALS:
+            if (a->number < 0 || a->number > 9) {
+                diag(s->d, "E0143", a->word.loc);
+                break;
+            }
+            f->type.scale = (int)a->number;
+            break;
+        case AST_A_WHEN:
+            f->relevant = a->expr;
+            break;
+        }
+    }
+}
+
+static m_field *add_field(sema *s, m_form *form, const char *code, src_loc loc)
+{
+    static const char *const reserved[] = {"well_formed", "imbalance", "previous", "children"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(code, reserved[i]))
+            diag(s->d, "E0128", loc, code);
+    int prev = m_form_field(form, code);
+    if (prev >= 0) {
+        diag(s->d, "E0111", loc, code, form->code);
+        diag_hint(s->d, "H0111", form->fields[prev].loc.line);
+    }
+    m_field *f = &form->fields[form->n_fields++];
+    memset(f, 0, sizeof *f);
+    f->code = code;
+    f->loc = loc;
+    f->weight = -1;
+    return f;
+}
+
+static void build_form(sema *s, ast_decl *d, m_form *form)
+{
+    form->code = d->name.text;
+    form->decl = d;
+    form->unit_tier = -1;
+    form->unit_field = -1;
+    form->period_field = -1;
+    int n = d->u.form.members.n + 2;
+    form->fields = arena_alloc(s->a, sizeof(m_field) * (size_t)n);
+    form->dims = arena_alloc(s->a, sizeof(int) * (size_t)n);
+    form->rules = arena_alloc(s->a, sizeof(m_rule) * (size_t)n);
+    s->form = form;
+    /* the keys come first: unit and period */
+    ast_member *rep = NULL, *per = NULL;
+    AST_EACH(ast_member *, m, d->u.form.members) {
+        if (m->kind == AST_M_REPORTED) {
+            if (rep)
+                diag(s->d, "E0014", m->loc, "reported by");
+            rep = m;
+        } else if (m->kind == AST_M_PERIOD) {
+            if (per)
+                diag(s->d, "E0014", m->loc, "period");
+            per = m;
+        } else if (m->kind == AST_M_LABEL) {
+            form->label = m->texts;
+        }
+    }
+    if (!rep) {
+        diag(s->d, "E0121", d->name.loc, d->name.text);
+        diag_hint(s->d, "H0121");
+    } else if (s->r->n_tiers || s->r->tiers_name) {
+        form->unit_tier = tier_of_word(s, &rep->name);
+    } else if (s->r->decl) {
+        diag(s->d, "E0113", rep->loc);
+        diag_hint(s->d, "H0113");
+    }
+    if (!per) {
+        diag(s->d, "E0122", d->name.loc, d->name.text);
+    } else {
+        form->frequency = sema_freq_of(per->name.text, 0);
+        if (!form->frequency) {
+            diag(s->d, "E0123", per->name.loc, per->name.text);
+            sema_suggest(s, per->name.text, freq_nouns, 5);
+        } else if (s->r->frequency && form->frequency != s->r->frequency) {
+            diag(s->d, "E0142", per->name.loc, per->name.text, sema_freq_column(s->r->frequency));
+        }
+    }
+    m_field *u = add_field(s, form, "unit", rep ? rep->loc : d->name.loc);
+    u->type.kind = TY_UNIT;
+    u->flags = RG_FIELD_KEY_UNIT;
+    u->time_agg = RG_TIME_NONE;
+    u->unit_agg = RG_UNITS_NONE;
+    form->unit_field = 0;
+    m_field *p = add_field(s, form, "period", per ? per->loc : d->name.loc);
+    p->type.kind = TY_PERIOD;
+    p->flags = RG_FIELD_KEY_PERIOD | RG_FIELD_REQUIRED;
+    p->time_agg = RG_TIME_NONE;
+    p->unit_agg = RG_UNITS_NONE;
+    form->period_field = 1;
+    int seen_field = 0;
+    AST_EACH(ast_member *, m, d->u.form.members) {
+        if (m->kind == AST_M_FIELD || m->kind == AST_M_DIMENSION || m->kind == AST_M_COMPUTED ||
+            m->kind == AST_M_RATIO) {
+            if (!strcmp(m->name.text, "unit") || !strcmp(m->name.text, "period")) {
+                diag(s->d, "E0128", m->name.loc, m->name.text);
+                continue;
+            }
+            m_field *f = add_field(s, form, m->name.text, m->name.loc);
+            f->decl = m;
+            if (m->kind == AST_M_DIMENSION && seen_field)
+                diag(s->d, "W0202", m->name.loc, m->name.text);
+            if (m->kind != AST_M_DIMENSION)
+                seen_field = 1;
+            if (m->kind == AST_M_FIELD || m->kind == AST_M_DIMENSION) {
+                if (!resolve_type(s, m->type, &f->type, 0))
+                    f->type.kind = TY_ERROR;
+                if (m->kind == AST_M_DIMENSION) {
+                    if (f->type.kind != TY_CODE && f->type.kind != TY_ERROR)
+                        diag(s->d, "E0124", m->type->loc, m->name.text);
+                    f->flags |= RG_FIELD_DIMENSION;
+                    form->dims[form->n_dims++] = form->n_fields - 1;
+                    f->time_agg = RG_TIME_NONE;
+                    f->unit_agg = RG_UNITS_NONE;
+                } else {
+                    int pct = f->type.kind == TY_PERCENT || f->type.kind == TY_RATIO;
+                    int num = sema_is_numeric(f->type.kind);
+                    f->time_agg = !num ? RG_TIME_NONE : pct ? RG_TIME_AVERAGE : RG_TIME_SUM;
+                    f->unit_agg = !num ? RG_UNITS_NONE : pct ? RG_UNITS_AVERAGE : RG_UNITS_SUM;
+                }
+            } else {
+                f->expr = m->expr;
+                f->flags |= m->kind == AST_M_COMPUTED ? RG_FIELD_COMPUTED : RG_FIELD_RATIO;
+                f->type.kind = m->kind == AST_M_RATIO ? TY_RATIO : TY_ERROR; /* computed: typed later */
+                f->type.scale = 4;
+                f->time_agg = m->kind == AST_M_RATIO ? RG_TIME_NONE : RG_TIME_SUM;
+                f->unit_agg = m->kind == AST_M_RATIO ? RG_UNITS_NONE : RG_UNITS_SUM;
+            }
+            apply_attrs(s, m, f);
+        }
+    }
+    s->form = NULL;
+}
+
+void sema_forms(sema *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_syms; i++)
+        n += s->syms[i].decl->kind == AST_D_FORM;
+    s->r->forms = arena_alloc(s->a, sizeof(m_form) * (size_t)(n + 1));
+    for (int i = 0; i < s->n_syms; i++) {
+        ast_decl *d = s->syms[i].decl;
+        if (d->kind != AST_D_FORM)
+            continue;
+        s->syms[i].index = s->r->n_forms;
+        build_form(s, d, &s->r->forms[s->r->n_forms++]);
+    }
+}
+
+/* ---- roll-ups ---- */
+
+void sema_rollups(sema *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_syms; i++)
+        n += s->syms[i].decl->kind == AST_D_ROLLUP;
+    s->r->rollups = arena_alloc(s->a, sizeof(m_rollup) * (size_t)(n + 1));
+    for (int i = 0; i < s->n_syms; i++) {
+        ast_decl *d = s->syms[i].decl;
+        if (d->kind != AST_D_ROLLUP)
+            continue;
+        sym *fs = sema_lookup(s, d->u.rollup.form.text, AST_D_FORM);
+        if (!fs) {
+            diag(s->d, "E0108", d->u.rollup.form.loc, d->u.rollup.form.text);
+            suggest_decl(s, d->u.rollup.form.text, AST_D_FORM);
+            continue;
+        }
+        m_form *form = &s->r->forms[fs->index];
+        s->syms[i].index = s->r->n_rollups;
+        m_rollup *ru = &s->r->rollups[s->r->n_rollups++];
+        ru->name = d->name.text;
+        ru->form = fs->index;
+        ru->decl = d;
+        ru->levels = arena_alloc(s->a, sizeof(int) * (size_t)(d->u.rollup.levels.n + 1));
+        if (!d->u.rollup.levels.n)
+            diag(s->d, "E0410", d->name.loc, d->name.text);
+        int prev = -1;
+        AST_EACH(ast_name *, w, d->u.rollup.levels) {
+            int t = tier_of_word(s, w);
+            if (t < 0)
+                continue;
+            if (prev >= 0 && t >= prev) {
+                diag(s->d, "E0411", w->loc, w->text, s->r->tiers[prev].name);
+                diag_hint(s->d, "H0411");
+                continue;
+            }
+            if (form->unit_tier >= 0 && t > form->unit_tier) {
+                diag(s->d, "E0412", w->loc, w->text, s->r->tiers[form->unit_tier].name);
+                continue;
+            }
+            ru->levels[ru->n_levels++] = t;
+            prev = t;
+        }
+        if (!d->u.rollup.period.text) {
+            diag(s->d, "E0413", d->name.loc, d->name.text);
+            ru->period = form->frequency;
+        } else {
+            ru->period = sema_freq_of(d->u.rollup.period.text, 0);
+            if (!ru->period) {
+                diag(s->d, "E0123", d->u.rollup.period.loc, d->u.rollup.period.text);
+                sema_suggest(s, d->u.rollup.period.text, freq_nouns, 5);
+            } else if (form->frequency && ru->period < form->frequency) {
+                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
+                     sema_freq_column(form->frequency));
+            } else if (form->frequency == RG_F_NINE_MONTHS && ru->period != RG_F_NINE_MONTHS &&
+                       ru->period != RG_F_YEARLY) {
+                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
+                     sema_freq_column(form->frequency));
+            }
+        }
+        ru->period_column = sema_freq_column(ru->period);
+        ru->count_column = d->u.rollup.count.text;
+        if (ru->count_column && m_form_field(form, ru->count_column) >= 0)
+            diag(s->d, "E0415", d->u.rollup.count.loc, ru->count_column);
+    }
+}
