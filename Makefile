@@ -191,3 +191,17 @@ format-check:
 
 clean:
 	rm -rf build
+
+# ---- runtime fixtures (runtime) ---------------------------------------------
+# A hand-written stand-in for the compiled tthc regime (tests/fixtures/
+# tthc_hand.c), so that libregrt is tested before regc can build the real one.
+FIXTURE_TTHC := $(O)/fixtures/tthc/tthc.so
+
+$(FIXTURE_TTHC): tests/fixtures/tthc_hand.c runtime/include/regime.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -shared -Iruntime/include -o $@ $<
+
+.PHONY: fixtures
+fixtures: $(FIXTURE_TTHC)
+test-e2e test-unit: $(FIXTURE_TTHC)

@@ -1,24 +1,227 @@
-/* regrt — the Regime runtime command line (placeholder until libregrt lands). */
+/* regrt — the Regime runtime command line: a thin shell over libregrt. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "regime.h"
+#include "regrt.h"
+
+#define TR(en, vi) (rt_get_lang() == RT_LANG_VI ? (vi) : (en))
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: regrt <command> LIB [options] DATA...\n\nCommands:\n"
-               "  validate  check submissions against a compiled regime\n"
-               "  rollup    aggregate submissions over tiers and periods\n"
-               "  calendar  periods, cut-off windows and deadlines of a year\n"
-               "  status    who reported, who is missing, who was late\n");
+    fputs(TR("Usage: regrt <command> LIB [options] DATA...\n"
+             "\n"
+             "Commands:\n"
+             "  validate  check submissions against a compiled regime\n"
+             "  rollup    aggregate submissions over tiers and periods\n"
+             "  calendar  periods, cut-off windows and deadlines of a year\n"
+             "  status    who reported, who is missing, who was late\n"
+             "\n"
+             "LIB is the compiled regime: a .so made by `regc build`, or its output folder.\n"
+             "\n"
+             "  regrt validate LIB DATA... [--units U.csv] [--form F] [--rules V1,V2]\n"
+             "                 [--format text|csv|json] [-o FILE]\n"
+             "  regrt rollup   LIB --units U.csv DATA... [-o FILE] [--errors FILE]\n"
+             "                 [--to LEVEL] [--period month|quarter|half|9m|year|2025-Q1] [--rollup NAME]\n"
+             "  regrt calendar LIB --year Y [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
+             "  regrt status   LIB --units U.csv DATA... --as-of YYYY-MM-DD [--period P]\n"
+             "                 [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
+             "\n"
+             "Common options:\n"
+             "  --lang vi|en    language of messages (default en; also REGRT_LANG)\n"
+             "  --threads N     worker threads (default: the number of CPUs, at most 8)\n"
+             "  -v, --verbose   print a summary on stderr     -q, --quiet  no warnings\n"
+             "  DATA may be '-' for the standard input.\n"
+             "\n"
+             "Exit status: 0 ok, 1 an error-level rule failed (validate) or a unit is late\n"
+             "(status), 2 unusable input or usage error.\n",
+             "Cách dùng: regrt <lệnh> LIB [tùy chọn] DỮ_LIỆU...\n"
+             "\n"
+             "Lệnh:\n"
+             "  validate  kiểm tra số liệu nộp theo chế độ báo cáo đã biên dịch\n"
+             "  rollup    tổng hợp số liệu theo cấp và theo kỳ\n"
+             "  calendar  các kỳ, thời gian chốt số liệu và hạn gửi trong năm\n"
+             "  status    đơn vị đã nộp, chưa nộp, trễ hạn\n"
+             "\n"
+             "LIB là chế độ báo cáo đã biên dịch: tệp .so do `regc build` tạo ra, hoặc thư mục đầu ra.\n"
+             "\n"
+             "  regrt validate LIB DỮ_LIỆU... [--units U.csv] [--form F] [--rules V1,V2]\n"
+             "                 [--format text|csv|json] [-o TỆP]\n"
+             "  regrt rollup   LIB --units U.csv DỮ_LIỆU... [-o TỆP] [--errors TỆP]\n"
+             "                 [--to CẤP] [--period month|quarter|half|9m|year|2025-Q1] [--rollup TÊN]\n"
+             "  regrt calendar LIB --year NĂM [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
+             "  regrt status   LIB --units U.csv DỮ_LIỆU... --as-of YYYY-MM-DD [--period KỲ]\n"
+             "                 [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
+             "\n"
+             "Tùy chọn chung:\n"
+             "  --lang vi|en    ngôn ngữ thông báo (mặc định en; hoặc biến REGRT_LANG)\n"
+             "  --threads N     số luồng xử lý (mặc định: số CPU, tối đa 8)\n"
+             "  -v, --verbose   in tóm tắt ra stderr     -q, --quiet  không in cảnh báo\n"
+             "  DỮ_LIỆU có thể là '-' (đầu vào chuẩn).\n"
+             "\n"
+             "Mã thoát: 0 thành công, 1 có quy tắc mức lỗi không đạt (validate) hoặc có đơn vị\n"
+             "trễ hạn (status), 2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n"),
+          f);
+}
+
+/* "--name VALUE" or "--name=VALUE"; advances *i past the value. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n)) return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n]) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, TR("regrt: option %s needs a value\n", "regrt: tùy chọn %s cần một giá trị\n"), name);
+        exit(2);
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 1000000) return -1;
+    *out = (int)v;
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) { usage(stderr); return 2; }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) { usage(stdout); return 0; }
-    if (!strcmp(argv[1], "--version")) { printf("regrt %s (ABI %u)\n", REGIME_VERSION, REGIME_ABI_VERSION); return 0; }
-    if (argv[1][0] == '-') fprintf(stderr, "regrt: unknown option '%s'\n", argv[1]);
-    else fprintf(stderr, "regrt: unknown command '%s'\nTry 'regrt --help'.\n", argv[1]);
-    return 2;
+    rt_lang lang;
+    const char *env = getenv("REGRT_LANG");
+    if (env && !rt_lang_parse(env, &lang)) rt_set_lang(lang);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (!strncmp(argv[i], "--lang=", 7)) v = argv[i] + 7;
+        else if (!strcmp(argv[i], "--lang") && i + 1 < argc) v = argv[i + 1];
+        if (v && !rt_lang_parse(v, &lang)) rt_set_lang(lang);
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("regrt %s (ABI %u)\n", REGIME_VERSION, REGIME_ABI_VERSION);
+        return 0;
+    }
+    int (*run)(const rt_opts *, rt_error *) = NULL;
+    if (!strcmp(cmd, "validate")) run = rt_cmd_validate;
+    else if (!strcmp(cmd, "rollup")) run = rt_cmd_rollup;
+    else if (!strcmp(cmd, "calendar")) run = rt_cmd_calendar;
+    else if (!strcmp(cmd, "status")) run = rt_cmd_status;
+    if (!run) {
+        if (cmd[0] == '-')
+            fprintf(stderr, TR("regrt: unknown option '%s'\nTry 'regrt --help'.\n",
+                               "regrt: tùy chọn không hợp lệ '%s'\nXem 'regrt --help'.\n"), cmd);
+        else
+            fprintf(stderr, TR("regrt: unknown command '%s'\nTry 'regrt --help'.\n",
+                               "regrt: lệnh không hợp lệ '%s'\nXem 'regrt --help'.\n"), cmd);
+        return 2;
+    }
+
+    rt_opts o;
+    memset(&o, 0, sizeof o);
+    o.argv0 = argv[0];
+    const char **data = calloc((size_t)argc, sizeof *data);
+    if (!data) return 2;
+    int year_set = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (!o.lib) o.lib = a;
+            else data[o.n_data++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++) {
+                if (!o.lib) o.lib = argv[i];
+                else data[o.n_data++] = argv[i];
+            }
+            break;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            free(data);
+            return 0;
+        }
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o.verbose = 1;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rt_set_quiet(1);
+        else if (opt_value(argc, argv, &i, "--units", &o.units)) {}
+        else if (opt_value(argc, argv, &i, "--form", &o.form)) {}
+        else if (opt_value(argc, argv, &i, "--rules", &o.rules)) {}
+        else if (opt_value(argc, argv, &i, "-o", &o.output)) {}
+        else if (opt_value(argc, argv, &i, "--output", &o.output)) {}
+        else if (opt_value(argc, argv, &i, "--errors", &o.errors)) {}
+        else if (opt_value(argc, argv, &i, "--to", &o.to)) {}
+        else if (opt_value(argc, argv, &i, "--period", &o.period)) {}
+        else if (opt_value(argc, argv, &i, "--rollup", &o.rollup)) {}
+        else if (opt_value(argc, argv, &i, "--holidays", &o.holidays)) {}
+        else if (opt_value(argc, argv, &i, "--as-of", &o.as_of)) {}
+        else if (opt_value(argc, argv, &i, "--lang", &v)) {
+            if (rt_lang_parse(v, &lang)) {
+                fprintf(stderr, TR("regrt: --lang %s: use vi or en\n", "regrt: --lang %s: dùng vi hoặc en\n"), v);
+                free(data);
+                return 2;
+            }
+        } else if (opt_value(argc, argv, &i, "--format", &v)) {
+            if (!strcmp(v, "text")) o.format = RT_FMT_TEXT;
+            else if (!strcmp(v, "csv")) o.format = RT_FMT_CSV;
+            else if (!strcmp(v, "json")) o.format = RT_FMT_JSON;
+            else {
+                fprintf(stderr, TR("regrt: --format %s: use text, csv or json\n",
+                                   "regrt: --format %s: dùng text, csv hoặc json\n"), v);
+                free(data);
+                return 2;
+            }
+        } else if (opt_value(argc, argv, &i, "--year", &v)) {
+            if (parse_int(v, &o.year)) {
+                fprintf(stderr, TR("regrt: --year %s: give a year such as 2025\n",
+                                   "regrt: --year %s: hãy cho một năm, ví dụ 2025\n"), v);
+                free(data);
+                return 2;
+            }
+            year_set = 1;
+        } else if (opt_value(argc, argv, &i, "--threads", &v) || opt_value(argc, argv, &i, "-j", &v)) {
+            if (parse_int(v, &o.threads) || o.threads < 1) {
+                fprintf(stderr, TR("regrt: --threads %s: give a number of threads >= 1\n",
+                                   "regrt: --threads %s: hãy cho số luồng >= 1\n"), v);
+                free(data);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, TR("regrt: unknown option '%s'\nTry 'regrt --help'.\n",
+                               "regrt: tùy chọn không hợp lệ '%s'\nXem 'regrt --help'.\n"), a);
+            free(data);
+            return 2;
+        }
+    }
+    o.data = data;
+    const char *need = NULL;
+    if (!o.lib) need = TR("the compiled regime LIB", "chế độ báo cáo đã biên dịch LIB");
+    else if (run == rt_cmd_calendar ? !year_set : o.n_data == 0)
+        need = run == rt_cmd_calendar ? "--year Y" : TR("at least one DATA file", "ít nhất một tệp DỮ_LIỆU");
+    if (need) {
+        fprintf(stderr, TR("regrt %s: missing %s\nTry 'regrt --help'.\n", "regrt %s: thiếu %s\nXem 'regrt --help'.\n"),
+                cmd, need);
+        free(data);
+        return 2;
+    }
+    rt_error err;
+    memset(&err, 0, sizeof err);
+    int rc = run(&o, &err);
+    if (err.msg[0] && rc == 2) fprintf(stderr, "regrt: %s\n", err.msg);
+    free(data);
+    return rc;
 }

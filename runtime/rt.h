@@ -164,6 +164,7 @@ typedef struct rt_csv_fail {
  * may be larger than max), or -1 with *f filled. *pp moves past the record's
  * terminator; *lines grows by the LFs consumed.
  */
+#define RT_CSV_MAX_FIELDS 1024
 int rt_csv_record(char **pp, char *end, rt_span *fields, int max, uint32_t *lines,
                   rt_csv_fail *f);
 /* Length of the UTF-8 sequence at p (1..4), or 0 when invalid. */
@@ -190,5 +191,11 @@ int rt_desc_check(const rg_regime_desc *d, rt_error *err);
 /* Resolves the holiday file: explicit path, REGIME_PATH/data/<name>_holidays.csv,
  * <dir of argv0>/../../stdlib/data/<name>_holidays.csv. NULL when none exists. */
 char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0);
+
+/* The holiday calendar of a regime for a command (see rt_holidays_path);
+ * an empty calendar, with a warning, when none is found. *path_out is the
+ * file used or NULL (caller frees). */
+rt_holidays *rt_holidays_for(const rt_opts *o, const rg_regime_desc *d, char **path_out,
+                             rt_error *err);
 
 #endif /* RT_H */

@@ -1,0 +1,361 @@
+/*
+ * calendar.c — cut-off windows, holidays and deadlines.
+ *
+ * Holidays are data (a CSV date,name_vi,name_en), never code: Vietnamese
+ * public holidays follow the lunar calendar and are decided each year.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+struct rt_holidays {
+    size_t n;
+    int64_t *day; /* sorted, unique */
+    char **vi, **en;
+};
+
+rt_holidays *rt_holidays_none(void) { return rt_xcalloc(1, sizeof(rt_holidays)); }
+
+void rt_holidays_free(rt_holidays *h)
+{
+    if (!h) return;
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->vi[i]);
+        free(h->en[i]);
+    }
+    free(h->day);
+    free(h->vi);
+    free(h->en);
+    free(h);
+}
+
+size_t rt_holidays_count(const rt_holidays *h) { return h ? h->n : 0; }
+
+static long find_day(const rt_holidays *h, int64_t day)
+{
+    size_t lo = 0, hi = h ? h->n : 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->day[mid] < day) lo = mid + 1;
+        else hi = mid;
+    }
+    return h && lo < h->n && h->day[lo] == day ? (long)lo : -1;
+}
+
+int rt_holidays_is(const rt_holidays *h, int64_t day) { return find_day(h, day) >= 0; }
+
+const char *rt_holidays_name(const rt_holidays *h, int64_t day)
+{
+    long i = find_day(h, day);
+    if (i < 0) return NULL;
+    return rt_cur_lang == RT_LANG_VI && h->vi[i][0] ? h->vi[i] : h->en[i];
+}
+
+rt_holidays *rt_holidays_load(const char *path, rt_error *err)
+{
+    rt_csv *c = rt_csv_open(path, err);
+    if (!c) return NULL;
+    rt_holidays *h = rt_holidays_none();
+    size_t cap = 0;
+    int col_date = -1, col_vi = -1, col_en = -1, r;
+    if ((r = rt_csv_next(c, err)) <= 0) {
+        if (r == 0)
+            rt_err(err, 2, TR("%s: empty holiday file; expected a header date,name_vi,name_en",
+                              "%s: tệp ngày lễ rỗng; cần dòng tiêu đề date,name_vi,name_en"),
+                   path);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < rt_csv_nfields(c); i++) {
+        const char *f = rt_csv_field(c, i, NULL);
+        if (!strcmp(f, "date")) col_date = (int)i;
+        else if (!strcmp(f, "name_vi")) col_vi = (int)i;
+        else if (!strcmp(f, "name_en")) col_en = (int)i;
+    }
+    if (col_date < 0) {
+        rt_err(err, 2, TR("%s:1: no 'date' column; expected a header date,name_vi,name_en",
+                          "%s:1: không có cột 'date'; cần dòng tiêu đề date,name_vi,name_en"),
+               path);
+        goto fail;
+    }
+    while ((r = rt_csv_next(c, err)) > 0) {
+        uint32_t len;
+        const char *d = rt_csv_field(c, (uint32_t)col_date, &len);
+        int64_t day;
+        if (rt_date_parse(d, len, &day)) {
+            rt_err(err, 2, TR("%s:%llu: '%s' is not a date; write YYYY-MM-DD",
+                              "%s:%llu: '%s' không phải ngày; hãy viết YYYY-MM-DD"),
+                   path, (unsigned long long)rt_csv_line(c), d);
+            goto fail;
+        }
+        if (h->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            h->day = rt_xrealloc(h->day, cap * sizeof *h->day);
+            h->vi = rt_xrealloc(h->vi, cap * sizeof *h->vi);
+            h->en = rt_xrealloc(h->en, cap * sizeof *h->en);
+        }
+        const char *vi = col_vi >= 0 ? rt_csv_field(c, (uint32_t)col_vi, NULL) : "";
+        const char *en = col_en >= 0 ? rt_csv_field(c, (uint32_t)col_en, NULL) : "";
+        h->day[h->n] = day;
+        h->vi[h->n] = rt_xstrndup(vi, strlen(vi));
+        h->en[h->n] = rt_xstrndup(en[0] ? en : vi, strlen(en[0] ? en : vi));
+        h->n++;
+    }
+    if (r < 0) goto fail;
+    rt_csv_close(c);
+    /* Insertion sort by day (the files are small and usually sorted), then
+     * drop repeated days: a day is a holiday or not. */
+    for (size_t i = 1; i < h->n; i++) {
+        size_t j = i;
+        while (j > 0 && h->day[j - 1] > h->day[j]) {
+            int64_t t = h->day[j];
+            h->day[j] = h->day[j - 1];
+            h->day[j - 1] = t;
+            char *s = h->vi[j];
+            h->vi[j] = h->vi[j - 1];
+            h->vi[j - 1] = s;
+            s = h->en[j];
+            h->en[j] = h->en[j - 1];
+            h->en[j - 1] = s;
+            j--;
+        }
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        if (m && h->day[m - 1] == h->day[i]) {
+            free(h->vi[i]);
+            free(h->en[i]);
+            continue;
+        }
+        h->day[m] = h->day[i];
+        h->vi[m] = h->vi[i];
+        h->en[m] = h->en[i];
+        m++;
+    }
+    h->n = m;
+    return h;
+fail:
+    rt_csv_close(c);
+    rt_holidays_free(h);
+    return NULL;
+}
+
+static int64_t month_day(int64_t mo, int d)
+{
+    int64_t y = mo >= 0 ? mo / 12 : (mo - 11) / 12;
+    return rt_days_from_civil((int)y, (int)(mo - y * 12) + 1, d);
+}
+
+int rt_cutoff_window(uint32_t kind, int32_t day, uint32_t freq, int64_t p, int64_t *start,
+                     int64_t *end)
+{
+    int64_t f, l;
+    if (rt_period_months(freq, p, &f, &l)) return -1;
+    switch (kind) {
+    case RG_CUTOFF_CALENDAR:
+        *start = month_day(f, 1);
+        *end = month_day(l + 1, 1) - 1;
+        return 0;
+    case RG_CUTOFF_DECREE09:
+        day = 15;
+        /* fall through */
+    case RG_CUTOFF_DAY:
+        if (day < 1 || day > 28) return -1;
+        *start = month_day(f - 1, day);
+        *end = month_day(l, day) - 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int64_t rt_deadline(int64_t after, int32_t days, int working, const rt_holidays *h)
+{
+    if (!working) return after + days;
+    int64_t d = after;
+    for (int32_t n = 0; n < days;) {
+        d++;
+        if (rt_weekday(d) < 5 && !rt_holidays_is(h, d)) n++;
+    }
+    return d;
+}
+
+static int readable(const char *p) { return access(p, R_OK) == 0; }
+
+char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0)
+{
+    char buf[PATH_MAX + 64];
+    if (explicit_path) return rt_xstrndup(explicit_path, strlen(explicit_path));
+    if (!name || !*name) return NULL;
+    const char *rp = getenv("REGIME_PATH");
+    if (rp && *rp) {
+        /* A colon-separated list, like PATH. */
+        const char *s = rp;
+        while (*s) {
+            size_t n = strcspn(s, ":");
+            if (n) {
+                snprintf(buf, sizeof buf, "%.*s/data/%s_holidays.csv", (int)n, s, name);
+                if (readable(buf)) return rt_xstrndup(buf, strlen(buf));
+            }
+            s += n;
+            if (*s == ':') s++;
+        }
+    }
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0 && argv0) {
+        if (!realpath(argv0, exe)) return NULL;
+        k = (ssize_t)strlen(exe);
+    }
+    if (k <= 0) return NULL;
+    exe[k] = 0;
+    char *dir = dirname(exe);
+    /* build/bin, build/san/bin (in the source tree), PREFIX/bin (installed). */
+    static const char *rel[] = {"../../stdlib", "../../../stdlib", "../share/regime/stdlib"};
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+        snprintf(buf, sizeof buf, "%s/%s/data/%s_holidays.csv", dir, rel[i], name);
+        if (readable(buf)) return rt_xstrndup(buf, strlen(buf));
+    }
+    return NULL;
+}
+
+/* ---- holidays of a regime, and the `calendar` command ------------------------------- */
+
+rt_holidays *rt_holidays_for(const rt_opts *o, const rg_regime_desc *d, char **path_out, rt_error *err)
+{
+    int working = 0;
+    for (uint32_t k = 0; k < d->n_deadlines; k++) working |= d->deadlines[k].working != 0;
+    char *path = rt_holidays_path(o->holidays, d->holidays, o->argv0);
+    *path_out = path;
+    if (path) return rt_holidays_load(path, err);
+    if (working && d->holidays)
+        rt_warn(TR("no holiday calendar '%s' found (looked in $REGIME_PATH/data and the stdlib next to regrt); working days skip weekends only; use --holidays FILE",
+                   "không tìm thấy lịch ngày lễ '%s' (đã tìm trong $REGIME_PATH/data và stdlib cạnh regrt); ngày làm việc chỉ bỏ qua thứ Bảy, Chủ nhật; dùng --holidays FILE"),
+                d->holidays);
+    return rt_holidays_none();
+}
+
+static const char *cutoff_text(uint32_t kind)
+{
+    switch (kind) {
+    case RG_CUTOFF_CALENDAR: return TR("calendar periods", "kỳ theo lịch");
+    case RG_CUTOFF_DECREE09:
+        return TR("Decree 09 (from the 15th of the month before to the 14th)",
+                  "Nghị định 09 (từ ngày 15 tháng trước đến ngày 14)");
+    case RG_CUTOFF_DAY: return TR("fixed day of the month", "ngày cố định trong tháng");
+    default: return "?";
+    }
+}
+
+int rt_cmd_calendar(const rt_opts *o, rt_error *err)
+{
+    rt_regime *rg = rt_regime_open(o->lib, err);
+    if (!rg) return 2;
+    const rg_regime_desc *d = rt_regime_desc(rg);
+    int rc = 2;
+    char *hpath = NULL;
+    rt_holidays *h = NULL;
+    uint32_t freq = d->frequency;
+    if (o->form || freq == RG_F_NONE) {
+        int fi = o->form ? rt_regime_form(rg, o->form) : (d->n_forms ? 0 : -1);
+        if (fi < 0) {
+            rt_err(err, 2, TR("no form '%s' in regime '%s'", "không có biểu '%s' trong chế độ '%s'"),
+                   o->form ? o->form : "", d->name);
+            goto done;
+        }
+        freq = d->forms[fi].frequency;
+    }
+    if (o->year < 1 || o->year > 9998) {
+        rt_err(err, 2, TR("--year: give a year such as 2025", "--year: hãy cho một năm, ví dụ 2025"));
+        goto done;
+    }
+    int64_t first, last;
+    switch (freq) {
+    case RG_F_MONTHLY: first = (int64_t)o->year * 12; last = first + 11; break;
+    case RG_F_QUARTERLY: first = (int64_t)o->year * 4; last = first + 3; break;
+    case RG_F_HALF_YEARLY: first = (int64_t)o->year * 2; last = first + 1; break;
+    case RG_F_NINE_MONTHS:
+    case RG_F_YEARLY: first = last = o->year; break;
+    default:
+        rt_err(err, 2, TR("regime '%s' has no reporting frequency", "chế độ '%s' không có tần suất báo cáo"), d->name);
+        goto done;
+    }
+    h = rt_holidays_for(o, d, &hpath, err);
+    if (!h) goto done;
+    rt_out out;
+    if (rt_out_open(&out, o->output, err)) goto done;
+    rt_buf b = {0};
+    char s1[16], s2[16], lab[16];
+    if (o->format == RT_FMT_CSV) {
+        rt_buf_str(&b, "period,cutoff_start,cutoff_end");
+        for (uint32_t k = 0; k < d->n_deadlines; k++)
+            rt_buf_printf(&b, ",deadline_%s", d->tiers[d->deadlines[k].tier].name);
+        rt_buf_ch(&b, '\n');
+    } else if (o->format == RT_FMT_JSON) {
+        rt_buf_str(&b, "{\"regime\":");
+        rt_buf_json(&b, d->name, strlen(d->name));
+        rt_buf_printf(&b, ",\"year\":%d,\"frequency\":\"%s\",\"holidays\":", o->year, rt_freq_name(freq));
+        if (hpath) rt_buf_json(&b, hpath, strlen(hpath));
+        else rt_buf_str(&b, "null");
+        rt_buf_str(&b, ",\"periods\":[");
+    } else {
+        rt_buf_printf(&b, TR("%s %s: %s periods of %d; cut-off: %s\n", "%s %s: các kỳ %s của năm %d; chốt số liệu: %s\n"),
+                      d->name, d->version ? d->version : "", rt_freq_name(freq), o->year,
+                      cutoff_text(d->cutoff));
+        for (uint32_t k = 0; k < d->n_deadlines; k++) {
+            const rg_deadline *dl = &d->deadlines[k];
+            rt_buf_printf(&b, TR("deadline %-10s %d %s after the cut-off\n", "hạn gửi %-10s %d %s sau ngày chốt số liệu\n"),
+                          d->tiers[dl->tier].name, dl->days,
+                          dl->working ? TR("working days", "ngày làm việc") : TR("days", "ngày"));
+        }
+        rt_buf_printf(&b, TR("holidays: %s (%zu days)\n\n", "ngày lễ: %s (%zu ngày)\n\n"),
+                      hpath ? hpath : TR("none", "không có"), rt_holidays_count(h));
+        rt_buf_printf(&b, "%-8s  %-24s", TR("period", "kỳ"), TR("cut-off window", "thời gian chốt số liệu"));
+        for (uint32_t k = 0; k < d->n_deadlines; k++)
+            rt_buf_printf(&b, "  %-10s", d->tiers[d->deadlines[k].tier].name);
+        rt_buf_ch(&b, '\n');
+    }
+    for (int64_t p = first; p <= last; p++) {
+        int64_t ws, we;
+        if (rt_cutoff_window(d->cutoff, d->cutoff_day, freq, p, &ws, &we)) {
+            rt_err(err, 2, TR("regime '%s' has an invalid cut-off rule", "chế độ '%s' có quy tắc chốt số liệu không hợp lệ"),
+                   d->name);
+            rt_buf_free(&b);
+            rt_out_abort(&out);
+            goto done;
+        }
+        rt_period_format(freq, p, lab);
+        rt_date_format(ws, s1);
+        rt_date_format(we, s2);
+        if (o->format == RT_FMT_CSV) rt_buf_printf(&b, "%s,%s,%s", lab, s1, s2);
+        else if (o->format == RT_FMT_JSON)
+            rt_buf_printf(&b, "%s\n{\"period\":\"%s\",\"cutoff_start\":\"%s\",\"cutoff_end\":\"%s\",\"deadlines\":{",
+                          p == first ? "" : ",", lab, s1, s2);
+        else rt_buf_printf(&b, "%-8s  %s .. %s", lab, s1, s2);
+        for (uint32_t k = 0; k < d->n_deadlines; k++) {
+            const rg_deadline *dl = &d->deadlines[k];
+            rt_date_format(rt_deadline(we, dl->days, (int)dl->working, h), s1);
+            if (o->format == RT_FMT_CSV) rt_buf_printf(&b, ",%s", s1);
+            else if (o->format == RT_FMT_JSON)
+                rt_buf_printf(&b, "%s\"%s\":\"%s\"", k ? "," : "", d->tiers[dl->tier].name, s1);
+            else rt_buf_printf(&b, "  %-10s", s1);
+        }
+        if (o->format == RT_FMT_JSON) rt_buf_str(&b, "}}");
+        else {
+            while (b.n && b.p[b.n - 1] == ' ') b.n--;
+            rt_buf_ch(&b, '\n');
+        }
+    }
+    if (o->format == RT_FMT_JSON) rt_buf_str(&b, "\n]}\n");
+    rt_out_put(&out, b.p, b.n);
+    rt_buf_free(&b);
+    rc = rt_out_close(&out, err) ? 2 : 0;
+done:
+    rt_holidays_free(h);
+    free(hpath);
+    rt_regime_close(rg);
+    return rc;
+}

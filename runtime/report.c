@@ -1,0 +1,259 @@
+/*
+ * report.c — violations as text, CSV or JSON.
+ *
+ * Workers format the bulk of each entry (values, localized message) in
+ * parallel; the in-order commit only prepends the row and line numbers,
+ * which depend on every block before. Entries are framed in the worker's
+ * buffer as [u32 row][u32 line][u32 length][bytes].
+ */
+#include "scan.h"
+
+static const char *sev_code(uint32_t sev)
+{
+    return sev == RG_SEV_ERROR ? "error" : sev == RG_SEV_WARNING ? "warning" : "info";
+}
+
+static const char *sev_word(uint32_t sev)
+{
+    return sev == RG_SEV_ERROR     ? TR("error", "lỗi")
+           : sev == RG_SEV_WARNING ? TR("warning", "cảnh báo")
+                                   : TR("info", "thông tin");
+}
+
+void rt_report_begin(rt_report *r)
+{
+    const rg_form *f = r->form;
+    rt_buf b = {0};
+    r->n_written = 0;
+    if (r->fmt == RT_FMT_CSV) {
+        if (r->multi_file) rt_buf_str(&b, "file,");
+        rt_buf_str(&b, "row_number");
+        if (f->unit_field >= 0) {
+            rt_buf_ch(&b, ',');
+            rt_buf_str(&b, f->fields[f->unit_field].code);
+        }
+        if (f->period_field >= 0) {
+            rt_buf_ch(&b, ',');
+            rt_buf_str(&b, f->fields[f->period_field].code);
+        }
+        for (uint32_t d = 0; d < f->n_dims; d++) {
+            rt_buf_ch(&b, ',');
+            rt_buf_str(&b, f->fields[f->dims[d]].code);
+        }
+        rt_buf_str(&b, ",rule,severity\n");
+    } else if (r->fmt == RT_FMT_JSON) {
+        rt_buf_str(&b, "{\"regime\":");
+        rt_buf_json(&b, r->desc->name, strlen(r->desc->name));
+        rt_buf_str(&b, ",\"version\":");
+        const char *v = r->desc->version ? r->desc->version : "";
+        rt_buf_json(&b, v, strlen(v));
+        rt_buf_str(&b, ",\"form\":");
+        rt_buf_json(&b, f->code, strlen(f->code));
+        rt_buf_str(&b, ",\"violations\":[");
+    }
+    rt_out_put(r->out, b.p, b.n);
+    rt_buf_free(&b);
+}
+
+/* The message of rule `rule` for this row: {field} becomes the row's raw
+ * value of that field; unknown placeholders stay as written. */
+static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t rule)
+{
+    const rg_form *f = r->form;
+    const rg_rule *ru = &f->rules[rule];
+    const char *m = rt_texts_pick(&ru->message);
+    if (!*m) m = ru->source ? ru->source : ru->code;
+    while (*m) {
+        const char *open = strchr(m, '{');
+        if (!open) {
+            rt_buf_str(b, m);
+            break;
+        }
+        rt_buf_put(b, m, (size_t)(open - m));
+        const char *close = strchr(open, '}');
+        if (!close) {
+            rt_buf_str(b, open);
+            break;
+        }
+        size_t n = (size_t)(close - open - 1);
+        uint32_t k;
+        for (k = 0; k < f->n_fields; k++)
+            if (strlen(f->fields[k].code) == n && !memcmp(f->fields[k].code, open + 1, n)) break;
+        if (k < f->n_fields) {
+            if (row->raw[k].n) rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+            else rt_buf_str(b, TR("(empty)", "(trống)"));
+        } else {
+            rt_buf_put(b, open, (size_t)(close - open + 1));
+        }
+        m = close + 1;
+    }
+    if (ru->flags & RG_RULE_WELL_FORMED) {
+        /* Say which values could not be read: the rule alone cannot. */
+        int first = 1;
+        for (uint32_t k = 0; k < f->n_fields; k++) {
+            if (!row->malformed[k]) continue;
+            rt_buf_str(b, first ? " [" : ", ");
+            first = 0;
+            rt_buf_str(b, f->fields[k].code);
+            rt_buf_str(b, "=\"");
+            rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+            rt_buf_ch(b, '"');
+        }
+        if (!first) rt_buf_ch(b, ']');
+        if (row->bad_width)
+            rt_buf_str(b, TR(" (the row has the wrong number of fields)",
+                             " (dòng có số trường sai)"));
+    }
+}
+
+static void entry_begin(rt_buf *b, const rt_row *row, size_t *at)
+{
+    uint32_t hdr[3] = {row->rel_row, row->rel_line, 0};
+    *at = b->n;
+    rt_buf_put(b, hdr, sizeof hdr);
+}
+
+static void entry_end(rt_buf *b, size_t at)
+{
+    uint32_t n = (uint32_t)(b->n - at - 12);
+    memcpy(b->p + at + 8, &n, 4);
+}
+
+static void keys_text(const rt_report *r, rt_buf *b, const rt_row *row)
+{
+    const rg_form *f = r->form;
+    int first = 1;
+    int32_t keys[2] = {f->unit_field, f->period_field};
+    rt_buf_str(b, " (");
+    for (uint32_t i = 0; i < 2 + f->n_dims; i++) {
+        int32_t k = i < 2 ? keys[i] : f->dims[i - 2];
+        if (k < 0) continue;
+        if (!first) rt_buf_str(b, ", ");
+        first = 0;
+        rt_buf_str(b, f->fields[k].code);
+        rt_buf_ch(b, ' ');
+        if (row->raw[k].n) rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+        else rt_buf_str(b, TR("(empty)", "(trống)"));
+    }
+    rt_buf_str(b, first ? "):" : "):");
+}
+
+void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
+{
+    const rg_form *f = r->form;
+    size_t at;
+    uint32_t n = row->n_rules + (row->overflow ? 1u : 0u);
+    for (uint32_t i = 0; i < n; i++) {
+        int ovf = i == row->n_rules;
+        uint32_t rule = ovf ? 0 : row->rules[i];
+        const char *code = ovf ? "OVERFLOW" : f->rules[rule].code;
+        uint32_t sev = ovf ? RG_SEV_ERROR : f->rules[rule].severity;
+        entry_begin(b, row, &at);
+        switch (r->fmt) {
+        case RT_FMT_CSV:
+            if (f->unit_field >= 0) {
+                rt_buf_ch(b, ',');
+                rt_buf_csv(b, row->raw[f->unit_field].p, row->raw[f->unit_field].n);
+            }
+            if (f->period_field >= 0) {
+                rt_buf_ch(b, ',');
+                rt_buf_csv(b, row->raw[f->period_field].p, row->raw[f->period_field].n);
+            }
+            for (uint32_t d = 0; d < f->n_dims; d++) {
+                rt_buf_ch(b, ',');
+                rt_buf_csv(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
+            }
+            rt_buf_ch(b, ',');
+            rt_buf_str(b, code);
+            rt_buf_ch(b, ',');
+            rt_buf_str(b, sev_code(sev));
+            rt_buf_ch(b, '\n');
+            break;
+        case RT_FMT_TEXT:
+            keys_text(r, b, row);
+            rt_buf_ch(b, ' ');
+            rt_buf_str(b, sev_word(sev));
+            rt_buf_ch(b, ' ');
+            rt_buf_str(b, code);
+            rt_buf_str(b, ": ");
+            if (ovf) rt_buf_str(b, TR("a sum exceeds the 64-bit range; the row is left out",
+                                      "một tổng vượt quá phạm vi 64 bit; dòng bị loại"));
+            else message(r, b, row, rule);
+            rt_buf_ch(b, '\n');
+            break;
+        case RT_FMT_JSON: {
+            int32_t keys[2] = {f->unit_field, f->period_field};
+            for (int k = 0; k < 2; k++) {
+                if (keys[k] < 0) continue;
+                rt_buf_ch(b, ',');
+                rt_buf_json(b, f->fields[keys[k]].code, strlen(f->fields[keys[k]].code));
+                rt_buf_ch(b, ':');
+                rt_buf_json(b, row->raw[keys[k]].p, row->raw[keys[k]].n);
+            }
+            rt_buf_str(b, ",\"dims\":{");
+            for (uint32_t d = 0; d < f->n_dims; d++) {
+                const char *dc = f->fields[f->dims[d]].code;
+                if (d) rt_buf_ch(b, ',');
+                rt_buf_json(b, dc, strlen(dc));
+                rt_buf_ch(b, ':');
+                rt_buf_json(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
+            }
+            rt_buf_str(b, "},\"rule\":");
+            rt_buf_json(b, code, strlen(code));
+            rt_buf_str(b, ",\"severity\":\"");
+            rt_buf_str(b, sev_code(sev));
+            rt_buf_str(b, "\",\"message\":");
+            rt_buf tmp = {0};
+            if (ovf) rt_buf_str(&tmp, TR("a sum exceeds the 64-bit range; the row is left out",
+                                         "một tổng vượt quá phạm vi 64 bit; dòng bị loại"));
+            else message(r, &tmp, row, rule);
+            rt_buf_json(b, tmp.p ? tmp.p : "", tmp.n);
+            rt_buf_free(&tmp);
+            rt_buf_str(b, "}");
+            break;
+        }
+        }
+        entry_end(b, at);
+    }
+}
+
+void rt_report_commit(rt_report *r, const char *p, size_t n, uint64_t base_row, uint64_t base_line)
+{
+    const char *end = p + n;
+    char num[24];
+    while (p < end) {
+        uint32_t hdr[3];
+        memcpy(hdr, p, sizeof hdr);
+        p += sizeof hdr;
+        uint64_t row = base_row + hdr[0], line = base_line + hdr[1];
+        char *d;
+        rt_buf pre = {0};
+        switch (r->fmt) {
+        case RT_FMT_CSV:
+            if (r->multi_file) {
+                rt_buf_csv(&pre, r->file, strlen(r->file));
+                rt_buf_ch(&pre, ',');
+                rt_out_put(r->out, pre.p, pre.n);
+            }
+            d = rt_u64_digits(row, num + 24);
+            rt_out_put(r->out, d, (size_t)(num + 24 - d));
+            break;
+        case RT_FMT_TEXT:
+            rt_buf_printf(&pre, TR("%s:%llu: row %llu", "%s:%llu: dòng %llu"), r->file,
+                          (unsigned long long)line, (unsigned long long)row);
+            rt_out_put(r->out, pre.p, pre.n);
+            break;
+        case RT_FMT_JSON:
+            rt_buf_str(&pre, r->n_written ? ",\n{\"file\":" : "\n{\"file\":");
+            rt_buf_json(&pre, r->file, strlen(r->file));
+            rt_buf_printf(&pre, ",\"row\":%llu,\"line\":%llu", (unsigned long long)row,
+                          (unsigned long long)line);
+            rt_out_put(r->out, pre.p, pre.n);
+            break;
+        }
+        rt_buf_free(&pre);
+        rt_out_put(r->out, p, hdr[2]);
+        r->n_written++;
+        p += hdr[2];
+    }
+}

@@ -1,0 +1,668 @@
+/*
+ * rollup.c — accumulating valid rows into groups and rolling them up tiers.
+ *
+ * Groups are dense: group (period, dims, unit) lives at
+ *     slot = (period_index * n_combos + dims_index) * n_units + unit
+ * in one array, because the kernels address groups as acc + slot * n_acc.
+ * The array is an anonymous mapping reserved for every unit of every tier
+ * and grown with mremap when a new period appears: pages nobody touches
+ * cost no memory, so the resident size follows the groups that really
+ * receive rows (as hand-written code with per-block callocs would), and no
+ * row pays for a hash lookup. Parents live in the same array, so rolling up
+ * is a walk over each used (period, dims) block, bottom tier first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "scan.h"
+
+struct rt_acc {
+    const rt_regime *rg;
+    const rg_regime_desc *desc;
+    const rg_form *form;
+    const rg_rollup *ru;
+    const rt_units *units;
+    uint32_t n_acc, n_units, n_combos, n_dims;
+    uint32_t *dim_card;  /* values per dimension, the last one = empty */
+    int32_t unit_field, period_field;
+    int unit_tier;
+    uint32_t unit_lo, unit_hi;
+    uint32_t src_freq, dst_freq;
+    pthread_mutex_t mu;
+    uint32_t n_periods, cap_periods;
+    int64_t *period_num;
+    int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 2) | pos) + 1 */
+    int64_t src_map_n;
+    int64_t *acc;
+    uint32_t *ucount;
+    size_t acc_bytes, uc_bytes;
+    uint8_t *used; /* per (period, combo) block */
+    uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
+    int full; /* the slot space is exhausted */
+};
+
+static size_t block_groups(const rt_acc *a) { return (size_t)a->n_combos * a->n_units; }
+
+static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
+{
+    void *p;
+    if (!old) p = mmap(NULL, new_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    else p = mremap(old, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static int reserve_periods(rt_acc *a, uint32_t want)
+{
+    if (want <= a->cap_periods) return 0;
+    uint32_t cap = a->cap_periods ? a->cap_periods : 4;
+    while (cap < want) cap *= 2;
+    if ((uint64_t)cap * block_groups(a) >= UINT32_MAX) {
+        cap = want;
+        if ((uint64_t)cap * block_groups(a) >= UINT32_MAX) return -1;
+    }
+    size_t ab = (size_t)cap * block_groups(a) * a->n_acc * sizeof(int64_t);
+    size_t ub = (size_t)cap * block_groups(a) * sizeof(uint32_t);
+    int64_t *acc = map_grow(a->acc, a->acc_bytes, ab);
+    if (!acc) return -1;
+    a->acc = acc;
+    a->acc_bytes = ab;
+    uint32_t *uc = map_grow(a->ucount, a->uc_bytes, ub);
+    if (!uc) return -1;
+    a->ucount = uc;
+    a->uc_bytes = ub;
+    a->used = rt_xrealloc(a->used, (size_t)cap * a->n_combos);
+    memset(a->used + (size_t)a->cap_periods * a->n_combos, 0,
+           (size_t)(cap - a->cap_periods) * a->n_combos);
+    a->period_num = rt_xrealloc(a->period_num, cap * sizeof *a->period_num);
+    a->cap_periods = cap;
+    return 0;
+}
+
+static int64_t max_period(uint32_t freq)
+{
+    switch (freq) {
+    case RG_F_MONTHLY: return 10000 * 12;
+    case RG_F_QUARTERLY: return 10000 * 4;
+    case RG_F_HALF_YEARLY: return 10000 * 2;
+    default: return 10000;
+    }
+}
+
+/* Whether some period of `from` falls inside one of `to`. */
+static int freq_compatible(uint32_t from, uint32_t to)
+{
+    int64_t first = rt_period_parse(from, "2000-01", 7), t;
+    uint8_t pos;
+    if (first < 0) first = rt_period_parse(from, "2000-Q1", 7);
+    if (first < 0) first = rt_period_parse(from, "2000-H1", 7);
+    if (first < 0) first = rt_period_parse(from, "2000-9M", 7);
+    if (first < 0) first = rt_period_parse(from, "2000", 4);
+    return first >= 0 && rt_period_map(from, first, to, &t, &pos) == 0;
+}
+
+rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, uint32_t dst_freq,
+                   rt_error *err)
+{
+    const rg_regime_desc *d = rg->desc;
+    const rg_form *f = &d->forms[ru->form];
+    if (f->unit_field < 0 || f->period_field < 0) {
+        rt_err(err, 2, TR("form '%s' has no unit or no period field, so it cannot be rolled up",
+                          "biểu '%s' không có trường đơn vị hoặc kỳ nên không tổng hợp được"),
+               f->code);
+        return NULL;
+    }
+    if (!freq_compatible(f->frequency, dst_freq)) {
+        rt_err(err, 2, TR("cannot roll %s data of form '%s' up into %s periods; choose a coarser period",
+                          "không thể tổng hợp số liệu %s của biểu '%s' thành kỳ %s; hãy chọn kỳ dài hơn"),
+               rt_freq_name(f->frequency), f->code, rt_freq_name(dst_freq));
+        return NULL;
+    }
+    rt_acc *a = rt_xcalloc(1, sizeof *a);
+    a->rg = rg;
+    a->desc = d;
+    a->form = f;
+    a->ru = ru;
+    a->units = u;
+    a->n_acc = f->n_acc;
+    a->n_units = rt_units_total(u);
+    a->unit_tier = f->unit_tier;
+    a->unit_lo = rt_units_base(u, f->unit_tier);
+    a->unit_hi = a->unit_lo + rt_units_count(u, f->unit_tier);
+    a->unit_field = f->unit_field;
+    a->period_field = f->period_field;
+    a->src_freq = f->frequency;
+    a->dst_freq = dst_freq;
+    a->n_dims = f->n_dims;
+    a->dim_card = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_card);
+    uint64_t combos = 1;
+    for (uint32_t k = 0; k < f->n_dims; k++) {
+        const rg_field *fd = &f->fields[f->dims[k]];
+        if (fd->type == RG_T_CODE) a->dim_card[k] = d->codelists[fd->codelist].n_codes + 1;
+        else if (fd->type == RG_T_BOOL) a->dim_card[k] = 3;
+        else {
+            rt_err(err, 2, TR("dimension '%s' of form '%s' is not a code list or a yes/no field; the roll-up cannot group by it",
+                              "chiều '%s' của biểu '%s' không phải danh mục mã hay trường có/không; không thể tổng hợp theo chiều này"),
+                   fd->code, f->code);
+            free(a->dim_card);
+            free(a);
+            return NULL;
+        }
+        combos *= a->dim_card[k];
+    }
+    if (combos * a->n_units * 4 >= UINT32_MAX || !a->n_units) {
+        rt_err(err, 2, TR("the roll-up of form '%s' would need more than 2^32 groups (%llu units x %llu dimension values); split the data",
+                          "tổng hợp biểu '%s' cần hơn 2^32 nhóm (%llu đơn vị x %llu giá trị chiều); hãy chia nhỏ dữ liệu"),
+               f->code, (unsigned long long)a->n_units, (unsigned long long)combos);
+        free(a->dim_card);
+        free(a);
+        return NULL;
+    }
+    a->n_combos = (uint32_t)combos;
+    a->src_map_n = max_period(f->frequency);
+    a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
+    pthread_mutex_init(&a->mu, NULL);
+    if (reserve_periods(a, 4)) {
+        rt_err(err, 2, TR("cannot reserve memory for the roll-up: %s", "không cấp phát được bộ nhớ cho tổng hợp: %s"),
+               strerror(errno));
+        pthread_mutex_destroy(&a->mu);
+        free(a->src_map);
+        free(a->dim_card);
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void rt_acc_free(rt_acc *a)
+{
+    if (!a) return;
+    if (a->acc) munmap(a->acc, a->acc_bytes);
+    if (a->ucount) munmap(a->ucount, a->uc_bytes);
+    pthread_mutex_destroy(&a->mu);
+    free(a->used);
+    free(a->period_num);
+    free(a->src_map);
+    free(a->dim_card);
+    free(a);
+}
+
+/* Index of the target period of source period p, registering it. Under the lock. */
+static int32_t period_slot(rt_acc *a, int64_t p)
+{
+    if (p < 0 || p >= a->src_map_n) return -1;
+    int32_t e = a->src_map[p];
+    if (e) return e;
+    int64_t t;
+    uint8_t pos;
+    if (rt_period_map(a->src_freq, p, a->dst_freq, &t, &pos)) {
+        a->src_map[p] = -1;
+        return -1;
+    }
+    uint32_t i;
+    for (i = 0; i < a->n_periods; i++)
+        if (a->period_num[i] == t) break;
+    if (i == a->n_periods) {
+        if (reserve_periods(a, i + 1)) {
+            a->full = 1;
+            return -2;
+        }
+        a->period_num[i] = t;
+        a->n_periods++;
+    }
+    e = (int32_t)(((i << 2) | pos) + 1);
+    a->src_map[p] = e;
+    return e;
+}
+
+void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot, uint8_t *pos)
+{
+    const uint32_t n = b->n_rows;
+    const rg_column *uc = &b->cols[a->unit_field], *pc = &b->cols[a->period_field];
+    uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, in = 0;
+    /* Unit and dimensions outside the lock: slot = combo * n_units + unit. */
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t bit = 1ull << (i & 63);
+        slot[i] = UINT32_MAX;
+        if (!(valid[i >> 6] & bit)) continue;
+        int64_t u = uc->v[i];
+        if (!(uc->present[i >> 6] & bit) || u < a->unit_lo || u >= a->unit_hi) {
+            sk_unit++;
+            continue;
+        }
+        if (!(pc->present[i >> 6] & bit)) {
+            sk_period++;
+            continue;
+        }
+        uint32_t combo = 0;
+        int ok = 1;
+        for (uint32_t k = 0; k < a->n_dims; k++) {
+            const rg_column *dc = &b->cols[a->form->dims[k]];
+            uint32_t card = a->dim_card[k], x;
+            if (!(dc->present[i >> 6] & bit)) x = card - 1;
+            else if (dc->v[i] < 0 || dc->v[i] >= card - 1) {
+                ok = 0;
+                break;
+            } else x = (uint32_t)dc->v[i];
+            combo = combo * card + x;
+        }
+        if (!ok) {
+            sk_dim++;
+            continue;
+        }
+        slot[i] = combo * a->n_units + (uint32_t)u;
+    }
+    pthread_mutex_lock(&a->mu);
+    const size_t bg = block_groups(a);
+    for (uint32_t i = 0; i < n; i++) {
+        if (slot[i] == UINT32_MAX) continue;
+        int32_t e = period_slot(a, pc->v[i]);
+        if (e < 0) {
+            if (e == -2) sk_full++;
+            else sk_period++;
+            slot[i] = UINT32_MAX;
+            continue;
+        }
+        uint32_t pidx = (uint32_t)(e - 1) >> 2;
+        pos[i] = (uint8_t)((e - 1) & 3);
+        uint32_t combo = slot[i] / a->n_units;
+        a->used[(size_t)pidx * a->n_combos + combo] = 1;
+        slot[i] = (uint32_t)((size_t)pidx * bg + slot[i]);
+        in++;
+    }
+    a->form->accumulate(b, slot, pos, a->acc);
+    a->skip_unit += sk_unit;
+    a->skip_dim += sk_dim;
+    a->skip_period += sk_period;
+    a->skip_full += sk_full;
+    a->rows_in += in;
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- roll-up and output ----------------------------------------------------------- */
+
+typedef struct label {
+    const char *s;
+    uint32_t n;
+} label;
+
+static int cmp_label(const void *x, const void *y, void *ctx)
+{
+    const label *l = ctx;
+    const label *a = &l[*(const uint32_t *)x], *b = &l[*(const uint32_t *)y];
+    uint32_t n = a->n < b->n ? a->n : b->n;
+    int c = memcmp(a->s, b->s, n);
+    return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* Children into parents, bottom tier first, block by block. */
+static void roll_up(rt_acc *a)
+{
+    const rt_units *u = a->units;
+    const uint32_t na = a->n_acc;
+    for (uint32_t p = 0; p < a->n_periods; p++)
+        for (uint32_t c = 0; c < a->n_combos; c++) {
+            if (!a->used[(size_t)p * a->n_combos + c]) continue;
+            size_t base = ((size_t)p * a->n_combos + c) * a->n_units;
+            int64_t *blk = a->acc + base * na;
+            uint32_t *uc = a->ucount + base;
+            for (int t = a->unit_tier; t >= 1; t--) {
+                uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
+                for (uint32_t g = lo; g < hi; g++) {
+                    int64_t *src = blk + (size_t)g * na;
+                    if (src[na - 1] == 0) continue;
+                    if (t == a->unit_tier) uc[g] = 1;
+                    int32_t par = rt_units_parent(u, g);
+                    if (par < 0) continue;
+                    int64_t *dst = blk + (size_t)par * na;
+                    if (src[na - 1] < 0 || dst[na - 1] < 0) {
+                        dst[na - 1] = INT64_MIN; /* overflow is contagious */
+                    } else {
+                        a->form->combine(dst, src);
+                    }
+                    uc[par] += uc[g];
+                }
+            }
+        }
+}
+
+typedef struct rt_rollup_filter {
+    int max_level;     /* index into ru->levels, inclusive */
+    int64_t period;    /* -1 = every period */
+} rt_rollup_filter;
+
+static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_error *err)
+{
+    const rg_form *f = a->form;
+    const rg_rollup *ru = a->ru;
+    const rg_regime_desc *d = a->desc;
+    const uint32_t na = a->n_acc, nout = f->n_outputs;
+    rt_buf b = {0};
+
+    rt_buf_str(&b, "level,unit_code,");
+    rt_buf_str(&b, ru->period_column);
+    for (uint32_t k = 0; k < a->n_dims; k++) {
+        rt_buf_ch(&b, ',');
+        rt_buf_str(&b, f->fields[f->dims[k]].code);
+    }
+    for (uint32_t k = 0; k < nout; k++) {
+        rt_buf_ch(&b, ',');
+        rt_buf_str(&b, f->outputs[k].code);
+    }
+    if (ru->count_column) {
+        rt_buf_ch(&b, ',');
+        rt_buf_str(&b, ru->count_column);
+    }
+    rt_buf_ch(&b, '\n');
+    rt_out_put(o, b.p, b.n);
+    b.n = 0;
+
+    /* Periods in label order. */
+    char (*plab)[16] = rt_xcalloc(a->n_periods ? a->n_periods : 1, 16);
+    label *pl = rt_xcalloc(a->n_periods ? a->n_periods : 1, sizeof *pl);
+    uint32_t *porder = rt_xcalloc(a->n_periods ? a->n_periods : 1, sizeof *porder);
+    for (uint32_t p = 0; p < a->n_periods; p++) {
+        pl[p].n = (uint32_t)rt_period_format(a->dst_freq, a->period_num[p], plab[p]);
+        pl[p].s = plab[p];
+        porder[p] = p;
+    }
+    qsort_r(porder, a->n_periods, sizeof *porder, cmp_label, pl);
+
+    /* Dimension combinations in label order: each dimension sorted by its
+     * code (the empty value first), combined lexicographically. */
+    uint32_t nc = a->n_combos;
+    uint32_t *corder = rt_xcalloc(nc, sizeof *corder);
+    label *clab = rt_xcalloc((size_t)nc * (a->n_dims ? a->n_dims : 1), sizeof *clab);
+    {
+        uint32_t **rank = rt_xcalloc(a->n_dims ? a->n_dims : 1, sizeof *rank);
+        label **vl = rt_xcalloc(a->n_dims ? a->n_dims : 1, sizeof *vl);
+        for (uint32_t k = 0; k < a->n_dims; k++) {
+            const rg_field *fd = &f->fields[f->dims[k]];
+            uint32_t card = a->dim_card[k];
+            vl[k] = rt_xcalloc(card, sizeof **vl);
+            rank[k] = rt_xcalloc(card, sizeof **rank);
+            for (uint32_t x = 0; x + 1 < card; x++) {
+                const char *s = fd->type == RG_T_CODE ? d->codelists[fd->codelist].codes[x].code : (x ? "1" : "0");
+                vl[k][x].s = s;
+                vl[k][x].n = (uint32_t)strlen(s);
+            }
+            vl[k][card - 1].s = "";
+            vl[k][card - 1].n = 0;
+            uint32_t *ord = rt_xcalloc(card, sizeof *ord);
+            for (uint32_t x = 0; x < card; x++) ord[x] = x;
+            qsort_r(ord, card, sizeof *ord, cmp_label, vl[k]);
+            for (uint32_t x = 0; x < card; x++) rank[k][ord[x]] = x;
+            free(ord);
+        }
+        /* combo index -> rank key, then sort combos by key. */
+        uint64_t *key = rt_xcalloc(nc, sizeof *key);
+        for (uint32_t c = 0; c < nc; c++) {
+            uint32_t rest = c;
+            uint64_t kk = 0, mul = 1;
+            for (int k = (int)a->n_dims - 1; k >= 0; k--) {
+                uint32_t x = rest % a->dim_card[k];
+                rest /= a->dim_card[k];
+                clab[(size_t)c * a->n_dims + (uint32_t)k] = vl[k][x];
+                kk += rank[k][x] * mul;
+                mul *= a->dim_card[k];
+            }
+            key[c] = kk;
+        }
+        for (uint32_t c = 0; c < nc; c++) corder[key[c]] = c;
+        free(key);
+        for (uint32_t k = 0; k < a->n_dims; k++) {
+            free(vl[k]);
+            free(rank[k]);
+        }
+        free(vl);
+        free(rank);
+    }
+
+    int64_t *out = rt_xcalloc(nout ? nout : 1, sizeof *out);
+    uint64_t overflowed = 0;
+    size_t maxline = 64 + 24 * (size_t)nout + 16;
+    for (uint32_t k = 0; k < a->n_dims; k++) maxline += 1 + 64;
+    for (int lv = 0; lv <= flt->max_level; lv++) {
+        int t = ru->levels[lv];
+        const char *lname = d->tiers[t].name;
+        size_t lnl = strlen(lname);
+        const uint32_t *sorted = rt_units_sorted(a->units, t);
+        uint32_t nu = rt_units_count(a->units, t);
+        for (uint32_t ui = 0; ui < nu; ui++) {
+            uint32_t g = sorted[ui];
+            const char *code = rt_units_code(a->units, g);
+            size_t cl = strlen(code);
+            for (uint32_t pi = 0; pi < a->n_periods; pi++) {
+                uint32_t p = porder[pi];
+                if (flt->period >= 0 && a->period_num[p] != flt->period) continue;
+                for (uint32_t ci = 0; ci < nc; ci++) {
+                    uint32_t c = corder[ci];
+                    if (!a->used[(size_t)p * nc + c]) continue;
+                    size_t s = ((size_t)p * nc + c) * a->n_units + g;
+                    const int64_t *grp = a->acc + s * na;
+                    if (grp[na - 1] == 0) continue;
+                    if (grp[na - 1] < 0) {
+                        overflowed++;
+                        continue;
+                    }
+                    uint64_t present = 0;
+                    f->finalize(grp, out, &present);
+                    /* Write straight into the output buffer. */
+                    size_t need = maxline + lnl + cl + pl[p].n;
+                    for (uint32_t k = 0; k < a->n_dims; k++) need += clab[(size_t)c * a->n_dims + k].n;
+                    if (o->cap - o->n < need) rt_out_flush(o);
+                    if (o->cap < need) {
+                        o->buf = rt_xrealloc(o->buf, need);
+                        o->cap = need;
+                    }
+                    char *w = o->buf + o->n;
+                    memcpy(w, lname, lnl);
+                    w += lnl;
+                    *w++ = ',';
+                    memcpy(w, code, cl);
+                    w += cl;
+                    *w++ = ',';
+                    memcpy(w, pl[p].s, pl[p].n);
+                    w += pl[p].n;
+                    for (uint32_t k = 0; k < a->n_dims; k++) {
+                        const label *lb = &clab[(size_t)c * a->n_dims + k];
+                        *w++ = ',';
+                        memcpy(w, lb->s, lb->n);
+                        w += lb->n;
+                    }
+                    for (uint32_t k = 0; k < nout; k++) {
+                        *w++ = ',';
+                        if (!(present >> k & 1)) continue;
+                        int32_t sc = f->outputs[k].scale;
+                        if (sc > 0) {
+                            w += rt_format_scaled(out[k], sc, w);
+                        } else {
+                            char t24[24];
+                            int64_t v = out[k];
+                            char *q = rt_u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t24 + 24);
+                            if (v < 0) *w++ = '-';
+                            memcpy(w, q, (size_t)(t24 + 24 - q));
+                            w += t24 + 24 - q;
+                        }
+                    }
+                    if (ru->count_column) {
+                        char t24[24];
+                        char *q = rt_u64_digits(a->ucount[s], t24 + 24);
+                        *w++ = ',';
+                        memcpy(w, q, (size_t)(t24 + 24 - q));
+                        w += t24 + 24 - q;
+                    }
+                    *w++ = '\n';
+                    o->n = (size_t)(w - o->buf);
+                }
+            }
+        }
+    }
+    if (overflowed)
+        rt_warn(TR("%llu groups exceeded the 64-bit range and were left out of the roll-up",
+                   "%llu nhóm vượt quá phạm vi 64 bit và bị loại khỏi bảng tổng hợp"),
+                (unsigned long long)overflowed);
+    free(out);
+    free(plab);
+    free(pl);
+    free(porder);
+    free(corder);
+    free(clab);
+    rt_buf_free(&b);
+    (void)err;
+    return 0;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static void print_summary(const rt_ctx *c, const rt_scan_stats *st, const rt_acc *a)
+{
+    rt_info(TR("regrt: %llu rows read, %llu with errors (left out), %llu rolled up into %u period(s)\n",
+               "regrt: đã đọc %llu dòng, %llu dòng có lỗi (bị loại), %llu dòng được tổng hợp vào %u kỳ\n"),
+            (unsigned long long)st->rows, (unsigned long long)st->rows_err,
+            (unsigned long long)a->rows_in, a->n_periods);
+    if (a->skip_unit || a->skip_period || a->skip_dim)
+        rt_info(TR("regrt: valid rows not rolled up: %llu unknown unit, %llu period outside the roll-up, %llu dimension value not in its list\n",
+                   "regrt: dòng hợp lệ không được tổng hợp: %llu đơn vị không có trong danh sách, %llu kỳ ngoài phạm vi, %llu giá trị chiều không có trong danh mục\n"),
+                (unsigned long long)a->skip_unit, (unsigned long long)a->skip_period,
+                (unsigned long long)a->skip_dim);
+    (void)c;
+}
+
+int rt_cmd_rollup(const rt_opts *o, rt_error *err)
+{
+    rt_ctx c;
+    int rc = 2;
+    if (rt_ctx_open(&c, o, 1, err)) return 2;
+    const rg_regime_desc *d = c.desc;
+    const rg_rollup *ru = NULL;
+    for (uint32_t i = 0; i < d->n_rollups; i++) {
+        if (o->rollup ? !strcmp(d->rollups[i].name ? d->rollups[i].name : "", o->rollup)
+                      : (o->form ? d->rollups[i].form == c.form_idx : 1)) {
+            ru = &d->rollups[i];
+            break;
+        }
+    }
+    if (!ru) {
+        if (o->rollup)
+            rt_err(err, 2, TR("regime '%s' has no roll-up named '%s'", "chế độ '%s' không có bảng tổng hợp tên '%s'"),
+                   d->name, o->rollup);
+        else
+            rt_err(err, 2, TR("regime '%s' declares no roll-up for form '%s'",
+                              "chế độ '%s' không khai báo tổng hợp cho biểu '%s'"),
+                   d->name, c.form->code);
+        rt_ctx_close(&c);
+        return 2;
+    }
+    c.form_idx = ru->form;
+    c.form = &d->forms[ru->form];
+
+    rt_rollup_filter flt = {(int)ru->n_levels - 1, -1};
+    uint32_t freq = ru->period;
+    if (o->to) {
+        int lv = -1;
+        for (uint32_t k = 0; k < ru->n_levels; k++)
+            if (!strcmp(d->tiers[ru->levels[k]].name, o->to)) lv = (int)k;
+        if (lv < 0) {
+            rt_buf names = {0};
+            for (uint32_t k = 0; k < ru->n_levels; k++) {
+                if (k) rt_buf_str(&names, ", ");
+                rt_buf_str(&names, d->tiers[ru->levels[k]].name);
+            }
+            rt_buf_ch(&names, 0);
+            rt_err(err, 2, TR("--to %s: no such level; the roll-up has: %s", "--to %s: không có cấp này; bảng tổng hợp có: %s"),
+                   o->to, names.p);
+            rt_buf_free(&names);
+            rt_ctx_close(&c);
+            return 2;
+        }
+        flt.max_level = lv;
+    }
+    if (o->period) {
+        uint32_t pf;
+        int64_t p;
+        if (!rt_freq_parse(o->period, &pf)) {
+            freq = pf;
+        } else if (!rt_period_parse_any(o->period, &pf, &p)) {
+            freq = pf;
+            flt.period = p;
+        } else {
+            rt_err(err, 2, TR("--period %s: expected a frequency (month, quarter, half, 9m, year) or a period such as 2025-Q1, 2025-06, 2025-H1, 2025",
+                              "--period %s: cần một tần suất (month, quarter, half, 9m, year) hoặc một kỳ như 2025-Q1, 2025-06, 2025-H1, 2025"),
+                   o->period);
+            rt_ctx_close(&c);
+            return 2;
+        }
+    }
+    rt_acc *a = rt_acc_new(c.rg, ru, c.units, freq, err);
+    if (!a) {
+        rt_ctx_close(&c);
+        return 2;
+    }
+    rt_out rout, eout;
+    int have_e = 0;
+    memset(&eout, 0, sizeof eout);
+    if (rt_out_open(&rout, o->output, err)) goto done;
+    rt_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (o->errors) {
+        if (rt_out_open(&eout, o->errors, err)) {
+            rt_out_abort(&rout);
+            goto done;
+        }
+        have_e = 1;
+        rep.fmt = RT_FMT_CSV;
+        rep.desc = d;
+        rep.form = c.form;
+        rep.out = &eout;
+        rep.multi_file = o->n_data > 1;
+        rt_report_begin(&rep);
+    }
+    uint8_t *on = rt_xmalloc(c.form->n_rules ? c.form->n_rules : 1);
+    for (uint32_t r = 0; r < c.form->n_rules; r++) on[r] = 1;
+    rt_scan_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.rg = c.rg;
+    cfg.form = c.form;
+    cfg.units = c.units;
+    cfg.rule_on = on;
+    cfg.threads = rt_threads(o);
+    cfg.report = have_e ? &rep : NULL;
+    cfg.acc = a;
+    rt_scan_stats st;
+    memset(&st, 0, sizeof st);
+    st.rule_fail = rt_xcalloc(c.form->n_rules ? c.form->n_rules : 1, sizeof(uint64_t));
+    int failed = 0;
+    for (int i = 0; i < o->n_data && !failed; i++) {
+        rep.file = o->data[i];
+        if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
+    }
+    if (!failed && a->full) {
+        rt_err(err, 2, TR("too many distinct periods for the roll-up", "quá nhiều kỳ khác nhau để tổng hợp"));
+        failed = 1;
+    }
+    if (!failed) {
+        roll_up(a);
+        write_rollup(a, &rout, &flt, err);
+    }
+    if (failed) {
+        rt_out_abort(&rout);
+        if (have_e) rt_out_abort(&eout);
+    } else {
+        int bad = rt_out_close(&rout, err);
+        if (have_e) {
+            if (bad) rt_out_abort(&eout);
+            else if (rt_out_close(&eout, err)) bad = 1;
+        }
+        if (!bad) {
+            rc = 0;
+            if (o->verbose) print_summary(&c, &st, a);
+        }
+    }
+    free(st.rule_fail);
+    free(on);
+done:
+    rt_acc_free(a);
+    rt_ctx_close(&c);
+    return rc;
+}

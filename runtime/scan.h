@@ -1,0 +1,101 @@
+/*
+ * scan.h — the submission pipeline (scan.c) and its two consumers: the
+ * violation report (report.c) and the roll-up accumulators (rollup.c).
+ *
+ * One pass over each DATA file: blocks of whole records are handed to worker
+ * threads, which parse them into columnar batches, run the compiled validate
+ * kernel, format the violations of failing rows and feed valid rows to the
+ * roll-up. Violations are committed in block order, so the report is in row
+ * order whatever the number of threads.
+ */
+#ifndef RT_SCAN_H
+#define RT_SCAN_H
+
+#include <pthread.h>
+
+#include "rt.h"
+
+/* ---- violation report ----------------------------------------------------- */
+
+/* A failing row as the report sees it (filled by a worker thread). */
+typedef struct rt_row {
+    uint32_t rel_row, rel_line;   /* 1-based within the block */
+    const rt_span *raw;           /* per form field; n = 0 when empty or absent */
+    const uint8_t *malformed;     /* per form field */
+    uint32_t n_rules;
+    const uint16_t *rules;        /* failed rule indexes, ascending */
+    int overflow;                 /* the kernel overflowed on this row */
+    int bad_width;                /* the record had the wrong number of fields */
+} rt_row;
+
+typedef struct rt_report {
+    rt_format fmt;
+    const rg_regime_desc *desc;
+    const rg_form *form;
+    rt_out *out;
+    int multi_file;   /* more than one DATA file: say which one */
+    const char *file; /* the file being scanned */
+    int n_written;    /* violations written (JSON separators) */
+} rt_report;
+
+/* Header (CSV) or opening (JSON). */
+void rt_report_begin(rt_report *r);
+/* Worker side: appends this row's entries to b. */
+void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row);
+/* Commit side (in order): writes the entries of one block. */
+void rt_report_commit(rt_report *r, const char *entries, size_t n, uint64_t base_row,
+                      uint64_t base_line);
+
+/* ---- roll-up accumulators -------------------------------------------------- */
+
+typedef struct rt_acc rt_acc;
+
+/* Groups of roll-up `ru` with output periods of frequency dst_freq. */
+rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, uint32_t dst_freq,
+                   rt_error *err);
+void rt_acc_free(rt_acc *a);
+/* Accumulates valid rows of a batch (thread-safe: takes the lock). */
+void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot,
+                  uint8_t *pos);
+
+/* ---- the scan ------------------------------------------------------------------ */
+
+typedef struct rt_scan_cfg {
+    const rt_regime *rg;
+    const rg_form *form;
+    const rt_units *units; /* NULL: unit values are -1, unit rules are off */
+    const uint8_t *rule_on; /* per rule: 1 = reported and counted */
+    int threads;
+    rt_report *report; /* NULL: no violation output */
+    rt_acc *acc;       /* NULL: no roll-up */
+    /* Any other consumer of batches (called from worker threads, after the
+     * kernels; valid = rows failing no error rule). */
+    void (*on_batch)(void *ctx, const rg_batch *b, const uint64_t *valid);
+    void *on_batch_ctx;
+} rt_scan_cfg;
+
+typedef struct rt_scan_stats {
+    uint64_t rows, rows_err, rows_warn, rows_bad_width, rows_overflow;
+    uint64_t *rule_fail; /* per rule, caller-allocated (n_rules) */
+} rt_scan_stats;
+
+/* Scans one DATA file ("-" = stdin). Returns 0, or -1 with err set (status
+ * 2) when the file cannot be used: unreadable, no header, a missing required
+ * column, broken CSV (quotes, NUL, UTF-8). */
+int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt_error *err);
+
+/* ---- command helpers (cmd.c) --------------------------------------------------- */
+
+typedef struct rt_ctx {
+    rt_regime *rg;
+    const rg_regime_desc *desc;
+    int form_idx;
+    const rg_form *form;
+    rt_units *units;
+} rt_ctx;
+
+int rt_ctx_open(rt_ctx *c, const rt_opts *o, int need_units, rt_error *err);
+void rt_ctx_close(rt_ctx *c);
+int rt_threads(const rt_opts *o);
+
+#endif /* RT_SCAN_H */

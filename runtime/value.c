@@ -1,0 +1,131 @@
+/*
+ * value.c — lexical parsers of submission values and fixed-point output.
+ *
+ * Hand-written on purpose: strtol and friends accept leading spaces, '+',
+ * locale digits and hexadecimal, and report overflow through errno; the
+ * contract of a submission is stricter (" 7", "+5" and "1e3" are malformed)
+ * and the hot path must not touch global state.
+ */
+#include "rt.h"
+
+/* Up to 18 digits cannot overflow int64; the 19th is checked. */
+static int digits_to_u64(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return -1;
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+int rt_parse_count(const char *s, size_t len, int max_digits, int64_t *out)
+{
+    if (len == 0 || (max_digits > 0 && len > (size_t)max_digits)) return -1;
+    if (len <= 18) {
+        int64_t v = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9) return -1;
+            v = v * 10 + (int64_t)d;
+        }
+        *out = v;
+        return 0;
+    }
+    uint64_t u;
+    if (digits_to_u64(s, len, &u) || u > (uint64_t)INT64_MAX) return -1;
+    *out = (int64_t)u;
+    return 0;
+}
+
+int rt_parse_integer(const char *s, size_t len, int max_digits, int64_t *out)
+{
+    int neg = len > 0 && s[0] == '-';
+    uint64_t u;
+    s += neg;
+    len -= (size_t)neg;
+    if (len == 0 || (max_digits > 0 && len > (size_t)max_digits)) return -1;
+    if (digits_to_u64(s, len, &u)) return -1;
+    if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX) return -1;
+    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
+    return 0;
+}
+
+int rt_parse_decimal(const char *s, size_t len, int scale, int max_digits, int64_t *out)
+{
+    int neg = len > 0 && s[0] == '-';
+    s += neg;
+    len -= (size_t)neg;
+    size_t dot = len;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '.') {
+            dot = i;
+            break;
+        }
+    size_t ni = dot, nfrac = dot < len ? len - dot - 1 : 0;
+    if (ni == 0) return -1; /* ".5" is not accepted: write 0.5 */
+    if (dot < len && nfrac == 0) return -1; /* "5." */
+    if (max_digits > 0 && ni + nfrac > (size_t)max_digits) return -1;
+    if (scale < 0 || scale > 18) return -1;
+    uint64_t ip, fp = 0;
+    if (digits_to_u64(s, ni, &ip)) return -1;
+    /* Decimals beyond the scale must be zeros: the value is kept exactly. */
+    for (size_t i = (size_t)scale; i < nfrac; i++)
+        if (s[dot + 1 + i] != '0') return -1;
+    size_t keep = nfrac < (size_t)scale ? nfrac : (size_t)scale;
+    if (keep && digits_to_u64(s + dot + 1, keep, &fp)) return -1;
+    uint64_t p10 = 1;
+    for (int i = 0; i < scale; i++) p10 *= 10;
+    for (size_t i = keep; i < (size_t)scale; i++) fp *= 10;
+    if (ip > (UINT64_MAX - fp) / p10) return -1;
+    uint64_t u = ip * p10 + fp;
+    if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX) return -1;
+    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
+    return 0;
+}
+
+int rt_parse_bool(const char *s, size_t len, int64_t *out)
+{
+    if (len == 1 && (s[0] == '0' || s[0] == '1')) {
+        *out = s[0] - '0';
+        return 0;
+    }
+    if (len == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "TRUE", 4))) {
+        *out = 1;
+        return 0;
+    }
+    if (len == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "FALSE", 5))) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+size_t rt_format_scaled(int64_t v, int scale, char *buf)
+{
+    char t[24];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0;
+    if (v < 0) buf[n++] = '-';
+    if (scale <= 0) {
+        char *p = rt_u64_digits(u, t + 24);
+        memcpy(buf + n, p, (size_t)(t + 24 - p));
+        return n + (size_t)(t + 24 - p);
+    }
+    if (scale > 18) scale = 18;
+    uint64_t p10 = 1;
+    for (int i = 0; i < scale; i++) p10 *= 10;
+    char *p = rt_u64_digits(u / p10, t + 24);
+    memcpy(buf + n, p, (size_t)(t + 24 - p));
+    n += (size_t)(t + 24 - p);
+    buf[n++] = '.';
+    uint64_t f = u % p10;
+    for (int i = scale - 1; i >= 0; i--) {
+        buf[n + (size_t)i] = (char)('0' + f % 10);
+        f /= 10;
+    }
+    return n + (size_t)scale;
+}
