@@ -114,7 +114,7 @@ void sema_lint(sema *s)
         int in_root = 0;
         for (int k = 0; k < s->c->n_roots; k++)
             in_root |= s->c->files[k]->file_id == cl->loc.file;
-        if (!cl->used && in_root)
+        if (!cl->used && in_root && r->decl) /* a module alone uses nothing */
             diag(s->d, "W0100", cl->loc, cl->name);
     }
 }
