@@ -14,7 +14,7 @@
 
 /* Bytes that stop the scan of an unquoted field: , LF CR " NUL and every
  * byte of a multi-byte UTF-8 sequence (checked on the slow path). */
-static const unsigned char stop[256] = {
+const unsigned char rt_csv_stop[256] = {
     [0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
     [0x80] = R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
@@ -106,7 +106,7 @@ int rt_csv_record(char **pp, char *end_, rt_span *fs, int max, uint32_t *lines, 
             }
         } else {
             for (;;) {
-                while (!stop[*p]) p++;
+                while (!rt_csv_stop[*p]) p++;
                 unsigned c = *p;
                 if (c == ',' || c == '\n') break;
                 if (c == '\r') {

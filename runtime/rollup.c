@@ -38,6 +38,8 @@ struct rt_acc {
     uint32_t *ucount;
     size_t acc_bytes, uc_bytes;
     uint8_t *used; /* per (period, combo) block */
+    uint32_t *gcount; /* per unit, after roll_up: groups that are not empty */
+    int threads;      /* writers for the output */
     uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
     int full; /* the slot space is exhausted */
 };
@@ -49,7 +51,14 @@ static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
     void *p;
     if (!old) p = mmap(NULL, new_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     else p = mremap(old, old_bytes, new_bytes, MREMAP_MAYMOVE);
-    return p == MAP_FAILED ? NULL : p;
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    /* Used blocks are contiguous megabytes of groups: huge pages cut the
+     * page faults of first touch by 512, which dominates on virtual machines
+     * where each fresh 4 KiB page costs microseconds. Only a hint. */
+    madvise(p, new_bytes, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 static int reserve_periods(rt_acc *a, uint32_t want)
@@ -181,6 +190,7 @@ void rt_acc_free(rt_acc *a)
     if (a->ucount) munmap(a->ucount, a->uc_bytes);
     pthread_mutex_destroy(&a->mu);
     free(a->used);
+    free(a->gcount);
     free(a->period_num);
     free(a->src_map);
     free(a->dim_card);
@@ -215,12 +225,13 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     return e;
 }
 
-void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot, uint8_t *pos)
+void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot, uint8_t *pos,
+                  uint32_t *combo)
 {
     const uint32_t n = b->n_rows;
     const rg_column *uc = &b->cols[a->unit_field], *pc = &b->cols[a->period_field];
     uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, in = 0;
-    /* Unit and dimensions outside the lock: slot = combo * n_units + unit. */
+    /* Unit and dimensions outside the lock. */
     for (uint32_t i = 0; i < n; i++) {
         uint64_t bit = 1ull << (i & 63);
         slot[i] = UINT32_MAX;
@@ -234,7 +245,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             sk_period++;
             continue;
         }
-        uint32_t combo = 0;
+        uint32_t cb = 0;
         int ok = 1;
         for (uint32_t k = 0; k < a->n_dims; k++) {
             const rg_column *dc = &b->cols[a->form->dims[k]];
@@ -244,19 +255,24 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
                 ok = 0;
                 break;
             } else x = (uint32_t)dc->v[i];
-            combo = combo * card + x;
+            cb = cb * card + x;
         }
         if (!ok) {
             sk_dim++;
             continue;
         }
-        slot[i] = combo * a->n_units + (uint32_t)u;
+        combo[i] = cb;
+        slot[i] = (uint32_t)u;
     }
     pthread_mutex_lock(&a->mu);
-    const size_t bg = block_groups(a);
+    int64_t last_p = -1;
+    int32_t e = -1;
     for (uint32_t i = 0; i < n; i++) {
         if (slot[i] == UINT32_MAX) continue;
-        int32_t e = period_slot(a, pc->v[i]);
+        if (pc->v[i] != last_p) {
+            last_p = pc->v[i];
+            e = period_slot(a, last_p);
+        }
         if (e < 0) {
             if (e == -2) sk_full++;
             else sk_period++;
@@ -264,10 +280,10 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             continue;
         }
         uint32_t pidx = (uint32_t)(e - 1) >> 2;
+        size_t blk = (size_t)pidx * a->n_combos + combo[i];
         pos[i] = (uint8_t)((e - 1) & 3);
-        uint32_t combo = slot[i] / a->n_units;
-        a->used[(size_t)pidx * a->n_combos + combo] = 1;
-        slot[i] = (uint32_t)((size_t)pidx * bg + slot[i]);
+        a->used[blk] = 1;
+        slot[i] = (uint32_t)(blk * a->n_units + slot[i]);
         in++;
     }
     a->form->accumulate(b, slot, pos, a->acc);
@@ -295,10 +311,16 @@ static int cmp_label(const void *x, const void *y, void *ctx)
     return c ? c : (a->n > b->n) - (a->n < b->n);
 }
 
+typedef struct rt_rollup_filter {
+    int max_level;     /* index into ru->levels, inclusive */
+    int64_t period;    /* -1 = every period */
+} rt_rollup_filter;
+
 /* Children into parents, bottom tier first, block by block. */
 static void roll_up(rt_acc *a)
 {
     const rt_units *u = a->units;
+    a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
     const uint32_t na = a->n_acc;
     for (uint32_t p = 0; p < a->n_periods; p++)
         for (uint32_t c = 0; c < a->n_combos; c++) {
@@ -306,12 +328,13 @@ static void roll_up(rt_acc *a)
             size_t base = ((size_t)p * a->n_combos + c) * a->n_units;
             int64_t *blk = a->acc + base * na;
             uint32_t *uc = a->ucount + base;
-            for (int t = a->unit_tier; t >= 1; t--) {
+            for (int t = a->unit_tier; t >= 0; t--) {
                 uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
                 for (uint32_t g = lo; g < hi; g++) {
                     int64_t *src = blk + (size_t)g * na;
                     if (src[na - 1] == 0) continue;
                     if (t == a->unit_tier) uc[g] = 1;
+                    a->gcount[g]++;
                     int32_t par = rt_units_parent(u, g);
                     if (par < 0) continue;
                     int64_t *dst = blk + (size_t)par * na;
@@ -326,22 +349,209 @@ static void roll_up(rt_acc *a)
         }
 }
 
-typedef struct rt_rollup_filter {
-    int max_level;     /* index into ru->levels, inclusive */
-    int64_t period;    /* -1 = every period */
-} rt_rollup_filter;
+/* Labels are copied into fixed 32-byte cells so that the writer can move
+ * them with constant-size copies; longer ones take the slow path. */
+typedef struct cell {
+    char s[32];
+    uint32_t n;
+} cell;
+
+static void cell_set(cell *c, const char *s, size_t n)
+{
+    memset(c->s, 0, sizeof c->s);
+    memcpy(c->s, s, n < sizeof c->s ? n : sizeof c->s);
+    c->n = (uint32_t)n;
+}
+
+static inline char *put_cell(char *w, const cell *c, const char *full)
+{
+    if (c->n <= 16) memcpy(w, c->s, 16);
+    else if (c->n <= 32) memcpy(w, c->s, 32);
+    else memcpy(w, full, c->n);
+    return w + c->n;
+}
+
+static const char digits2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static const uint64_t pow10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+    10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+/* The n lowest decimal digits of v (zero-padded) at w, two at a time. */
+static inline void put_digits(char *w, uint64_t v, unsigned n)
+{
+    char *e = w + n;
+    while (n >= 2) {
+        e -= 2;
+        memcpy(e, digits2 + 2 * (v % 100), 2);
+        v /= 100;
+        n -= 2;
+    }
+    if (n) *--e = (char)('0' + v % 10);
+}
+
+/* Decimal digits of v at w; returns the end. */
+static inline char *put_u64(char *w, uint64_t v)
+{
+    unsigned n = 1;
+    while (n < 20 && v >= pow10[n]) n++;
+    put_digits(w, v, n);
+    return w + n;
+}
+
+/* value / 10^scale as <int>.<scale digits>. */
+static inline char *put_scaled(char *w, int64_t v, int scale)
+{
+    if (scale > 18) return w + rt_format_scaled(v, scale, w);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0) *w++ = '-';
+    w = put_u64(w, u / pow10[scale]);
+    *w++ = '.';
+    put_digits(w, u % pow10[scale], (unsigned)scale);
+    return w + scale;
+}
+
+/* Everything the writer needs, shared read-only by the writing threads. */
+typedef struct wctx {
+    rt_acc *a;
+    const rt_rollup_filter *flt;
+    cell *plab;
+    label *pl;
+    uint32_t *porder;
+    cell *clab;
+    char **cfull;
+    uint32_t *ulist, *ucnt;
+    size_t fixed;
+} wctx;
+
+/* Output goes to a file (rt_out) or, for a helper thread, to memory. */
+typedef struct sink {
+    rt_out *o;
+    char *mem;
+    size_t n, cap;
+    uint64_t overflowed;
+} sink;
+
+static char *sink_room(sink *k, size_t need)
+{
+    if (k->o) {
+        rt_out *o = k->o;
+        if (o->cap - o->n < need) rt_out_flush(o);
+        if (o->cap < need) {
+            o->buf = rt_xrealloc(o->buf, need);
+            o->cap = need;
+        }
+        return o->buf + o->n;
+    }
+    if (k->cap - k->n < need) {
+        k->cap = (k->cap ? k->cap * 2 : (size_t)1 << 22) + need;
+        k->mem = rt_xrealloc(k->mem, k->cap);
+    }
+    return k->mem + k->n;
+}
+
+static void sink_done(sink *k, const char *w)
+{
+    if (k->o) k->o->n = (size_t)(w - k->o->buf);
+    else k->n = (size_t)(w - k->mem);
+}
+
+/* Lines of level lv for the units sorted[from, to). */
+static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
+{
+    rt_acc *a = x->a;
+    const rg_form *f = a->form;
+    const rg_rollup *ru = a->ru;
+    const uint32_t na = a->n_acc, nout = f->n_outputs, nc = a->n_combos;
+    int t = ru->levels[lv];
+    const char *ln = a->desc->tiers[t].name;
+    cell lname;
+    cell_set(&lname, ln, strlen(ln));
+    const uint32_t *sorted = rt_units_sorted(a->units, t);
+    int64_t out[64];
+    for (uint32_t ui = from; ui < to; ui++) {
+        uint32_t g = sorted[ui];
+        if (!a->gcount[g]) continue;
+        const char *code = rt_units_code(a->units, g);
+        cell ucell;
+        cell_set(&ucell, code, strlen(code));
+        for (uint32_t pi = 0; pi < a->n_periods; pi++) {
+            uint32_t p = x->porder[pi];
+            if (x->flt->period >= 0 && a->period_num[p] != x->flt->period) continue;
+            const uint32_t *ul = x->ulist + (size_t)p * nc;
+            for (uint32_t ci = 0; ci < x->ucnt[p]; ci++) {
+                uint32_t c = ul[ci];
+                size_t s = ((size_t)p * nc + c) * a->n_units + g;
+                const int64_t *grp = a->acc + s * na;
+                if (grp[na - 1] == 0) continue;
+                if (grp[na - 1] < 0) {
+                    k->overflowed++;
+                    continue;
+                }
+                uint64_t present = 0;
+                f->finalize(grp, out, &present);
+                char *w = sink_room(k, x->fixed + lname.n + ucell.n + x->plab[p].n + x->clab[c].n);
+                w = put_cell(w, &lname, ln);
+                *w++ = ',';
+                w = put_cell(w, &ucell, code);
+                *w++ = ',';
+                w = put_cell(w, &x->plab[p], x->pl[p].s);
+                w = put_cell(w, &x->clab[c], x->cfull[c]);
+                for (uint32_t o = 0; o < nout; o++) {
+                    *w++ = ',';
+                    if (!(present >> o & 1)) continue;
+                    int32_t sc = f->outputs[o].scale;
+                    int64_t v = out[o];
+                    if (sc > 0) {
+                        w = put_scaled(w, v, sc);
+                    } else {
+                        if (v < 0) *w++ = '-';
+                        w = put_u64(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+                    }
+                }
+                if (ru->count_column) {
+                    *w++ = ',';
+                    w = put_u64(w, a->ucount[s]);
+                }
+                *w++ = '\n';
+                sink_done(k, w);
+            }
+        }
+    }
+}
+
+typedef struct helper {
+    const wctx *x;
+    sink k;
+    int lv_from, lv_to; /* levels [lv_from, lv_to] */
+    uint32_t from;      /* first unit of level lv_from */
+} helper;
+
+static void *helper_main(void *arg)
+{
+    helper *h = arg;
+    const rt_acc *a = h->x->a;
+    for (int lv = h->lv_from; lv <= h->lv_to; lv++)
+        emit(h->x, &h->k, lv, lv == h->lv_from ? h->from : 0,
+             rt_units_count(a->units, a->ru->levels[lv]));
+    return NULL;
+}
 
 static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_error *err)
 {
     const rg_form *f = a->form;
     const rg_rollup *ru = a->ru;
     const rg_regime_desc *d = a->desc;
-    const uint32_t na = a->n_acc, nout = f->n_outputs;
+    const uint32_t na = a->n_acc, nout = f->n_outputs, nd = a->n_dims;
     rt_buf b = {0};
 
     rt_buf_str(&b, "level,unit_code,");
     rt_buf_str(&b, ru->period_column);
-    for (uint32_t k = 0; k < a->n_dims; k++) {
+    for (uint32_t k = 0; k < nd; k++) {
         rt_buf_ch(&b, ',');
         rt_buf_str(&b, f->fields[f->dims[k]].code);
     }
@@ -355,28 +565,34 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     }
     rt_buf_ch(&b, '\n');
     rt_out_put(o, b.p, b.n);
-    b.n = 0;
+    rt_buf_free(&b);
 
     /* Periods in label order. */
-    char (*plab)[16] = rt_xcalloc(a->n_periods ? a->n_periods : 1, 16);
-    label *pl = rt_xcalloc(a->n_periods ? a->n_periods : 1, sizeof *pl);
-    uint32_t *porder = rt_xcalloc(a->n_periods ? a->n_periods : 1, sizeof *porder);
+    const uint32_t np = a->n_periods ? a->n_periods : 1;
+    cell *plab = rt_xcalloc(np, sizeof *plab);
+    label *pl = rt_xcalloc(np, sizeof *pl);
+    uint32_t *porder = rt_xcalloc(np, sizeof *porder);
     for (uint32_t p = 0; p < a->n_periods; p++) {
-        pl[p].n = (uint32_t)rt_period_format(a->dst_freq, a->period_num[p], plab[p]);
-        pl[p].s = plab[p];
+        char t[16];
+        size_t n = rt_period_format(a->dst_freq, a->period_num[p], t);
+        cell_set(&plab[p], t, n);
+        pl[p].s = plab[p].s;
+        pl[p].n = (uint32_t)n;
         porder[p] = p;
     }
     qsort_r(porder, a->n_periods, sizeof *porder, cmp_label, pl);
 
     /* Dimension combinations in label order: each dimension sorted by its
-     * code (the empty value first), combined lexicographically. */
+     * code (the empty value first), combined lexicographically. The label
+     * of a combination is ",d1,d2..." ready to copy. */
     uint32_t nc = a->n_combos;
     uint32_t *corder = rt_xcalloc(nc, sizeof *corder);
-    label *clab = rt_xcalloc((size_t)nc * (a->n_dims ? a->n_dims : 1), sizeof *clab);
+    cell *clab = rt_xcalloc(nc, sizeof *clab);
+    char **cfull = rt_xcalloc(nc, sizeof *cfull);
     {
-        uint32_t **rank = rt_xcalloc(a->n_dims ? a->n_dims : 1, sizeof *rank);
-        label **vl = rt_xcalloc(a->n_dims ? a->n_dims : 1, sizeof *vl);
-        for (uint32_t k = 0; k < a->n_dims; k++) {
+        uint32_t **rank = rt_xcalloc(nd ? nd : 1, sizeof *rank);
+        label **vl = rt_xcalloc(nd ? nd : 1, sizeof *vl);
+        for (uint32_t k = 0; k < nd; k++) {
             const rg_field *fd = &f->fields[f->dims[k]];
             uint32_t card = a->dim_card[k];
             vl[k] = rt_xcalloc(card, sizeof **vl);
@@ -394,121 +610,109 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
             for (uint32_t x = 0; x < card; x++) rank[k][ord[x]] = x;
             free(ord);
         }
-        /* combo index -> rank key, then sort combos by key. */
-        uint64_t *key = rt_xcalloc(nc, sizeof *key);
+        rt_buf lb = {0};
         for (uint32_t c = 0; c < nc; c++) {
-            uint32_t rest = c;
+            uint32_t rest = c, xs[64];
             uint64_t kk = 0, mul = 1;
-            for (int k = (int)a->n_dims - 1; k >= 0; k--) {
+            for (int k = (int)nd - 1; k >= 0; k--) {
                 uint32_t x = rest % a->dim_card[k];
                 rest /= a->dim_card[k];
-                clab[(size_t)c * a->n_dims + (uint32_t)k] = vl[k][x];
+                if (k < 64) xs[k] = x;
                 kk += rank[k][x] * mul;
                 mul *= a->dim_card[k];
             }
-            key[c] = kk;
+            corder[kk] = c;
+            lb.n = 0;
+            for (uint32_t k = 0; k < nd && k < 64; k++) {
+                rt_buf_ch(&lb, ',');
+                rt_buf_put(&lb, vl[k][xs[k]].s, vl[k][xs[k]].n);
+            }
+            cfull[c] = rt_xstrndup(lb.p ? lb.p : "", lb.n);
+            cell_set(&clab[c], cfull[c], lb.n);
         }
-        for (uint32_t c = 0; c < nc; c++) corder[key[c]] = c;
-        free(key);
-        for (uint32_t k = 0; k < a->n_dims; k++) {
+        rt_buf_free(&lb);
+        for (uint32_t k = 0; k < nd; k++) {
             free(vl[k]);
             free(rank[k]);
         }
         free(vl);
         free(rank);
     }
+    /* Per period, the used combinations in label order. */
+    uint32_t *ulist = rt_xcalloc((size_t)np * nc, sizeof *ulist), *ucnt = rt_xcalloc(np, sizeof *ucnt);
+    for (uint32_t p = 0; p < a->n_periods; p++)
+        for (uint32_t ci = 0; ci < nc; ci++)
+            if (a->used[(size_t)p * nc + corder[ci]]) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
 
-    int64_t *out = rt_xcalloc(nout ? nout : 1, sizeof *out);
-    uint64_t overflowed = 0;
-    size_t maxline = 64 + 24 * (size_t)nout + 16;
-    for (uint32_t k = 0; k < a->n_dims; k++) maxline += 1 + 64;
+    size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24;
+    wctx x = {a, flt, plab, pl, porder, clab, cfull, ulist, ucnt, fixed};
+    sink main_sink = {o, NULL, 0, 0, 0};
+    /* Two writers when there is enough to share: this thread writes the
+     * first part straight to the file, a helper formats the rest into
+     * memory, appended once both are done. The split balances the groups
+     * left to write, counted per unit by roll_up. */
+    uint64_t total = 0;
     for (int lv = 0; lv <= flt->max_level; lv++) {
         int t = ru->levels[lv];
-        const char *lname = d->tiers[t].name;
-        size_t lnl = strlen(lname);
-        const uint32_t *sorted = rt_units_sorted(a->units, t);
-        uint32_t nu = rt_units_count(a->units, t);
-        for (uint32_t ui = 0; ui < nu; ui++) {
-            uint32_t g = sorted[ui];
-            const char *code = rt_units_code(a->units, g);
-            size_t cl = strlen(code);
-            for (uint32_t pi = 0; pi < a->n_periods; pi++) {
-                uint32_t p = porder[pi];
-                if (flt->period >= 0 && a->period_num[p] != flt->period) continue;
-                for (uint32_t ci = 0; ci < nc; ci++) {
-                    uint32_t c = corder[ci];
-                    if (!a->used[(size_t)p * nc + c]) continue;
-                    size_t s = ((size_t)p * nc + c) * a->n_units + g;
-                    const int64_t *grp = a->acc + s * na;
-                    if (grp[na - 1] == 0) continue;
-                    if (grp[na - 1] < 0) {
-                        overflowed++;
-                        continue;
-                    }
-                    uint64_t present = 0;
-                    f->finalize(grp, out, &present);
-                    /* Write straight into the output buffer. */
-                    size_t need = maxline + lnl + cl + pl[p].n;
-                    for (uint32_t k = 0; k < a->n_dims; k++) need += clab[(size_t)c * a->n_dims + k].n;
-                    if (o->cap - o->n < need) rt_out_flush(o);
-                    if (o->cap < need) {
-                        o->buf = rt_xrealloc(o->buf, need);
-                        o->cap = need;
-                    }
-                    char *w = o->buf + o->n;
-                    memcpy(w, lname, lnl);
-                    w += lnl;
-                    *w++ = ',';
-                    memcpy(w, code, cl);
-                    w += cl;
-                    *w++ = ',';
-                    memcpy(w, pl[p].s, pl[p].n);
-                    w += pl[p].n;
-                    for (uint32_t k = 0; k < a->n_dims; k++) {
-                        const label *lb = &clab[(size_t)c * a->n_dims + k];
-                        *w++ = ',';
-                        memcpy(w, lb->s, lb->n);
-                        w += lb->n;
-                    }
-                    for (uint32_t k = 0; k < nout; k++) {
-                        *w++ = ',';
-                        if (!(present >> k & 1)) continue;
-                        int32_t sc = f->outputs[k].scale;
-                        if (sc > 0) {
-                            w += rt_format_scaled(out[k], sc, w);
-                        } else {
-                            char t24[24];
-                            int64_t v = out[k];
-                            char *q = rt_u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t24 + 24);
-                            if (v < 0) *w++ = '-';
-                            memcpy(w, q, (size_t)(t24 + 24 - q));
-                            w += t24 + 24 - q;
-                        }
-                    }
-                    if (ru->count_column) {
-                        char t24[24];
-                        char *q = rt_u64_digits(a->ucount[s], t24 + 24);
-                        *w++ = ',';
-                        memcpy(w, q, (size_t)(t24 + 24 - q));
-                        w += t24 + 24 - q;
-                    }
-                    *w++ = '\n';
-                    o->n = (size_t)(w - o->buf);
+        uint32_t lo = rt_units_base(a->units, t), hi = lo + rt_units_count(a->units, t);
+        for (uint32_t g = lo; g < hi; g++) total += a->gcount[g];
+    }
+    helper h;
+    pthread_t th;
+    int split = a->threads > 1 && total > 50000 && nout <= 64;
+    int lv_split = 0;
+    uint32_t u_split = 0;
+    if (split) {
+        uint64_t half = total / 2, acc = 0;
+        int found = 0;
+        for (int lv = 0; lv <= flt->max_level && !found; lv++) {
+            int t = ru->levels[lv];
+            const uint32_t *sorted = rt_units_sorted(a->units, t);
+            uint32_t nu = rt_units_count(a->units, t);
+            for (uint32_t ui = 0; ui < nu; ui++) {
+                acc += a->gcount[sorted[ui]];
+                if (acc >= half) {
+                    lv_split = lv;
+                    u_split = ui + 1;
+                    found = 1;
+                    break;
                 }
             }
         }
+        memset(&h, 0, sizeof h);
+        h.x = &x;
+        h.lv_from = lv_split;
+        h.lv_to = flt->max_level;
+        h.from = u_split;
+        if (pthread_create(&th, NULL, helper_main, &h) != 0) split = 0;
     }
+    if (split) {
+        for (int lv = 0; lv < lv_split; lv++)
+            emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
+        emit(&x, &main_sink, lv_split, 0, u_split);
+        pthread_join(th, NULL);
+        rt_out_flush(o);
+        rt_out_write_raw(o, h.k.mem, h.k.n);
+        main_sink.overflowed += h.k.overflowed;
+        free(h.k.mem);
+    } else {
+        for (int lv = 0; lv <= flt->max_level; lv++)
+            emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
+    }
+    uint64_t overflowed = main_sink.overflowed;
     if (overflowed)
         rt_warn(TR("%llu groups exceeded the 64-bit range and were left out of the roll-up",
                    "%llu nhóm vượt quá phạm vi 64 bit và bị loại khỏi bảng tổng hợp"),
                 (unsigned long long)overflowed);
-    free(out);
     free(plab);
     free(pl);
     free(porder);
     free(corder);
     free(clab);
-    rt_buf_free(&b);
+    for (uint32_t c = 0; c < nc; c++) free(cfull[c]);
+    free(cfull);
+    free(ulist);
+    free(ucnt);
     (void)err;
     return 0;
 }
@@ -533,7 +737,9 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
 {
     rt_ctx c;
     int rc = 2;
+    rt_phase("start");
     if (rt_ctx_open(&c, o, 1, err)) return 2;
+    rt_phase("load");
     const rg_regime_desc *d = c.desc;
     const rg_rollup *ru = NULL;
     for (uint32_t i = 0; i < d->n_rollups; i++) {
@@ -599,6 +805,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_ctx_close(&c);
         return 2;
     }
+    a->threads = rt_threads(o);
     rt_out rout, eout;
     int have_e = 0;
     memset(&eout, 0, sizeof eout);
@@ -641,9 +848,12 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_err(err, 2, TR("too many distinct periods for the roll-up", "quá nhiều kỳ khác nhau để tổng hợp"));
         failed = 1;
     }
+    rt_phase("scan");
     if (!failed) {
         roll_up(a);
+        rt_phase("roll up");
         write_rollup(a, &rout, &flt, err);
+        rt_phase("write");
     }
     if (failed) {
         rt_out_abort(&rout);
@@ -654,6 +864,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
             if (bad) rt_out_abort(&eout);
             else if (rt_out_close(&eout, err)) bad = 1;
         }
+        rt_phase("close");
         if (!bad) {
             rc = 0;
             if (o->verbose) print_summary(&c, &st, a);

@@ -23,6 +23,9 @@ void rt_warn(const char *fmt, ...) RT_FMT(1, 2);
 void rt_info(const char *fmt, ...) RT_FMT(1, 2);
 extern int rt_quiet;
 
+/* REGRT_TIMING=1 prints the time of each phase on stderr (for tuning). */
+void rt_phase(const char *name);
+
 void *rt_xmalloc(size_t n);
 void *rt_xcalloc(size_t n, size_t size);
 void *rt_xrealloc(void *p, size_t n);
@@ -165,6 +168,9 @@ typedef struct rt_csv_fail {
  * terminator; *lines grows by the LFs consumed.
  */
 #define RT_CSV_MAX_FIELDS 1024
+/* Nonzero for the bytes that end or complicate an unquoted field:
+ * , LF CR " NUL and every byte >= 0x80. */
+extern const unsigned char rt_csv_stop[256];
 int rt_csv_record(char **pp, char *end, rt_span *fields, int max, uint32_t *lines,
                   rt_csv_fail *f);
 /* Length of the UTF-8 sequence at p (1..4), or 0 when invalid. */

@@ -7,6 +7,14 @@
  * and commits its violations in block order. Row and line numbers are only
  * known at commit (a block does not know how many rows precede it), so
  * workers write entries relative to their block and the commit adds the base.
+ *
+ * Parsing has a fast path for the common record (one line, unquoted ASCII,
+ * the header's width) that splits and converts in one pass, and the general
+ * RFC 4180 tokenizer for everything else. Each field of each row gets a
+ * status byte (missing / present / malformed); the bitmaps the kernels read
+ * are built from them once per batch. Raw text is kept where regime.h asks
+ * for it (unit, code and text columns); the rare failing row is split again
+ * to quote its other values in messages.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +23,10 @@
 
 #include "scan.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define RT_BATCH 4096u
 #define RT_WORDS (RT_BATCH / 64u)
 #define RT_BLOCK ((size_t)1 << 20)
@@ -22,9 +34,15 @@
  * unbalanced quote swallowing the rest of the file. */
 #define RT_MAX_RECORD ((size_t)64 << 20)
 #define RT_RING 16u
+/* Slack after every block so that 8-byte loads at a field's start stay in
+ * the buffer. */
+#define RT_PAD 16u
 
 enum conv { CV_NONE, CV_COUNT, CV_INTEGER, CV_DECIMAL, CV_BOOL, CV_DATE, CV_TEXT, CV_CODE,
             CV_UNIT, CV_PERIOD };
+
+/* Status of one value. */
+enum { ST_MISSING = 0, ST_PRESENT = 1, ST_MALFORMED = 2 };
 
 enum { F_NONE = 0, F_CSV, F_READ, F_TOO_LONG };
 
@@ -41,28 +59,64 @@ typedef struct result {
     uint32_t last_line;
 } result;
 
+/* Codes of up to 8 bytes are looked up as one 64-bit word: no hashing of
+ * bytes, no memcmp. Longer codes use the regime's string map. */
+typedef struct codetab {
+    uint32_t mask;
+    struct code_ent {
+        uint64_t key;
+        uint32_t len; /* UINT32_MAX = empty slot */
+        int32_t val;
+    } *e;
+    int cl;
+} codetab;
+
+/* Where one CSV column goes in a worker's batch. */
+typedef struct colptr {
+    int64_t *v;
+    uint8_t *st;
+    const char **str; /* NULL when the fast path need not keep the text */
+    uint32_t *len;
+} colptr;
+
+/* How to read one column of the CSV. */
+typedef struct colinfo {
+    int32_t k; /* form field, -1 = ignored */
+    uint8_t conv, required, has_min, has_max;
+    uint8_t count_fast; /* count whose digit limit implies its range */
+    uint8_t keep_text;  /* unit, code, text: regime.h wants str/len */
+    int32_t maxd, scale;
+    int64_t min, max;
+    const rg_field *fd;
+    const codetab *ct;
+} colinfo;
+
 typedef struct scan scan;
 
 typedef struct worker {
     scan *s;
     char *buf;
     size_t cap;
+    /* the batch, column-major: field k of row i at [k * RT_BATCH + i] */
     int64_t *v;
+    uint8_t *st;
     const char **str;
     uint32_t *len;
     uint64_t *present, *malformed, *well_formed, *fail, **failp, *overflow, *valid;
-    uint32_t *line, *slot;
-    uint8_t *pos, *bad_width;
+    uint32_t *line, *slot, *combo;
+    const char **rowp; /* start of each row's record */
+    uint8_t *pos, *bad_width, *slow;
     rg_column *cols;
+    colptr *cp; /* per CSV column */
     rt_span *spans;
     rt_span *row_raw;
     uint8_t *row_mal;
     uint16_t *row_rules;
-    /* Rows of a commune come together: remember the last unit looked up. */
-    char ucache[32];
-    uint32_t ucache_len;
-    int64_t ucache_v;
-    rt_scan_stats st;
+    /* Rows of a commune come together: remember the last unit and period. */
+    uint64_t ucache_key, pcache_key;
+    uint32_t ucache_len, pcache_len;
+    int64_t ucache_v, pcache_v;
+    rt_scan_stats st_;
 } worker;
 
 struct scan {
@@ -72,6 +126,8 @@ struct scan {
     uint32_t nf, ncsv, nr;
     int32_t *colmap;
     uint8_t *conv;
+    colinfo *ci;    /* per CSV column */
+    codetab *codes; /* per code list */
     const char *path;
     int fd;
     /* reader */
@@ -134,7 +190,7 @@ static int next_block(scan *s, worker *w, size_t *len, uint64_t *seq, result *re
     size_t want = RT_BLOCK, n;
     if (w->cap < s->carry_n + want + 2) {
         w->cap = s->carry_n + want + 2;
-        w->buf = rt_xrealloc(w->buf, w->cap);
+        w->buf = rt_xrealloc(w->buf, w->cap + RT_PAD);
     }
     memcpy(w->buf, s->carry, s->carry_n);
     n = s->carry_n;
@@ -168,7 +224,7 @@ static int next_block(scan *s, worker *w, size_t *len, uint64_t *seq, result *re
         /* One record longer than the block: read more. */
         want = w->cap * 2;
         w->cap = want + 2;
-        w->buf = rt_xrealloc(w->buf, w->cap);
+        w->buf = rt_xrealloc(w->buf, w->cap + RT_PAD);
     }
     carry_set(s, w->buf + boundary, n - boundary);
     *seq = s->next_seq++;
@@ -185,114 +241,314 @@ static int next_block(scan *s, worker *w, size_t *len, uint64_t *seq, result *re
 
 /* ---- parsing a record into the batch ------------------------------------------ */
 
-static inline int parse_count9(const char *s, uint32_t l, int maxd, int64_t *out)
+/* The first l <= 8 bytes at p as a word; reads 8 bytes (buffers are padded). */
+static inline uint64_t key8(const char *p, uint32_t l)
 {
-    /* The common case (counts of a few digits) without a call. */
-    if (l == 0 || (maxd > 0 && l > (uint32_t)maxd) || l > 18)
-        return rt_parse_count(s, l, maxd, out);
-    int64_t v = 0;
-    for (uint32_t i = 0; i < l; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9) return -1;
-        v = v * 10 + (int64_t)d;
-    }
-    *out = v;
-    return 0;
+    uint64_t k;
+    memcpy(&k, p, 8);
+    return l >= 8 ? k : k & ((1ull << (8 * l)) - 1);
 }
 
+static inline uint32_t key_slot(uint64_t k, uint32_t mask)
+{
+    return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+static void codetab_build(codetab *t, const rg_codelist *cl, int idx)
+{
+    uint32_t cap = 16;
+    while (cap < cl->n_codes * 4u) cap *= 2;
+    t->mask = cap - 1;
+    t->cl = idx;
+    t->e = rt_xmalloc(cap * sizeof *t->e);
+    for (uint32_t i = 0; i < cap; i++) t->e[i].len = UINT32_MAX;
+    for (uint32_t i = 0; i < cl->n_codes; i++) {
+        uint32_t l = (uint32_t)strlen(cl->codes[i].code);
+        if (l > 8) continue;
+        char pad[16] = {0};
+        memcpy(pad, cl->codes[i].code, l);
+        uint64_t k = key8(pad, l);
+        uint32_t j = key_slot(k, t->mask);
+        while (t->e[j].len != UINT32_MAX && !(t->e[j].key == k && t->e[j].len == l)) j = (j + 1) & t->mask;
+        if (t->e[j].len == UINT32_MAX) {
+            t->e[j].key = k;
+            t->e[j].len = l;
+            t->e[j].val = (int32_t)i;
+        }
+    }
+}
+
+static inline int64_t code_find(const scan *s, const codetab *t, const char *p, uint32_t l)
+{
+    if (l > 8) return rt_codelist_find(s->rg, t->cl, p, l);
+    uint64_t k = key8(p, l);
+    for (uint32_t j = key_slot(k, t->mask);; j = (j + 1) & t->mask) {
+        const struct code_ent *e = &t->e[j];
+        if (e->len == UINT32_MAX) return -1;
+        if (e->key == k && e->len == l) return e->val;
+    }
+}
+
+/* Unit and period values repeat from row to row: a one-entry cache keyed by
+ * the value's first 8 bytes. */
+static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
+{
+    uint64_t k = key8(p, l);
+    if (l <= 8 && l == w->ucache_len && k == w->ucache_key) return w->ucache_v;
+    int64_t v = s->cfg->units ? rt_units_find(s->cfg->units, s->form->unit_tier, p, l) : -1;
+    if (l <= 8) {
+        w->ucache_key = k;
+        w->ucache_len = l;
+        w->ucache_v = v;
+    }
+    return v;
+}
+
+static inline int64_t period_find(scan *s, worker *w, const char *p, uint32_t l)
+{
+    uint64_t k = key8(p, l);
+    if (l <= 8 && l == w->pcache_len && k == w->pcache_key) return w->pcache_v;
+    int64_t v = rt_period_parse(s->form->frequency, p, l);
+    if (l <= 8) {
+        w->pcache_key = k;
+        w->pcache_len = l;
+        w->pcache_v = v;
+    }
+    return v;
+}
+
+/* Converts a non-empty value; returns nonzero when it is malformed. */
+static int convert(scan *s, worker *w, const colinfo *ci, const char *p, uint32_t l, int64_t *out)
+{
+    int64_t v = 0;
+    int bad = 0;
+    switch (ci->conv) {
+    case CV_COUNT: bad = rt_parse_count(p, l, ci->maxd, &v); break;
+    case CV_INTEGER: bad = rt_parse_integer(p, l, ci->maxd, &v); break;
+    case CV_DECIMAL:
+        bad = rt_parse_decimal(p, l, ci->scale, ci->maxd, &v);
+        if (bad && ci->fd->type == RG_T_PERCENT && p[l - 1] == '%')
+            bad = rt_parse_decimal(p, l - 1, ci->scale, ci->maxd, &v);
+        break;
+    case CV_BOOL: bad = rt_parse_bool(p, l, &v); break;
+    case CV_DATE: bad = rt_date_parse(p, l, &v); break;
+    case CV_CODE: v = code_find(s, ci->ct, p, l); break;
+    case CV_UNIT: v = unit_find(s, w, p, l); break;
+    case CV_PERIOD:
+        v = period_find(s, w, p, l);
+        bad = v < 0;
+        break;
+    default: break; /* CV_TEXT: the text is the value */
+    }
+    if (!bad && ((ci->has_min && v < ci->min) || (ci->has_max && v > ci->max))) bad = 1;
+    *out = bad ? 0 : v;
+    return bad;
+}
+
+/* Status of a value of length l; v is already 0 when it is not present. */
+static inline uint8_t status_of(const colinfo *ci, uint32_t l, int bad)
+{
+    if (bad) return ST_MALFORMED;
+    if (l) return ST_PRESENT;
+    return ci->required ? ST_MALFORMED : ST_MISSING;
+}
+
+/* The general path: a record already split by rt_csv_record. Keeps the raw
+ * text of every column (the record may have been unescaped in place). */
 static void fill_row(scan *s, worker *w, uint32_t i, int nfields)
 {
-    const uint32_t B = RT_BATCH, W = RT_WORDS;
-    const uint64_t bit = 1ull << (i & 63);
-    const uint32_t wi = i >> 6;
-    const rg_form *form = s->form;
-    int wf = (uint32_t)nfields == s->ncsv;
-    static char nul[1];
-    static const rt_span empty = {nul, 0};
-    w->bad_width[i] = !wf;
+    w->bad_width[i] = (uint32_t)nfields != s->ncsv;
+    w->slow[i] = 1;
     for (uint32_t j = 0; j < s->ncsv; j++) {
-        int32_t k = s->colmap[j];
-        if (k < 0) continue;
-        const rt_span *sp = (int)j < nfields ? &w->spans[j] : &empty;
-        const char *p = sp->p;
-        uint32_t l = sp->n;
-        const rg_field *fd = &form->fields[k];
-        size_t at = (size_t)k * B + i;
+        const colinfo *ci = &s->ci[j];
+        if (ci->k < 0) continue;
+        const char *p = (int)j < nfields ? w->spans[j].p : "";
+        uint32_t l = (int)j < nfields ? w->spans[j].n : 0;
+        int64_t v = 0;
+        int bad = l ? convert(s, w, ci, p, l, &v) : 0;
+        size_t at = (size_t)ci->k * RT_BATCH + i;
+        w->v[at] = v;
+        w->st[at] = status_of(ci, l, bad);
         w->str[at] = p;
         w->len[at] = l;
-        w->v[at] = 0;
-        if (l == 0) {
-            if (fd->flags & RG_FIELD_REQUIRED) {
-                w->malformed[(size_t)k * W + wi] |= bit;
-                wf = 0;
-            }
-            continue;
-        }
-        int64_t v = 0;
-        int bad = 0;
-        switch (s->conv[k]) {
-        case CV_COUNT:
-            bad = parse_count9(p, l, fd->max_digits, &v);
-            break;
-        case CV_INTEGER:
-            bad = rt_parse_integer(p, l, fd->max_digits, &v);
-            break;
-        case CV_DECIMAL:
-            bad = rt_parse_decimal(p, l, fd->scale, fd->max_digits, &v);
-            if (bad && fd->type == RG_T_PERCENT && p[l - 1] == '%')
-                bad = rt_parse_decimal(p, l - 1, fd->scale, fd->max_digits, &v);
-            break;
-        case CV_BOOL:
-            bad = rt_parse_bool(p, l, &v);
-            break;
-        case CV_DATE:
-            bad = rt_date_parse(p, l, &v);
-            break;
-        case CV_TEXT:
-            break;
-        case CV_CODE:
-            v = rt_codelist_find(s->rg, fd->codelist, p, l);
-            break;
-        case CV_UNIT:
-            if (l == w->ucache_len && !memcmp(p, w->ucache, l)) {
-                v = w->ucache_v;
-            } else {
-                v = s->cfg->units ? rt_units_find(s->cfg->units, form->unit_tier, p, l) : -1;
-                if (l <= sizeof w->ucache) {
-                    memcpy(w->ucache, p, l);
-                    w->ucache_len = l;
-                    w->ucache_v = v;
-                }
-            }
-            break;
-        case CV_PERIOD:
-            v = rt_period_parse(form->frequency, p, l);
-            bad = v < 0;
-            break;
-        default:
-            continue;
-        }
-        if (!bad && (((fd->flags & RG_FIELD_HAS_MIN) && v < fd->min) ||
-                     ((fd->flags & RG_FIELD_HAS_MAX) && v > fd->max)))
-            bad = 1;
-        if (bad) {
-            w->malformed[(size_t)k * W + wi] |= bit;
-            w->v[at] = 0;
-            wf = 0;
-        } else {
-            w->v[at] = v;
-            w->present[(size_t)k * W + wi] |= bit;
-        }
     }
-    if (wf) w->well_formed[wi] |= bit;
 }
 
-static void batch_reset(scan *s, worker *w)
+/* What the fast path needs of one column, copied into a local array per
+ * block so that the compiler knows the stores into the batch (uint8_t status
+ * bytes may alias anything) cannot change it. */
+typedef struct fastcol {
+    uint8_t conv, count_fast, required, keep_text;
+    uint32_t maxd;
+    int64_t *v;
+    uint8_t *st;
+    const char **str;
+    uint32_t *len;
+    const colinfo *ci;
+} fastcol;
+
+/*
+ * The fast path for the common record: one line, unquoted ASCII fields, the
+ * header's number of fields. Splits and converts in one pass (counts are
+ * read while their digits are scanned). Returns 0, having advanced nothing,
+ * when the record needs the general path; what it stored for row i is then
+ * overwritten by fill_row.
+ */
+static inline int fast_record(scan *s, worker *w, const fastcol *fc, uint32_t nc, uint32_t i, char **pp)
 {
-    size_t words = (size_t)s->nf * RT_WORDS;
-    memset(w->present, 0, words * sizeof(uint64_t));
-    memset(w->malformed, 0, words * sizeof(uint64_t));
+    const unsigned char *p = (const unsigned char *)*pp;
+    for (uint32_t j = 0; j < nc; j++) {
+        const fastcol *c = &fc[j];
+        const unsigned char *st = p;
+        int64_t v = 0;
+        uint8_t status;
+        uint32_t l;
+        if (c->conv == CV_COUNT) {
+            unsigned d;
+            while ((d = (unsigned)*p - '0') <= 9) {
+                v = v * 10 + d;
+                p++;
+            }
+            l = (uint32_t)(p - st);
+            if (__builtin_expect(!rt_csv_stop[*p], 0)) {
+                do p++; /* a non-digit: find the end of the field */
+                while (!rt_csv_stop[*p]);
+                l = (uint32_t)(p - st);
+                status = ST_MALFORMED;
+                v = 0;
+            } else if (__builtin_expect(l - 1 < c->maxd && c->count_fast, 1)) {
+                status = ST_PRESENT; /* the digit limit implies the range */
+            } else if (l == 0) {
+                status = c->required ? ST_MALFORMED : ST_MISSING;
+            } else {
+                int bad = c->count_fast || convert(s, w, c->ci, (const char *)st, l, &v);
+                status = bad ? ST_MALFORMED : ST_PRESENT;
+                if (bad) v = 0;
+            }
+        } else {
+            while (!rt_csv_stop[*p]) p++;
+            l = (uint32_t)(p - st);
+            status = ST_PRESENT;
+            if (!l) {
+                status = c->required ? ST_MALFORMED : ST_MISSING;
+            } else if (c->v) {
+                switch (c->conv) {
+                case CV_UNIT: v = unit_find(s, w, (const char *)st, l); break;
+                case CV_CODE: v = code_find(s, c->ci->ct, (const char *)st, l); break;
+                case CV_PERIOD:
+                    v = period_find(s, w, (const char *)st, l);
+                    if (v < 0) {
+                        status = ST_MALFORMED;
+                        v = 0;
+                    }
+                    break;
+                default:
+                    if (convert(s, w, c->ci, (const char *)st, l, &v)) status = ST_MALFORMED;
+                }
+            }
+        }
+        unsigned ch = *p;
+        if (j + 1 < nc) {
+            if (ch != ',') return 0;
+            p++;
+        } else if (ch == '\n') {
+            p++;
+        } else if (ch == '\r' && p[1] == '\n') {
+            p += 2;
+        } else {
+            return 0;
+        }
+        if (!c->v) continue;
+        c->v[i] = v;
+        c->st[i] = status;
+        if (c->keep_text) {
+            c->str[i] = (const char *)st;
+            c->len[i] = l;
+        }
+    }
+    w->bad_width[i] = 0;
+    w->slow[i] = 0;
+    *pp = (char *)(uintptr_t)p;
+    return 1;
+}
+
+/* Builds the bitmaps the kernels read from the status bytes of n rows. */
+static void build_bitmaps(scan *s, worker *w, uint32_t n)
+{
+    const uint32_t nw = (n + 63) / 64;
     memset(w->well_formed, 0, RT_WORDS * sizeof(uint64_t));
+    for (uint32_t wi = 0; wi < nw; wi++) {
+        uint32_t lo = wi * 64, hi = lo + 64 < n ? lo + 64 : n;
+        uint64_t bad = 0;
+        for (uint32_t i = lo; i < hi; i++) bad |= (uint64_t)(w->bad_width[i] != 0) << (i - lo);
+        w->well_formed[wi] = ~bad;
+    }
+    for (uint32_t k = 0; k < s->nf; k++) {
+        const uint8_t *st = w->st + (size_t)k * RT_BATCH;
+        uint64_t *pres = w->present + (size_t)k * RT_WORDS, *mal = w->malformed + (size_t)k * RT_WORDS;
+        for (uint32_t wi = 0; wi < nw; wi++) {
+            const uint8_t *q = st + wi * 64;
+            uint64_t pm = 0, mm = 0;
+#ifdef __SSE2__
+            /* Rows past n hold stale bytes: masked off by the caller's
+             * `live` masks and never read by kernels (n_rows bounds them). */
+            const __m128i one = _mm_set1_epi8(ST_PRESENT), two = _mm_set1_epi8(ST_MALFORMED);
+            for (int b = 0; b < 4; b++) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * b));
+                pm |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, one)) << (16 * b);
+                mm |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, two)) << (16 * b);
+            }
+#else
+            for (uint32_t b = 0; b < 64; b++) {
+                pm |= (uint64_t)(q[b] == ST_PRESENT) << b;
+                mm |= (uint64_t)(q[b] == ST_MALFORMED) << b;
+            }
+#endif
+            pres[wi] = pm;
+            mal[wi] = mm;
+            w->well_formed[wi] &= ~mm;
+        }
+    }
+    if (n & 63) {
+        uint64_t live = (1ull << (n & 63)) - 1;
+        w->well_formed[nw - 1] &= live;
+        for (uint32_t k = 0; k < s->nf; k++) {
+            w->present[(size_t)k * RT_WORDS + nw - 1] &= live;
+            w->malformed[(size_t)k * RT_WORDS + nw - 1] &= live;
+        }
+    }
+}
+
+/* The raw values of failing row i, for messages. */
+static void row_values(scan *s, worker *w, uint32_t i)
+{
+    static char nul[1];
+    for (uint32_t k = 0; k < s->nf; k++) {
+        w->row_raw[k].p = nul;
+        w->row_raw[k].n = 0;
+        w->row_mal[k] = w->st[(size_t)k * RT_BATCH + i] == ST_MALFORMED;
+    }
+    if (w->slow[i]) {
+        for (uint32_t k = 0; k < s->nf; k++) {
+            size_t at = (size_t)k * RT_BATCH + i;
+            if (w->st[at] == ST_MISSING && !w->len[at]) continue;
+            w->row_raw[k].p = (char *)(uintptr_t)w->str[at];
+            w->row_raw[k].n = w->len[at];
+        }
+        return;
+    }
+    /* A fast-path row is plain: split it again at the commas. */
+    const char *p = w->rowp[i];
+    for (uint32_t j = 0; j < s->ncsv; j++) {
+        const char *e = p;
+        while (*e != ',' && *e != '\n' && *e != '\r') e++;
+        int32_t k = s->ci[j].k;
+        if (k >= 0) {
+            w->row_raw[k].p = (char *)(uintptr_t)p;
+            w->row_raw[k].n = (uint32_t)(e - p);
+        }
+        p = *e == ',' ? e + 1 : e;
+    }
 }
 
 static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res)
@@ -302,9 +558,10 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     const uint32_t nw = (n + 63) / 64;
     rg_batch b = {n, w->cols, NULL, w->well_formed};
     int rc = 0;
+    build_bitmaps(s, w, n);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     if (form->validate && s->nr) rc = form->validate(&b, w->failp, w->overflow);
-    w->st.rows += n;
+    w->st_.rows += n;
     for (uint32_t wi = 0; wi < nw; wi++) {
         uint64_t live = wi + 1 < nw || (n & 63) == 0 ? ~0ull : (1ull << (n & 63)) - 1;
         uint64_t ovf = rc < 0 ? w->overflow[wi] & live : 0;
@@ -319,12 +576,12 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             any |= m;
             if (form->rules[r].severity == RG_SEV_ERROR) err |= m;
             else warn |= m;
-            w->st.rule_fail[r] += (uint64_t)__builtin_popcountll(m);
+            w->st_.rule_fail[r] += (uint64_t)__builtin_popcountll(m);
         }
         w->valid[wi] = ~err & live;
-        w->st.rows_err += (uint64_t)__builtin_popcountll(err);
-        w->st.rows_warn += (uint64_t)__builtin_popcountll(warn);
-        w->st.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
+        w->st_.rows_err += (uint64_t)__builtin_popcountll(err);
+        w->st_.rows_warn += (uint64_t)__builtin_popcountll(warn);
+        w->st_.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
         if (!any || !cfg->report) continue;
         while (any) {
             uint32_t i = wi * 64 + (uint32_t)__builtin_ctzll(any);
@@ -334,12 +591,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             uint32_t nrul = 0;
             for (uint32_t r = 0; r < s->nr; r++)
                 if (w->failp[r][wi] & bit) w->row_rules[nrul++] = (uint16_t)r;
-            for (uint32_t k = 0; k < s->nf; k++) {
-                size_t at = (size_t)k * RT_BATCH + i;
-                w->row_raw[k].p = (char *)(uintptr_t)w->str[at];
-                w->row_raw[k].n = w->len[at];
-                w->row_mal[k] = (w->malformed[(size_t)k * RT_WORDS + wi] & bit) != 0;
-            }
+            row_values(s, w, i);
             row.rel_row = row0 + i + 1;
             row.rel_line = w->line[i];
             row.raw = w->row_raw;
@@ -351,35 +603,55 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             rt_report_row(cfg->report, &res->entries, &row);
         }
     }
-    if (cfg->acc) rt_acc_batch(cfg->acc, &b, w->valid, w->slot, w->pos);
+    if (cfg->acc) rt_acc_batch(cfg->acc, &b, w->valid, w->slot, w->pos, w->combo);
     if (cfg->on_batch) cfg->on_batch(cfg->on_batch_ctx, &b, w->valid);
 }
 
 static void process_block(scan *s, worker *w, char *p, char *end, result *res)
 {
     uint32_t lines = 0, rows = 0, i = 0;
-    batch_reset(s, w);
+    const uint32_t nc = s->ncsv;
+    fastcol fc[64];
+    int fast_ok = nc <= 64;
+    for (uint32_t j = 0; j < nc && fast_ok; j++) {
+        const colinfo *ci = &s->ci[j];
+        const colptr *cp = &w->cp[j];
+        fc[j].conv = ci->k < 0 ? CV_NONE : ci->conv;
+        fc[j].count_fast = ci->count_fast;
+        fc[j].required = ci->required;
+        fc[j].keep_text = ci->keep_text;
+        fc[j].maxd = ci->count_fast ? (uint32_t)ci->maxd : 0;
+        fc[j].v = cp->v;
+        fc[j].st = cp->st;
+        fc[j].str = cp->str;
+        fc[j].len = cp->len;
+        fc[j].ci = ci;
+    }
     while (p < end) {
         uint32_t start = lines + 1;
-        rt_csv_fail f;
-        int n = rt_csv_record(&p, end, w->spans, (int)s->ncsv + 1, &lines, &f);
-        if (n < 0) {
-            res->fatal = F_CSV;
-            res->f = f;
-            res->fatal_line = start + f.line;
-            break;
-        }
-        if (n == 1 && w->spans[0].n == 0) continue; /* blank line */
-        if ((uint32_t)n != s->ncsv && !res->bad_width++) {
-            res->bw_line = start;
-            res->bw_fields = (uint32_t)n;
+        w->rowp[i] = p;
+        if (fast_ok && fast_record(s, w, fc, nc, i, &p)) {
+            lines++;
+        } else {
+            rt_csv_fail f;
+            int n = rt_csv_record(&p, end, w->spans, (int)nc + 1, &lines, &f);
+            if (n < 0) {
+                res->fatal = F_CSV;
+                res->f = f;
+                res->fatal_line = start + f.line;
+                break;
+            }
+            if (n == 1 && w->spans[0].n == 0 && nc > 1) continue; /* blank line */
+            if ((uint32_t)n != nc && !res->bad_width++) {
+                res->bw_line = start;
+                res->bw_fields = (uint32_t)n;
+            }
+            fill_row(s, w, i, n);
         }
         w->line[i] = start;
-        fill_row(s, w, i, n);
         rows++;
         if (++i == RT_BATCH) {
             run_batch(s, w, i, rows - i, res);
-            batch_reset(s, w);
             i = 0;
         }
     }
@@ -387,7 +659,7 @@ static void process_block(scan *s, worker *w, char *p, char *end, result *res)
     res->nrows = rows;
     res->nlines = lines;
     res->last_line = lines;
-    w->st.rows_bad_width += res->bad_width;
+    w->st_.rows_bad_width += res->bad_width;
 }
 
 /* ---- commit ------------------------------------------------------------------ */
@@ -466,6 +738,7 @@ static void worker_init(scan *s, worker *w)
     memset(w, 0, sizeof *w);
     w->s = s;
     w->v = rt_xcalloc(nf * B, sizeof *w->v);
+    w->st = rt_xcalloc(nf * B, 1);
     w->str = rt_xmalloc(nf * B * sizeof *w->str);
     w->len = rt_xcalloc(nf * B, sizeof *w->len);
     for (size_t k = 0; k < nf * B; k++) w->str[k] = "";
@@ -479,47 +752,49 @@ static void worker_init(scan *s, worker *w)
     for (uint32_t r = 0; r < s->nr; r++) w->failp[r] = w->fail + (size_t)r * W;
     w->line = rt_xcalloc(B, sizeof *w->line);
     w->slot = rt_xcalloc(B, sizeof *w->slot);
+    w->combo = rt_xcalloc(B, sizeof *w->combo);
+    w->rowp = rt_xcalloc(B, sizeof *w->rowp);
     w->pos = rt_xcalloc(B, 1);
     w->bad_width = rt_xcalloc(B, 1);
+    w->slow = rt_xcalloc(B, 1);
     w->cols = rt_xcalloc(nf, sizeof *w->cols);
     for (size_t k = 0; k < nf; k++) {
+        uint8_t conv = s->conv[k];
         w->cols[k].v = w->v + k * B;
-        w->cols[k].str = w->str + k * B;
-        w->cols[k].len = w->len + k * B;
+        if (conv == CV_TEXT || conv == CV_CODE || conv == CV_UNIT) {
+            w->cols[k].str = w->str + k * B;
+            w->cols[k].len = w->len + k * B;
+        }
         w->cols[k].present = w->present + k * W;
         w->cols[k].malformed = w->malformed + k * W;
+    }
+    w->cp = rt_xcalloc(s->ncsv ? s->ncsv : 1, sizeof *w->cp);
+    for (uint32_t j = 0; j < s->ncsv; j++) {
+        int32_t k = s->ci[j].k;
+        if (k < 0) continue;
+        w->cp[j].v = w->v + (size_t)k * B;
+        w->cp[j].st = w->st + (size_t)k * B;
+        if (s->ci[j].keep_text) {
+            w->cp[j].str = w->str + (size_t)k * B;
+            w->cp[j].len = w->len + (size_t)k * B;
+        }
     }
     w->spans = rt_xcalloc(s->ncsv + 2, sizeof *w->spans);
     w->row_raw = rt_xcalloc(nf, sizeof *w->row_raw);
     w->row_mal = rt_xcalloc(nf, 1);
     w->row_rules = rt_xcalloc(s->nr ? s->nr : 1, sizeof *w->row_rules);
-    w->st.rule_fail = rt_xcalloc(s->nr ? s->nr : 1, sizeof(uint64_t));
+    w->st_.rule_fail = rt_xcalloc(s->nr ? s->nr : 1, sizeof(uint64_t));
     w->ucache_len = UINT32_MAX;
+    w->pcache_len = UINT32_MAX;
 }
 
 static void worker_free(worker *w)
 {
-    free(w->buf);
-    free(w->v);
-    free(w->str);
-    free(w->len);
-    free(w->present);
-    free(w->malformed);
-    free(w->well_formed);
-    free(w->overflow);
-    free(w->valid);
-    free(w->fail);
-    free(w->failp);
-    free(w->line);
-    free(w->slot);
-    free(w->pos);
-    free(w->bad_width);
-    free(w->cols);
-    free(w->spans);
-    free(w->row_raw);
-    free(w->row_mal);
-    free(w->row_rules);
-    free(w->st.rule_fail);
+    void *ptrs[] = {w->buf, w->v, w->st, w->str, w->len, w->present, w->malformed, w->well_formed,
+                    w->overflow, w->valid, w->fail, w->failp, w->line, w->slot, w->combo, w->rowp,
+                    w->pos, w->bad_width, w->slow, w->cols, w->cp, w->spans, w->row_raw, w->row_mal,
+                    w->row_rules, w->st_.rule_fail};
+    for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++) free(ptrs[i]);
 }
 
 static void *worker_main(void *arg)
@@ -747,6 +1022,33 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
         free(hw.buf);
     }
     if (rc == 0) {
+        const rg_regime_desc *d = s.rg->desc;
+        s.codes = rt_xcalloc(d->n_codelists ? d->n_codelists : 1, sizeof *s.codes);
+        for (uint32_t c = 0; c < d->n_codelists; c++) codetab_build(&s.codes[c], &d->codelists[c], (int)c);
+        s.ci = rt_xcalloc(s.ncsv ? s.ncsv : 1, sizeof *s.ci);
+        for (uint32_t j = 0; j < s.ncsv; j++) {
+            colinfo *ci = &s.ci[j];
+            ci->k = s.colmap[j];
+            if (ci->k < 0) continue;
+            const rg_field *fd = &s.form->fields[ci->k];
+            ci->fd = fd;
+            ci->conv = s.conv[ci->k];
+            ci->required = (fd->flags & RG_FIELD_REQUIRED) != 0;
+            ci->has_min = (fd->flags & RG_FIELD_HAS_MIN) != 0;
+            ci->has_max = (fd->flags & RG_FIELD_HAS_MAX) != 0;
+            ci->min = fd->min;
+            ci->max = fd->max;
+            ci->maxd = fd->max_digits;
+            ci->scale = fd->scale;
+            if (ci->conv == CV_CODE) ci->ct = &s.codes[fd->codelist];
+            ci->keep_text = ci->conv == CV_TEXT || ci->conv == CV_CODE || ci->conv == CV_UNIT;
+            if (ci->conv == CV_NONE) ci->k = -1;
+            if (ci->conv == CV_COUNT && ci->maxd > 0 && ci->maxd <= 18) {
+                int64_t top = 1;
+                for (int x = 0; x < ci->maxd; x++) top *= 10;
+                ci->count_fast = (!ci->has_min || ci->min <= 0) && (!ci->has_max || ci->max >= top - 1);
+            }
+        }
         pthread_t *th = rt_xcalloc((size_t)nt, sizeof *th);
         for (int t = 0; t < nt; t++) worker_init(&s, &ws[t]);
         for (int t = 1; t < nt; t++)
@@ -756,12 +1058,12 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
             if (th[t]) pthread_join(th[t], NULL);
         free(th);
         for (int t = 0; t < nt; t++) {
-            st->rows += ws[t].st.rows;
-            st->rows_err += ws[t].st.rows_err;
-            st->rows_warn += ws[t].st.rows_warn;
-            st->rows_bad_width += ws[t].st.rows_bad_width;
-            st->rows_overflow += ws[t].st.rows_overflow;
-            for (uint32_t r = 0; r < s.nr; r++) st->rule_fail[r] += ws[t].st.rule_fail[r];
+            st->rows += ws[t].st_.rows;
+            st->rows_err += ws[t].st_.rows_err;
+            st->rows_warn += ws[t].st_.rows_warn;
+            st->rows_bad_width += ws[t].st_.rows_bad_width;
+            st->rows_overflow += ws[t].st_.rows_overflow;
+            for (uint32_t r = 0; r < s.nr; r++) st->rule_fail[r] += ws[t].st_.rule_fail[r];
             worker_free(&ws[t]);
         }
         if (s.stop && s.err.status) {
@@ -779,6 +1081,10 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
             free(s.ring[i]);
         }
     free(ws);
+    if (s.codes)
+        for (uint32_t c = 0; c < s.rg->desc->n_codelists; c++) free(s.codes[c].e);
+    free(s.codes);
+    free(s.ci);
     free(s.carry);
     free(s.colmap);
     free(s.conv);

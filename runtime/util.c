@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rt.h"
@@ -60,6 +61,25 @@ void rt_warn(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void rt_phase(const char *name)
+{
+    static int on = -1;
+    static struct timespec t0, last;
+    struct timespec now;
+    if (on < 0) {
+        const char *e = getenv("REGRT_TIMING");
+        on = e && *e && *e != '0';
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        last = t0;
+    }
+    if (!on) return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    fprintf(stderr, "regrt: timing: %-12s %7.3f s (at %.3f s)\n", name,
+            (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) * 1e-9,
+            (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9);
+    last = now;
 }
 
 void rt_info(const char *fmt, ...)
