@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "scan.h"
+#include "xml.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -982,6 +983,8 @@ static uint8_t conv_of(const rg_field *f)
 
 int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt_error *err)
 {
+    /* XML instances: validated against the form's XSD, then scanned as CSV (xml.c) */
+    if (rt_xml_is_xml(path)) return rt_xml_scan(cfg, path, st, err);
     scan s;
     memset(&s, 0, sizeof s);
     s.cfg = cfg;
