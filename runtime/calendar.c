@@ -16,6 +16,8 @@ struct rt_holidays {
     size_t n;
     int64_t *day; /* sorted, unique */
     char **vi, **en;
+    size_t n_work;
+    int64_t *work; /* Saturdays or Sundays worked to make up a swapped day, sorted */
 };
 
 rt_holidays *rt_holidays_none(void) { return rt_xcalloc(1, sizeof(rt_holidays)); }
@@ -30,6 +32,7 @@ void rt_holidays_free(rt_holidays *h)
     free(h->day);
     free(h->vi);
     free(h->en);
+    free(h->work);
     free(h);
 }
 
@@ -55,17 +58,21 @@ const char *rt_holidays_name(const rt_holidays *h, int64_t day)
     return rt_cur_lang == RT_LANG_VI && h->vi[i][0] ? h->vi[i] : h->en[i];
 }
 
-rt_holidays *rt_holidays_load(const char *path, rt_error *err)
+/* Reads a CSV whose first column named `date` holds YYYY-MM-DD days; names
+ * (name_vi, name_en) are kept when `names` is set. Days come back sorted and
+ * unique. */
+static int read_days(const char *path, int names, rt_holidays *h, int64_t **days, size_t *count,
+                     rt_error *err)
 {
     rt_csv *c = rt_csv_open(path, err);
-    if (!c) return NULL;
-    rt_holidays *h = rt_holidays_none();
-    size_t cap = 0;
+    if (!c) return -1;
+    size_t cap = 0, n = 0;
+    int64_t *d = NULL;
     int col_date = -1, col_vi = -1, col_en = -1, r;
     if ((r = rt_csv_next(c, err)) <= 0) {
         if (r == 0)
-            rt_err(err, 2, TR("%s: empty holiday file; expected a header date,name_vi,name_en",
-                              "%s: tệp ngày lễ rỗng; cần dòng tiêu đề date,name_vi,name_en"),
+            rt_err(err, 2, TR("%s: empty file; expected a header date,name_vi,name_en",
+                              "%s: tệp rỗng; cần dòng tiêu đề date,name_vi,name_en"),
                    path);
         goto fail;
     }
@@ -83,64 +90,118 @@ rt_holidays *rt_holidays_load(const char *path, rt_error *err)
     }
     while ((r = rt_csv_next(c, err)) > 0) {
         uint32_t len;
-        const char *d = rt_csv_field(c, (uint32_t)col_date, &len);
+        const char *ds = rt_csv_field(c, (uint32_t)col_date, &len);
         int64_t day;
-        if (rt_date_parse(d, len, &day)) {
+        if (rt_date_parse(ds, len, &day)) {
             rt_err(err, 2, TR("%s:%llu: '%s' is not a date; write YYYY-MM-DD",
                               "%s:%llu: '%s' không phải ngày; hãy viết YYYY-MM-DD"),
-                   path, (unsigned long long)rt_csv_line(c), d);
+                   path, (unsigned long long)rt_csv_line(c), ds);
             goto fail;
         }
-        if (h->n == cap) {
+        if (n == cap) {
             cap = cap ? cap * 2 : 32;
-            h->day = rt_xrealloc(h->day, cap * sizeof *h->day);
-            h->vi = rt_xrealloc(h->vi, cap * sizeof *h->vi);
-            h->en = rt_xrealloc(h->en, cap * sizeof *h->en);
+            d = rt_xrealloc(d, cap * sizeof *d);
+            if (names) {
+                h->vi = rt_xrealloc(h->vi, cap * sizeof *h->vi);
+                h->en = rt_xrealloc(h->en, cap * sizeof *h->en);
+            }
         }
-        const char *vi = col_vi >= 0 ? rt_csv_field(c, (uint32_t)col_vi, NULL) : "";
-        const char *en = col_en >= 0 ? rt_csv_field(c, (uint32_t)col_en, NULL) : "";
-        h->day[h->n] = day;
-        h->vi[h->n] = rt_xstrndup(vi, strlen(vi));
-        h->en[h->n] = rt_xstrndup(en[0] ? en : vi, strlen(en[0] ? en : vi));
-        h->n++;
+        d[n] = day;
+        if (names) {
+            const char *vi = col_vi >= 0 ? rt_csv_field(c, (uint32_t)col_vi, NULL) : "";
+            const char *en = col_en >= 0 ? rt_csv_field(c, (uint32_t)col_en, NULL) : "";
+            if (!en[0]) en = vi;
+            h->vi[n] = rt_xstrndup(vi, strlen(vi));
+            h->en[n] = rt_xstrndup(en, strlen(en));
+        }
+        n++;
+        if (names) h->n = n; /* keeps the names owned if we fail below */
     }
     if (r < 0) goto fail;
     rt_csv_close(c);
-    /* Insertion sort by day (the files are small and usually sorted), then
-     * drop repeated days: a day is a holiday or not. */
-    for (size_t i = 1; i < h->n; i++) {
-        size_t j = i;
-        while (j > 0 && h->day[j - 1] > h->day[j]) {
-            int64_t t = h->day[j];
-            h->day[j] = h->day[j - 1];
-            h->day[j - 1] = t;
-            char *s = h->vi[j];
-            h->vi[j] = h->vi[j - 1];
-            h->vi[j - 1] = s;
-            s = h->en[j];
-            h->en[j] = h->en[j - 1];
-            h->en[j - 1] = s;
-            j--;
+    /* Insertion sort (files are small and usually sorted), then drop repeats:
+     * a day is a holiday or not. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
+            int64_t t = d[j];
+            d[j] = d[j - 1];
+            d[j - 1] = t;
+            if (names) {
+                char *x = h->vi[j];
+                h->vi[j] = h->vi[j - 1];
+                h->vi[j - 1] = x;
+                x = h->en[j];
+                h->en[j] = h->en[j - 1];
+                h->en[j - 1] = x;
+            }
         }
-    }
     size_t m = 0;
-    for (size_t i = 0; i < h->n; i++) {
-        if (m && h->day[m - 1] == h->day[i]) {
-            free(h->vi[i]);
-            free(h->en[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (m && d[m - 1] == d[i]) {
+            if (names) {
+                free(h->vi[i]);
+                free(h->en[i]);
+            }
             continue;
         }
-        h->day[m] = h->day[i];
-        h->vi[m] = h->vi[i];
-        h->en[m] = h->en[i];
+        d[m] = d[i];
+        if (names) {
+            h->vi[m] = h->vi[i];
+            h->en[m] = h->en[i];
+        }
         m++;
     }
-    h->n = m;
-    return h;
+    if (names) h->n = m;
+    *days = d;
+    *count = m;
+    return 0;
 fail:
     rt_csv_close(c);
-    rt_holidays_free(h);
-    return NULL;
+    if (names) h->day = d; /* freed with h */
+    else free(d);
+    return -1;
+}
+
+rt_holidays *rt_holidays_load(const char *path, rt_error *err)
+{
+    rt_holidays *h = rt_holidays_none();
+    if (read_days(path, 1, h, &h->day, &h->n, err)) {
+        rt_holidays_free(h);
+        return NULL;
+    }
+    /* Days worked to make up a swapped day off sit beside the holidays:
+     * X_holidays*.csv -> X_makeup_workdays*.csv. */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *hol = strstr(base, "holidays");
+    if (hol) {
+        size_t pre = (size_t)(hol - path), post = strlen(hol + 8);
+        char *mk = rt_xmalloc(pre + 16 + post + 1);
+        memcpy(mk, path, pre);
+        memcpy(mk + pre, "makeup_workdays", 15);
+        memcpy(mk + pre + 15, hol + 8, post + 1);
+        if (access(mk, R_OK) == 0 && read_days(mk, 0, NULL, &h->work, &h->n_work, err)) {
+            free(mk);
+            rt_holidays_free(h);
+            return NULL;
+        }
+        free(mk);
+    }
+    return h;
+}
+
+static int is_workday(const rt_holidays *h, int64_t d)
+{
+    if (h && h->n_work) {
+        size_t lo = 0, hi = h->n_work;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (h->work[mid] < d) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < h->n_work && h->work[lo] == d) return 1;
+    }
+    return rt_weekday(d) < 5 && !rt_holidays_is(h, d);
 }
 
 static int64_t month_day(int64_t mo, int d)
@@ -178,28 +239,56 @@ int64_t rt_deadline(int64_t after, int32_t days, int working, const rt_holidays 
     int64_t d = after;
     for (int32_t n = 0; n < days;) {
         d++;
-        if (rt_weekday(d) < 5 && !rt_holidays_is(h, d)) n++;
+        if (is_workday(h, d)) n++;
     }
     return d;
 }
 
 static int readable(const char *p) { return access(p, R_OK) == 0; }
 
+/* File names tried for calendar `name`: vn_public -> vn_public_holidays.csv,
+ * vn_holidays.csv (the part before the first '_'), vn_public.csv. */
+static int candidate(const char *name, int k, char *out, size_t n)
+{
+    size_t pre = strcspn(name, "_");
+    switch (k) {
+    case 0: snprintf(out, n, "%s_holidays.csv", name); return 1;
+    case 1:
+        if (!name[pre]) return 0;
+        snprintf(out, n, "%.*s_holidays.csv", (int)pre, name);
+        return 1;
+    case 2: snprintf(out, n, "%s.csv", name); return 1;
+    default: return 0;
+    }
+}
+
+static char *find_in(const char *dir, size_t dlen, const char *name)
+{
+    char file[256], buf[PATH_MAX + 300];
+    for (int k = 0; k < 3; k++) {
+        if (!candidate(name, k, file, sizeof file)) continue;
+        snprintf(buf, sizeof buf, "%.*s/data/%s", (int)dlen, dir, file);
+        if (readable(buf)) {
+            char real[PATH_MAX];
+            const char *p = realpath(buf, real) ? real : buf;
+            return rt_xstrndup(p, strlen(p));
+        }
+    }
+    return NULL;
+}
+
 char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0)
 {
-    char buf[PATH_MAX + 64];
+    char *found;
     if (explicit_path) return rt_xstrndup(explicit_path, strlen(explicit_path));
-    if (!name || !*name) return NULL;
+    if (!name || !*name || strchr(name, '/')) return NULL;
     const char *rp = getenv("REGIME_PATH");
     if (rp && *rp) {
         /* A colon-separated list, like PATH. */
         const char *s = rp;
         while (*s) {
             size_t n = strcspn(s, ":");
-            if (n) {
-                snprintf(buf, sizeof buf, "%.*s/data/%s_holidays.csv", (int)n, s, name);
-                if (readable(buf)) return rt_xstrndup(buf, strlen(buf));
-            }
+            if (n && (found = find_in(s, n, name))) return found;
             s += n;
             if (*s == ':') s++;
         }
@@ -216,8 +305,9 @@ char *rt_holidays_path(const char *explicit_path, const char *name, const char *
     /* build/bin, build/san/bin (in the source tree), PREFIX/bin (installed). */
     static const char *rel[] = {"../../stdlib", "../../../stdlib", "../share/regime/stdlib"};
     for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-        snprintf(buf, sizeof buf, "%s/%s/data/%s_holidays.csv", dir, rel[i], name);
-        if (readable(buf)) return rt_xstrndup(buf, strlen(buf));
+        char d[PATH_MAX + 64];
+        snprintf(d, sizeof d, "%s/%s", dir, rel[i]);
+        if ((found = find_in(d, strlen(d), name))) return found;
     }
     return NULL;
 }
@@ -316,6 +406,7 @@ int rt_cmd_calendar(const rt_opts *o, rt_error *err)
         rt_buf_printf(&b, "%-8s  %-24s", TR("period", "kỳ"), TR("cut-off window", "thời gian chốt số liệu"));
         for (uint32_t k = 0; k < d->n_deadlines; k++)
             rt_buf_printf(&b, "  %-10s", d->tiers[d->deadlines[k].tier].name);
+        while (b.n && b.p[b.n - 1] == ' ') b.n--;
         rt_buf_ch(&b, '\n');
     }
     for (int64_t p = first; p <= last; p++) {

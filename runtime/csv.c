@@ -59,10 +59,12 @@ int rt_csv_record(char **pp, char *end_, rt_span *fs, int max, uint32_t *lines, 
         if (*p == '"') {
             /* Quoted: unescape in place, the content slides to the left. */
             unsigned char *w = p;
+            uint32_t nl0 = nl;
             p++;
             for (;;) {
                 if (p >= end) {
                     f->status = RT_CSV_EUNTERM;
+                    nl = nl0; /* say where the field opened */
                     goto fail;
                 }
                 unsigned c = *p;

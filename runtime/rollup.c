@@ -546,11 +546,13 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     const rg_form *f = a->form;
     const rg_rollup *ru = a->ru;
     const rg_regime_desc *d = a->desc;
-    const uint32_t na = a->n_acc, nout = f->n_outputs, nd = a->n_dims;
+    const uint32_t nout = f->n_outputs, nd = a->n_dims;
     rt_buf b = {0};
 
     rt_buf_str(&b, "level,unit_code,");
-    rt_buf_str(&b, ru->period_column);
+    /* The declared column name describes the declared period; another
+     * frequency asked with --period gets a neutral name. */
+    rt_buf_str(&b, a->dst_freq == ru->period ? ru->period_column : "period");
     for (uint32_t k = 0; k < nd; k++) {
         rt_buf_ch(&b, ',');
         rt_buf_str(&b, f->fields[f->dims[k]].code);

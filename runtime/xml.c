@@ -100,6 +100,52 @@ static char *slurp(const char *path, size_t *len, rt_error *err)
 
 /* ---- parsing ------------------------------------------------------------------ */
 
+/* The line of the first start tag with more than RT_XML_MAX_ATTRS attributes,
+ * or 0. A linear scan of the bytes: libxml2 would spend quadratic time on
+ * such a tag before any callback could stop it. */
+static long crowded_tag(const char *p, size_t n)
+{
+    const char *end = p + n;
+    long line = 1;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt) break;
+        for (const char *q = p; q < lt; q++) line += *q == '\n';
+        p = lt + 1;
+        if (p >= end) break;
+        const char *skip = NULL;
+        if (end - p >= 3 && !memcmp(p, "!--", 3)) skip = "-->";
+        else if (end - p >= 8 && !memcmp(p, "![CDATA[", 8)) skip = "]]>";
+        else if (*p == '?') skip = "?>";
+        if (skip) {
+            const char *e = memmem(p, (size_t)(end - p), skip, strlen(skip));
+            const char *stop = e ? e : end;
+            for (const char *q = p; q < stop; q++) line += *q == '\n';
+            p = e ? e + strlen(skip) : end;
+            continue;
+        }
+        if (*p == '!' || *p == '/') continue;
+        long at = line;
+        unsigned attrs = 0;
+        char quote = 0;
+        for (; p < end; p++) {
+            char c = *p;
+            line += c == '\n';
+            if (quote) {
+                if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '=') {
+                if (++attrs > RT_XML_MAX_ATTRS) return at;
+            } else if (c == '>') {
+                p++;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
 enum { REFUSE_NONE, REFUSE_ENTITY, REFUSE_DTD, REFUSE_DEPTH };
 
 typedef struct pstate {
@@ -393,6 +439,14 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
     size_t len;
     char *buf = slurp(path, &len, err);
     if (!buf) return -1;
+    long crowded = crowded_tag(buf, len);
+    if (crowded) {
+        rt_err(err, 2, TR("%s:%ld: an element has more than %d attributes; a submission instance has a few",
+                          "%s:%ld: một phần tử có hơn %d thuộc tính; tệp nộp chỉ có vài thuộc tính"),
+               name, crowded, RT_XML_MAX_ATTRS);
+        free(buf);
+        return -1;
+    }
     xmlInitParser();
     xmlDocPtr doc = parse(path, buf, len, err);
     free(buf);

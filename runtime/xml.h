@@ -6,7 +6,8 @@
  *   1. reads the file (at most RT_XML_MAX_BYTES) and parses it with libxml2
  *      without network, entity substitution or DTD loading; a document that
  *      declares entities or names an external DTD is refused, and so is one
- *      nested deeper than RT_XML_MAX_DEPTH;
+ *      nested deeper than RT_XML_MAX_DEPTH or with an element of more than
+ *      RT_XML_MAX_ATTRS attributes;
  *   2. checks the root element, its id and version against the library;
  *   3. validates it against DIR/forms/<form>.xsd, written by `regc build`
  *      beside the library, and reports each violation like a rule failure
@@ -23,6 +24,7 @@
 
 #define RT_XML_MAX_BYTES ((size_t)64 << 20)
 #define RT_XML_MAX_DEPTH 64
+#define RT_XML_MAX_ATTRS 256 /* per element: libxml2 checks duplicates in O(n^2) */
 #define RT_XML_MAX_ISSUES 1000
 
 /* 1 when a DATA path names an XML instance (ends in .xml, any case). */

@@ -1,0 +1,122 @@
+/* Unit tests of the runtime's value parsers and fixed-point output (value.c). */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regrt.h"
+
+static int cnt(const char *s, int maxd, int64_t *v) { return rt_parse_count(s, strlen(s), maxd, v); }
+static int intg(const char *s, int64_t *v) { return rt_parse_integer(s, strlen(s), 0, v); }
+static int dec(const char *s, int scale, int64_t *v) { return rt_parse_decimal(s, strlen(s), scale, 0, v); }
+
+START_TEST(counts_bench_contract)
+{
+    int64_t v;
+    /* ^[0-9]{1,9}$ with leading zeros allowed (bench README 1.2) */
+    ck_assert_int_eq(cnt("0", 9, &v), 0);
+    ck_assert_int_eq(v, 0);
+    ck_assert_int_eq(cnt("007", 9, &v), 0);
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_eq(cnt("999999999", 9, &v), 0);
+    ck_assert_int_eq(v, 999999999);
+    static const char *bad[] = {"", "-3", "-0", "+5", " 7", "7 ", "1.5", "1e3", "abc", "1234567890", "12.0", "0x1"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) ck_assert_msg(cnt(bad[i], 9, &v) == -1, "'%s' accepted", bad[i]);
+}
+END_TEST
+
+START_TEST(counts_without_limit)
+{
+    int64_t v;
+    ck_assert_int_eq(cnt("9223372036854775807", 0, &v), 0);
+    ck_assert_int_eq(v, INT64_MAX);
+    ck_assert_int_eq(cnt("9223372036854775808", 0, &v), -1);
+    ck_assert_int_eq(cnt("000000000000000000000001", 0, &v), 0);
+    ck_assert_int_eq(v, 1);
+}
+END_TEST
+
+START_TEST(integers)
+{
+    int64_t v;
+    ck_assert_int_eq(intg("-42", &v), 0);
+    ck_assert_int_eq(v, -42);
+    ck_assert_int_eq(intg("-9223372036854775808", &v), 0);
+    ck_assert_int_eq(v, INT64_MIN);
+    ck_assert_int_eq(intg("-9223372036854775809", &v), -1);
+    ck_assert_int_eq(intg("-", &v), -1);
+    ck_assert_int_eq(intg("+1", &v), -1);
+    ck_assert_int_eq(rt_parse_integer("12345", 5, 4, &v), -1); /* max_digits */
+}
+END_TEST
+
+START_TEST(decimals_exact)
+{
+    int64_t v;
+    ck_assert_int_eq(dec("12.5", 2, &v), 0);
+    ck_assert_int_eq(v, 1250);
+    ck_assert_int_eq(dec("-0.05", 2, &v), 0);
+    ck_assert_int_eq(v, -5);
+    ck_assert_int_eq(dec("3", 4, &v), 0);
+    ck_assert_int_eq(v, 30000);
+    ck_assert_int_eq(dec("1.230", 2, &v), 0); /* extra zeros are exact */
+    ck_assert_int_eq(v, 123);
+    ck_assert_int_eq(dec("1.235", 2, &v), -1); /* would need rounding */
+    ck_assert_int_eq(dec(".5", 2, &v), -1);
+    ck_assert_int_eq(dec("5.", 2, &v), -1);
+    ck_assert_int_eq(dec("1,5", 2, &v), -1);
+    ck_assert_int_eq(dec("92233720368547758.08", 2, &v), -1);
+    ck_assert_int_eq(dec("92233720368547758.07", 2, &v), 0);
+    ck_assert_int_eq(v, INT64_MAX);
+}
+END_TEST
+
+START_TEST(booleans)
+{
+    int64_t v;
+    ck_assert_int_eq(rt_parse_bool("1", 1, &v), 0);
+    ck_assert_int_eq(v, 1);
+    ck_assert_int_eq(rt_parse_bool("false", 5, &v), 0);
+    ck_assert_int_eq(v, 0);
+    ck_assert_int_eq(rt_parse_bool("yes", 3, &v), -1);
+}
+END_TEST
+
+START_TEST(scaled_output)
+{
+    char b[40];
+    b[rt_format_scaled(9167, 4, b)] = 0;
+    ck_assert_str_eq(b, "0.9167");
+    b[rt_format_scaled(10000, 4, b)] = 0;
+    ck_assert_str_eq(b, "1.0000");
+    b[rt_format_scaled(313, 4, b)] = 0;
+    ck_assert_str_eq(b, "0.0313");
+    b[rt_format_scaled(-5, 2, b)] = 0;
+    ck_assert_str_eq(b, "-0.05");
+    b[rt_format_scaled(INT64_MIN, 0, b)] = 0;
+    ck_assert_str_eq(b, "-9223372036854775808");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("rt_values");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, counts_bench_contract);
+    tcase_add_test(t, counts_without_limit);
+    tcase_add_test(t, integers);
+    tcase_add_test(t, decimals_exact);
+    tcase_add_test(t, booleans);
+    tcase_add_test(t, scaled_output);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
