@@ -49,6 +49,7 @@ void rt_buf_json(rt_buf *b, const char *s, size_t n);
 
 static inline void rt_buf_put(rt_buf *b, const void *s, size_t n)
 {
+    if (!n) return;
     if (b->cap - b->n < n) rt_buf_reserve(b, n);
     memcpy(b->p + b->n, s, n);
     b->n += n;
@@ -95,6 +96,7 @@ void rt_out_write_raw(rt_out *o, const void *s, size_t n); /* unbuffered */
 
 static inline void rt_out_put(rt_out *o, const void *s, size_t n)
 {
+    if (!n) return;
     if (o->cap - o->n < n) {
         rt_out_flush(o);
         if (n > o->cap) {

@@ -154,7 +154,7 @@ static void carry_set(scan *s, const char *p, size_t n)
         s->carry_cap = n * 2;
         s->carry = rt_xrealloc(s->carry, s->carry_cap);
     }
-    memmove(s->carry, p, n);
+    if (n) memmove(s->carry, p, n);
     s->carry_n = n;
 }
 
@@ -193,7 +193,7 @@ static int next_block(scan *s, worker *w, size_t *len, uint64_t *seq, result *re
         w->cap = s->carry_n + want + 2;
         w->buf = rt_xrealloc(w->buf, w->cap + RT_PAD);
     }
-    memcpy(w->buf, s->carry, s->carry_n);
+    if (s->carry_n) memcpy(w->buf, s->carry, s->carry_n);
     n = s->carry_n;
     s->carry_n = 0;
     size_t boundary;
@@ -951,8 +951,8 @@ static int read_header(scan *s, worker *w, rt_error *err)
     size_t rest = (size_t)(end - p);
     if (res.no_final_newline && rest) rest--; /* our sentinel */
     char *tmp = rt_xmalloc(rest + s->carry_n + 1);
-    memcpy(tmp, p, rest);
-    memcpy(tmp + rest, s->carry, s->carry_n);
+    if (rest) memcpy(tmp, p, rest);
+    if (s->carry_n) memcpy(tmp + rest, s->carry, s->carry_n);
     carry_set(s, tmp, rest + s->carry_n);
     free(tmp);
     if (s->carry_n == 0 && res.no_final_newline) s->eof = 1;
