@@ -60,6 +60,7 @@ static const entry catalog[] = {
     {"H0008", "save the file as UTF-8; Vietnamese text belongs in \"strings\"",
      "hãy lưu tệp dưới dạng UTF-8; chữ tiếng Việt đặt trong \"chuỗi\""},
 #include "diag_catalog_sema.inc"
+#include "diag_catalog_tools.inc"
 #include "diag_catalog_xml.inc"
 };
 
