@@ -1,15 +1,15 @@
 /*
  * rollup.c — accumulating valid rows into groups and rolling them up tiers.
  *
- * Groups are dense: group (period, dims, unit) lives at
- *     slot = (period_index * n_combos + dims_index) * n_units + unit
- * in one array, because the kernels address groups as acc + slot * n_acc.
- * The array is an anonymous mapping reserved for every unit of every tier
- * and grown with mremap when a new period appears: pages nobody touches
- * cost no memory, so the resident size follows the groups that really
- * receive rows (as hand-written code with per-block callocs would), and no
- * row pays for a hash lookup. Parents live in the same array, so rolling up
- * is a walk over each used (period, dims) block, bottom tier first.
+ * The kernels address groups as acc + slot * n_acc, so groups live in one
+ * array. They are numbered in order of first use: a (period, dims) block
+ * holds, per unit, the number of its group (0 = none yet). Memory thus
+ * follows the groups that receive rows, however many units the list has,
+ * and rows of one commune and month land next to each other. The array is
+ * an anonymous mapping grown with mremap (no copy) and advised to use huge
+ * pages: on virtual machines the first touch of each 4 KiB page costs
+ * microseconds. Parents are groups of the same blocks, made when a child
+ * is rolled into them, bottom tier first.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,17 +34,16 @@ struct rt_acc {
     int64_t *period_num;
     int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 2) | pos) + 1 */
     int64_t src_map_n;
-    int64_t *acc;
-    uint32_t *ucount;
+    int64_t *acc;     /* n_groups * n_acc words */
+    uint32_t *ucount; /* per group: bottom-tier units with rows (completeness) */
     size_t acc_bytes, uc_bytes;
-    uint8_t *used; /* per (period, combo) block */
+    uint32_t n_groups, cap_groups;
+    uint32_t **index; /* per (period, combo) block: unit -> group + 1, or NULL */
     uint32_t *gcount; /* per unit, after roll_up: groups that are not empty */
     int threads;      /* writers for the output */
     uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
     int full; /* the slot space is exhausted */
 };
-
-static size_t block_groups(const rt_acc *a) { return (size_t)a->n_combos * a->n_units; }
 
 static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
 {
@@ -61,31 +60,52 @@ static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
     return p;
 }
 
+/* Room for `want` periods in the block index. */
 static int reserve_periods(rt_acc *a, uint32_t want)
 {
     if (want <= a->cap_periods) return 0;
     uint32_t cap = a->cap_periods ? a->cap_periods : 4;
     while (cap < want) cap *= 2;
-    if ((uint64_t)cap * block_groups(a) >= UINT32_MAX) {
-        cap = want;
-        if ((uint64_t)cap * block_groups(a) >= UINT32_MAX) return -1;
-    }
-    size_t ab = (size_t)cap * block_groups(a) * a->n_acc * sizeof(int64_t);
-    size_t ub = (size_t)cap * block_groups(a) * sizeof(uint32_t);
-    int64_t *acc = map_grow(a->acc, a->acc_bytes, ab);
-    if (!acc) return -1;
-    a->acc = acc;
-    a->acc_bytes = ab;
-    uint32_t *uc = map_grow(a->ucount, a->uc_bytes, ub);
-    if (!uc) return -1;
-    a->ucount = uc;
-    a->uc_bytes = ub;
-    a->used = rt_xrealloc(a->used, (size_t)cap * a->n_combos);
-    memset(a->used + (size_t)a->cap_periods * a->n_combos, 0,
-           (size_t)(cap - a->cap_periods) * a->n_combos);
+    if ((uint64_t)cap * a->n_combos > (uint64_t)1 << 31) return -1;
+    a->index = rt_xrealloc(a->index, (size_t)cap * a->n_combos * sizeof *a->index);
+    memset(a->index + (size_t)a->cap_periods * a->n_combos, 0,
+           (size_t)(cap - a->cap_periods) * a->n_combos * sizeof *a->index);
     a->period_num = rt_xrealloc(a->period_num, cap * sizeof *a->period_num);
     a->cap_periods = cap;
     return 0;
+}
+
+/* A new zeroed group; its number, or UINT32_MAX when memory or numbers run out. */
+static uint32_t new_group(rt_acc *a)
+{
+    if (a->n_groups == a->cap_groups) {
+        uint64_t cap = a->cap_groups ? (uint64_t)a->cap_groups * 2 : 65536;
+        if (cap >= UINT32_MAX) cap = UINT32_MAX - 1;
+        if (cap <= a->n_groups) return UINT32_MAX;
+        size_t ab = (size_t)cap * a->n_acc * sizeof(int64_t), ub = (size_t)cap * sizeof(uint32_t);
+        int64_t *acc = map_grow(a->acc, a->acc_bytes, ab);
+        if (!acc) return UINT32_MAX;
+        a->acc = acc;
+        a->acc_bytes = ab;
+        uint32_t *uc = map_grow(a->ucount, a->uc_bytes, ub);
+        if (!uc) return UINT32_MAX;
+        a->ucount = uc;
+        a->uc_bytes = ub;
+        a->cap_groups = (uint32_t)cap;
+    }
+    return a->n_groups++;
+}
+
+/* The group of unit g in block blk, made when missing. */
+static uint32_t group_of(rt_acc *a, size_t blk, uint32_t g)
+{
+    uint32_t *tab = a->index[blk];
+    if (!tab) tab = a->index[blk] = rt_xcalloc(a->n_units, sizeof *tab);
+    if (tab[g]) return tab[g] - 1;
+    uint32_t k = new_group(a);
+    if (k == UINT32_MAX) return k;
+    tab[g] = k + 1;
+    return k;
 }
 
 static int64_t max_period(uint32_t freq)
@@ -159,9 +179,9 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
         }
         combos *= a->dim_card[k];
     }
-    if (combos * a->n_units * 4 >= UINT32_MAX || !a->n_units) {
-        rt_err(err, 2, TR("the roll-up of form '%s' would need more than 2^32 groups (%llu units x %llu dimension values); split the data",
-                          "tổng hợp biểu '%s' cần hơn 2^32 nhóm (%llu đơn vị x %llu giá trị chiều); hãy chia nhỏ dữ liệu"),
+    if (combos > ((uint64_t)1 << 24) || !a->n_units) {
+        rt_err(err, 2, TR("the roll-up of form '%s' cannot group %llu units by %llu combinations of dimension values",
+                          "tổng hợp biểu '%s' không thể nhóm %llu đơn vị theo %llu tổ hợp giá trị chiều"),
                f->code, (unsigned long long)a->n_units, (unsigned long long)combos);
         free(a->dim_card);
         free(a);
@@ -171,15 +191,7 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     pthread_mutex_init(&a->mu, NULL);
-    if (reserve_periods(a, 4)) {
-        rt_err(err, 2, TR("cannot reserve memory for the roll-up: %s", "không cấp phát được bộ nhớ cho tổng hợp: %s"),
-               strerror(errno));
-        pthread_mutex_destroy(&a->mu);
-        free(a->src_map);
-        free(a->dim_card);
-        free(a);
-        return NULL;
-    }
+    reserve_periods(a, 4);
     return a;
 }
 
@@ -189,7 +201,8 @@ void rt_acc_free(rt_acc *a)
     if (a->acc) munmap(a->acc, a->acc_bytes);
     if (a->ucount) munmap(a->ucount, a->uc_bytes);
     pthread_mutex_destroy(&a->mu);
-    free(a->used);
+    for (size_t k = 0; a->index && k < (size_t)a->cap_periods * a->n_combos; k++) free(a->index[k]);
+    free(a->index);
     free(a->gcount);
     free(a->period_num);
     free(a->src_map);
@@ -282,9 +295,14 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
         uint32_t pidx = (uint32_t)(e - 1) >> 2;
         size_t blk = (size_t)pidx * a->n_combos + combo[i];
         pos[i] = (uint8_t)((e - 1) & 3);
-        a->used[blk] = 1;
-        slot[i] = (uint32_t)(blk * a->n_units + slot[i]);
-        in++;
+        uint32_t k = group_of(a, blk, slot[i]);
+        if (k == UINT32_MAX) {
+            a->full = 1;
+            sk_full++;
+        } else {
+            in++;
+        }
+        slot[i] = k;
     }
     a->form->accumulate(b, slot, pos, a->acc);
     a->skip_unit += sk_unit;
@@ -316,37 +334,40 @@ typedef struct rt_rollup_filter {
     int64_t period;    /* -1 = every period */
 } rt_rollup_filter;
 
-/* Children into parents, bottom tier first, block by block. */
-static void roll_up(rt_acc *a)
+/* Children into parents, bottom tier first, block by block. Returns -1
+ * when groups ran out (a->full). */
+static int roll_up(rt_acc *a)
 {
     const rt_units *u = a->units;
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
     const uint32_t na = a->n_acc;
-    for (uint32_t p = 0; p < a->n_periods; p++)
-        for (uint32_t c = 0; c < a->n_combos; c++) {
-            if (!a->used[(size_t)p * a->n_combos + c]) continue;
-            size_t base = ((size_t)p * a->n_combos + c) * a->n_units;
-            int64_t *blk = a->acc + base * na;
-            uint32_t *uc = a->ucount + base;
-            for (int t = a->unit_tier; t >= 0; t--) {
-                uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
-                for (uint32_t g = lo; g < hi; g++) {
-                    int64_t *src = blk + (size_t)g * na;
-                    if (src[na - 1] == 0) continue;
-                    if (t == a->unit_tier) uc[g] = 1;
-                    a->gcount[g]++;
-                    int32_t par = rt_units_parent(u, g);
-                    if (par < 0) continue;
-                    int64_t *dst = blk + (size_t)par * na;
-                    if (src[na - 1] < 0 || dst[na - 1] < 0) {
-                        dst[na - 1] = INT64_MIN; /* overflow is contagious */
-                    } else {
-                        a->form->combine(dst, src);
-                    }
-                    uc[par] += uc[g];
+    for (size_t blk = 0; blk < (size_t)a->n_periods * a->n_combos; blk++) {
+        if (!a->index[blk]) continue;
+        for (int t = a->unit_tier; t >= 0; t--) {
+            uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
+            for (uint32_t g = lo; g < hi; g++) {
+                uint32_t gi = a->index[blk][g];
+                if (!gi) continue;
+                uint32_t k = gi - 1;
+                int64_t cnt = a->acc[(size_t)k * na + na - 1];
+                if (cnt == 0) continue;
+                if (t == a->unit_tier) a->ucount[k] = 1;
+                a->gcount[g]++;
+                int32_t par = rt_units_parent(u, g);
+                if (par < 0) continue;
+                uint32_t pk = group_of(a, blk, (uint32_t)par); /* may move a->acc */
+                if (pk == UINT32_MAX) {
+                    a->full = 1;
+                    return -1;
                 }
+                int64_t *dst = a->acc + (size_t)pk * na, *src = a->acc + (size_t)k * na;
+                if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
+                else a->form->combine(dst, src);
+                a->ucount[pk] += a->ucount[k];
             }
         }
+    }
+    return 0;
 }
 
 /* Labels are copied into fixed 32-byte cells so that the writer can move
@@ -429,10 +450,18 @@ typedef struct wctx {
 } wctx;
 
 /* Output goes to a file (rt_out) or, for a helper thread, to memory. */
+/* A helper's output: chunks of memory in huge pages (fresh 4 KiB pages are
+ * expensive where memory is virtual), written after the main part. */
+#define CHUNK ((size_t)8 << 20)
+typedef struct chunk {
+    char *p;
+    size_t n, cap;
+} chunk;
+
 typedef struct sink {
     rt_out *o;
-    char *mem;
-    size_t n, cap;
+    chunk *ch;
+    size_t n_ch;
     uint64_t overflowed;
 } sink;
 
@@ -447,17 +476,43 @@ static char *sink_room(sink *k, size_t need)
         }
         return o->buf + o->n;
     }
-    if (k->cap - k->n < need) {
-        k->cap = (k->cap ? k->cap * 2 : (size_t)1 << 22) + need;
-        k->mem = rt_xrealloc(k->mem, k->cap);
+    chunk *c = k->n_ch ? &k->ch[k->n_ch - 1] : NULL;
+    if (!c || c->cap - c->n < need) {
+        size_t cap = need > CHUNK ? need : CHUNK;
+        void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            fprintf(stderr, "regrt: out of memory (%zu bytes)\n", cap);
+            exit(2);
+        }
+#ifdef MADV_HUGEPAGE
+        madvise(m, cap, MADV_HUGEPAGE);
+#endif
+        k->ch = rt_xrealloc(k->ch, (k->n_ch + 1) * sizeof *k->ch);
+        c = &k->ch[k->n_ch++];
+        c->p = m;
+        c->n = 0;
+        c->cap = cap;
     }
-    return k->mem + k->n;
+    return c->p + c->n;
 }
 
 static void sink_done(sink *k, const char *w)
 {
     if (k->o) k->o->n = (size_t)(w - k->o->buf);
-    else k->n = (size_t)(w - k->mem);
+    else k->ch[k->n_ch - 1].n = (size_t)(w - k->ch[k->n_ch - 1].p);
+}
+
+/* Writes a helper's chunks to o and frees them. */
+static void sink_drain(sink *k, rt_out *o)
+{
+    rt_out_flush(o);
+    for (size_t i = 0; i < k->n_ch; i++) {
+        rt_out_write_raw(o, k->ch[i].p, k->ch[i].n);
+        munmap(k->ch[i].p, k->ch[i].cap);
+    }
+    free(k->ch);
+    k->ch = NULL;
+    k->n_ch = 0;
 }
 
 /* Lines of level lv for the units sorted[from, to). */
@@ -485,7 +540,9 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
             const uint32_t *ul = x->ulist + (size_t)p * nc;
             for (uint32_t ci = 0; ci < x->ucnt[p]; ci++) {
                 uint32_t c = ul[ci];
-                size_t s = ((size_t)p * nc + c) * a->n_units + g;
+                uint32_t gi = a->index[(size_t)p * nc + c][g];
+                if (!gi) continue;
+                size_t s = gi - 1;
                 const int64_t *grp = a->acc + s * na;
                 if (grp[na - 1] == 0) continue;
                 if (grp[na - 1] < 0) {
@@ -644,11 +701,11 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     uint32_t *ulist = rt_xcalloc((size_t)np * nc, sizeof *ulist), *ucnt = rt_xcalloc(np, sizeof *ucnt);
     for (uint32_t p = 0; p < a->n_periods; p++)
         for (uint32_t ci = 0; ci < nc; ci++)
-            if (a->used[(size_t)p * nc + corder[ci]]) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
+            if (a->index[(size_t)p * nc + corder[ci]]) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
 
     size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24;
     wctx x = {a, flt, plab, pl, porder, clab, cfull, ulist, ucnt, fixed};
-    sink main_sink = {o, NULL, 0, 0, 0};
+    sink main_sink = {o, NULL, 0, 0};
     /* Two writers when there is enough to share: this thread writes the
      * first part straight to the file, a helper formats the rest into
      * memory, appended once both are done. The split balances the groups
@@ -693,10 +750,8 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
             emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
         emit(&x, &main_sink, lv_split, 0, u_split);
         pthread_join(th, NULL);
-        rt_out_flush(o);
-        rt_out_write_raw(o, h.k.mem, h.k.n);
+        sink_drain(&h.k, o);
         main_sink.overflowed += h.k.overflowed;
-        free(h.k.mem);
     } else {
         for (int lv = 0; lv <= flt->max_level; lv++)
             emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
@@ -847,12 +902,16 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
     }
     if (!failed && a->full) {
-        rt_err(err, 2, TR("too many distinct periods for the roll-up", "quá nhiều kỳ khác nhau để tổng hợp"));
+        rt_err(err, 2, TR("the roll-up ran out of memory or of group numbers (at most 2^32 groups, 2^31 period x dimension blocks)",
+                          "bảng tổng hợp hết bộ nhớ hoặc hết số nhóm (tối đa 2^32 nhóm, 2^31 khối kỳ x chiều)"));
         failed = 1;
     }
     rt_phase("scan");
+    if (!failed && roll_up(a)) {
+        rt_err(err, 2, TR("out of memory for the roll-up groups", "không đủ bộ nhớ cho các nhóm tổng hợp"));
+        failed = 1;
+    }
     if (!failed) {
-        roll_up(a);
         rt_phase("roll up");
         write_rollup(a, &rout, &flt, err);
         rt_phase("write");

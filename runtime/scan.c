@@ -290,6 +290,15 @@ static inline int64_t code_find(const scan *s, const codetab *t, const char *p, 
     }
 }
 
+/* Whether a value has none of the bytes that end an unquoted field: only
+ * such values may be guessed by the fast path (see fast_record). */
+static inline int clean(const char *p, uint32_t l)
+{
+    for (uint32_t k = 0; k < l; k++)
+        if (rt_csv_stop[(unsigned char)p[k]]) return 0;
+    return 1;
+}
+
 /* Unit and period values repeat from row to row: a one-entry cache keyed by
  * the value's first 8 bytes. */
 static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
@@ -297,7 +306,7 @@ static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
     uint64_t k = key8(p, l);
     if (l <= 8 && l == w->ucache_len && k == w->ucache_key) return w->ucache_v;
     int64_t v = s->cfg->units ? rt_units_find(s->cfg->units, s->form->unit_tier, p, l) : -1;
-    if (l <= 8) {
+    if (l <= 8 && clean(p, l)) {
         w->ucache_key = k;
         w->ucache_len = l;
         w->ucache_v = v;
@@ -310,7 +319,7 @@ static inline int64_t period_find(scan *s, worker *w, const char *p, uint32_t l)
     uint64_t k = key8(p, l);
     if (l <= 8 && l == w->pcache_len && k == w->pcache_key) return w->pcache_v;
     int64_t v = rt_period_parse(s->form->frequency, p, l);
-    if (l <= 8) {
+    if (l <= 8 && clean(p, l)) {
         w->pcache_key = k;
         w->pcache_len = l;
         w->pcache_v = v;
@@ -380,6 +389,8 @@ static void fill_row(scan *s, worker *w, uint32_t i, int nfields)
  * bytes may alias anything) cannot change it. */
 typedef struct fastcol {
     uint8_t conv, count_fast, required, keep_text;
+    unsigned term;     /* the separator after this column: ',' or LF */
+    uint32_t code_len; /* CV_CODE whose codes all have this length (<= 8), else 0 */
     uint32_t maxd;
     int64_t *v;
     uint8_t *st;
@@ -395,7 +406,8 @@ typedef struct fastcol {
  * when the record needs the general path; what it stored for row i is then
  * overwritten by fill_row.
  */
-static inline int fast_record(scan *s, worker *w, const fastcol *fc, uint32_t nc, uint32_t i, char **pp)
+static __attribute__((noinline)) int fast_record(scan *s, worker *w, const fastcol *fc, uint32_t nc,
+                                                 uint32_t i, char **pp)
 {
     const unsigned char *p = (const unsigned char *)*pp;
     for (uint32_t j = 0; j < nc; j++) {
@@ -411,22 +423,66 @@ static inline int fast_record(scan *s, worker *w, const fastcol *fc, uint32_t nc
                 p++;
             }
             l = (uint32_t)(p - st);
-            if (__builtin_expect(!rt_csv_stop[*p], 0)) {
+            /* The common case: digits within the limit that implies the
+             * range, then the expected separator. */
+            if (__builtin_expect(*p == c->term && l - 1 < c->maxd, 1)) {
+                c->v[i] = v;
+                c->st[i] = ST_PRESENT;
+                p++;
+                continue;
+            }
+            if (!rt_csv_stop[*p]) {
                 do p++; /* a non-digit: find the end of the field */
                 while (!rt_csv_stop[*p]);
                 l = (uint32_t)(p - st);
                 status = ST_MALFORMED;
                 v = 0;
-            } else if (__builtin_expect(l - 1 < c->maxd && c->count_fast, 1)) {
-                status = ST_PRESENT; /* the digit limit implies the range */
+            } else if (l - 1 < c->maxd) {
+                status = ST_PRESENT;
             } else if (l == 0) {
                 status = c->required ? ST_MALFORMED : ST_MISSING;
             } else {
-                int bad = c->count_fast || convert(s, w, c->ci, (const char *)st, l, &v);
+                int64_t cv = 0;
+                int bad = c->count_fast || convert(s, w, c->ci, (const char *)st, l, &cv);
                 status = bad ? ST_MALFORMED : ST_PRESENT;
-                if (bad) v = 0;
+                v = bad ? 0 : cv;
             }
         } else {
+            /* Units and periods repeat, codes have one length: guess the
+             * field's length, and skip the scan when the guess holds (the
+             * guessed bytes equal a value already known to be clean, and
+             * the separator follows). */
+            if (c->conv == CV_UNIT || c->conv == CV_PERIOD) {
+                uint32_t gl = c->conv == CV_UNIT ? w->ucache_len : w->pcache_len;
+                uint64_t gk = c->conv == CV_UNIT ? w->ucache_key : w->pcache_key;
+                if (gl <= 8 && gl && p[gl] == c->term && key8((const char *)p, gl) == gk) {
+                    v = c->conv == CV_UNIT ? w->ucache_v : w->pcache_v;
+                    p += gl + 1;
+                    if (!c->v) continue;
+                    if (c->conv == CV_PERIOD && v < 0) {
+                        c->v[i] = 0;
+                        c->st[i] = ST_MALFORMED;
+                    } else {
+                        c->v[i] = v;
+                        c->st[i] = ST_PRESENT;
+                    }
+                    if (c->keep_text) {
+                        c->str[i] = (const char *)st;
+                        c->len[i] = gl;
+                    }
+                    continue;
+                }
+            } else if (c->conv == CV_CODE && c->code_len && p[c->code_len] == c->term) {
+                int64_t k = code_find(s, c->ci->ct, (const char *)p, c->code_len);
+                if (k >= 0 && c->v) {
+                    p += c->code_len + 1;
+                    c->v[i] = k;
+                    c->st[i] = ST_PRESENT;
+                    c->str[i] = (const char *)st;
+                    c->len[i] = c->code_len;
+                    continue;
+                }
+            }
             while (!rt_csv_stop[*p]) p++;
             l = (uint32_t)(p - st);
             status = ST_PRESENT;
@@ -443,8 +499,11 @@ static inline int fast_record(scan *s, worker *w, const fastcol *fc, uint32_t nc
                         v = 0;
                     }
                     break;
-                default:
-                    if (convert(s, w, c->ci, (const char *)st, l, &v)) status = ST_MALFORMED;
+                default: {
+                    int64_t cv; /* keeps v out of memory */
+                    if (convert(s, w, c->ci, (const char *)st, l, &cv)) status = ST_MALFORMED;
+                    v = cv;
+                }
                 }
             }
         }
@@ -618,6 +677,15 @@ static void process_block(scan *s, worker *w, char *p, char *end, result *res)
         const colinfo *ci = &s->ci[j];
         const colptr *cp = &w->cp[j];
         fc[j].conv = ci->k < 0 ? CV_NONE : ci->conv;
+        fc[j].term = j + 1 < nc ? ',' : '\n';
+        fc[j].code_len = 0;
+        if (fc[j].conv == CV_CODE && ci->ct) {
+            const rg_codelist *cl = &s->rg->desc->codelists[ci->ct->cl];
+            uint32_t len0 = cl->n_codes ? (uint32_t)strlen(cl->codes[0].code) : 0;
+            for (uint32_t x = 0; x < cl->n_codes && len0; x++)
+                if (strlen(cl->codes[x].code) != len0 || !clean(cl->codes[x].code, len0)) len0 = 0;
+            fc[j].code_len = len0 <= 8 ? len0 : 0;
+        }
         fc[j].count_fast = ci->count_fast;
         fc[j].required = ci->required;
         fc[j].keep_text = ci->keep_text;

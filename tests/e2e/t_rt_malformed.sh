@@ -91,3 +91,9 @@ if command -v cc >/dev/null 2>&1; then
     "$REGRT" validate "$tmp/lib" --units "$FX/edge_units.csv" --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
     expect_status "rt malformed: library folder" 1 $?
 fi
+
+# A quoted value with a comma, then the same bytes unquoted: two fields, not
+# one (the fast path must not reuse what it learnt from the quoted value).
+printf '%s\n"0,1",2025-01,D01,1,1,1,3,1,1,1,3,0,0,0\n0,1,2025-01,D01,1,1,1,3,1,1,1,3,0,0,0\n' "$HDR" >"$tmp/guess.csv"
+"$REGRT" validate "$RTLIB" --rules V5,V6 --format csv "$tmp/guess.csv" >"$tmp/out" 2>/dev/null
+[ "$(tail -n +2 "$tmp/out" | tr '\n' ' ')" = '2,0,1,2025-01,V5,error 2,0,1,2025-01,V6,error ' ] && pass || fail "rt malformed: quoted then plain: $(cat "$tmp/out")"
