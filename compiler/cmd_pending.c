@@ -11,4 +11,3 @@ static int pending(const char *name)
 
 int cmd_build(int argc, char **argv) { (void)argc; (void)argv; return pending("build"); }
 int cmd_test(int argc, char **argv) { (void)argc; (void)argv; return pending("test"); }
-int cmd_diff(int argc, char **argv) { (void)argc; (void)argv; return pending("diff"); }
