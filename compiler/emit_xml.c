@@ -179,6 +179,33 @@ static void plan_rules(xml_form *x)
     }
 }
 
+typedef struct lang_set {
+    const char **l;
+    int n;
+} lang_set;
+
+static void lang_add(lang_set *s, const char *lang)
+{
+    if (!lang)
+        return;
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->l[i], lang))
+            return;
+    const char **l = realloc(s->l, sizeof *l * (size_t)(s->n + 1));
+    if (!l)
+        abort();
+    s->l = l;
+    s->l[s->n++] = lang;
+}
+
+static void langs_of(lang_set *s, const ast_texts *t)
+{
+    if (t)
+        AST_EACH(ast_text *, x, t->items) lang_add(s, x->lang);
+}
+
+static int cmp_lang(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
 void xml_plan(xml_form *x, arena *a, const m_regime *r, int fi, const src_manager *sm)
 {
     const m_form *f = &r->forms[fi];
@@ -190,7 +217,8 @@ void xml_plan(xml_form *x, arena *a, const m_regime *r, int fi, const src_manage
     x->sm = sm;
     x->root = f->code;
 
-    /* languages: the form's first label language is the default */
+    /* languages: the regime's, and every one a text of the form uses; the
+     * form's first label language is the default, the others sorted */
     const char *def = NULL;
     if (f->label && f->label->items.n)
         def = ((const ast_text *)f->label->items.items[0])->lang;
@@ -198,11 +226,27 @@ void xml_plan(xml_form *x, arena *a, const m_regime *r, int fi, const src_manage
         def = r->langs[0];
     if (!def)
         def = "en";
-    x->langs = arena_alloc(a, sizeof(char *) * (size_t)(r->n_langs + 1));
-    x->langs[x->n_langs++] = def;
+    lang_set ls = {0};
     for (int i = 0; i < r->n_langs; i++)
-        if (strcmp(r->langs[i], def))
-            x->langs[x->n_langs++] = r->langs[i];
+        lang_add(&ls, r->langs[i]);
+    langs_of(&ls, f->label);
+    for (int i = 0; i < f->n_fields; i++) {
+        langs_of(&ls, f->fields[i].label);
+        langs_of(&ls, f->fields[i].hint);
+        if (f->fields[i].type.kind == TY_CODE && f->fields[i].type.list)
+            for (int k = 0; k < f->fields[i].type.list->n_codes; k++)
+                langs_of(&ls, f->fields[i].type.list->codes[k].label);
+    }
+    for (int i = 0; i < f->n_rules; i++)
+        langs_of(&ls, f->rules[i].message);
+    if (ls.n > 1)
+        qsort(ls.l, (size_t)ls.n, sizeof *ls.l, cmp_lang);
+    x->langs = arena_alloc(a, sizeof(char *) * (size_t)(ls.n + 1));
+    x->langs[x->n_langs++] = def;
+    for (int i = 0; i < ls.n; i++)
+        if (strcmp(ls.l[i], def))
+            x->langs[x->n_langs++] = ls.l[i];
+    free(ls.l);
 
     x->in_row = arena_alloc(a, (size_t)f->n_fields + 1);
     x->path = arena_alloc(a, sizeof(char *) * (size_t)(f->n_fields + 1));
@@ -331,7 +375,7 @@ static int write_file(const char *path, const void *data, size_t n, diag_ctx *d,
     }
     if (!ok) {
         unlink(tmp);
-        diag(d, "E0701", loc, path, strerror(saved));
+        diag(d, "E0801", loc, path, strerror(saved));
     }
     free(tmp);
     return ok ? 0 : -1;
@@ -339,13 +383,25 @@ static int write_file(const char *path, const void *data, size_t n, diag_ctx *d,
 
 static int make_dir(const char *path, diag_ctx *d, src_loc loc)
 {
+    /* the parents first, as mkdir -p */
+    char *p = malloc(strlen(path) + 1);
+    if (!p)
+        abort();
+    strcpy(p, path);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(p, 0777);
+            *s = '/';
+        }
+    free(p);
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        diag(d, "E0700", loc, path, strerror(errno));
+        diag(d, "E0800", loc, path, strerror(errno));
         return -1;
     }
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        diag(d, "E0700", loc, path, strerror(ENOTDIR));
+        diag(d, "E0800", loc, path, strerror(ENOTDIR));
         return -1;
     }
     return 0;
@@ -372,7 +428,7 @@ static int emit_form(const m_regime *r, int fi, const char *dir, diag_ctx *d)
     /* the XForm: written, parsed back, every XPath compiled */
     sprintf(path, "%s/forms/%s.xform.xml", dir, f->code);
     if (xml_write_xform(&x, xf) != 0) {
-        diag(d, "E0702", loc, path);
+        diag(d, "E0802", loc, path);
         goto out;
     }
     saved_err s = silence(why);
@@ -383,17 +439,17 @@ static int emit_form(const m_regime *r, int fi, const char *dir, diag_ctx *d)
     xmlFreeDoc(doc);
     strip_newline(why);
     if (!doc) {
-        diag(d, "E0702", loc, path);
+        diag(d, "E0802", loc, path);
         goto out;
     }
     if (bad) {
-        diag(d, "E0703", loc, f->code, bad, why);
+        diag(d, "E0803", loc, f->code, bad, why);
         goto out;
     }
 
     /* the XSD: written and compiled */
     if (xml_write_xsd(&x, xs) != 0) {
-        diag(d, "E0702", loc, path);
+        diag(d, "E0802", loc, path);
         goto out;
     }
     why[0] = 0;
@@ -406,7 +462,7 @@ static int emit_form(const m_regime *r, int fi, const char *dir, diag_ctx *d)
     xmlSchemaFreeParserCtxt(pc);
     strip_newline(why);
     if (!schema) {
-        diag(d, "E0704", loc, f->code, why);
+        diag(d, "E0804", loc, f->code, why);
         goto out;
     }
 

@@ -662,8 +662,14 @@ const char *xml_xpath_rule(const xml_form *x, const m_rule *r, const char **reas
         const char *p = all_of(&c, &t);
         part[n++] = p ? arena_printf(x->a, "(%s and %s)", p, bare(&c, cv)) : cv;
     } else {
-        for (int i = 0; i < t.n; i++)
-            part[n++] = t.neg[i];
+        /* an operand missing: skipped (once, though guard and check share it) */
+        for (int i = 0; i < t.n; i++) {
+            int dup = 0;
+            for (int j = 0; j < g.n; j++)
+                dup |= !strcmp(t.pos[i], g.pos[j]);
+            if (!dup)
+                part[n++] = t.neg[i];
+        }
         part[n++] = cv;
     }
     if (c.reason) {
