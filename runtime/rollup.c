@@ -11,7 +11,6 @@
  * microseconds. Parents are groups of the same blocks, made when a child
  * is rolled into them, bottom tier first.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 

@@ -117,7 +117,7 @@ typedef struct worker {
     uint64_t ucache_key, pcache_key;
     uint32_t ucache_len, pcache_len;
     int64_t ucache_v, pcache_v;
-    rt_scan_stats st_;
+    rt_scan_stats stats;
 } worker;
 
 struct scan {
@@ -621,7 +621,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     build_bitmaps(s, w, n);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     if (form->validate && s->nr) rc = form->validate(&b, w->failp, w->overflow);
-    w->st_.rows += n;
+    w->stats.rows += n;
     for (uint32_t wi = 0; wi < nw; wi++) {
         uint64_t live = wi + 1 < nw || (n & 63) == 0 ? ~0ull : (1ull << (n & 63)) - 1;
         uint64_t ovf = rc < 0 ? w->overflow[wi] & live : 0;
@@ -636,12 +636,12 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             any |= m;
             if (form->rules[r].severity == RG_SEV_ERROR) err |= m;
             else warn |= m;
-            w->st_.rule_fail[r] += (uint64_t)__builtin_popcountll(m);
+            w->stats.rule_fail[r] += (uint64_t)__builtin_popcountll(m);
         }
         w->valid[wi] = ~err & live;
-        w->st_.rows_err += (uint64_t)__builtin_popcountll(err);
-        w->st_.rows_warn += (uint64_t)__builtin_popcountll(warn);
-        w->st_.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
+        w->stats.rows_err += (uint64_t)__builtin_popcountll(err);
+        w->stats.rows_warn += (uint64_t)__builtin_popcountll(warn);
+        w->stats.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
         if (!any || !cfg->report) continue;
         while (any) {
             uint32_t i = wi * 64 + (uint32_t)__builtin_ctzll(any);
@@ -728,7 +728,7 @@ static void process_block(scan *s, worker *w, char *p, char *end, result *res)
     res->nrows = rows;
     res->nlines = lines;
     res->last_line = lines;
-    w->st_.rows_bad_width += res->bad_width;
+    w->stats.rows_bad_width += res->bad_width;
 }
 
 /* ---- commit ------------------------------------------------------------------ */
@@ -852,7 +852,7 @@ static void worker_init(scan *s, worker *w)
     w->row_raw = rt_xcalloc(nf, sizeof *w->row_raw);
     w->row_mal = rt_xcalloc(nf, 1);
     w->row_rules = rt_xcalloc(s->nr ? s->nr : 1, sizeof *w->row_rules);
-    w->st_.rule_fail = rt_xcalloc(s->nr ? s->nr : 1, sizeof(uint64_t));
+    w->stats.rule_fail = rt_xcalloc(s->nr ? s->nr : 1, sizeof(uint64_t));
     w->ucache_len = UINT32_MAX;
     w->pcache_len = UINT32_MAX;
 }
@@ -862,7 +862,7 @@ static void worker_free(worker *w)
     void *ptrs[] = {w->buf, w->v, w->st, w->str, w->len, w->present, w->malformed, w->well_formed,
                     w->overflow, w->valid, w->fail, w->failp, w->line, w->slot, w->combo, w->rowp,
                     w->pos, w->bad_width, w->slow, w->cols, w->cp, w->spans, w->row_raw, w->row_mal,
-                    w->row_rules, w->st_.rule_fail};
+                    w->row_rules, w->stats.rule_fail};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++) free(ptrs[i]);
 }
 
@@ -1129,12 +1129,12 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
             if (th[t]) pthread_join(th[t], NULL);
         free(th);
         for (int t = 0; t < nt; t++) {
-            st->rows += ws[t].st_.rows;
-            st->rows_err += ws[t].st_.rows_err;
-            st->rows_warn += ws[t].st_.rows_warn;
-            st->rows_bad_width += ws[t].st_.rows_bad_width;
-            st->rows_overflow += ws[t].st_.rows_overflow;
-            for (uint32_t r = 0; r < s.nr; r++) st->rule_fail[r] += ws[t].st_.rule_fail[r];
+            st->rows += ws[t].stats.rows;
+            st->rows_err += ws[t].stats.rows_err;
+            st->rows_warn += ws[t].stats.rows_warn;
+            st->rows_bad_width += ws[t].stats.rows_bad_width;
+            st->rows_overflow += ws[t].stats.rows_overflow;
+            for (uint32_t r = 0; r < s.nr; r++) st->rule_fail[r] += ws[t].stats.rule_fail[r];
             worker_free(&ws[t]);
         }
         if (s.stop && s.err.status) {
