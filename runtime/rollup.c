@@ -414,10 +414,23 @@ static inline void put_digits(char *w, uint64_t v, unsigned n)
     if (n) *--e = (char)('0' + v % 10);
 }
 
-/* Decimal digits of v at w; returns the end. */
+/* Decimal digits of v at w; returns the end. Counts are mostly small. */
 static inline char *put_u64(char *w, uint64_t v)
 {
-    unsigned n = 1;
+    if (v < 10) {
+        *w = (char)('0' + v);
+        return w + 1;
+    }
+    if (v < 100) {
+        memcpy(w, digits2 + 2 * v, 2);
+        return w + 2;
+    }
+    if (v < 1000) {
+        *w = (char)('0' + v / 100);
+        memcpy(w + 1, digits2 + 2 * (v % 100), 2);
+        return w + 3;
+    }
+    unsigned n = 4;
     while (n < 20 && v >= pow10[n]) n++;
     put_digits(w, v, n);
     return w + n;
@@ -527,6 +540,8 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
     cell_set(&lname, ln, strlen(ln));
     const uint32_t *sorted = rt_units_sorted(a->units, t);
     int64_t out[64];
+    int32_t scale[64];
+    for (uint32_t o = 0; o < nout && o < 64; o++) scale[o] = f->outputs[o].scale;
     for (uint32_t ui = from; ui < to; ui++) {
         uint32_t g = sorted[ui];
         if (!a->gcount[g]) continue;
@@ -560,7 +575,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 for (uint32_t o = 0; o < nout; o++) {
                     *w++ = ',';
                     if (!(present >> o & 1)) continue;
-                    int32_t sc = f->outputs[o].scale;
+                    int32_t sc = scale[o];
                     int64_t v = out[o];
                     if (sc > 0) {
                         w = put_scaled(w, v, sc);
