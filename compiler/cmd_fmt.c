@@ -118,8 +118,8 @@ int cmd_fmt(int argc, char **argv)
     src_loc none = {-1, 0, 0, 0, 0};
     int status = 0;
     for (int i = 0; i < o.n_files; i++) {
-        const char *path = o.files[i];
-        int is_stdin = !strcmp(path, "-");
+        int is_stdin = !strcmp(o.files[i], "-");
+        const char *path = is_stdin ? "<stdin>" : o.files[i];
         int id;
         if (is_stdin) {
             size_t len;

@@ -238,27 +238,33 @@ static const char *op_text(ast_op op)
     return "?";
 }
 
-static void put_expr(sbuf *b, const ast_expr *e);
+/* `rctx` is the binding strength of the operator printed right after `e`
+ * (0 when none): a `not` on the right edge of an expression reaches as far
+ * right as it can, so it needs parentheses only when what follows binds
+ * tighter than `not` would let it. */
+static void put_expr(sbuf *b, const ast_expr *e, int rctx);
 
-static void put_sub(sbuf *b, const ast_expr *e, int parens)
+static void put_sub(sbuf *b, const ast_expr *e, int parens, int rctx)
 {
     if (parens)
         sb_putc(b, '(');
-    put_expr(b, e);
+    put_expr(b, e, parens ? 0 : rctx);
     if (parens)
         sb_putc(b, ')');
 }
+
+static int is_not(const ast_expr *e) { return e->kind == AST_E_UNARY && e->u.unary.op == AST_OP_NOT; }
 
 static void put_list(sbuf *b, const ast_list *l)
 {
     for (int i = 0; i < l->n; i++) {
         if (i)
             sb_puts(b, ", ");
-        put_expr(b, l->items[i]);
+        put_expr(b, l->items[i], 0);
     }
 }
 
-static void put_expr(sbuf *b, const ast_expr *e)
+static void put_expr(sbuf *b, const ast_expr *e, int rctx)
 {
     if (!e)
         return;
@@ -275,23 +281,25 @@ static void put_expr(sbuf *b, const ast_expr *e)
     case AST_E_BOOL: sb_puts(b, e->u.boolean ? "true" : "false"); break;
     case AST_E_NAME: sb_puts(b, e->u.name.text); break;
     case AST_E_MISSING: sb_puts(b, "missing"); break;
-    case AST_E_UNARY:
+    case AST_E_UNARY: {
+        const ast_expr *o = e->u.unary.operand;
         if (e->u.unary.op == AST_OP_NOT) {
             sb_puts(b, "not ");
-            put_sub(b, e->u.unary.operand, prec(e->u.unary.operand) < P_NOT);
+            put_sub(b, o, prec(o) < P_NOT, rctx);
         } else {
             sb_putc(b, '-');
-            put_sub(b, e->u.unary.operand, prec(e->u.unary.operand) < P_NEG);
+            put_sub(b, o, is_not(o) ? rctx > P_NOT : prec(o) < P_NEG, rctx);
         }
         break;
+    }
     case AST_E_BINARY: {
         int p = op_prec(e->u.binary.op);
         const ast_expr *l = e->u.binary.lhs, *r = e->u.binary.rhs;
-        /* comparisons do not chain; the others associate to the left */
-        int lp = p == P_CMP ? prec(l) <= p : prec(l) < p;
-        put_sub(b, l, lp);
+        /* comparisons do not chain; the others associate to the left; `x in
+         * L` ends with its list, so nothing on its right can reach into it */
+        put_sub(b, l, l->kind != AST_E_IN && (p == P_CMP ? prec(l) <= p : prec(l) < p), p);
         sb_printf(b, " %s ", op_text(e->u.binary.op));
-        put_sub(b, r, prec(r) <= p);
+        put_sub(b, r, is_not(r) ? rctx > P_NOT : prec(r) <= p, rctx);
         break;
     }
     case AST_E_CALL:
@@ -301,7 +309,7 @@ static void put_expr(sbuf *b, const ast_expr *e)
         sb_putc(b, ')');
         break;
     case AST_E_IN:
-        put_sub(b, e->u.in.operand, prec(e->u.in.operand) < P_IN);
+        put_sub(b, e->u.in.operand, prec(e->u.in.operand) < P_IN, P_IN);
         sb_puts(b, " in ");
         if (e->u.in.has_list) {
             sb_puts(b, e->u.in.list.text);
@@ -317,7 +325,7 @@ static void put_expr(sbuf *b, const ast_expr *e)
 char *fmt_expr_str(const ast_expr *e)
 {
     sbuf b = {0};
-    put_expr(&b, e);
+    put_expr(&b, e, 0);
     return sb_take(&b);
 }
 
@@ -666,9 +674,9 @@ static void emit_attr(printer *p, const ast_attr *a)
     case AST_A_REQUIRED: case AST_A_OPTIONAL: case AST_A_FLOW: break;
     case AST_A_RANGE:
         sb_putc(&b, ' ');
-        put_expr(&b, a->lo);
+        put_expr(&b, a->lo, 0);
         sb_puts(&b, " to ");
-        put_expr(&b, a->hi);
+        put_expr(&b, a->hi, 0);
         break;
     case AST_A_MAX_DIGITS: case AST_A_DECIMALS:
         sb_putc(&b, ' ');
@@ -682,7 +690,7 @@ static void emit_attr(printer *p, const ast_attr *a)
         break;
     case AST_A_WHEN:
         sb_putc(&b, ' ');
-        put_expr(&b, a->expr);
+        put_expr(&b, a->expr, 0);
         break;
     }
     line_sb(p, 4, src, &b);
@@ -694,7 +702,7 @@ static void emit_clause(printer *p, const char *kw, const ast_expr *e)
         return;
     sbuf b = {0};
     sb_printf(&b, "%s ", kw);
-    put_expr(&b, e);
+    put_expr(&b, e, 0);
     line_sb(p, 4, e->loc.line, &b);
 }
 
@@ -713,7 +721,7 @@ static void emit_member(printer *p, const ast_member *m)
         break;
     case AST_M_COMPUTED: case AST_M_RATIO:
         sb_printf(&b, "%s %s = ", kw[m->kind], m->name.text);
-        put_expr(&b, m->expr);
+        put_expr(&b, m->expr, 0);
         break;
     case AST_M_RULE: {
         const ast_rule *r = m->rule;
@@ -795,10 +803,10 @@ static void emit_expect(printer *p, const ast_expect *x)
         sb_printf(&b, "%s %s", x->rollup.text, x->level.text);
         for (int i = 0; i < x->keys.n; i++) {
             sb_putc(&b, ' ');
-            put_expr(&b, x->keys.items[i]);
+            put_expr(&b, x->keys.items[i], 0);
         }
         sb_printf(&b, " %s = ", x->measure.text);
-        put_expr(&b, x->value);
+        put_expr(&b, x->value, 0);
         break;
     }
     line_sb(p, 2, x->loc.line, &b);
