@@ -29,7 +29,7 @@ struct rt_acc {
     uint32_t unit_lo, unit_hi;
     uint32_t src_freq, dst_freq;
     pthread_mutex_t mu;
-    uint32_t n_periods, cap_periods;
+    uint32_t n_periods;
     int64_t *period_num;
     int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 2) | pos) + 1 */
     int64_t src_map_n;
@@ -37,7 +37,10 @@ struct rt_acc {
     uint32_t *ucount; /* per group: bottom-tier units with rows (completeness) */
     size_t acc_bytes, uc_bytes;
     uint32_t n_groups, cap_groups;
-    uint32_t **index; /* per (period, combo) block: unit -> group + 1, or NULL */
+    /* per period index, per combo: unit -> group + 1 (0 = none yet). Each
+     * pointer and entry is written once, under the lock, and may be read
+     * without it (atomic loads): most rows find their group lock-free. */
+    uint32_t ***blk;
     uint32_t *gcount; /* per unit, after roll_up: groups that are not empty */
     int threads;      /* writers for the output */
     uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
@@ -59,19 +62,15 @@ static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
     return p;
 }
 
-/* Room for `want` periods in the block index. */
-static int reserve_periods(rt_acc *a, uint32_t want)
+#define MAX_PERIODS 65536u
+
+static inline void *load_ptr(void *const *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+
+/* The table of block (pidx, combo), or NULL; lock-free. */
+static inline uint32_t *block_tab(const rt_acc *a, uint32_t pidx, uint32_t combo)
 {
-    if (want <= a->cap_periods) return 0;
-    uint32_t cap = a->cap_periods ? a->cap_periods : 4;
-    while (cap < want) cap *= 2;
-    if ((uint64_t)cap * a->n_combos > (uint64_t)1 << 31) return -1;
-    a->index = rt_xrealloc(a->index, (size_t)cap * a->n_combos * sizeof *a->index);
-    memset(a->index + (size_t)a->cap_periods * a->n_combos, 0,
-           (size_t)(cap - a->cap_periods) * a->n_combos * sizeof *a->index);
-    a->period_num = rt_xrealloc(a->period_num, cap * sizeof *a->period_num);
-    a->cap_periods = cap;
-    return 0;
+    uint32_t **pp = load_ptr((void *const *)&a->blk[pidx]);
+    return pp ? load_ptr((void *const *)&pp[combo]) : NULL;
 }
 
 /* A new zeroed group; its number, or UINT32_MAX when memory or numbers run out. */
@@ -95,15 +94,23 @@ static uint32_t new_group(rt_acc *a)
     return a->n_groups++;
 }
 
-/* The group of unit g in block blk, made when missing. */
-static uint32_t group_of(rt_acc *a, size_t blk, uint32_t g)
+/* The group of unit g in block (pidx, combo), made when missing. Under the lock. */
+static uint32_t group_of(rt_acc *a, uint32_t pidx, uint32_t combo, uint32_t g)
 {
-    uint32_t *tab = a->index[blk];
-    if (!tab) tab = a->index[blk] = rt_xcalloc(a->n_units, sizeof *tab);
+    uint32_t **pp = a->blk[pidx];
+    if (!pp) {
+        pp = rt_xcalloc(a->n_combos, sizeof *pp);
+        __atomic_store_n(&a->blk[pidx], pp, __ATOMIC_RELEASE);
+    }
+    uint32_t *tab = pp[combo];
+    if (!tab) {
+        tab = rt_xcalloc(a->n_units, sizeof *tab);
+        __atomic_store_n(&pp[combo], tab, __ATOMIC_RELEASE);
+    }
     if (tab[g]) return tab[g] - 1;
     uint32_t k = new_group(a);
     if (k == UINT32_MAX) return k;
-    tab[g] = k + 1;
+    __atomic_store_n(&tab[g], k + 1, __ATOMIC_RELEASE);
     return k;
 }
 
@@ -190,7 +197,8 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     pthread_mutex_init(&a->mu, NULL);
-    reserve_periods(a, 4);
+    a->blk = rt_xcalloc(MAX_PERIODS, sizeof *a->blk);
+    a->period_num = rt_xcalloc(MAX_PERIODS, sizeof *a->period_num);
     return a;
 }
 
@@ -200,8 +208,11 @@ void rt_acc_free(rt_acc *a)
     if (a->acc) munmap(a->acc, a->acc_bytes);
     if (a->ucount) munmap(a->ucount, a->uc_bytes);
     pthread_mutex_destroy(&a->mu);
-    for (size_t k = 0; a->index && k < (size_t)a->cap_periods * a->n_combos; k++) free(a->index[k]);
-    free(a->index);
+    for (uint32_t p = 0; a->blk && p < a->n_periods; p++) {
+        for (uint32_t c = 0; a->blk[p] && c < a->n_combos; c++) free(a->blk[p][c]);
+        free(a->blk[p]);
+    }
+    free(a->blk);
     free(a->gcount);
     free(a->period_num);
     free(a->src_map);
@@ -225,7 +236,7 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     for (i = 0; i < a->n_periods; i++)
         if (a->period_num[i] == t) break;
     if (i == a->n_periods) {
-        if (reserve_periods(a, i + 1)) {
+        if (i == MAX_PERIODS) {
             a->full = 1;
             return -2;
         }
@@ -233,7 +244,7 @@ static int32_t period_slot(rt_acc *a, int64_t p)
         a->n_periods++;
     }
     e = (int32_t)(((i << 2) | pos) + 1);
-    a->src_map[p] = e;
+    __atomic_store_n(&a->src_map[p], e, __ATOMIC_RELEASE);
     return e;
 }
 
@@ -243,17 +254,23 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
     const uint32_t n = b->n_rows;
     const rg_column *uc = &b->cols[a->unit_field], *pc = &b->cols[a->period_field];
     uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, in = 0;
-    /* Unit and dimensions outside the lock. */
+    uint32_t misses = 0;
+    int64_t last_p = -1;
+    int32_t e = 0;
+    /* Outside the lock: unit, dimensions, period and, when it exists
+     * already, the group. combo[i] keeps UINT32_MAX for rows to skip and the
+     * combination for rows whose group must be made under the lock. */
     for (uint32_t i = 0; i < n; i++) {
         uint64_t bit = 1ull << (i & 63);
         slot[i] = UINT32_MAX;
+        combo[i] = UINT32_MAX;
         if (!(valid[i >> 6] & bit)) continue;
         int64_t u = uc->v[i];
         if (!(uc->present[i >> 6] & bit) || u < a->unit_lo || u >= a->unit_hi) {
             sk_unit++;
             continue;
         }
-        if (!(pc->present[i >> 6] & bit)) {
+        if (!(pc->present[i >> 6] & bit) || pc->v[i] < 0 || pc->v[i] >= a->src_map_n) {
             sk_period++;
             continue;
         }
@@ -273,35 +290,51 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             sk_dim++;
             continue;
         }
-        combo[i] = cb;
-        slot[i] = (uint32_t)u;
-    }
-    pthread_mutex_lock(&a->mu);
-    int64_t last_p = -1;
-    int32_t e = -1;
-    for (uint32_t i = 0; i < n; i++) {
-        if (slot[i] == UINT32_MAX) continue;
         if (pc->v[i] != last_p) {
             last_p = pc->v[i];
-            e = period_slot(a, last_p);
+            e = __atomic_load_n(&a->src_map[last_p], __ATOMIC_ACQUIRE);
         }
         if (e < 0) {
-            if (e == -2) sk_full++;
-            else sk_period++;
-            slot[i] = UINT32_MAX;
+            sk_period++;
             continue;
         }
-        uint32_t pidx = (uint32_t)(e - 1) >> 2;
-        size_t blk = (size_t)pidx * a->n_combos + combo[i];
-        pos[i] = (uint8_t)((e - 1) & 3);
-        uint32_t k = group_of(a, blk, slot[i]);
-        if (k == UINT32_MAX) {
-            a->full = 1;
-            sk_full++;
-        } else {
-            in++;
+        combo[i] = cb;
+        if (e > 0) {
+            pos[i] = (uint8_t)((e - 1) & 3);
+            const uint32_t *tab = block_tab(a, (uint32_t)(e - 1) >> 2, cb);
+            uint32_t g = tab ? __atomic_load_n(&tab[u], __ATOMIC_ACQUIRE) : 0;
+            if (g) {
+                slot[i] = g - 1;
+                in++;
+                continue;
+            }
         }
-        slot[i] = k;
+        misses++;
+    }
+    pthread_mutex_lock(&a->mu);
+    if (misses) {
+        last_p = -1;
+        for (uint32_t i = 0; i < n; i++) {
+            if (slot[i] != UINT32_MAX || combo[i] == UINT32_MAX) continue;
+            if (pc->v[i] != last_p) {
+                last_p = pc->v[i];
+                e = period_slot(a, last_p);
+            }
+            if (e < 0) {
+                if (e == -2) sk_full++;
+                else sk_period++;
+                continue;
+            }
+            pos[i] = (uint8_t)((e - 1) & 3);
+            uint32_t k = group_of(a, (uint32_t)(e - 1) >> 2, combo[i], (uint32_t)uc->v[i]);
+            if (k == UINT32_MAX) {
+                a->full = 1;
+                sk_full++;
+            } else {
+                in++;
+            }
+            slot[i] = k;
+        }
     }
     a->form->accumulate(b, slot, pos, a->acc);
     a->skip_unit += sk_unit;
@@ -341,11 +374,12 @@ static int roll_up(rt_acc *a)
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
     const uint32_t na = a->n_acc;
     for (size_t blk = 0; blk < (size_t)a->n_periods * a->n_combos; blk++) {
-        if (!a->index[blk]) continue;
+        uint32_t pidx = (uint32_t)(blk / a->n_combos), combo = (uint32_t)(blk % a->n_combos);
+        if (!block_tab(a, pidx, combo)) continue;
         for (int t = a->unit_tier; t >= 0; t--) {
             uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
             for (uint32_t g = lo; g < hi; g++) {
-                uint32_t gi = a->index[blk][g];
+                uint32_t gi = a->blk[pidx][combo][g];
                 if (!gi) continue;
                 uint32_t k = gi - 1;
                 int64_t cnt = a->acc[(size_t)k * na + na - 1];
@@ -354,7 +388,7 @@ static int roll_up(rt_acc *a)
                 a->gcount[g]++;
                 int32_t par = rt_units_parent(u, g);
                 if (par < 0) continue;
-                uint32_t pk = group_of(a, blk, (uint32_t)par); /* may move a->acc */
+                uint32_t pk = group_of(a, pidx, combo, (uint32_t)par); /* may move a->acc */
                 if (pk == UINT32_MAX) {
                     a->full = 1;
                     return -1;
@@ -554,7 +588,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
             const uint32_t *ul = x->ulist + (size_t)p * nc;
             for (uint32_t ci = 0; ci < x->ucnt[p]; ci++) {
                 uint32_t c = ul[ci];
-                uint32_t gi = a->index[(size_t)p * nc + c][g];
+                uint32_t gi = a->blk[p][c][g];
                 if (!gi) continue;
                 size_t s = gi - 1;
                 const int64_t *grp = a->acc + s * na;
@@ -715,7 +749,7 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     uint32_t *ulist = rt_xcalloc((size_t)np * nc, sizeof *ulist), *ucnt = rt_xcalloc(np, sizeof *ucnt);
     for (uint32_t p = 0; p < a->n_periods; p++)
         for (uint32_t ci = 0; ci < nc; ci++)
-            if (a->index[(size_t)p * nc + corder[ci]]) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
+            if (block_tab(a, p, corder[ci])) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
 
     size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24;
     wctx x = {a, flt, plab, pl, porder, clab, cfull, ulist, ucnt, fixed};
