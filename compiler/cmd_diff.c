@@ -47,12 +47,7 @@ static m_regime *load(compile_ctx *c, const cli_opts *o, const char *path)
         driver_add_search(c, o->include[i]);
     driver_default_search(c);
     driver_load(c, path);
-    m_regime *m = driver_check(c);
-    if (m && !m->decl) {
-        src_loc none = {-1, 0, 0, 0, 0};
-        diag(&c->diag, "E0711", none, path);
-        return NULL;
-    }
+    m_regime *m = driver_check(c); /* a module without `regime` diffs too */
     if (!m) {
         src_loc none = {-1, 0, 0, 0, 0};
         diag(&c->diag, "E0711", none, path);
@@ -62,6 +57,8 @@ static m_regime *load(compile_ctx *c, const cli_opts *o, const char *path)
 
 static src_loc version_loc(const m_regime *r)
 {
+    if (!r->decl)
+        return (src_loc){-1, 0, 0, 0, 0};
     AST_EACH(const ast_item *, it, r->decl->u.regime.items) {
         if (it->kind == AST_I_VERSION)
             return it->loc;

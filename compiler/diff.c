@@ -430,6 +430,14 @@ static int implies(const ast_expr *a, const ast_expr *b, const renames *rn, int 
     num ca, cb;
     if (bound(a, &xa, &oa, &ca) && bound(b, &xb, &ob, &cb) && eq(xa, xb, rn))
         return bound_implies(oa, ca, ob, cb);
+    /* the same two sides compared another way: x < y implies x <= y */
+    if (a->kind == AST_E_BINARY && b->kind == AST_E_BINARY && is_cmp(a->u.binary.op) && is_cmp(b->u.binary.op)) {
+        num zero = {0, 0};
+        if (eq(a->u.binary.lhs, b->u.binary.lhs, rn) && eq(a->u.binary.rhs, b->u.binary.rhs, rn))
+            return bound_implies(a->u.binary.op, zero, b->u.binary.op, zero);
+        if (eq(a->u.binary.lhs, b->u.binary.rhs, rn) && eq(a->u.binary.rhs, b->u.binary.lhs, rn))
+            return bound_implies(a->u.binary.op, zero, flip(b->u.binary.op), zero);
+    }
     if (a->kind == AST_E_IN && b->kind == AST_E_IN && !a->u.in.has_list && !b->u.in.has_list &&
         eq(a->u.in.operand, b->u.in.operand, rn))
         return codes_subset(&a->u.in.codes, &b->u.in.codes);

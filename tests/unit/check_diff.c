@@ -103,6 +103,9 @@ START_TEST(bounds)
     expect_rule_change("    check y >= 1.5", "    check y > 1.5", "check-stricter");
     expect_rule_change("    check x >= 1", "    check x != 0", "check-relaxed");
     expect_rule_change("    check x >= 1", "    check y >= 1", "check-changed");
+    expect_rule_change("    check x <= y", "    check x < y", "check-stricter");
+    expect_rule_change("    check x < y", "    check y >= x", "check-relaxed");
+    expect_rule_change("    check x = y", "    check x >= y", "check-relaxed");
 }
 END_TEST
 
