@@ -98,16 +98,19 @@ static eval_val read_acc(const ir_form *f, int field, const int64_t *acc)
 eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32_t row, const int64_t *acc)
 {
     eval_val a, c, k;
-    int64_t r;
+    int64_t r = 0;
     switch (e->op) {
     case IR_CONST:
         return val(e->value, 1, 0);
     case IR_MISSING:
         return val(0, 0, 0);
-    case IR_FIELD:
-        return read_col(&b->cols[e->field], row, e->zero);
-    case IR_PREV: case IR_CHILD:
-        return read_col(b->prev ? &b->prev[e->field] : NULL, row, e->zero);
+    case IR_FIELD: case IR_PREV: case IR_CHILD: {
+        const rg_column *col = e->op == IR_FIELD ? &b->cols[e->field] : b->prev ? &b->prev[e->field] : NULL;
+        a = read_col(col, row, e->zero);
+        if (e->is_bool)
+            a.v = a.v != 0; /* a bool column holding 2 still reads as true */
+        return a;
+    }
     case IR_ACC:
         return read_acc(f, e->field, acc);
     case IR_WELL_FORMED:
@@ -368,7 +371,7 @@ int eval_combine(const ir_form *f, int64_t *dst, const int64_t *src)
     }
     int64_t flags = (dst[last] | src[last]) & IR_ACC_OVERFLOW;
     dst[last] = count_add(nd, ns) | flags | (o ? IR_ACC_OVERFLOW : 0);
-    return o || flags ? -1 : 0;
+    return o ? -1 : 0;
 }
 
 void eval_finalize(const ir_form *f, const int64_t *acc, int64_t *out, uint64_t *present)
@@ -378,8 +381,8 @@ void eval_finalize(const ir_form *f, const int64_t *acc, int64_t *out, uint64_t 
     for (int k = 0; k < f->n_outputs; k++) {
         const ir_output *o = &f->outputs[k];
         eval_val v;
-        if (o->is_ratio)
-            v = f->fields[o->field].expr ? eval_expr(f, f->fields[o->field].expr, NULL, 0, acc) : val(0, 0, 0);
+        if (o->expr)
+            v = eval_expr(f, o->expr, NULL, 0, acc);
         else
             v = read_acc(f, o->field, acc);
         int p = v.present && !v.overflow && !bad;

@@ -100,7 +100,7 @@ typedef struct ir_field {
     int weight;         /* field index or -1 */
     ir_acc_kind acc_kind;
     int acc;            /* first accumulator word, -1 if not accumulated */
-    ir_expr *expr;      /* COMPUTED: per-row value; RATIO: over IR_ACC */
+    ir_expr *expr;      /* COMPUTED: per-row value */
     const m_field *src;
 } ir_field;
 
@@ -108,15 +108,18 @@ typedef struct ir_output {
     const char *code;
     int type;           /* rg_type */
     int scale;
-    int field;          /* field whose aggregate (or ratio) this is */
-    int is_ratio;       /* 1: value of fields[field].expr over the accumulators */
+    int field;          /* field whose aggregate this is, -1 for a ratio */
+    ir_expr *expr;      /* ratio: its value over IR_ACC leaves, else NULL */
+    const m_field *src; /* the field or ratio declared in the spec */
 } ir_output;
 
 typedef struct ir_form {
     const char *code;
     int index;
-    ir_field *fields;
+    ir_field *fields;   /* the model's fields less the ratios (those are
+                           outputs only): one batch column each */
     int n_fields;
+    int *field_of;      /* model field index -> fields index, -1 for ratios */
     int *computed;      /* computed field indexes in evaluation order */
     int n_computed;
     ir_rule *rules;     /* sorted by code, byte-wise */

@@ -144,7 +144,7 @@ static ir_expr *field_read(lctx *c, int field, src_kind src, src_loc loc)
     }
     static const ir_op ops[] = {IR_FIELD, IR_PREV, IR_CHILD, IR_ACC};
     ir_expr *r = ir_new(c->a, ops[src], lower_arith_scale(&f->type));
-    r->field = field;
+    r->field = c->out->field_of[field];
     r->is_bool = f->type.kind == TY_BOOL;
     r->zero = c->zero && src != SRC_ACC && is_numeric(f->type.kind);
     return r;
@@ -555,21 +555,52 @@ static int acc_only(const ir_form *f, const ir_expr *e)
     return acc_only(f, e->a) && acc_only(f, e->b) && acc_only(f, e->c);
 }
 
-static void layout_outputs(lctx *c, ir_form *f)
+static int rg_type_of(ty_kind k);
+
+/* Outputs in declaration order: every accumulated field, and the ratios
+ * where they were declared. */
+static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
 {
-    f->outputs = arena_alloc(c->a, sizeof(ir_output) * (size_t)(f->n_fields + 1));
-    for (int i = 0; i < f->n_fields; i++) {
-        ir_field *x = &f->fields[i];
-        if (x->acc < 0 && !(x->flags & RG_FIELD_RATIO))
-            continue;
-        if ((x->flags & RG_FIELD_RATIO) && !x->expr)
-            continue;
-        ir_output *o = &f->outputs[f->n_outputs++];
-        o->code = x->code;
-        o->type = x->type;
-        o->scale = x->scale;
-        o->field = i;
-        o->is_ratio = (x->flags & RG_FIELD_RATIO) != 0;
+    f->outputs = arena_alloc(c->a, sizeof(ir_output) * (size_t)(mf->n_fields + 1));
+    for (int i = 0; i < mf->n_fields; i++) {
+        const m_field *m = &mf->fields[i];
+        int fi = f->field_of[i];
+        ir_output *o = &f->outputs[f->n_outputs];
+        if (m->flags & RG_FIELD_RATIO) {
+            const ast_expr *e = m->expr;
+            int s = lower_arith_scale(&m->type);
+            ir_expr *v = NULL;
+            if (!e)
+                continue;
+            if (e->kind == AST_E_BINARY && e->u.binary.op == AST_OP_DIV) {
+                /* the declared decimals are the scale of the division itself,
+                 * so the ratio is rounded once, half away from zero */
+                ir_expr *x = lower_expr(c, e->u.binary.lhs, SRC_ACC);
+                ir_expr *y = lower_expr(c, e->u.binary.rhs, SRC_ACC);
+                v = x && y ? mk(c, IR_DIV, s, x, y) : NULL;
+            } else {
+                v = lower_expr(c, e, SRC_ACC);
+                v = v ? rescale(c, v, s) : NULL;
+            }
+            if (!v)
+                continue;
+            if (!acc_only(f, v)) {
+                lerror(c, m->loc, "a ratio may only use fields that are aggregated");
+                continue;
+            }
+            o->field = -1;
+            o->expr = v;
+            o->scale = m->type.scale > 0 ? m->type.scale : 0;
+        } else {
+            if (fi < 0 || f->fields[fi].acc < 0)
+                continue;
+            o->field = fi;
+            o->scale = f->fields[fi].scale;
+        }
+        o->code = m->code;
+        o->type = rg_type_of(m->type.kind);
+        o->src = m;
+        f->n_outputs++;
     }
 }
 
@@ -600,11 +631,15 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
     f->code = mf->code;
     f->index = index;
     f->src = mf;
-    f->n_fields = mf->n_fields;
+    f->field_of = arena_alloc(c->a, sizeof(int) * (size_t)(mf->n_fields + 1));
     f->fields = arena_alloc(c->a, sizeof(ir_field) * (size_t)(mf->n_fields + 1));
+    for (int i = 0; i < mf->n_fields; i++)
+        f->field_of[i] = mf->fields[i].flags & RG_FIELD_RATIO ? -1 : f->n_fields++;
     for (int i = 0; i < mf->n_fields; i++) {
         const m_field *m = &mf->fields[i];
-        ir_field *x = &f->fields[i];
+        if (f->field_of[i] < 0)
+            continue;
+        ir_field *x = &f->fields[f->field_of[i]];
         x->code = m->code;
         x->src = m;
         x->type = rg_type_of(m->type.kind);
@@ -612,45 +647,20 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         x->flags = m->flags;
         x->time_agg = m->time_agg;
         x->unit_agg = m->unit_agg;
-        x->weight = m->weight;
+        x->weight = m->weight >= 0 && m->weight < mf->n_fields ? f->field_of[m->weight] : -1;
     }
-    /* Expressions once every field's type is known. */
+    /* Computed values once every field's type is known. */
     c->zero = 0;
     for (int i = 0; i < mf->n_fields; i++) {
         const m_field *m = &mf->fields[i];
-        ir_field *x = &f->fields[i];
-        if (!m->expr)
+        if (!m->expr || !(m->flags & RG_FIELD_COMPUTED) || f->field_of[i] < 0)
             continue;
-        int s = lower_arith_scale(&m->type);
-        if (m->flags & RG_FIELD_RATIO) {
-            const ast_expr *e = m->expr;
-            ir_expr *v;
-            if (e->kind == AST_E_BINARY && e->u.binary.op == AST_OP_DIV) {
-                /* the declared decimals are the scale of the division itself,
-                 * so the ratio is rounded once, half away from zero */
-                ir_expr *a = lower_expr(c, e->u.binary.lhs, SRC_ACC);
-                ir_expr *b = lower_expr(c, e->u.binary.rhs, SRC_ACC);
-                v = a && b ? mk(c, IR_DIV, s, a, b) : NULL;
-            } else {
-                v = lower_expr(c, e, SRC_ACC);
-                v = v ? rescale(c, v, s) : NULL;
-            }
-            x->expr = v;
-        } else if (m->flags & RG_FIELD_COMPUTED) {
-            ir_expr *v = lower_expr(c, m->expr, SRC_CUR);
-            x->expr = v ? rescale(c, v, s) : NULL;
-        }
+        ir_expr *v = lower_expr(c, m->expr, SRC_CUR);
+        f->fields[f->field_of[i]].expr = v ? rescale(c, v, lower_arith_scale(&m->type)) : NULL;
     }
     order_computed(c, f);
     layout_acc(f);
-    for (int i = 0; i < f->n_fields; i++) {
-        ir_field *x = &f->fields[i];
-        if ((x->flags & RG_FIELD_RATIO) && x->expr && !acc_only(f, x->expr)) {
-            lerror(c, x->src->loc, "a ratio may only use fields that are aggregated");
-            x->expr = NULL;
-        }
-    }
-    layout_outputs(c, f);
+    layout_outputs(c, mf, f);
 
     f->n_rules = mf->n_rules;
     f->rules = arena_alloc(c->a, sizeof(ir_rule) * (size_t)(mf->n_rules + 1));

@@ -1,0 +1,319 @@
+/*
+ * cg_llvm.c — the LLVM module of a regime: target machine, verification,
+ * the -O2 pipeline, object emission and linking into a shared library.
+ */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "cg_llvm_int.h"
+
+extern char **environ;
+
+struct cg_module {
+    cg c;
+    LLVMTargetMachineRef tm;
+    char *triple; /* LLVM-allocated */
+    int host;
+};
+
+static char *dupmsg(const char *a, const char *b)
+{
+    size_t n = strlen(a) + (b ? strlen(b) : 0) + 3;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", a, b ? ": " : "", b ? b : "");
+    return s;
+}
+
+void cg_fail(cg *c, const char *msg)
+{
+    if (!c->error)
+        c->error = dupmsg(msg, NULL);
+}
+
+static void init_targets(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    LLVMInitializeAllTargetInfos();
+    LLVMInitializeAllTargets();
+    LLVMInitializeAllTargetMCs();
+    LLVMInitializeAllAsmPrinters();
+}
+
+void cg_free(cg_module *m)
+{
+    if (!m)
+        return;
+    if (m->c.b)
+        LLVMDisposeBuilder(m->c.b);
+    if (m->c.mod)
+        LLVMDisposeModule(m->c.mod);
+    if (m->c.ctx)
+        LLVMContextDispose(m->c.ctx);
+    if (m->tm)
+        LLVMDisposeTargetMachine(m->tm);
+    if (m->triple)
+        LLVMDisposeMessage(m->triple);
+    free(m->c.error);
+    free(m);
+}
+
+static int make_target(cg_module *m, const char *triple, char **err)
+{
+    char *msg = NULL;
+    LLVMTargetRef t;
+    char *cpu = NULL, *features = NULL;
+    m->host = triple == NULL;
+    if (triple) {
+        m->triple = LLVMNormalizeTargetTriple(triple);
+    } else {
+        m->triple = LLVMGetDefaultTargetTriple();
+        cpu = LLVMGetHostCPUName();
+        features = LLVMGetHostCPUFeatures();
+    }
+    if (LLVMGetTargetFromTriple(m->triple, &t, &msg)) {
+        *err = dupmsg("unknown target", msg);
+        LLVMDisposeMessage(msg);
+        if (cpu)
+            LLVMDisposeMessage(cpu);
+        if (features)
+            LLVMDisposeMessage(features);
+        return -1;
+    }
+    m->tm = LLVMCreateTargetMachine(t, m->triple, cpu ? cpu : "generic", features ? features : "",
+                                    LLVMCodeGenLevelDefault, LLVMRelocPIC, LLVMCodeModelDefault);
+    if (cpu)
+        LLVMDisposeMessage(cpu);
+    if (features)
+        LLVMDisposeMessage(features);
+    if (!m->tm) {
+        *err = dupmsg("cannot create a target machine for", m->triple);
+        return -1;
+    }
+    return 0;
+}
+
+cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
+{
+    *err = NULL;
+    init_targets();
+    cg_module *m = calloc(1, sizeof *m);
+    if (!m) {
+        *err = dupmsg("out of memory", NULL);
+        return NULL;
+    }
+    if (make_target(m, o->triple, err) < 0) {
+        cg_free(m);
+        return NULL;
+    }
+    cg *c = &m->c;
+    c->ir = ir;
+    c->o = o;
+    c->ctx = LLVMContextCreate();
+    c->mod = LLVMModuleCreateWithNameInContext(ir->name ? ir->name : "regime", c->ctx);
+    LLVMSetTarget(c->mod, m->triple);
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(m->tm);
+    char *dl = LLVMCopyStringRepOfTargetData(td);
+    LLVMSetDataLayout(c->mod, dl);
+    LLVMDisposeMessage(dl);
+    LLVMDisposeTargetData(td);
+    /* No source file name in the object: the output must not depend on
+     * where the spec was. */
+    LLVMSetSourceFileName(c->mod, "", 0);
+    c->b = LLVMCreateBuilderInContext(c->ctx);
+    cg_types(c);
+    LLVMValueRef zero = LLVMAddGlobal(c->mod, c->i64, "zero_word");
+    LLVMSetInitializer(zero, cg_i64(c, 0));
+    LLVMSetGlobalConstant(zero, 1);
+    LLVMSetLinkage(zero, LLVMPrivateLinkage);
+    LLVMValueRef ones = LLVMAddGlobal(c->mod, c->i64, "ones_word");
+    LLVMSetInitializer(ones, cg_i64(c, -1));
+    LLVMSetGlobalConstant(ones, 1);
+    LLVMSetLinkage(ones, LLVMPrivateLinkage);
+    c->g_zero_word = zero;
+    c->g_ones_word = ones;
+
+    LLVMValueRef (*kernels)[4] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
+    for (int i = 0; i < ir->n_forms; i++)
+        cg_kernels(c, &ir->forms[i], kernels[i]);
+    cg_descriptor(c, kernels);
+    free(kernels);
+    if (c->error) {
+        *err = c->error;
+        c->error = NULL;
+        cg_free(m);
+        return NULL;
+    }
+    char *msg = NULL;
+    if (LLVMVerifyModule(c->mod, LLVMReturnStatusAction, &msg)) {
+        *err = dupmsg("internal error: invalid LLVM module", msg);
+        LLVMDisposeMessage(msg);
+        cg_free(m);
+        return NULL;
+    }
+    if (msg)
+        LLVMDisposeMessage(msg);
+    if (o->opt) {
+        LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+        LLVMPassBuilderOptionsSetLoopVectorization(po, 1);
+        LLVMPassBuilderOptionsSetSLPVectorization(po, 1);
+        LLVMPassBuilderOptionsSetLoopUnrolling(po, 1);
+        LLVMErrorRef e = LLVMRunPasses(c->mod, "default<O2>", m->tm, po);
+        LLVMDisposePassBuilderOptions(po);
+        if (e) {
+            char *em = LLVMGetErrorMessage(e);
+            *err = dupmsg("optimisation failed", em);
+            LLVMDisposeErrorMessage(em);
+            cg_free(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+char *cg_print_ir(cg_module *m)
+{
+    char *s = LLVMPrintModuleToString(m->c.mod);
+    char *r = s ? strdup(s) : NULL;
+    if (s)
+        LLVMDisposeMessage(s);
+    return r;
+}
+
+int cg_is_host(const cg_module *m) { return m->host; }
+const char *cg_triple(const cg_module *m) { return m->triple; }
+
+int cg_emit_object(cg_module *m, const char *path, char **err)
+{
+    char *msg = NULL;
+    *err = NULL;
+    /* LLVMTargetMachineEmitToFile takes a mutable path */
+    char *p = strdup(path);
+    if (!p) {
+        *err = dupmsg("out of memory", NULL);
+        return -1;
+    }
+    LLVMBool bad = LLVMTargetMachineEmitToFile(m->tm, m->c.mod, p, LLVMObjectFile, &msg);
+    free(p);
+    if (bad) {
+        *err = dupmsg("cannot write the object file", msg);
+        LLVMDisposeMessage(msg);
+        return -1;
+    }
+    if (msg)
+        LLVMDisposeMessage(msg);
+    return 0;
+}
+
+/* Runs argv, waits; 0 when it exited with status 0. */
+static int run(char *const argv[], char **err)
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0) {
+        *err = dupmsg("cannot run the linker", strerror(rc));
+        return -1;
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            *err = dupmsg("cannot wait for the linker", strerror(errno));
+            return -1;
+        }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        *err = dupmsg("the linker failed", argv[0]);
+        return -1;
+    }
+    return 0;
+}
+
+int cg_link_shared(const char *obj, const char *so, char **err)
+{
+    *err = NULL;
+    /* The version script keeps the dynamic symbol table to the two ABI
+     * symbols even for what the runtime support library (libgcc, for
+     * 128-bit division) brings in. */
+    size_t n = strlen(so) + 8;
+    char *vs = malloc(n);
+    if (!vs) {
+        *err = dupmsg("out of memory", NULL);
+        return -1;
+    }
+    snprintf(vs, n, "%s.ver", so);
+    FILE *f = fopen(vs, "w");
+    if (!f) {
+        *err = dupmsg("cannot write", vs);
+        free(vs);
+        return -1;
+    }
+    fputs("{\n  global: regime_abi_version; regime_descriptor;\n  local: *;\n};\n", f);
+    if (fclose(f) != 0) {
+        *err = dupmsg("cannot write", vs);
+        unlink(vs);
+        free(vs);
+        return -1;
+    }
+    const char *cc = getenv("REGC_CC");
+    if (!cc || !*cc)
+        cc = "cc";
+    char *vsarg = malloc(strlen(vs) + 32);
+    if (!vsarg) {
+        unlink(vs);
+        free(vs);
+        *err = dupmsg("out of memory", NULL);
+        return -1;
+    }
+    sprintf(vsarg, "-Wl,--version-script=%s", vs);
+    const char *base = strrchr(so, '/');
+    base = base ? base + 1 : so;
+    char soname[512];
+    snprintf(soname, sizeof soname, "-Wl,-soname,%s", base);
+    const char *args[] = {cc, "-shared", "-nostartfiles", "-o", so, obj, vsarg, soname,
+                          "-Wl,--hash-style=gnu", "-Wl,-z,noexecstack"};
+    enum { NARGS = sizeof args / sizeof args[0] };
+    char *argv[NARGS + 1];
+    for (size_t i = 0; i < NARGS; i++)
+        argv[i] = strdup(args[i]);
+    argv[NARGS] = NULL;
+    int rc = run(argv, err);
+    for (size_t i = 0; i < NARGS; i++)
+        free(argv[i]);
+    unlink(vs);
+    free(vs);
+    free(vsarg);
+    return rc;
+}
+
+int cg_build_so(const ir_regime *ir, const cg_opts *o, const char *so, char **err)
+{
+    cg_module *m = cg_compile(ir, o, err);
+    if (!m)
+        return -1;
+    size_t n = strlen(so) + 8;
+    char *obj = malloc(n);
+    if (!obj) {
+        cg_free(m);
+        *err = dupmsg("out of memory", NULL);
+        return -1;
+    }
+    snprintf(obj, n, "%s.o", so);
+    int rc = cg_emit_object(m, obj, err);
+    cg_free(m);
+    if (rc == 0)
+        rc = cg_link_shared(obj, so, err);
+    unlink(obj);
+    free(obj);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * cg_llvm.h — IR to machine code through the LLVM C API (llvm-19).
+ *
+ * One LLVM module per regime: for every form the kernels validate,
+ * accumulate, combine and finalize (regime.h), and the descriptor as
+ * constant data. Only `regime_abi_version` and `regime_descriptor` have
+ * external linkage; everything else is private, so the linked library
+ * exports exactly those two symbols.
+ *
+ *   cg_llvm.c         target, module, verification, -O2, object, linking
+ *   cg_llvm_desc.c    the descriptor as constant globals
+ *   cg_llvm_kernel.c  the kernels
+ *   cg_llvm_expr.c    per-row expression code shared by the kernels
+ */
+#ifndef CG_LLVM_H
+#define CG_LLVM_H
+
+#include "ir.h"
+#include "srcloc.h"
+
+typedef struct cg_opts {
+    const char *triple;           /* NULL: the host, with its CPU and features */
+    const char *source_hash;      /* sha256 hex of the sources, or NULL */
+    const char *compiler_version; /* "regc 0.1.0" */
+    const src_manager *sm;        /* rule sources for the descriptor; may be NULL */
+    int opt;                      /* 0: no optimisation, else default<O2> */
+} cg_opts;
+
+typedef struct cg_module cg_module;
+
+/* Builds, verifies and optimises the module. NULL on failure, with a
+ * malloc'd message in *err. */
+cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err);
+/* The module's IR as text (free with free()). */
+char *cg_print_ir(cg_module *m);
+/* Writes an object file for the module's target. */
+int cg_emit_object(cg_module *m, const char *path, char **err);
+/* 1 when the module targets the host (an object can be linked and loaded). */
+int cg_is_host(const cg_module *m);
+const char *cg_triple(const cg_module *m);
+void cg_free(cg_module *m);
+
+/* Links an object into a shared library exporting only the two ABI
+ * symbols (a version script), with the system compiler driver. */
+int cg_link_shared(const char *obj, const char *so, char **err);
+
+/* Convenience for tests and the differential driver: compile `ir` for the
+ * host and link it to `so`. */
+int cg_build_so(const ir_regime *ir, const cg_opts *o, const char *so, char **err);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * cg_llvm_desc.c — the descriptor of regime.h as constant globals.
+ *
+ * The struct types are declared here field by field in the order of
+ * regime.h and laid out by the target's data layout, which follows the C
+ * ABI for these plain structs (check_cg_desc.c compares every offset with
+ * offsetof on the host). Every global but the two ABI symbols is private,
+ * and their names are derived from the spec, so the output is
+ * deterministic and readable in --emit-llvm.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg_llvm_int.h"
+
+static LLVMTypeRef named(cg *c, const char *name, LLVMTypeRef *els, unsigned n)
+{
+    LLVMTypeRef t = LLVMStructCreateNamed(c->ctx, name);
+    LLVMStructSetBody(t, els, n, 0);
+    return t;
+}
+
+void cg_types(cg *c)
+{
+    c->i1 = LLVMInt1TypeInContext(c->ctx);
+    c->i8 = LLVMInt8TypeInContext(c->ctx);
+    c->i32 = LLVMInt32TypeInContext(c->ctx);
+    c->i64 = LLVMInt64TypeInContext(c->ctx);
+    c->i128 = LLVMIntTypeInContext(c->ctx, 128);
+    c->ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    c->vd = LLVMVoidTypeInContext(c->ctx);
+    LLVMTypeRef P = c->ptr, I = c->i32, L = c->i64;
+    c->t_text = named(c, "rg_text", (LLVMTypeRef[]){P, P}, 2);
+    c->t_texts = named(c, "rg_texts", (LLVMTypeRef[]){I, P}, 2);
+    LLVMTypeRef X = c->t_texts;
+    c->t_code = named(c, "rg_code", (LLVMTypeRef[]){P, X}, 2);
+    c->t_codelist = named(c, "rg_codelist", (LLVMTypeRef[]){P, X, I, P}, 4);
+    c->t_tier = named(c, "rg_tier", (LLVMTypeRef[]){P, X, P, P, P, I}, 6);
+    c->t_deadline = named(c, "rg_deadline", (LLVMTypeRef[]){I, I, I}, 3);
+    c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I}, 14);
+    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P}, 7);
+    c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
+    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P}, 4);
+    c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I}, 5);
+    c->t_form = named(c, "rg_form", (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P}, 19);
+    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P}, 7);
+    c->t_desc = named(c, "rg_regime_desc",
+                      (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
+                      27);
+    c->fn_validate = LLVMFunctionType(I, (LLVMTypeRef[]){P, P, P}, 3, 0);
+    c->fn_accumulate = LLVMFunctionType(I, (LLVMTypeRef[]){P, P, P, P}, 4, 0);
+    c->fn_combine = LLVMFunctionType(I, (LLVMTypeRef[]){P, P}, 2, 0);
+    c->fn_finalize = LLVMFunctionType(c->vd, (LLVMTypeRef[]){P, P, P}, 3, 0);
+}
+
+/* ---- constants ---- */
+
+static LLVMValueRef null_ptr(cg *c) { return LLVMConstPointerNull(c->ptr); }
+static LLVMValueRef u32(cg *c, int64_t v) { return LLVMConstInt(c->i32, (unsigned long long)v, 1); }
+
+static LLVMValueRef global(cg *c, LLVMTypeRef t, LLVMValueRef init, const char *name)
+{
+    LLVMValueRef g = LLVMAddGlobal(c->mod, t, name);
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    return g;
+}
+
+static LLVMValueRef str(cg *c, const char *s)
+{
+    if (!s)
+        return null_ptr(c);
+    LLVMValueRef init = LLVMConstStringInContext2(c->ctx, s, strlen(s), 0);
+    LLVMValueRef g = global(c, LLVMTypeOf(init), init, "str");
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMSetAlignment(g, 1);
+    return g;
+}
+
+static LLVMValueRef array(cg *c, LLVMTypeRef el, LLVMValueRef *items, int n, const char *name)
+{
+    if (n <= 0)
+        return null_ptr(c);
+    LLVMValueRef init = LLVMConstArray2(el, items, (uint64_t)n);
+    return global(c, LLVMTypeOf(init), init, name);
+}
+
+static LLVMValueRef record(LLVMTypeRef t, LLVMValueRef *v, unsigned n) { return LLVMConstNamedStruct(t, v, n); }
+
+static LLVMValueRef texts(cg *c, const ast_texts *t, const char *name)
+{
+    int n = t ? t->items.n : 0;
+    LLVMValueRef *items = calloc((size_t)n + 1, sizeof *items);
+    for (int i = 0; i < n; i++) {
+        const ast_text *x = t->items.items[i];
+        items[i] = record(c->t_text, (LLVMValueRef[]){str(c, x->lang), str(c, x->text)}, 2);
+    }
+    LLVMValueRef arr = array(c, c->t_text, items, n, name);
+    free(items);
+    return record(c->t_texts, (LLVMValueRef[]){u32(c, n), arr}, 2);
+}
+
+static LLVMValueRef i32_array(cg *c, const int *v, int n, const char *name)
+{
+    LLVMValueRef *items = calloc((size_t)n + 1, sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = u32(c, v[i]);
+    LLVMValueRef g = array(c, c->i32, items, n, name);
+    free(items);
+    return g;
+}
+
+/* ---- rule sources: the check as written, whitespace collapsed ---- */
+
+static char *source_of(cg *c, const ast_expr *e)
+{
+    if (!e || !c->o->sm || e->loc.file < 0)
+        return NULL;
+    const src_file *f = src_get(c->o->sm, e->loc.file);
+    if (!f || !f->text)
+        return NULL;
+    const char *p = f->text, *end = f->text + f->len;
+    for (int line = 1; line < e->loc.line && p < end; p++)
+        if (*p == '\n')
+            line++;
+    const char *start = p + (e->loc.col - 1);
+    const char *q = p;
+    for (int line = e->loc.line; line < e->loc.end_line && q < end; q++)
+        if (*q == '\n')
+            line++;
+    const char *stop = q + e->loc.end_col; /* end_col is inclusive */
+    if (start < f->text || start > end || stop > end || stop <= start)
+        return NULL;
+    char *s = malloc((size_t)(stop - start) + 1);
+    size_t k = 0;
+    int space = 0;
+    for (const char *x = start; x < stop; x++) {
+        if (*x == ' ' || *x == '\t' || *x == '\n' || *x == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && k)
+            s[k++] = ' ';
+        space = 0;
+        s[k++] = *x;
+    }
+    s[k] = '\0';
+    return s;
+}
+
+/* ---- the descriptor ---- */
+
+static int codelist_index(const m_regime *r, const m_codelist *l)
+{
+    for (int i = 0; l && i < r->n_codelists; i++)
+        if (&r->codelists[i] == l || !strcmp(r->codelists[i].name, l->name))
+            return i;
+    return -1;
+}
+
+static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
+{
+    const m_regime *r = c->ir->src;
+    const m_form *mf = f->src;
+    char name[256];
+    LLVMValueRef *fields = calloc((size_t)f->n_fields + 1, sizeof *fields);
+    for (int i = 0; i < f->n_fields; i++) {
+        const ir_field *x = &f->fields[i];
+        const m_field *m = x->src;
+        int cl = m->type.kind == TY_CODE ? codelist_index(r, m->type.list) : -1;
+        fields[i] = record(c->t_field,
+                           (LLVMValueRef[]){str(c, x->code), texts(c, m->label, "label"), texts(c, m->hint, "hint"),
+                                            u32(c, x->type), u32(c, x->scale), str(c, m->type.unit),
+                                            u32(c, x->flags), cg_i64(c, m->min), cg_i64(c, m->max),
+                                            u32(c, m->max_digits), u32(c, cl), u32(c, x->time_agg),
+                                            u32(c, x->unit_agg), u32(c, x->weight)},
+                           14);
+    }
+    snprintf(name, sizeof name, "%s.fields", f->code);
+    LLVMValueRef g_fields = array(c, c->t_field, fields, f->n_fields, name);
+
+    int *dims = calloc((size_t)mf->n_dims + 1, sizeof *dims), nd = 0;
+    for (int i = 0; i < mf->n_dims; i++)
+        if (f->field_of[mf->dims[i]] >= 0)
+            dims[nd++] = f->field_of[mf->dims[i]];
+    snprintf(name, sizeof name, "%s.dims", f->code);
+    LLVMValueRef g_dims = i32_array(c, dims, nd, name);
+
+    LLVMValueRef *rules = calloc((size_t)f->n_rules + 1, sizeof *rules);
+    for (int i = 0; i < f->n_rules; i++) {
+        const ir_rule *ru = &f->rules[i];
+        const m_rule *m = ru->src;
+        int *rf = calloc((size_t)m->n_fields + 1, sizeof *rf), n = 0;
+        for (int j = 0; j < m->n_fields; j++)
+            if (m->fields[j] >= 0 && m->fields[j] < mf->n_fields && f->field_of[m->fields[j]] >= 0)
+                rf[n++] = f->field_of[m->fields[j]];
+        snprintf(name, sizeof name, "%s.%s.fields", f->code, ru->code);
+        LLVMValueRef g_rf = i32_array(c, rf, n, name);
+        free(rf);
+        char *src = source_of(c, m->check);
+        rules[i] = record(c->t_rule,
+                          (LLVMValueRef[]){str(c, ru->code), u32(c, ru->severity), u32(c, ru->flags),
+                                           texts(c, m->message, "message"), str(c, src), u32(c, n), g_rf},
+                          7);
+        free(src);
+    }
+    snprintf(name, sizeof name, "%s.rules", f->code);
+    LLVMValueRef g_rules = array(c, c->t_rule, rules, f->n_rules, name);
+
+    LLVMValueRef *outs = calloc((size_t)f->n_outputs + 1, sizeof *outs);
+    for (int i = 0; i < f->n_outputs; i++) {
+        const ir_output *o = &f->outputs[i];
+        outs[i] = record(c->t_output,
+                         (LLVMValueRef[]){str(c, o->code), texts(c, o->src ? o->src->label : NULL, "label"),
+                                          u32(c, o->type), u32(c, o->scale), u32(c, o->field)},
+                         5);
+    }
+    snprintf(name, sizeof name, "%s.outputs", f->code);
+    LLVMValueRef g_outs = array(c, c->t_output, outs, f->n_outputs, name);
+
+    int uf = mf->unit_field >= 0 ? f->field_of[mf->unit_field] : -1;
+    int pf = mf->period_field >= 0 ? f->field_of[mf->period_field] : -1;
+    LLVMValueRef v = record(c->t_form,
+                            (LLVMValueRef[]){str(c, f->code), texts(c, mf->label, "label"), u32(c, mf->unit_tier),
+                                             u32(c, mf->frequency), u32(c, f->n_fields), g_fields, u32(c, uf),
+                                             u32(c, pf), u32(c, nd), g_dims, u32(c, f->n_rules), g_rules,
+                                             u32(c, f->n_acc), u32(c, f->n_outputs), g_outs, k[0], k[1], k[2], k[3]},
+                            19);
+    free(fields);
+    free(dims);
+    free(rules);
+    free(outs);
+    return v;
+}
+
+void cg_descriptor(cg *c, LLVMValueRef (*kernels)[4])
+{
+    const m_regime *r = c->ir->src;
+    const ir_regime *ir = c->ir;
+
+    LLVMValueRef *tiers = calloc((size_t)r->n_tiers + 1, sizeof *tiers);
+    for (int i = 0; i < r->n_tiers; i++) {
+        const m_tier *t = &r->tiers[i];
+        tiers[i] = record(c->t_tier,
+                          (LLVMValueRef[]){str(c, t->name), texts(c, t->label, "label"), str(c, t->column),
+                                           str(c, t->names), str(c, t->root_code), u32(c, t->optional)},
+                          6);
+    }
+    LLVMValueRef g_tiers = array(c, c->t_tier, tiers, r->n_tiers, "tiers");
+
+    LLVMValueRef *dl = calloc((size_t)r->n_deadlines + 1, sizeof *dl);
+    for (int i = 0; i < r->n_deadlines; i++) {
+        const m_deadline *d = &r->deadlines[i];
+        dl[i] = record(c->t_deadline, (LLVMValueRef[]){u32(c, d->tier), u32(c, d->days), u32(c, d->working)}, 3);
+    }
+    LLVMValueRef g_dl = array(c, c->t_deadline, dl, r->n_deadlines, "deadlines");
+
+    LLVMValueRef *cls = calloc((size_t)r->n_codelists + 1, sizeof *cls);
+    for (int i = 0; i < r->n_codelists; i++) {
+        const m_codelist *l = &r->codelists[i];
+        LLVMValueRef *codes = calloc((size_t)l->n_codes + 1, sizeof *codes);
+        for (int j = 0; j < l->n_codes; j++)
+            codes[j] = record(c->t_code, (LLVMValueRef[]){str(c, l->codes[j].code), texts(c, l->codes[j].label, "label")}, 2);
+        char name[256];
+        snprintf(name, sizeof name, "codes.%s", l->name);
+        LLVMValueRef g_codes = array(c, c->t_code, codes, l->n_codes, name);
+        free(codes);
+        cls[i] = record(c->t_codelist,
+                        (LLVMValueRef[]){str(c, l->name), texts(c, l->label, "label"), u32(c, l->n_codes), g_codes}, 4);
+    }
+    LLVMValueRef g_cls = array(c, c->t_codelist, cls, r->n_codelists, "codelists");
+
+    LLVMValueRef *forms = calloc((size_t)ir->n_forms + 1, sizeof *forms);
+    for (int i = 0; i < ir->n_forms; i++)
+        forms[i] = form_desc(c, &ir->forms[i], kernels[i]);
+    LLVMValueRef g_forms = array(c, c->t_form, forms, ir->n_forms, "forms");
+
+    LLVMValueRef *rus = calloc((size_t)r->n_rollups + 1, sizeof *rus);
+    for (int i = 0; i < r->n_rollups; i++) {
+        const m_rollup *u = &r->rollups[i];
+        char name[256];
+        snprintf(name, sizeof name, "rollup.%s.levels", u->name);
+        rus[i] = record(c->t_rollup,
+                        (LLVMValueRef[]){str(c, u->name), u32(c, u->form), u32(c, u->n_levels),
+                                         i32_array(c, u->levels, u->n_levels, name), u32(c, u->period),
+                                         str(c, u->period_column), str(c, u->count_column)},
+                        7);
+    }
+    LLVMValueRef g_rus = array(c, c->t_rollup, rus, r->n_rollups, "rollups");
+
+    LLVMValueRef d = record(
+        c->t_desc,
+        (LLVMValueRef[]){u32(c, REGIME_ABI_VERSION), str(c, r->name), str(c, r->version ? r->version : "0.0.0"),
+                         str(c, c->o->source_hash ? c->o->source_hash : r->source_hash),
+                         str(c, c->o->compiler_version), texts(c, r->label, "label"), texts(c, r->content, "content"),
+                         texts(c, r->outline, "outline"), texts(c, r->guidance, "guidance"), u32(c, r->kind),
+                         u32(c, r->frequency), u32(c, r->cutoff), u32(c, r->cutoff_day),
+                         u32(c, r->n_submitters ? r->submitters[0] : -1), u32(c, r->recipient),
+                         str(c, r->method), u32(c, r->n_tiers), g_tiers, u32(c, r->n_deadlines), g_dl,
+                         u32(c, r->n_codelists), g_cls, u32(c, ir->n_forms), g_forms, u32(c, r->n_rollups), g_rus,
+                         str(c, r->holidays)},
+        27);
+    LLVMValueRef gd = LLVMAddGlobal(c->mod, c->t_desc, "regime_descriptor");
+    LLVMSetInitializer(gd, d);
+    LLVMSetGlobalConstant(gd, 1);
+    LLVMValueRef gv = LLVMAddGlobal(c->mod, c->i32, "regime_abi_version");
+    LLVMSetInitializer(gv, u32(c, REGIME_ABI_VERSION));
+    LLVMSetGlobalConstant(gv, 1);
+    free(tiers);
+    free(dl);
+    free(cls);
+    free(forms);
+    free(rus);
+}

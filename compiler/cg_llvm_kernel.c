@@ -1,0 +1,529 @@
+/*
+ * cg_llvm_kernel.c — the four kernels of a form (contracts in regime.h).
+ *
+ * validate walks the batch one bitmap word (64 rows) at a time. Per word it
+ * loads each column's presence word once; the inner loop evaluates every
+ * computed field and rule of one row in a single basic block and ORs each
+ * outcome bit into a word, so the loop body is a set of independent `or`
+ * reductions that the loop vectoriser widens. Per-word stores write every
+ * fail and overflow word, which is also how they are "cleared first".
+ *
+ * A NULL bitmap (a host that has no presence or well_formed words) is
+ * replaced by a constant word read with stride 0, which keeps the loop
+ * free of branches; a NULL prev selects a second copy of the loop in which
+ * previous/children values are simply missing.
+ *
+ * accumulate scatters rows into groups, so it stays a scalar loop; combine
+ * and finalize are straight-line code over one group.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg_llvm_int.h"
+
+static LLVMValueRef gep1(cg *c, LLVMTypeRef t, LLVMValueRef p, LLVMValueRef i)
+{
+    return LLVMBuildGEP2(c->b, t, p, &i, 1, "");
+}
+
+static LLVMValueRef load(cg *c, LLVMTypeRef t, LLVMValueRef p) { return LLVMBuildLoad2(c->b, t, p, ""); }
+
+static LLVMValueRef load_member(cg *c, LLVMTypeRef st, LLVMValueRef p, unsigned k, LLVMTypeRef t)
+{
+    return load(c, t, LLVMBuildStructGEP2(c->b, st, p, k, ""));
+}
+
+/* &cols[f] */
+static LLVMValueRef col_at(cg *c, LLVMValueRef cols, int f) { return gep1(c, c->t_column, cols, cg_i64(c, f)); }
+
+/* A bitmap pointer that may be NULL: (pointer or `dflt`, stride 1 or 0). */
+static void nullable_words(cg *c, LLVMValueRef p, LLVMValueRef dflt, LLVMValueRef *out, LLVMValueRef *stride)
+{
+    LLVMValueRef isnull = LLVMBuildIsNull(c->b, p, "");
+    *out = LLVMBuildSelect(c->b, isnull, dflt, p, "");
+    *stride = LLVMBuildSelect(c->b, isnull, cg_i64(c, 0), cg_i64(c, 1), "");
+}
+
+static LLVMValueRef word_at(cg *c, LLVMValueRef base, LLVMValueRef stride, LLVMValueRef w)
+{
+    return gep1(c, c->i64, base, LLVMBuildMul(c->b, w, stride, ""));
+}
+
+static void mark_used(const ir_expr *e, char *cur, char *prev)
+{
+    if (!e)
+        return;
+    if (e->op == IR_FIELD && e->field >= 0)
+        cur[e->field] = 1;
+    if ((e->op == IR_PREV || e->op == IR_CHILD) && e->field >= 0)
+        prev[e->field] = 1;
+    mark_used(e->a, cur, prev);
+    mark_used(e->b, cur, prev);
+    mark_used(e->c, cur, prev);
+}
+
+static LLVMValueRef new_fn(cg *c, const char *form, const char *what, LLVMTypeRef ty)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s.%s", form, what);
+    LLVMValueRef fn = LLVMAddFunction(c->mod, name, ty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    unsigned k = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, k, 0));
+    return fn;
+}
+
+/* ---- validate ---- */
+
+typedef struct vstate {
+    const ir_form *f;
+    LLVMValueRef fn;
+    char *used_cur, *used_prev, *is_computed;
+    LLVMValueRef n64, nw, cols, prev;
+    LLVMValueRef *vptr, *pptr, *pstride;       /* cur columns */
+    LLVMValueRef wfptr, wfstride, ovptr, ovstride;
+    LLVMValueRef *failp;                        /* per rule */
+    LLVMValueRef *cpptr, *cpstride;             /* computed presence words */
+    LLVMBasicBlockRef exit_bb;
+    LLVMValueRef exit_phi;
+} vstate;
+
+/* The word loop, from the current block to st->exit_bb. */
+static void emit_word_loop(cg *c, vstate *st, int has_prev)
+{
+    const ir_form *f = st->f;
+    int nf = f->n_fields, nr = f->n_rules, nc = f->n_computed;
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef *prev_vptr = NULL, *prev_pptr = NULL, *prev_pstride = NULL;
+    if (has_prev) {
+        prev_vptr = calloc((size_t)nf, sizeof *prev_vptr);
+        prev_pptr = calloc((size_t)nf, sizeof *prev_pptr);
+        prev_pstride = calloc((size_t)nf, sizeof *prev_pstride);
+        for (int i = 0; i < nf; i++) {
+            if (!st->used_prev[i])
+                continue;
+            LLVMValueRef col = col_at(c, st->prev, i);
+            prev_vptr[i] = load_member(c, c->t_column, col, 0, c->ptr);
+            nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &prev_pptr[i],
+                           &prev_pstride[i]);
+        }
+    }
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef wl_head = LLVMAppendBasicBlockInContext(c->ctx, st->fn, has_prev ? "word.p" : "word");
+    LLVMBasicBlockRef wl_body = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "block");
+    LLVMBasicBlockRef il_body = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "row");
+    LLVMBasicBlockRef il_exit = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "store");
+    LLVMBuildBr(B, wl_head);
+
+    LLVMPositionBuilderAtEnd(B, wl_head);
+    LLVMValueRef w = LLVMBuildPhi(B, c->i64, "w"), any = LLVMBuildPhi(B, c->i64, "any");
+    LLVMValueRef zero = cg_i64(c, 0);
+    LLVMAddIncoming(w, &zero, &pre, 1);
+    LLVMAddIncoming(any, &zero, &pre, 1);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, w, st->nw, ""), wl_body, st->exit_bb);
+    LLVMAddIncoming(st->exit_phi, &any, &wl_head, 1);
+
+    LLVMPositionBuilderAtEnd(B, wl_body);
+    LLVMValueRef base = LLVMBuildShl(B, w, cg_i64(c, 6), "base");
+    LLVMValueRef rem = LLVMBuildSub(B, st->n64, base, "");
+    LLVMValueRef cnt = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntULT, rem, cg_i64(c, 64), ""), rem, cg_i64(c, 64), "cnt");
+    LLVMValueRef *pword = calloc((size_t)nf, sizeof *pword), *prev_pword = calloc((size_t)nf, sizeof *prev_pword);
+    for (int i = 0; i < nf; i++) {
+        if (st->used_cur[i] && !st->is_computed[i])
+            pword[i] = load(c, c->i64, word_at(c, st->pptr[i], st->pstride[i], w));
+        if (has_prev && st->used_prev[i])
+            prev_pword[i] = load(c, c->i64, word_at(c, prev_pptr[i], prev_pstride[i], w));
+    }
+    LLVMValueRef wfw = load(c, c->i64, word_at(c, st->wfptr, st->wfstride, w));
+    LLVMBuildBr(B, il_body);
+
+    /* one row */
+    LLVMPositionBuilderAtEnd(B, il_body);
+    LLVMValueRef j = LLVMBuildPhi(B, c->i64, "j");
+    LLVMValueRef *acc = calloc((size_t)nr + 1, sizeof *acc), *cacc = calloc((size_t)nc + 1, sizeof *cacc);
+    LLVMValueRef *nacc = calloc((size_t)nr + 1, sizeof *nacc), *ncacc = calloc((size_t)nc + 1, sizeof *ncacc);
+    for (int r = 0; r < nr; r++)
+        acc[r] = LLVMBuildPhi(B, c->i64, "");
+    for (int k = 0; k < nc; k++)
+        cacc[k] = LLVMBuildPhi(B, c->i64, "");
+    LLVMValueRef oacc = LLVMBuildPhi(B, c->i64, "");
+    LLVMValueRef row = LLVMBuildAdd(B, base, j, "i");
+
+    cg_row rw = {.f = f, .row = row, .j = j, .wf_word = wfw, .vptr = st->vptr, .pword = pword,
+                 .prev_vptr = has_prev ? prev_vptr : NULL, .prev_pword = prev_pword};
+    rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    LLVMValueRef rowo = cg_false(c);
+    for (int k = 0; k < nc; k++) {
+        int fi = f->computed[k];
+        cg_val v = cg_expr(c, &rw, f->fields[fi].expr);
+        LLVMValueRef p = LLVMBuildAnd(B, v.p, LLVMBuildNot(B, v.o, ""), "");
+        LLVMValueRef val = LLVMBuildSelect(B, p, v.v, cg_i64(c, 0), "");
+        LLVMBuildStore(B, val, gep1(c, c->i64, st->vptr[fi], row));
+        rw.cur_v[fi] = val;
+        rw.cur_p[fi] = p;
+        rowo = LLVMBuildOr(B, rowo, v.o, "");
+        ncacc[k] = LLVMBuildOr(B, cacc[k], LLVMBuildShl(B, LLVMBuildZExt(B, p, c->i64, ""), j, ""), "");
+    }
+    for (int r = 0; r < nr; r++) {
+        const ir_rule *ru = &f->rules[r];
+        LLVMValueRef ev = cg_true(c), o = cg_false(c);
+        if (ru->when) {
+            cg_val g = cg_expr(c, &rw, ru->when);
+            o = g.o;
+            LLVMValueRef gt = LLVMBuildICmp(B, LLVMIntNE, g.v, cg_i64(c, 0), "");
+            ev = LLVMBuildAnd(B, LLVMBuildAnd(B, g.p, gt, ""), LLVMBuildNot(B, g.o, ""), "");
+        }
+        cg_val k = cg_expr(c, &rw, ru->check);
+        LLVMValueRef holds = LLVMBuildICmp(B, LLVMIntNE, k.v, cg_i64(c, 0), "");
+        LLVMValueRef bad = ru->missing == IR_MISS_FAIL
+                               ? LLVMBuildOr(B, LLVMBuildNot(B, k.p, ""), LLVMBuildNot(B, holds, ""), "")
+                               : LLVMBuildAnd(B, k.p, LLVMBuildNot(B, holds, ""), "");
+        bad = LLVMBuildAnd(B, LLVMBuildAnd(B, ev, LLVMBuildNot(B, k.o, ""), ""), bad, "");
+        o = LLVMBuildOr(B, o, LLVMBuildAnd(B, ev, k.o, ""), "");
+        rowo = LLVMBuildOr(B, rowo, o, "");
+        nacc[r] = LLVMBuildOr(B, acc[r], LLVMBuildShl(B, LLVMBuildZExt(B, bad, c->i64, ""), j, ""), "");
+    }
+    LLVMValueRef noacc = LLVMBuildOr(B, oacc, LLVMBuildShl(B, LLVMBuildZExt(B, rowo, c->i64, ""), j, ""), "");
+    LLVMValueRef j1 = LLVMBuildAdd(B, j, cg_i64(c, 1), "");
+    LLVMBasicBlockRef row_end = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, j1, cnt, ""), il_body, il_exit);
+    LLVMAddIncoming(j, (LLVMValueRef[]){zero, j1}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
+    for (int r = 0; r < nr; r++)
+        LLVMAddIncoming(acc[r], (LLVMValueRef[]){zero, nacc[r]}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
+    for (int k = 0; k < nc; k++)
+        LLVMAddIncoming(cacc[k], (LLVMValueRef[]){zero, ncacc[k]}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
+    LLVMAddIncoming(oacc, (LLVMValueRef[]){zero, noacc}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
+
+    LLVMPositionBuilderAtEnd(B, il_exit);
+    for (int r = 0; r < nr; r++)
+        LLVMBuildStore(B, nacc[r], gep1(c, c->i64, st->failp[r], w));
+    for (int k = 0; k < nc; k++)
+        LLVMBuildStore(B, ncacc[k], word_at(c, st->cpptr[k], st->cpstride[k], w));
+    LLVMBuildStore(B, noacc, word_at(c, st->ovptr, st->ovstride, w));
+    LLVMValueRef any1 = LLVMBuildOr(B, any, noacc, "");
+    LLVMValueRef w1 = LLVMBuildAdd(B, w, cg_i64(c, 1), "");
+    LLVMBuildBr(B, wl_head);
+    LLVMAddIncoming(w, &w1, &il_exit, 1);
+    LLVMAddIncoming(any, &any1, &il_exit, 1);
+
+    free(rw.cur_v);
+    free(rw.cur_p);
+    free(rw.prev_v);
+    free(rw.prev_p);
+    free(acc);
+    free(cacc);
+    free(nacc);
+    free(ncacc);
+    free(pword);
+    free(prev_pword);
+    free(prev_vptr);
+    free(prev_pptr);
+    free(prev_pstride);
+}
+
+static LLVMValueRef emit_validate(cg *c, const ir_form *f)
+{
+    LLVMBuilderRef B = c->b;
+    int nf = f->n_fields, nr = f->n_rules, nc = f->n_computed;
+    vstate st = {.f = f};
+    st.fn = new_fn(c, f->code, "validate", c->fn_validate);
+    LLVMValueRef batch = LLVMGetParam(st.fn, 0), fail = LLVMGetParam(st.fn, 1), ovf = LLVMGetParam(st.fn, 2);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "entry");
+    LLVMPositionBuilderAtEnd(B, entry);
+    st.used_cur = calloc((size_t)nf + 1, 1);
+    st.used_prev = calloc((size_t)nf + 1, 1);
+    st.is_computed = calloc((size_t)nf + 1, 1);
+    for (int k = 0; k < nc; k++) {
+        st.is_computed[f->computed[k]] = 1;
+        st.used_cur[f->computed[k]] = 1;
+        mark_used(f->fields[f->computed[k]].expr, st.used_cur, st.used_prev);
+    }
+    int uses_prev = 0;
+    for (int r = 0; r < nr; r++) {
+        mark_used(f->rules[r].when, st.used_cur, st.used_prev);
+        mark_used(f->rules[r].check, st.used_cur, st.used_prev);
+    }
+    for (int i = 0; i < nf; i++)
+        uses_prev |= st.used_prev[i];
+
+    /* Everything the loop needs is loaded once, here: the batch does not
+     * change during the call, and hoisting by hand spares the optimiser
+     * from proving that the stores into fail words do not alias it. */
+    st.n64 = LLVMBuildZExt(B, load_member(c, c->t_batch, batch, 0, c->i32), c->i64, "n");
+    st.cols = load_member(c, c->t_batch, batch, 1, c->ptr);
+    st.prev = load_member(c, c->t_batch, batch, 2, c->ptr);
+    LLVMValueRef wf = load_member(c, c->t_batch, batch, 3, c->ptr);
+    st.nw = LLVMBuildLShr(B, LLVMBuildAdd(B, st.n64, cg_i64(c, 63), ""), cg_i64(c, 6), "nw");
+    nullable_words(c, wf, c->g_ones_word, &st.wfptr, &st.wfstride);
+    LLVMValueRef dummy = LLVMBuildAlloca(B, c->i64, "sink");
+    nullable_words(c, ovf, dummy, &st.ovptr, &st.ovstride);
+    st.vptr = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    st.pptr = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    st.pstride = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    for (int i = 0; i < nf; i++) {
+        if (!st.used_cur[i])
+            continue;
+        LLVMValueRef col = col_at(c, st.cols, i);
+        st.vptr[i] = load_member(c, c->t_column, col, 0, c->ptr);
+        nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), st.is_computed[i] ? dummy : c->g_zero_word,
+                       &st.pptr[i], &st.pstride[i]);
+    }
+    st.cpptr = calloc((size_t)nc + 1, sizeof(LLVMValueRef));
+    st.cpstride = calloc((size_t)nc + 1, sizeof(LLVMValueRef));
+    for (int k = 0; k < nc; k++) {
+        st.cpptr[k] = st.pptr[f->computed[k]];
+        st.cpstride[k] = st.pstride[f->computed[k]];
+    }
+    st.failp = calloc((size_t)nr + 1, sizeof(LLVMValueRef));
+    for (int r = 0; r < nr; r++)
+        st.failp[r] = load(c, c->ptr, gep1(c, c->ptr, fail, cg_i64(c, r)));
+
+    LLVMBasicBlockRef exit_bb = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "done");
+    st.exit_bb = exit_bb;
+    LLVMPositionBuilderAtEnd(B, exit_bb);
+    st.exit_phi = LLVMBuildPhi(B, c->i64, "anyovf");
+    LLVMValueRef ret = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntNE, st.exit_phi, cg_i64(c, 0), ""), cg_i32(c, -1),
+                                       cg_i32(c, 0), "");
+    LLVMBuildRet(B, ret);
+    LLVMPositionBuilderAtEnd(B, entry);
+    if (uses_prev) {
+        LLVMBasicBlockRef with = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "with_prev");
+        LLVMBasicBlockRef without = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "without_prev");
+        LLVMBuildCondBr(B, LLVMBuildIsNull(B, st.prev, ""), without, with);
+        LLVMPositionBuilderAtEnd(B, with);
+        emit_word_loop(c, &st, 1);
+        LLVMPositionBuilderAtEnd(B, without);
+        emit_word_loop(c, &st, 0);
+    } else {
+        emit_word_loop(c, &st, 0);
+    }
+    free(st.used_cur);
+    free(st.used_prev);
+    free(st.is_computed);
+    free(st.vptr);
+    free(st.pptr);
+    free(st.pstride);
+    free(st.cpptr);
+    free(st.cpstride);
+    free(st.failp);
+    return st.fn;
+}
+
+/* ---- accumulate ---- */
+
+static LLVMValueRef sadd(cg *c, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf)
+{
+    LLVMValueRef args[2] = {a, b};
+    LLVMValueRef r = cg_intrinsic(c, "llvm.sadd.with.overflow", c->i64, args, 2);
+    *ovf = LLVMBuildExtractValue(c->b, r, 1, "");
+    return LLVMBuildExtractValue(c->b, r, 0, "");
+}
+
+/* present bit of row i of a column whose words may be NULL */
+static LLVMValueRef row_bit(cg *c, LLVMValueRef words, LLVMValueRef stride, LLVMValueRef i)
+{
+    LLVMValueRef w = load(c, c->i64, word_at(c, words, stride, LLVMBuildLShr(c->b, i, cg_i64(c, 6), "")));
+    return cg_bit(c, w, LLVMBuildAnd(c->b, i, cg_i64(c, 63), ""));
+}
+
+static LLVMValueRef emit_accumulate(cg *c, const ir_form *f)
+{
+    LLVMBuilderRef B = c->b;
+    int nf = f->n_fields;
+    LLVMValueRef fn = new_fn(c, f->code, "accumulate", c->fn_accumulate);
+    LLVMValueRef batch = LLVMGetParam(fn, 0), slot = LLVMGetParam(fn, 1), pos = LLVMGetParam(fn, 2),
+                 accp = LLVMGetParam(fn, 3);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(c->ctx, fn, "row");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, fn, "add");
+    LLVMBasicBlockRef latch = LLVMAppendBasicBlockInContext(c->ctx, fn, "next");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, fn, "done");
+    LLVMPositionBuilderAtEnd(B, entry);
+    LLVMValueRef n = LLVMBuildZExt(B, load_member(c, c->t_batch, batch, 0, c->i32), c->i64, "n");
+    LLVMValueRef cols = load_member(c, c->t_batch, batch, 1, c->ptr);
+    LLVMValueRef *vptr = calloc((size_t)nf + 1, sizeof *vptr), *pptr = calloc((size_t)nf + 1, sizeof *pptr),
+                 *pst = calloc((size_t)nf + 1, sizeof *pst);
+    for (int i = 0; i < nf; i++) {
+        const ir_field *x = &f->fields[i];
+        int need = x->acc >= 0;
+        for (int k = 0; k < nf && !need; k++)
+            need = f->fields[k].acc_kind == IR_ACC_WEIGHTED && f->fields[k].weight == i;
+        if (!need)
+            continue;
+        LLVMValueRef col = col_at(c, cols, i);
+        vptr[i] = load_member(c, c->t_column, col, 0, c->ptr);
+        nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &pptr[i], &pst[i]);
+    }
+    /* pos NULL: every row is both the first and the last sub-period */
+    LLVMValueRef three = LLVMBuildAlloca(B, c->i8, "three");
+    LLVMBuildStore(B, LLVMConstInt(c->i8, 3, 0), three);
+    LLVMValueRef posp, posst;
+    LLVMValueRef isnull = LLVMBuildIsNull(B, pos, "");
+    posp = LLVMBuildSelect(B, isnull, three, pos, "");
+    posst = LLVMBuildSelect(B, isnull, cg_i64(c, 0), cg_i64(c, 1), "");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, n, cg_i64(c, 0), ""), done, loop);
+
+    LLVMPositionBuilderAtEnd(B, loop);
+    LLVMValueRef i = LLVMBuildPhi(B, c->i64, "i"), ret = LLVMBuildPhi(B, c->i1, "ovf");
+    LLVMValueRef s = load(c, c->i32, gep1(c, c->i32, slot, i));
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, s, cg_i32(c, -1), ""), latch, body);
+
+    LLVMPositionBuilderAtEnd(B, body);
+    LLVMValueRef g = gep1(c, c->i64, accp, LLVMBuildMul(B, LLVMBuildZExt(B, s, c->i64, ""), cg_i64(c, f->n_acc), ""));
+    LLVMValueRef pp = load(c, c->i8, gep1(c, c->i8, posp, LLVMBuildMul(B, i, posst, "")));
+    LLVMValueRef first = LLVMBuildTrunc(B, pp, c->i1, "");
+    LLVMValueRef last = LLVMBuildTrunc(B, LLVMBuildLShr(B, pp, LLVMConstInt(c->i8, 1, 0), ""), c->i1, "");
+    LLVMValueRef o = cg_false(c);
+    for (int fi = 0; fi < nf; fi++) {
+        const ir_field *x = &f->fields[fi];
+        if (x->acc < 0)
+            continue;
+        LLVMValueRef v = load(c, c->i64, gep1(c, c->i64, vptr[fi], i));
+        LLVMValueRef take = row_bit(c, pptr[fi], pst[fi], i);
+        if (x->time_agg == RG_TIME_OPENING)
+            take = LLVMBuildAnd(B, take, first, "");
+        else if (x->time_agg == RG_TIME_CLOSING)
+            take = LLVMBuildAnd(B, take, last, "");
+        LLVMValueRef w0p = gep1(c, c->i64, g, cg_i64(c, x->acc)), w1p = gep1(c, c->i64, g, cg_i64(c, x->acc + 1));
+        LLVMValueRef add0 = v, add1 = NULL, ov0, ov1 = cg_false(c), ovm = cg_false(c);
+        switch (x->acc_kind) {
+        case IR_ACC_COUNT:
+            add0 = cg_i64(c, 1);
+            break;
+        case IR_ACC_AVERAGE:
+            add1 = cg_i64(c, 1);
+            break;
+        case IR_ACC_WEIGHTED: {
+            int wi = x->weight;
+            LLVMValueRef wv = load(c, c->i64, gep1(c, c->i64, vptr[wi], i));
+            take = LLVMBuildAnd(B, take, row_bit(c, pptr[wi], pst[wi], i), "");
+            add0 = cg_mul_ovf(c, v, wv, &ovm);
+            add1 = wv;
+            break;
+        }
+        default:
+            break;
+        }
+        LLVMValueRef old0 = load(c, c->i64, w0p), s0 = sadd(c, old0, add0, &ov0);
+        LLVMValueRef old1 = NULL, s1 = NULL;
+        if (add1) {
+            old1 = load(c, c->i64, w1p);
+            s1 = sadd(c, old1, add1, &ov1);
+        }
+        LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildOr(B, ov0, ov1, ""), ovm, "");
+        LLVMValueRef ok = LLVMBuildAnd(B, take, LLVMBuildNot(B, bad, ""), "");
+        LLVMBuildStore(B, LLVMBuildSelect(B, ok, s0, old0, ""), w0p);
+        if (add1)
+            LLVMBuildStore(B, LLVMBuildSelect(B, ok, s1, old1, ""), w1p);
+        o = LLVMBuildOr(B, o, LLVMBuildAnd(B, take, bad, ""), "");
+    }
+    LLVMValueRef cp = gep1(c, c->i64, g, cg_i64(c, f->n_acc - 1));
+    LLVMValueRef cnt = LLVMBuildAdd(B, load(c, c->i64, cp), cg_i64(c, 1), "");
+    cnt = LLVMBuildSelect(B, o, LLVMBuildOr(B, cnt, cg_i64(c, IR_ACC_OVERFLOW), ""), cnt, "");
+    LLVMBuildStore(B, cnt, cp);
+    LLVMValueRef ret_body = LLVMBuildOr(B, ret, o, "");
+    LLVMBuildBr(B, latch);
+
+    LLVMPositionBuilderAtEnd(B, latch);
+    LLVMValueRef ret2 = LLVMBuildPhi(B, c->i1, "");
+    LLVMAddIncoming(ret2, (LLVMValueRef[]){ret, ret_body}, (LLVMBasicBlockRef[]){loop, body}, 2);
+    LLVMValueRef i1 = LLVMBuildAdd(B, i, cg_i64(c, 1), "");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i1, n, ""), loop, done);
+    LLVMAddIncoming(i, (LLVMValueRef[]){cg_i64(c, 0), i1}, (LLVMBasicBlockRef[]){entry, latch}, 2);
+    LLVMAddIncoming(ret, (LLVMValueRef[]){cg_false(c), ret2}, (LLVMBasicBlockRef[]){entry, latch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, done);
+    LLVMValueRef rf = LLVMBuildPhi(B, c->i1, "");
+    LLVMAddIncoming(rf, (LLVMValueRef[]){cg_false(c), ret2}, (LLVMBasicBlockRef[]){entry, latch}, 2);
+    LLVMBuildRet(B, LLVMBuildSelect(B, rf, cg_i32(c, -1), cg_i32(c, 0), ""));
+    free(vptr);
+    free(pptr);
+    free(pst);
+    return fn;
+}
+
+/* ---- combine ---- */
+
+static LLVMValueRef emit_combine(cg *c, const ir_form *f)
+{
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef fn = new_fn(c, f->code, "combine", c->fn_combine);
+    LLVMValueRef dst = LLVMGetParam(fn, 0), src = LLVMGetParam(fn, 1);
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    int last = f->n_acc - 1;
+    LLVMValueRef dcp = gep1(c, c->i64, dst, cg_i64(c, last)), scp = gep1(c, c->i64, src, cg_i64(c, last));
+    LLVMValueRef dc = load(c, c->i64, dcp), sc = load(c, c->i64, scp);
+    LLVMValueRef nd = LLVMBuildAnd(B, dc, cg_i64(c, INT64_MAX), ""), ns = LLVMBuildAnd(B, sc, cg_i64(c, INT64_MAX), "");
+    LLVMValueRef o = cg_false(c);
+    for (int fi = 0; fi < f->n_fields; fi++) {
+        const ir_field *x = &f->fields[fi];
+        if (x->acc < 0)
+            continue;
+        int nwords = x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
+        LLVMValueRef dp[2], sp[2], dv[2], sv[2], r[2], ov[2];
+        for (int k = 0; k < nwords; k++) {
+            dp[k] = gep1(c, c->i64, dst, cg_i64(c, x->acc + k));
+            sp[k] = gep1(c, c->i64, src, cg_i64(c, x->acc + k));
+            dv[k] = load(c, c->i64, dp[k]);
+            sv[k] = load(c, c->i64, sp[k]);
+        }
+        if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX)) {
+            LLVMValueRef better = LLVMBuildICmp(B, x->unit_agg == RG_UNITS_MIN ? LLVMIntSLT : LLVMIntSGT, sv[0], dv[0], "");
+            LLVMValueRef take = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, nd, cg_i64(c, 0), ""), better, "");
+            take = LLVMBuildAnd(B, take, LLVMBuildICmp(B, LLVMIntNE, ns, cg_i64(c, 0), ""), "");
+            LLVMBuildStore(B, LLVMBuildSelect(B, take, sv[0], dv[0], ""), dp[0]);
+            continue;
+        }
+        LLVMValueRef bad = cg_false(c);
+        for (int k = 0; k < nwords; k++) {
+            r[k] = sadd(c, dv[k], sv[k], &ov[k]);
+            bad = LLVMBuildOr(B, bad, ov[k], "");
+        }
+        for (int k = 0; k < nwords; k++)
+            LLVMBuildStore(B, LLVMBuildSelect(B, bad, dv[k], r[k], ""), dp[k]);
+        o = LLVMBuildOr(B, o, bad, "");
+    }
+    LLVMValueRef flags = LLVMBuildAnd(B, LLVMBuildOr(B, dc, sc, ""), cg_i64(c, IR_ACC_OVERFLOW), "");
+    LLVMValueRef cnt = LLVMBuildOr(B, LLVMBuildAdd(B, nd, ns, ""), flags, "");
+    cnt = LLVMBuildOr(B, cnt, LLVMBuildSelect(B, o, cg_i64(c, IR_ACC_OVERFLOW), cg_i64(c, 0), ""), "");
+    LLVMBuildStore(B, cnt, dcp);
+    LLVMBuildRet(B, LLVMBuildSelect(B, o, cg_i32(c, -1), cg_i32(c, 0), ""));
+    return fn;
+}
+
+/* ---- finalize ---- */
+
+static LLVMValueRef emit_finalize(cg *c, const ir_form *f)
+{
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef fn = new_fn(c, f->code, "finalize", c->fn_finalize);
+    LLVMValueRef accp = LLVMGetParam(fn, 0), out = LLVMGetParam(fn, 1), pres = LLVMGetParam(fn, 2);
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    LLVMValueRef cnt = load(c, c->i64, gep1(c, c->i64, accp, cg_i64(c, f->n_acc - 1)));
+    LLVMValueRef good = LLVMBuildICmp(B, LLVMIntSGE, cnt, cg_i64(c, 0), "");
+    cg_row rw = {.f = f, .acc = accp};
+    LLVMValueRef pw = cg_i64(c, 0);
+    for (int k = 0; k < f->n_outputs; k++) {
+        const ir_output *o = &f->outputs[k];
+        ir_expr leaf = {.op = IR_ACC, .field = o->field};
+        cg_val v = cg_expr(c, &rw, o->expr ? o->expr : &leaf);
+        LLVMValueRef p = LLVMBuildAnd(B, LLVMBuildAnd(B, v.p, LLVMBuildNot(B, v.o, ""), ""), good, "");
+        LLVMBuildStore(B, LLVMBuildSelect(B, p, v.v, cg_i64(c, 0), ""), gep1(c, c->i64, out, cg_i64(c, k)));
+        if (k < 64)
+            pw = LLVMBuildOr(B, pw, LLVMBuildShl(B, LLVMBuildZExt(B, p, c->i64, ""), cg_i64(c, k), ""), "");
+    }
+    LLVMBuildStore(B, pw, pres);
+    LLVMBuildRetVoid(B);
+    return fn;
+}
+
+void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[4])
+{
+    out[0] = emit_validate(c, f);
+    out[1] = emit_accumulate(c, f);
+    out[2] = emit_combine(c, f);
+    out[3] = emit_finalize(c, f);
+}

@@ -1,0 +1,219 @@
+/* cmd_build.c — `regc build FILE -o DIR [--emit-llvm] [--target TRIPLE]`:
+ * check, lower, generate code, link DIR/<regime>.so, write DIR/<regime>.h,
+ * the form schemas and DIR/manifest.json. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "cg_llvm.h"
+#include "cli.h"
+#include "cmd.h"
+#include "driver.h"
+#include "emit_header.h"
+#include "emit_xml.h"
+#include "lower.h"
+#include "manifest.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: regc build [options] FILE -o DIR\n\n"
+               "Compiles a regime into DIR/<regime>.so (native validators and aggregators),\n"
+               "DIR/<regime>.h, DIR/forms/ (XForms and XSD) and DIR/manifest.json.\n"
+               "The same input gives the same output bytes.\n\n"
+               "Options:\n"
+               "  -o DIR             output directory (created if needed)\n"
+               "  --emit-llvm        print the optimised LLVM IR on stdout (-o optional)\n"
+               "  --target TRIPLE    generate for another target: writes DIR/<regime>.o\n"
+               "                     (e.g. wasm32-unknown-unknown) instead of the library\n"
+               "  -I DIR             add DIR to the import search path\n"
+               "  --lang en|vi       language of messages (default en)\n"
+               "  --Werror           treat warnings as errors\n"
+               "  -h, --help         this help\n");
+}
+
+static int mkdirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Files the forms emitter wrote, sorted, as "forms/NAME". */
+static char **list_forms(const char *dir, int *n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/forms", dir);
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return NULL;
+    char **v = NULL;
+    int cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **nv = realloc(v, sizeof *v * (size_t)cap);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        size_t k = strlen(e->d_name) + 7;
+        v[*n] = malloc(k);
+        if (!v[*n])
+            break;
+        snprintf(v[*n], k, "forms/%s", e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (v)
+        qsort(v, (size_t)*n, sizeof *v, cmp_str);
+    return v;
+}
+
+static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
+{
+    ir_regime ir;
+    if (lower_regime(&c->arena, r, &c->sm, &ir) < 0)
+        return 1;
+    char hash[65];
+    manifest_source_hash(c, hash);
+    cg_opts co = {.triple = o->target, .source_hash = hash, .compiler_version = "regc " REGIME_VERSION,
+                  .sm = &c->sm, .opt = 1};
+    char *err = NULL;
+    cg_module *m = cg_compile(&ir, &co, &err);
+    if (!m) {
+        fprintf(stderr, "regc build: %s\n", err ? err : "code generation failed");
+        free(err);
+        return 1;
+    }
+    if (o->emit_llvm) {
+        char *text = cg_print_ir(m);
+        if (text)
+            fputs(text, stdout);
+        free(text);
+        if (!o->output) {
+            cg_free(m);
+            return 0;
+        }
+    }
+    const char *dir = o->output, *name = ir.name ? ir.name : "regime";
+    if (mkdirs(dir) < 0) {
+        fprintf(stderr, "regc build: cannot create '%s': %s\n", dir, strerror(errno));
+        cg_free(m);
+        return 2;
+    }
+    char lib[4096], obj[4096], hdr[4096];
+    int host = cg_is_host(m), rc = 0;
+    snprintf(lib, sizeof lib, "%s/%s.%s", dir, name, host ? "so" : "o");
+    snprintf(obj, sizeof obj, "%s/.%s.tmp.o", dir, name);
+    snprintf(hdr, sizeof hdr, "%s/%s.h", dir, name);
+    char *triple = strdup(cg_triple(m));
+    if (cg_emit_object(m, host ? obj : lib, &err) < 0)
+        rc = 1;
+    cg_free(m);
+    if (!rc && host) {
+        rc = cg_link_shared(obj, lib, &err) < 0;
+        unlink(obj);
+    }
+    if (rc) {
+        fprintf(stderr, "regc build: %s\n", err ? err : "failed");
+        free(err);
+        free(triple);
+        return 1;
+    }
+    if (emit_header(&ir, r->version, hdr) < 0) {
+        fprintf(stderr, "regc build: cannot write '%s': %s\n", hdr, strerror(errno));
+        free(triple);
+        return 1;
+    }
+    if (emit_forms(r, dir, &c->diag) != 0) {
+        diag_print_text(&c->diag, stderr, isatty(2));
+        fprintf(stderr, "regc build: cannot write the form schemas under '%s/forms'\n", dir);
+        free(triple);
+        return 1;
+    }
+    int n_forms = 0;
+    char **forms = list_forms(dir, &n_forms);
+    const char **outs = calloc((size_t)n_forms + 2, sizeof *outs);
+    char libname[512], hdrname[512];
+    snprintf(libname, sizeof libname, "%s.%s", name, host ? "so" : "o");
+    snprintf(hdrname, sizeof hdrname, "%s.h", name);
+    int n_outs = 0;
+    if (outs) {
+        outs[n_outs++] = libname;
+        outs[n_outs++] = hdrname;
+        for (int i = 0; i < n_forms; i++)
+            outs[n_outs++] = forms[i];
+    }
+    char *cpu = host ? LLVMGetHostCPUName() : NULL;
+    manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
+                        .cpu = cpu, .dir = dir, .outputs = outs, .n_outputs = n_outs};
+    if (manifest_write(c, &mi) < 0) {
+        fprintf(stderr, "regc build: cannot write '%s/manifest.json'\n", dir);
+        rc = 1;
+    }
+    if (cpu)
+        LLVMDisposeMessage(cpu);
+    for (int i = 0; i < n_forms; i++)
+        free(forms[i]);
+    free(forms);
+    free(outs);
+    free(triple);
+    return rc;
+}
+
+int cmd_build(int argc, char **argv)
+{
+    cli_opts o;
+    int r = cli_parse(&o, argc, argv, "build", CLI_OUTPUT | CLI_EMIT | CLI_WERROR, usage);
+    if (r >= 0)
+        return r;
+    if (!o.output && !o.emit_llvm) {
+        fprintf(stderr, "regc build: missing '-o DIR'\nTry 'regc build --help'.\n");
+        cli_free(&o);
+        return 2;
+    }
+    if (o.n_files != 1) {
+        fprintf(stderr, "regc build: expected one spec file, got %d\n", o.n_files);
+        cli_free(&o);
+        return 2;
+    }
+    compile_ctx c;
+    driver_init(&c, o.lang);
+    c.diag.werror = o.werror;
+    for (int i = 0; i < o.n_include; i++)
+        driver_add_search(&c, o.include[i]);
+    driver_default_search(&c);
+    driver_load(&c, o.files[0]);
+    m_regime *m = driver_check(&c);
+    diag_print_text(&c.diag, stderr, isatty(2));
+    int status = m ? build(&c, &o, m) : 1;
+    driver_free(&c);
+    cli_free(&o);
+    return status;
+}
