@@ -229,7 +229,7 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     int64_t t;
     uint8_t pos;
     if (rt_period_map(a->src_freq, p, a->dst_freq, &t, &pos)) {
-        a->src_map[p] = -1;
+        __atomic_store_n(&a->src_map[p], -1, __ATOMIC_RELEASE);
         return -1;
     }
     uint32_t i;
