@@ -86,6 +86,9 @@ struct ast_expr {
     /* Filled by semantic analysis (model.h). */
     struct sema_type *type;
     struct sema_ref *ref;
+    /* Height of this tree (1 for a leaf); the parser keeps it at most
+     * PARSE_MAX_EXPR_DEPTH, so passes may recurse on expressions. */
+    int depth;
 };
 
 /* ---- types ------------------------------------------------------------ */

@@ -603,7 +603,23 @@ static ast_expr *expr_new(parse_ctx *c, ast_expr_kind k, src_loc loc)
     ast_expr *e = arena_alloc(c->arena, sizeof *e);
     e->kind = k;
     e->loc = loc;
+    e->depth = 1;
     return e;
+}
+
+/* 1 when a node over a subtree of height `below` would be too tall: the
+ * error is reported once per file and the caller keeps the subtree, so the
+ * tree stays bounded for every pass that recurses on it. */
+static int too_deep(parse_ctx *c, int below, src_loc loc)
+{
+    if (below < PARSE_MAX_EXPR_DEPTH)
+        return 0;
+    if (!c->too_deep) {
+        c->too_deep = 1;
+        diag(c->diag, "E0015", loc, PARSE_MAX_EXPR_DEPTH);
+        diag_hint(c->diag, "H0015");
+    }
+    return 1;
 }
 
 ast_expr *ast_number(parse_ctx *c, ast_expr_kind k, struct lex_number n, int negate, src_loc loc)
@@ -654,7 +670,10 @@ ast_expr *ast_name_expr(parse_ctx *c, ast_name n)
 
 ast_expr *ast_unary(parse_ctx *c, ast_op op, ast_expr *x, src_loc loc)
 {
+    if (too_deep(c, x->depth, loc))
+        return x;
     ast_expr *e = expr_new(c, AST_E_UNARY, loc);
+    e->depth = x->depth + 1;
     e->u.unary.op = op;
     e->u.unary.operand = x;
     return e;
@@ -662,7 +681,11 @@ ast_expr *ast_unary(parse_ctx *c, ast_op op, ast_expr *x, src_loc loc)
 
 ast_expr *ast_binary(parse_ctx *c, ast_op op, ast_expr *l, ast_expr *r, src_loc loc)
 {
+    int below = l->depth > r->depth ? l->depth : r->depth;
+    if (too_deep(c, below, loc))
+        return l->depth >= r->depth ? r : l;
     ast_expr *e = expr_new(c, AST_E_BINARY, loc);
+    e->depth = below + 1;
     e->u.binary.op = op;
     e->u.binary.lhs = l;
     e->u.binary.rhs = r;
@@ -671,7 +694,16 @@ ast_expr *ast_binary(parse_ctx *c, ast_op op, ast_expr *l, ast_expr *r, src_loc 
 
 ast_expr *ast_call(parse_ctx *c, ast_name callee, ast_list *args, src_loc loc)
 {
+    int below = 0;
+    for (int i = 0; i < args->n; i++) {
+        ast_expr *a = args->items[i];
+        if (a->depth > below)
+            below = a->depth;
+    }
+    if (too_deep(c, below, loc))
+        args->n = 0;
     ast_expr *e = expr_new(c, AST_E_CALL, loc);
+    e->depth = args->n ? below + 1 : 1;
     e->u.call.callee = callee;
     e->u.call.args = *args;
     return e;
@@ -679,7 +711,10 @@ ast_expr *ast_call(parse_ctx *c, ast_name callee, ast_list *args, src_loc loc)
 
 ast_expr *ast_in_list(parse_ctx *c, ast_expr *x, ast_name list, src_loc loc)
 {
+    if (too_deep(c, x->depth, loc))
+        return x;
     ast_expr *e = expr_new(c, AST_E_IN, loc);
+    e->depth = x->depth + 1;
     e->u.in.operand = x;
     e->u.in.list = list;
     e->u.in.has_list = 1;
@@ -688,7 +723,10 @@ ast_expr *ast_in_list(parse_ctx *c, ast_expr *x, ast_name list, src_loc loc)
 
 ast_expr *ast_in_codes(parse_ctx *c, ast_expr *x, ast_list *codes, src_loc loc)
 {
+    if (too_deep(c, x->depth, loc))
+        return x;
     ast_expr *e = expr_new(c, AST_E_IN, loc);
+    e->depth = x->depth + 1;
     e->u.in.operand = x;
     e->u.in.codes = *codes;
     return e;

@@ -94,15 +94,70 @@ int diag_has_errors(const diag_ctx *d)
     return d->n_errors > 0 || (d->werror && d->n_warnings > 0);
 }
 
-/* Width in columns of the UTF-8 bytes [s, s+n): one per code point. */
-static int utf8_width(const char *s, size_t n)
+/* One character of a source line as printed in an excerpt: a well-formed
+ * UTF-8 character is printed as is (one column; combining marks and the
+ * byte order mark none), a tab as a space, anything else (control bytes,
+ * NUL, invalid UTF-8) as '?', so the excerpt is clean text and the caret
+ * lines up. Returns the bytes consumed. */
+static size_t excerpt_char(const unsigned char *s, size_t n, const unsigned char **out, size_t *out_len, int *width)
 {
-    int w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            w++;
-    return w;
+    static const unsigned char q = '?', sp = ' ';
+    unsigned char b = s[0];
+    *width = 1;
+    if (b == '\t') {
+        *out = &sp;
+        *out_len = 1;
+        return 1;
+    }
+    if (b < 0x20 || b == 0x7f) {
+        *out = &q;
+        *out_len = 1;
+        return 1;
+    }
+    if (b < 0x80) {
+        *out = s;
+        *out_len = 1;
+        return 1;
+    }
+    size_t len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0;
+    uint32_t cp = len == 2 ? b & 0x1Fu : len == 3 ? b & 0x0Fu : b & 0x07u;
+    int ok = len && len <= n;
+    for (size_t k = 1; ok && k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            ok = 0;
+        else
+            cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if (ok && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+               (cp >= 0xD800 && cp <= 0xDFFF)))
+        ok = 0;
+    if (!ok) {
+        *out = &q;
+        *out_len = 1;
+        return 1;
+    }
+    if ((cp >= 0x300 && cp <= 0x36F) || cp == 0xFEFF || cp == 0x200B)
+        *width = 0;
+    *out = s;
+    *out_len = cp == 0xFEFF ? 0 : len;
+    return len;
 }
+
+/* Display column (0-based) of byte offset `off` of the line. */
+static int display_col(const char *line, size_t len, size_t off)
+{
+    int col = 0;
+    for (size_t i = 0; i < off && i < len;) {
+        const unsigned char *o;
+        size_t ol;
+        int w;
+        i += excerpt_char((const unsigned char *)line + i, len - i, &o, &ol, &w);
+        col += w;
+    }
+    return col;
+}
+
+enum { EXCERPT_WIDTH = 140, EXCERPT_BEFORE = 50 };
 
 static void print_excerpt(const diag_ctx *d, FILE *out, const diag_item *it)
 {
@@ -110,28 +165,44 @@ static void print_excerpt(const diag_ctx *d, FILE *out, const diag_item *it)
     const char *line = src_line(d->sm, it->loc.file, it->loc.line, &len);
     if (!line)
         return;
-    char num[16];
-    int nw = snprintf(num, sizeof num, "%d", it->loc.line);
-    fprintf(out, " %s | ", num);
-    for (size_t i = 0; i < len; i++)
-        fputc(line[i] == '\t' ? ' ' : line[i], out);
-    fputc('\n', out);
-    fprintf(out, " %*s | ", nw, "");
     size_t c0 = it->loc.col > 0 ? (size_t)it->loc.col - 1 : 0;
     if (c0 > len)
         c0 = len;
-    size_t c1 = it->loc.end_line == it->loc.line && it->loc.end_col >= it->loc.col
-                    ? (size_t)it->loc.end_col
-                    : len;
+    size_t c1 = it->loc.end_line == it->loc.line && it->loc.end_col >= it->loc.col ? (size_t)it->loc.end_col
+                                                                                     : len;
     if (c1 > len)
         c1 = len;
     if (c1 <= c0)
         c1 = c0 + 1;
-    int pad = utf8_width(line, c0);
-    int w = c0 < len ? utf8_width(line + c0, c1 - c0) : 1;
+    int d0 = display_col(line, len, c0), d1 = display_col(line, len, c1);
+    int total = display_col(line, len, len);
+    if (d1 <= d0)
+        d1 = d0 + 1;
+    /* a long line is shown as a window around the start of the span */
+    int from = 0, to = total;
+    if (total > EXCERPT_WIDTH) {
+        from = d0 > EXCERPT_BEFORE ? d0 - EXCERPT_BEFORE : 0;
+        to = from + EXCERPT_WIDTH < total ? from + EXCERPT_WIDTH : total;
+    }
+    char num[16];
+    int nw = snprintf(num, sizeof num, "%d", it->loc.line);
+    fprintf(out, " %s | %s", num, from > 0 ? "..." : "");
+    int col = 0;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *o;
+        size_t ol;
+        int w;
+        i += excerpt_char((const unsigned char *)line + i, len - i, &o, &ol, &w);
+        if (col >= from && col + w <= to)
+            fwrite(o, 1, ol, out);
+        col += w;
+    }
+    fprintf(out, "%s\n", to < total ? "..." : "");
+    int pad = d0 - from + (from > 0 ? 3 : 0);
+    int w = (d1 < to ? d1 : to) - d0;
     if (w < 1)
         w = 1;
-    fprintf(out, "%*s^", pad, "");
+    fprintf(out, " %*s | %*s^", nw, "", pad, "");
     for (int i = 1; i < w; i++)
         fputc('~', out);
     fputc('\n', out);

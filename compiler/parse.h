@@ -11,6 +11,12 @@
 #include "diag.h"
 #include "srcloc.h"
 
+/* Bounds that keep hostile input from exhausting the stack: the parser's
+ * stack (nesting of parentheses and blocks) and the depth of an
+ * expression tree (every pass over expressions recurses on it). */
+#define PARSE_MAX_DEPTH 10000
+#define PARSE_MAX_EXPR_DEPTH 1000
+
 struct lex_number {
     int64_t value;   /* digits without the point; value * 10^-scale */
     int scale;
@@ -31,6 +37,7 @@ typedef struct parse_ctx {
     size_t slen, scap;
     src_loc sloc;
     int depth;             /* nesting of parentheses, bounded */
+    int too_deep;          /* E0015 was reported (once per file) */
 } parse_ctx;
 
 /* Parses one registered source file; diagnostics go to `d`. Never NULL. */
@@ -43,7 +50,11 @@ const char *lex_strdup(parse_ctx *c, const char *s);
 int lex_number(parse_ctx *c, void *lval, const src_loc *loc, const char *text, int token);
 int lex_date(parse_ctx *c, void *lval, const src_loc *loc, const char *text);
 void lex_bad_number(parse_ctx *c, const src_loc *loc, const char *text);
-void lex_stray(parse_ctx *c, const src_loc *loc, const char *text);
+void lex_bad_name(parse_ctx *c, const src_loc *loc, const char *text);
+void lex_str_typographic(parse_ctx *c, const src_loc *loc);
+/* A character with no place outside strings: reported; returns the token
+ * of an operator look-alike (`≥` reads as `>=`), else 0. */
+int lex_stray(parse_ctx *c, const src_loc *loc, const char *text);
 void lex_str_begin(parse_ctx *c, const src_loc *loc);
 void lex_str_append(parse_ctx *c, const char *text, size_t len);
 void lex_str_escape(parse_ctx *c, char e);
@@ -52,7 +63,11 @@ void lex_str_unterminated(parse_ctx *c, const src_loc *loc);
 const char *lex_str_end(parse_ctx *c, src_loc *loc);
 void lex_fatal(const char *msg) __attribute__((noreturn));
 
-void parse_syntax_error(parse_ctx *c, src_loc loc, const char *got, const char **expected, int n);
+/* A syntax error: `got` and each of `expected` are Bison token names
+ * ("identifier", "'{'", "form") or "@P00xx" phrases of the catalog ("an
+ * expression"); `kws` are the keywords expected, for "did you mean". */
+void parse_syntax_error(parse_ctx *c, src_loc loc, const char *got, int got_keyword,
+                        const char **expected, int n, const char **kws, int n_kws);
 void parse_error_message(parse_ctx *c, src_loc loc, const char *msg);
 void parse_add_decl(parse_ctx *c, ast_decl *d);
 

@@ -3,11 +3,14 @@
  * Thin: every action calls one constructor of ast_build.c with the rule's
  * location; names are resolved and checked later, by the sema passes.
  * Syntax errors are reported through the diagnostics module with the tokens
- * that were expected; recovery resumes at the next declaration or member so
- * one run reports every error. */
+ * that were expected, folded into words an analyst reads ("an expression",
+ * "a form member"); LAC keeps that list exact. Recovery resumes at the next
+ * declaration or member so one run reports every error; Bison's own rule
+ * (three tokens shifted before the next report) keeps cascades out. */
 %define api.pure full
 %define api.location.type {src_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %param {void *scanner}
 %parse-param {struct parse_ctx *ctx}
@@ -22,6 +25,10 @@ int yylex(YYSTYPE *lval, src_loc *lloc, void *scanner);
 }
 
 %code {
+#include <string.h>
+
+#define YYMAXDEPTH PARSE_MAX_DEPTH
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N) \
     do { \
         if (N) { \
@@ -112,7 +119,7 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 file
     : %empty
     | file decl                 { parse_add_decl(ctx, $2); }
-    | file error                { yyerrok; }
+    | file error
     ;
 
 decl
@@ -416,20 +423,124 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
     parse_error_message(ctx, *loc, msg);
 }
 
+/* ---- syntax error messages ----
+ * The tokens Bison expects are folded into classes when a whole class is
+ * expected: `identifier number '(' ...` reads "an expression", `field rule
+ * ...` "a form member". What is left is listed one by one. Classes are
+ * written with Bison's token names, so they do not depend on numbering. */
+
+static int is_keyword(yysymbol_kind_t k) { return k >= YYSYMBOL_KW_IMPORT && k <= YYSYMBOL_KW_RECEIVED; }
+
+static int sym_of(const char *name)
+{
+    for (int k = 0; k < YYNTOKENS; k++)
+        if (!strcmp(yysymbol_name((yysymbol_kind_t)k), name))
+            return k;
+    return -1;
+}
+
+/* The keywords that also serve as names (rule `word`). */
+static const char *const word_kws[] = {"identifier", "period keyword", "units", "data", "level", "kind", "day", "days",
+                                       "received", "content", "version", "method", "column", "names",
+                                       "test", NULL};
+static const char *const expr_starts[] = {"number", "percentage", "string", "date", "period", "true",
+                                          "false", "identifier", "'('", "'-'", "not", "max",
+                                          "period keyword", "units", "data", "level", "kind", "day",
+                                          "days", "received", "content", "version", "method", "column",
+                                          "names", "test", NULL};
+static const char *const literal_starts[] = {"number", "percentage", "string", "date", "period", "true",
+                                             "false", "identifier", "missing", "'-'", NULL};
+static const char *const operators[] = {"'+'", "'-'", "'*'", "'/'", "'='", "\"<=\"", "\">=\"", "\"!=\"",
+                                        "<=", ">=", "!=", "'<'", "'>'", "and", "or", "in",
+                                        "'.'", "'('", NULL};
+static const char *const decl_starts[] = {"import", "regime", "tiers", "codelist", "form", "rollup",
+                                          "test", "type", "holidays", NULL};
+static const char *const member_starts[] = {"reported", "period keyword", "field", "dimension", "computed",
+                                            "ratio", "rule", "label", "hint", "required", "optional",
+                                            "range", "max", "decimals", "stock", "flow", "over",
+                                            "relevant", NULL};
+static const char *const rule_clauses[] = {"when", "check", "tolerance", "missing", "message", NULL};
+static const char *const regime_items[] = {"version", "label", "content", "outline", "guidance", "kind",
+                                           "frequency", "cutoff", "tiers", "holidays", "submitted",
+                                           "received", "method", "deadline", NULL};
+static const char *const tiers_items[] = {"units", "level", "label", "within", "column", "names", "code",
+                                          "optional", NULL};
+static const char *const codelist_items[] = {"code", "label", NULL};
+static const char *const rollup_items[] = {"levels", "period keyword", "completeness", NULL};
+static const char *const test_items[] = {"data", "expect", NULL};
+
+/* Folds class `cls` into `phrase` when every token of `need` is expected. */
+static void fold(char *in, const char *const *need, const char *const *cls, const char *phrase,
+                 const char **out, int *n_out)
+{
+    for (int i = 0; need[i]; i++) {
+        int k = sym_of(need[i]);
+        if (k < 0 || !in[k])
+            return;
+    }
+    for (int i = 0; cls[i]; i++) {
+        int k = sym_of(cls[i]);
+        if (k >= 0)
+            in[k] = 0;
+    }
+    out[(*n_out)++] = phrase;
+}
+
 /* Reports "unexpected X, expected A, B or C" through the diagnostics. */
 static int yyreport_syntax_error(const yypcontext_t *pctx, void *scanner, struct parse_ctx *ctx)
 {
     (void)scanner;
-    enum { MAX_EXPECTED = 8 };
-    yysymbol_kind_t expected[MAX_EXPECTED];
-    int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);
-    const char *names[MAX_EXPECTED];
-    if (n < 0)
-        n = 0;
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(pctx, expected, YYNTOKENS);
+    char in[YYNTOKENS];
+    memset(in, 0, sizeof in);
     for (int i = 0; i < n; i++)
-        names[i] = yysymbol_name(expected[i]);
+        in[expected[i]] = 1;
+    /* keywords expected, for "did you mean" on a misspelt one */
+    const char *kws[YYNTOKENS];
+    int n_kws = 0;
+    for (int i = 0; i < n; i++)
+        if (is_keyword(expected[i]))
+            kws[n_kws++] = yysymbol_name(expected[i]);
+    const char *out[YYNTOKENS + 16];
+    int n_out = 0;
+    static const char *const need_expr[] = {"identifier", "number", "'('", NULL};
+    static const char *const need_lit[] = {"string", "number", "missing", NULL};
+    static const char *const need_word[] = {"identifier", "units", NULL};
+    static const char *const need_ops[] = {"'+'", "'*'", "'='", NULL};
+    static const char *const need_decl[] = {"form", "codelist", "regime", NULL};
+    static const char *const need_member[] = {"field", "rule", NULL};
+    static const char *const need_rule[] = {"check", "message", NULL};
+    static const char *const need_regime[] = {"frequency", "deadline", NULL};
+    static const char *const need_tiers[] = {"level", "within", NULL};
+    static const char *const need_codelist[] = {"code", "label", NULL};
+    static const char *const need_rollup[] = {"levels", "completeness", NULL};
+    static const char *const need_test[] = {"data", "expect", NULL};
+    fold(in, need_expr, expr_starts, "@P0001", out, &n_out);
+    int lparen = sym_of("'('");
+    if ((lparen < 0 || !in[lparen]) && in[YYSYMBOL_KW_MISSING])
+        fold(in, need_lit, literal_starts, "@P0015", out, &n_out);
+    fold(in, need_ops, operators, "@P0002", out, &n_out);
+    fold(in, need_decl, decl_starts, "@P0003", out, &n_out);
+    fold(in, need_rule, rule_clauses, "@P0005", out, &n_out);
+    fold(in, need_member, member_starts, "@P0004", out, &n_out);
+    fold(in, need_regime, regime_items, "@P0006", out, &n_out);
+    fold(in, need_tiers, tiers_items, "@P0007", out, &n_out);
+    fold(in, need_codelist, codelist_items, "@P0018", out, &n_out);
+    fold(in, need_rollup, rollup_items, "@P0017", out, &n_out);
+    fold(in, need_test, test_items, "@P0016", out, &n_out);
+    fold(in, need_word, word_kws, "@P0008", out, &n_out);
+    if (in[YYSYMBOL_IDENT] && !in[YYSYMBOL_KW_UNITS]) {
+        in[YYSYMBOL_IDENT] = 0;
+        out[n_out++] = "@P0008";
+    }
+    /* the rest, in the grammar's order */
+    for (int k = 0; k < YYNTOKENS; k++)
+        if (in[k] && k != YYSYMBOL_YYerror && k != YYSYMBOL_YYUNDEF)
+            out[n_out++] = k == YYSYMBOL_YYEOF ? "@P0014" : yysymbol_name((yysymbol_kind_t)k);
     yysymbol_kind_t got = yypcontext_token(pctx);
     parse_syntax_error(ctx, *yypcontext_location(pctx),
-                       got == YYSYMBOL_YYEMPTY ? "end of input" : yysymbol_name(got), names, n);
+                       got == YYSYMBOL_YYEMPTY || got == YYSYMBOL_YYEOF ? "@P0014" : yysymbol_name(got),
+                       is_keyword(got), out, n_out, kws, n_kws);
     return 0;
 }
