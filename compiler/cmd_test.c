@@ -1,0 +1,986 @@
+/* cmd_test.c — `regc test FILE...`: runs the `test` blocks of specs.
+ *
+ * Each test's data rows are read the way the runtime reads a CSV
+ * submission (the same value parsers, required-and-empty is malformed, a
+ * value outside its range is malformed, an unknown code is present but not
+ * in its list) into column batches, and run through the reference evaluator
+ * (eval.h), which has the contracts of the compiled kernels:
+ *   - `expect row N passes | fails A, B`: the rules that fail on row N
+ *     (numbered across the test's data blocks) are exactly those listed;
+ *   - `expect ROLLUP LEVEL UNIT PERIOD DIMS... MEASURE = VALUE`: the valid
+ *     rows (no error-level failure) accumulated over time into the roll-up's
+ *     period, then combined over units up to LEVEL, give VALUE.
+ * previous() reads the row of the same unit and dimensions one period
+ * earlier in the test's own data; children() reads nothing (the rule is
+ * skipped). Unit codes are looked up in the tiers' units file when it can be
+ * read, which also gives the hierarchy for roll-ups above the reporting tier.
+ *
+ * Output: failures as diagnostics located at the expectation, with the
+ * declaration of each rule involved, then `N passed, M failed` (tests);
+ * `--format json` and `--format junit` for CI. Exit status: 0 every test
+ * passed, 1 a test failed, 2 a spec does not check or usage error. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "driver.h"
+#include "eval.h"
+#include "fmt.h"
+#include "ir.h"
+#include "lower.h"
+#include "regrt.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: regc test [options] FILE...\n\n"
+               "Runs the tests written inside specs: the rules each data row must pass or\n"
+               "fail, and the roll-up results the rows must give. Prints every failure with\n"
+               "the place of the expectation and of the rules involved, then a summary line\n"
+               "`N passed, M failed`.\n"
+               "Exit status: 0 every test passed, 1 a test failed, 2 a spec does not check\n"
+               "or usage error.\n\n"
+               "Options:\n"
+               "  -I DIR                   add DIR to the import search path\n"
+               "  --format text|json|junit results as text (default), JSON or JUnit XML\n"
+               "  --lang en|vi             language of messages (default en)\n"
+               "  -h, --help               this help\n");
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+#define BIT(w, i) (((w)[(i) >> 6] >> ((i) & 63)) & 1u)
+#define SET(w, i) ((w)[(i) >> 6] |= 1ull << ((i) & 63))
+
+/* ---- one file's context -------------------------------------------------------- */
+
+typedef struct tfile {
+    compile_ctx *c;
+    const m_regime *r;
+    ir_regime ir;
+    rt_units *units;        /* NULL when the tiers name no readable file */
+    const char *units_error;
+    diag_ctx out;           /* the failures, printed with the spec's lines */
+} tfile;
+
+/* Per test: the results, for JSON and JUnit. */
+typedef struct tresult {
+    const ast_decl *test;
+    int first, n;           /* failures out.items[first .. first+n) */
+    int expectations;
+} tresult;
+
+/* The rows of one form in a test, as a batch. */
+typedef struct tbatch {
+    const ir_form *f;
+    const m_form *mf;
+    uint32_t n, nw;
+    rg_column *cols, *prev;
+    int64_t *vals, *pvals;
+    uint64_t *bits, *pbits;   /* present and malformed words of every column */
+    const char **strs;
+    uint32_t *lens;
+    uint64_t *well_formed;
+    uint64_t **fail;          /* per rule */
+    uint64_t *fail_words;
+    uint64_t *overflow;
+    const char **unit_code;   /* per row, for roll-ups */
+    int *test_row;            /* 1-based row number in the test */
+} tbatch;
+
+static void batch_free(tbatch *b)
+{
+    free(b->cols);
+    free(b->prev);
+    free(b->vals);
+    free(b->pvals);
+    free(b->bits);
+    free(b->pbits);
+    free(b->strs);
+    free(b->lens);
+    free(b->well_formed);
+    free(b->fail);
+    free(b->fail_words);
+    free(b->overflow);
+    free(b->unit_code);
+    free(b->test_row);
+}
+
+static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
+{
+    memset(b, 0, sizeof *b);
+    b->f = f;
+    b->mf = mf;
+    b->n = n;
+    b->nw = (n + 63) / 64;
+    size_t nf = (size_t)f->n_fields, nw = b->nw ? b->nw : 1;
+    b->cols = xcalloc(nf, sizeof *b->cols);
+    b->prev = xcalloc(nf, sizeof *b->prev);
+    b->vals = xcalloc(nf * n, sizeof *b->vals);
+    b->pvals = xcalloc(nf * n, sizeof *b->pvals);
+    b->bits = xcalloc(nf * nw * 2, sizeof *b->bits);
+    b->pbits = xcalloc(nf * nw * 2, sizeof *b->pbits);
+    b->strs = xcalloc(nf * n, sizeof *b->strs);
+    b->lens = xcalloc(nf * n, sizeof *b->lens);
+    b->well_formed = xcalloc(nw, sizeof *b->well_formed);
+    b->fail = xcalloc((size_t)f->n_rules, sizeof *b->fail);
+    b->fail_words = xcalloc((size_t)f->n_rules * nw, sizeof *b->fail_words);
+    b->overflow = xcalloc(nw, sizeof *b->overflow);
+    b->unit_code = xcalloc(n, sizeof *b->unit_code);
+    b->test_row = xcalloc(n, sizeof *b->test_row);
+    for (size_t k = 0; k < nf; k++) {
+        b->cols[k] = (rg_column){b->vals + k * n, b->strs + k * n, b->lens + k * n, b->bits + k * nw * 2,
+                                 b->bits + k * nw * 2 + nw};
+        b->prev[k] = (rg_column){b->pvals + k * n, NULL, NULL, b->pbits + k * nw * 2, b->pbits + k * nw * 2 + nw};
+    }
+    for (int r = 0; r < f->n_rules; r++)
+        b->fail[r] = b->fail_words + (size_t)r * nw;
+    for (uint32_t i = 0; i < n; i++)
+        SET(b->well_formed, i);
+}
+
+/* ---- literals as submitted text -------------------------------------------------- */
+
+/* The text a literal stands for in a submission cell ("" for `missing`). */
+static const char *cell_text(arena *a, const ast_expr *e)
+{
+    switch (e->kind) {
+    case AST_E_NUMBER: case AST_E_PERCENT: return e->u.num.text;
+    case AST_E_STRING: return e->u.str;
+    case AST_E_PERIOD: return e->u.period.text;
+    case AST_E_NAME: return e->u.name.text;
+    case AST_E_BOOL: return e->u.boolean ? "true" : "false";
+    case AST_E_DATE: {
+        char *s = fmt_expr_str(e);
+        char *r = arena_strdup(a, s);
+        free(s);
+        return r;
+    }
+    default: return "";
+    }
+}
+
+static int64_t code_index(const m_codelist *l, const char *s)
+{
+    for (int i = 0; l && i < l->n_codes; i++)
+        if (!strcmp(l->codes[i].code, s))
+            return i;
+    return -1;
+}
+
+/* Unit codes without a units file: every distinct code gets an index. */
+typedef struct unit_names {
+    const char **v;
+    int n;
+} unit_names;
+
+static int64_t unit_index(const tfile *t, const m_form *mf, unit_names *un, const char *s)
+{
+    if (t->units)
+        return rt_units_find(t->units, mf->unit_tier, s, strlen(s));
+    for (int i = 0; i < un->n; i++)
+        if (!strcmp(un->v[i], s))
+            return i;
+    un->v = realloc(un->v, sizeof *un->v * (size_t)(un->n + 1));
+    if (!un->v)
+        abort();
+    un->v[un->n] = s;
+    return un->n++;
+}
+
+/* Reads one cell as the runtime's scanner does; returns 1 when malformed. */
+static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, uint32_t i, const char *s)
+{
+    const ir_field *x = &b->f->fields[fi];
+    const m_field *mf = x->src;
+    const rg_column *col = &b->cols[fi];
+    size_t l = strlen(s);
+    b->strs[(size_t)fi * b->n + i] = s; /* col->str, writable here */
+    b->lens[(size_t)fi * b->n + i] = (uint32_t)l;
+    if (!l)
+        return (x->flags & RG_FIELD_REQUIRED) != 0;
+    int maxd = mf ? mf->max_digits : 0, bad = 0;
+    int64_t v = 0;
+    switch (x->type) {
+    case RG_T_COUNT: bad = rt_parse_count(s, l, maxd, &v); break;
+    case RG_T_INTEGER: bad = rt_parse_integer(s, l, maxd, &v); break;
+    case RG_T_DECIMAL: case RG_T_MONEY: case RG_T_PERCENT: case RG_T_RATIO:
+        bad = rt_parse_decimal(s, l, x->scale, maxd, &v);
+        if (bad && x->type == RG_T_PERCENT && s[l - 1] == '%')
+            bad = rt_parse_decimal(s, l - 1, x->scale, maxd, &v);
+        break;
+    case RG_T_BOOL: bad = rt_parse_bool(s, l, &v); break;
+    case RG_T_DATE: bad = rt_date_parse(s, l, &v); break;
+    case RG_T_CODE: v = code_index(mf ? mf->type.list : NULL, s); break;
+    case RG_T_UNIT: v = unit_index(t, b->mf, un, s); break;
+    case RG_T_PERIOD:
+        v = rt_period_parse(b->mf->frequency, s, l);
+        bad = v < 0;
+        break;
+    default: break;
+    }
+    if (bad)
+        return 1;
+    if (mf && (((mf->flags & RG_FIELD_HAS_MIN) && v < mf->min) || ((mf->flags & RG_FIELD_HAS_MAX) && v > mf->max)))
+        return 1;
+    col->v[i] = v;
+    SET(col->present, i);
+    return 0;
+}
+
+/* ---- evaluation ------------------------------------------------------------------ */
+
+static int row_key_equal(const tbatch *b, uint32_t i, uint32_t j)
+{
+    const m_form *mf = b->mf;
+    const char *ui = b->unit_code[i], *uj = b->unit_code[j];
+    if (!ui || !uj || strcmp(ui, uj))
+        return 0;
+    for (int d = 0; d < mf->n_dims; d++) {
+        int fi = b->f->field_of[mf->dims[d]];
+        const rg_column *c = &b->cols[fi];
+        if (BIT(c->present, i) != BIT(c->present, j) || (BIT(c->present, i) && c->v[i] != c->v[j]))
+            return 0;
+    }
+    return 1;
+}
+
+/* previous(): the row of the same unit and dimensions one period earlier. */
+static void join_previous(tbatch *b)
+{
+    int pf = b->f->field_of[b->mf->period_field];
+    const rg_column *pc = &b->cols[pf];
+    for (uint32_t i = 0; i < b->n; i++) {
+        if (!BIT(pc->present, i))
+            continue;
+        for (uint32_t j = 0; j < b->n; j++) {
+            if (j == i || !BIT(pc->present, j) || pc->v[j] != pc->v[i] - 1 || !row_key_equal(b, i, j))
+                continue;
+            for (int k = 0; k < b->f->n_fields; k++) {
+                const rg_column *src = &b->cols[k];
+                rg_column *dst = &b->prev[k];
+                if (BIT(src->present, j)) {
+                    dst->v[i] = src->v[j];
+                    SET(dst->present, i);
+                }
+            }
+            break;
+        }
+    }
+}
+
+/* Runs the rules: computed fields first, then (when a rule reads it) the
+ * previous period joined, and children() rules apart, without any join. */
+static void evaluate(tbatch *b)
+{
+    rg_batch rb = {b->n, b->cols, NULL, b->well_formed};
+    eval_validate(b->f, &rb, b->fail, b->overflow);
+    int prev = 0, children = 0;
+    for (int r = 0; r < b->f->n_rules; r++) {
+        prev |= (b->f->rules[r].flags & RG_RULE_PREVIOUS) != 0;
+        children |= (b->f->rules[r].flags & RG_RULE_CHILDREN) != 0;
+    }
+    if (!prev)
+        return;
+    uint64_t *keep = NULL, *keep_ovf = NULL;
+    if (children) {
+        keep = xcalloc((size_t)b->f->n_rules * b->nw, sizeof *keep);
+        memcpy(keep, b->fail_words, sizeof *keep * (size_t)b->f->n_rules * b->nw);
+        keep_ovf = xcalloc(b->nw, sizeof *keep_ovf);
+        memcpy(keep_ovf, b->overflow, sizeof *keep_ovf * b->nw);
+    }
+    join_previous(b);
+    rb.prev = b->prev;
+    eval_validate(b->f, &rb, b->fail, b->overflow);
+    if (children) {
+        for (int r = 0; r < b->f->n_rules; r++)
+            if (b->f->rules[r].flags & RG_RULE_CHILDREN)
+                memcpy(b->fail[r], keep + (size_t)r * b->nw, sizeof *keep * b->nw);
+        free(keep);
+        free(keep_ovf);
+    }
+}
+
+/* ---- expectations -------------------------------------------------------------------- */
+
+typedef struct trun {
+    tfile *t;
+    const ast_decl *test;
+    tbatch *batches;
+    int n_batches;
+    int n_rows;
+    /* test row (1-based) -> batch and index */
+    int *row_batch;
+    uint32_t *row_index;
+    const src_loc **row_loc;
+    int failures;
+} trun;
+
+static const char *file_of(const tfile *t, src_loc loc)
+{
+    const src_file *f = src_get(&t->c->sm, loc.file);
+    return f ? f->path : "?";
+}
+
+static char *codes_str(const char **v, int n)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(v[i]) + 2;
+    char *s = xcalloc(len, 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(s, ", ");
+        strcat(s, v[i]);
+    }
+    return s;
+}
+
+static const m_rule *find_rule(const m_regime *r, const char *code)
+{
+    for (int f = 0; f < r->n_forms; f++)
+        for (int i = 0; i < r->forms[f].n_rules; i++)
+            if (!strcmp(r->forms[f].rules[i].code, code))
+                return &r->forms[f].rules[i];
+    return NULL;
+}
+
+static void hint_rule(trun *u, const char *code)
+{
+    const m_rule *ru = find_rule(u->t->r, code);
+    if (!ru)
+        return;
+    static const char *const sev[] = {"?", "error", "warning", "info"};
+    diag_hint(&u->t->out, "H0720", code, sev[ru->severity <= 3 ? ru->severity : 0], file_of(u->t, ru->loc),
+              ru->loc.line);
+}
+
+static int in_list(const char **v, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return 1;
+    return 0;
+}
+
+static void expect_row(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    if (x->row < 1 || x->row > u->n_rows)
+        return; /* sema reported it */
+    tbatch *b = &u->batches[u->row_batch[x->row - 1]];
+    uint32_t i = u->row_index[x->row - 1];
+    const char *title = u->test->name.text;
+    int line = u->row_loc[x->row - 1]->line;
+    if (BIT(b->overflow, i)) {
+        diag(&t->out, "E0723", x->loc, title, (long long)x->row);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        u->failures++;
+        return;
+    }
+    const char **got = xcalloc((size_t)b->f->n_rules + 1, sizeof *got);
+    int ng = 0;
+    for (int r = 0; r < b->f->n_rules; r++)
+        if (BIT(b->fail[r], i))
+            got[ng++] = b->f->rules[r].code;
+    const char **want = xcalloc((size_t)x->codes.n + 1, sizeof *want);
+    int nwant = 0;
+    AST_EACH(const ast_name *, c, x->codes) {
+        if (!in_list(want, nwant, c->text))
+            want[nwant++] = c->text;
+    }
+    int same = ng == nwant;
+    for (int k = 0; same && k < nwant; k++)
+        same = in_list(got, ng, want[k]);
+    if (!same) {
+        char *g = codes_str(got, ng), *w = codes_str(want, nwant);
+        if (nwant == 0)
+            diag(&t->out, "E0720", x->loc, title, (long long)x->row, g);
+        else if (ng == 0)
+            diag(&t->out, "E0721", x->loc, title, (long long)x->row, w);
+        else
+            diag(&t->out, "E0722", x->loc, title, (long long)x->row, w, g);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        /* the rules that made the difference */
+        for (int k = 0; k < ng; k++)
+            if (!in_list(want, nwant, got[k]))
+                hint_rule(u, got[k]);
+        for (int k = 0; k < nwant; k++)
+            if (!in_list(got, ng, want[k]))
+                hint_rule(u, want[k]);
+        free(g);
+        free(w);
+        u->failures++;
+    }
+    free(got);
+    free(want);
+}
+
+/* A roll-up group: target unit code, target period, dimension values. */
+typedef struct tgroup {
+    const char *unit;
+    int64_t period;
+    int64_t *dims;       /* value, or INT64_MIN when missing */
+    int64_t *acc;
+    uint32_t ucount;
+} tgroup;
+
+typedef struct tgroups {
+    tgroup *v;
+    int n, cap;
+    int n_dims, n_acc;
+} tgroups;
+
+/* The index of the group, made when new (g->v may move). */
+static int group_get(tgroups *g, const char *unit, int64_t period, const int64_t *dims)
+{
+    for (int k = 0; k < g->n; k++) {
+        tgroup *x = &g->v[k];
+        if (strcmp(x->unit, unit) || x->period != period)
+            continue;
+        if (g->n_dims && memcmp(x->dims, dims, sizeof *dims * (size_t)g->n_dims))
+            continue;
+        return k;
+    }
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 8;
+        g->v = realloc(g->v, sizeof *g->v * (size_t)g->cap);
+        if (!g->v)
+            abort();
+    }
+    tgroup *x = &g->v[g->n++];
+    x->unit = unit;
+    x->period = period;
+    x->dims = xcalloc((size_t)g->n_dims, sizeof *x->dims);
+    memcpy(x->dims, dims, sizeof *dims * (size_t)g->n_dims);
+    x->acc = xcalloc((size_t)g->n_acc, sizeof *x->acc);
+    x->ucount = 0;
+    return g->n - 1;
+}
+
+static void groups_free(tgroups *g)
+{
+    for (int k = 0; k < g->n; k++) {
+        free(g->v[k].dims);
+        free(g->v[k].acc);
+    }
+    free(g->v);
+}
+
+/* (value, scale) of a number as a decimal string. */
+static char *scaled(int64_t v, int scale)
+{
+    char buf[48];
+    size_t n = rt_format_scaled(v, scale, buf);
+    buf[n] = 0;
+    return strdup(buf);
+}
+
+static int num_equal(int64_t a, int sa, int64_t b, int sb)
+{
+    __int128 x = a, y = b;
+    for (int i = sa; i < sb; i++)
+        x *= 10;
+    for (int i = sb; i < sa; i++)
+        y *= 10;
+    return x == y;
+}
+
+static void expect_rollup(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    const m_regime *r = t->r;
+    const char *title = u->test->name.text;
+    const m_rollup *ru = NULL;
+    for (int k = 0; k < r->n_rollups; k++)
+        if (!strcmp(r->rollups[k].name, x->rollup.text))
+            ru = &r->rollups[k];
+    int level = m_tier_index(r, x->level.text);
+    if (!ru || level < 0)
+        return; /* sema reported it */
+    const m_form *mf = &r->forms[ru->form];
+    tbatch *b = NULL;
+    for (int k = 0; k < u->n_batches; k++)
+        if (u->batches[k].mf == mf)
+            b = &u->batches[k];
+    if (level != mf->unit_tier && !t->units) {
+        diag(&t->out, "E0726", x->loc, title, ru->name, x->level.text,
+             t->units_error ? t->units_error : "the tiers name no units file");
+        u->failures++;
+        return;
+    }
+    const ir_form *f = b ? b->f : NULL;
+    if (!f) {
+        for (int k = 0; k < t->ir.n_forms; k++)
+            if (t->ir.forms[k].src == mf)
+                f = &t->ir.forms[k];
+    }
+    tgroups bottom = {.n_dims = mf->n_dims, .n_acc = f->n_acc}, top = bottom;
+    int64_t *dims = xcalloc((size_t)mf->n_dims + 1, sizeof *dims);
+    /* rows -> groups of the reporting tier and the roll-up's period */
+    uint32_t n = b ? b->n : 0;
+    uint32_t *slot = xcalloc(n, sizeof *slot);
+    uint8_t *pos = xcalloc(n, sizeof *pos);
+    int *gof = xcalloc(n, sizeof *gof);
+    int pf = f->field_of[mf->period_field];
+    for (uint32_t i = 0; i < n; i++) {
+        slot[i] = UINT32_MAX;
+        gof[i] = -1;
+        int err = BIT(b->overflow, i);
+        for (int q = 0; q < f->n_rules; q++)
+            err |= BIT(b->fail[q], i) && f->rules[q].severity == RG_SEV_ERROR;
+        const rg_column *pc = &b->cols[pf];
+        int64_t target;
+        uint8_t ps;
+        if (err || !b->unit_code[i] || !BIT(pc->present, i) ||
+            rt_period_map(mf->frequency, pc->v[i], ru->period, &target, &ps) < 0)
+            continue;
+        int ok = 1;
+        for (int d = 0; d < mf->n_dims; d++) {
+            const rg_column *dc = &b->cols[f->field_of[mf->dims[d]]];
+            dims[d] = BIT(dc->present, i) ? dc->v[i] : INT64_MIN;
+            ok &= !BIT(dc->present, i) || dc->v[i] >= 0;
+        }
+        if (!ok)
+            continue;
+        gof[i] = group_get(&bottom, b->unit_code[i], target, dims);
+        pos[i] = ps;
+    }
+    /* the kernel addresses groups by number: accumulate one group at a time */
+    for (int g = 0; g < bottom.n; g++) {
+        for (uint32_t i = 0; i < n; i++)
+            slot[i] = gof[i] == g ? 0 : UINT32_MAX;
+        rg_batch rb = {n, b->cols, NULL, b->well_formed};
+        eval_accumulate(f, &rb, slot, pos, bottom.v[g].acc);
+        bottom.v[g].ucount = 1;
+    }
+    /* over units, up to the level asked */
+    tgroups *res = &bottom;
+    if (level != mf->unit_tier) {
+        for (int g = 0; g < bottom.n; g++) {
+            int32_t u0 = rt_units_find(t->units, mf->unit_tier, bottom.v[g].unit, strlen(bottom.v[g].unit));
+            while (u0 >= 0 && rt_units_tier(t->units, (uint32_t)u0) > level)
+                u0 = rt_units_parent(t->units, (uint32_t)u0);
+            if (u0 < 0 || rt_units_tier(t->units, (uint32_t)u0) != level)
+                continue;
+            int k = group_get(&top, rt_units_code(t->units, (uint32_t)u0), bottom.v[g].period, bottom.v[g].dims);
+            tgroup *dst = &top.v[k];
+            eval_combine(f, dst->acc, bottom.v[g].acc);
+            dst->ucount += bottom.v[g].ucount;
+        }
+        res = &top;
+    }
+    /* the group of the expectation's keys */
+    const char *ukey = x->keys.n > 0 ? cell_text(&t->c->arena, x->keys.items[0]) : "";
+    int64_t pkey = -1;
+    if (x->keys.n > 1) {
+        const char *ps = cell_text(&t->c->arena, x->keys.items[1]);
+        pkey = rt_period_parse(ru->period, ps, strlen(ps));
+    }
+    for (int d = 0; d < mf->n_dims; d++) {
+        const ast_expr *k = d + 2 < x->keys.n ? x->keys.items[d + 2] : NULL;
+        const m_field *df = &mf->fields[mf->dims[d]];
+        dims[d] = !k || k->kind == AST_E_MISSING ? INT64_MIN : code_index(df->type.list, cell_text(&t->c->arena, k));
+    }
+    tgroup *hit = NULL;
+    for (int g = 0; g < res->n; g++) {
+        tgroup *c = &res->v[g];
+        if (!strcmp(c->unit, ukey) && c->period == pkey &&
+            (!mf->n_dims || !memcmp(c->dims, dims, sizeof *dims * (size_t)mf->n_dims)))
+            hit = c;
+    }
+    int want_missing = x->value && x->value->kind == AST_E_MISSING;
+    if (!hit) {
+        if (!want_missing) {
+            diag(&t->out, "E0725", x->loc, title, ru->name, x->level.text);
+            diag_hint(&t->out, "H0723", x->level.text);
+            u->failures++;
+        }
+    } else {
+        int64_t got = 0;
+        int present = 0, scale = 0;
+        const char *what = x->measure.text;
+        if (ru->count_column && !strcmp(ru->count_column, what)) {
+            got = hit->ucount;
+            present = 1;
+        } else {
+            int64_t *out = xcalloc((size_t)f->n_outputs + 1, sizeof *out);
+            uint64_t pres = 0;
+            eval_finalize(f, hit->acc, out, &pres);
+            for (int k = 0; k < f->n_outputs; k++)
+                if (!strcmp(f->outputs[k].code, what)) {
+                    got = out[k];
+                    present = k < 64 && ((pres >> k) & 1);
+                    scale = f->outputs[k].scale;
+                }
+            free(out);
+        }
+        int ok;
+        char *exp_s;
+        if (want_missing) {
+            ok = !present;
+            exp_s = strdup("missing");
+        } else {
+            const ast_expr *v = x->value;
+            int64_t ev = 0;
+            int es = 0;
+            if (v && (v->kind == AST_E_NUMBER || v->kind == AST_E_PERCENT)) {
+                ev = v->u.num.value;
+                es = v->u.num.scale + (v->kind == AST_E_PERCENT ? 2 : 0);
+            }
+            ok = present && num_equal(got, scale, ev, es);
+            char *s = fmt_expr_str(v);
+            exp_s = s;
+        }
+        if (!ok) {
+            char *got_s = present ? scaled(got, scale) : strdup("missing");
+            char *unit_s = NULL;
+            if (asprintf(&unit_s, "%s %s", x->level.text, ukey) < 0)
+                abort();
+            diag(&t->out, "E0724", x->loc, title, ru->name, what, got_s, unit_s, exp_s);
+            if (present && !want_missing && x->value && x->value->u.num.scale > scale)
+                diag_hint(&t->out, "H0722", scale, what);
+            free(got_s);
+            free(unit_s);
+            u->failures++;
+        }
+        free(exp_s);
+    }
+    free(dims);
+    free(slot);
+    free(pos);
+    free(gof);
+    groups_free(&bottom);
+    groups_free(&top);
+}
+
+/* ---- a test ---------------------------------------------------------------------- */
+
+static const ir_form *ir_form_of(const tfile *t, const m_form *mf)
+{
+    for (int k = 0; k < t->ir.n_forms; k++)
+        if (t->ir.forms[k].src == mf)
+            return &t->ir.forms[k];
+    return NULL;
+}
+
+static const m_form *form_named(const m_regime *r, const char *name)
+{
+    for (int k = 0; k < r->n_forms; k++)
+        if (!strcmp(r->forms[k].code, name))
+            return &r->forms[k];
+    return NULL;
+}
+
+static void run_test(tfile *t, const ast_decl *d, tresult *res)
+{
+    trun u;
+    memset(&u, 0, sizeof u);
+    u.t = t;
+    u.test = d;
+    const m_regime *r = t->r;
+    int total = 0;
+    AST_EACH(const ast_data *, data, d->u.test.data) total += data->rows.n;
+    u.n_rows = total;
+    u.row_batch = xcalloc((size_t)total, sizeof *u.row_batch);
+    u.row_index = xcalloc((size_t)total, sizeof *u.row_index);
+    u.row_loc = xcalloc((size_t)total, sizeof *u.row_loc);
+    u.batches = xcalloc((size_t)r->n_forms + 1, sizeof *u.batches);
+    /* one batch per form, rows in the order of the test */
+    for (int fi = 0; fi < r->n_forms; fi++) {
+        const m_form *mf = &r->forms[fi];
+        uint32_t n = 0;
+        AST_EACH(const ast_data *, data, d->u.test.data) {
+            if (form_named(r, data->form.text) == mf)
+                n += (uint32_t)data->rows.n;
+        }
+        const ir_form *f = ir_form_of(t, mf);
+        if (!f)
+            continue;
+        tbatch *b = &u.batches[u.n_batches++];
+        batch_init(b, f, mf, n);
+        unit_names un = {0};
+        uint32_t i = 0;
+        int row = 0;
+        AST_EACH(const ast_data *, data, d->u.test.data) {
+            int mine = form_named(r, data->form.text) == mf;
+            for (int k = 0; k < data->rows.n; k++, row++) {
+                if (!mine)
+                    continue;
+                const ast_list *vals = data->rows.items[k];
+                b->test_row[i] = row + 1;
+                u.row_batch[row] = u.n_batches - 1;
+                u.row_index[row] = i;
+                u.row_loc[row] = data->row_locs.items[k];
+                int *given = xcalloc((size_t)f->n_fields, sizeof *given);
+                for (int c = 0; c < data->columns.n && c < vals->n; c++) {
+                    const ast_name *col = data->columns.items[c];
+                    int mfi = m_form_field(mf, col->text);
+                    int fi2 = mfi >= 0 ? f->field_of[mfi] : -1;
+                    if (fi2 < 0)
+                        continue;
+                    const char *s = cell_text(&t->c->arena, vals->items[c]);
+                    given[fi2] = 1;
+                    if (read_cell(t, b, &un, fi2, i, s))
+                        b->well_formed[i >> 6] &= ~(1ull << (i & 63)), SET(b->cols[fi2].malformed, i);
+                    if (mfi == mf->unit_field && s[0])
+                        b->unit_code[i] = s;
+                }
+                /* a column the test leaves out is an empty cell */
+                for (int k2 = 0; k2 < f->n_fields; k2++)
+                    if (!given[k2] && !(f->fields[k2].flags & RG_FIELD_COMPUTED) &&
+                        read_cell(t, b, &un, k2, i, ""))
+                        b->well_formed[i >> 6] &= ~(1ull << (i & 63)), SET(b->cols[k2].malformed, i);
+                free(given);
+                i++;
+            }
+        }
+        free(un.v);
+        if (n)
+            evaluate(b);
+    }
+    int first = t->out.n;
+    int expectations = 0;
+    AST_EACH(const ast_expect *, x, d->u.test.expects) {
+        expectations++;
+        if (x->kind == AST_X_ROLLUP)
+            expect_rollup(&u, x);
+        else
+            expect_row(&u, x);
+    }
+    res->test = d;
+    res->first = first;
+    res->n = t->out.n - first;
+    res->expectations = expectations;
+    for (int k = 0; k < u.n_batches; k++)
+        batch_free(&u.batches[k]);
+    free(u.batches);
+    free(u.row_batch);
+    free(u.row_index);
+    free(u.row_loc);
+}
+
+/* The tiers as the runtime's unit loader wants them. */
+static void load_units(tfile *t)
+{
+    const m_regime *r = t->r;
+    if (!r->units_path || !r->n_tiers)
+        return;
+    rg_tier *tiers = xcalloc((size_t)r->n_tiers, sizeof *tiers);
+    for (int k = 0; k < r->n_tiers; k++)
+        tiers[k] = (rg_tier){r->tiers[k].name, {0, NULL}, r->tiers[k].column, r->tiers[k].names,
+                             r->tiers[k].root_code, (uint32_t)r->tiers[k].optional};
+    rg_regime_desc desc;
+    memset(&desc, 0, sizeof desc);
+    desc.n_tiers = (uint32_t)r->n_tiers;
+    desc.tiers = tiers;
+    rt_error err;
+    memset(&err, 0, sizeof err);
+    rt_set_quiet(1);
+    t->units = rt_units_load(&desc, r->units_path, &err);
+    rt_set_quiet(0);
+    free(tiers);
+    if (!t->units) {
+        t->units_error = arena_strdup(&t->c->arena, err.msg);
+        src_loc none = {-1, 0, 0, 0, 0};
+        diag(&t->out, "W0720", none, r->units_path, err.msg);
+    }
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static void xml_text(FILE *o, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", o); break;
+        case '>': fputs("&gt;", o); break;
+        case '&': fputs("&amp;", o); break;
+        case '"': fputs("&quot;", o); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+                fputc(' ', o);
+            else
+                fputc(*s, o);
+        }
+    }
+}
+
+typedef struct tfile_result {
+    const char *path;
+    tfile *t;
+    tresult *tests;
+    int n_tests;
+    int error;      /* the spec does not check */
+} tfile_result;
+
+static void print_json(const tfile_result *fr, int nf, int passed, int failed, FILE *o)
+{
+    fputs("{\"files\":[", o);
+    for (int i = 0; i < nf; i++) {
+        const tfile_result *f = &fr[i];
+        fputs(i ? ",\n" : "\n", o);
+        fputs("{\"file\":", o);
+        json_write_string(o, f->path);
+        fprintf(o, ",\"error\":%s,\"tests\":[", f->error ? "true" : "false");
+        for (int k = 0; k < f->n_tests; k++) {
+            const tresult *tr = &f->tests[k];
+            fputs(k ? ",\n" : "\n", o);
+            fputs("{\"name\":", o);
+            json_write_string(o, tr->test->name.text);
+            fprintf(o, ",\"line\":%d,\"expectations\":%d,\"passed\":%s,\"failures\":[", tr->test->loc.line,
+                    tr->expectations, tr->n ? "false" : "true");
+            for (int q = 0; q < tr->n; q++) {
+                const diag_item *it = &f->t->out.items[tr->first + q];
+                fprintf(o, "%s{\"line\":%d,\"column\":%d,\"code\":\"%s\",\"message\":", q ? "," : "", it->loc.line,
+                        it->loc.col, it->code);
+                json_write_string(o, it->message);
+                fputs(",\"hints\":[", o);
+                for (int h = 0; h < it->n_hints; h++) {
+                    if (h)
+                        fputc(',', o);
+                    json_write_string(o, it->hints[h]);
+                }
+                fputs("]}", o);
+            }
+            fputs("]}", o);
+        }
+        fputs("]}", o);
+    }
+    fprintf(o, "\n],\"passed\":%d,\"failed\":%d}\n", passed, failed);
+}
+
+static void print_junit(const tfile_result *fr, int nf, int passed, int failed, FILE *o)
+{
+    int errors = 0;
+    for (int i = 0; i < nf; i++)
+        errors += fr[i].error;
+    fprintf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"regc test\" tests=\"%d\" "
+               "failures=\"%d\" errors=\"%d\">\n", passed + failed + errors, failed, errors);
+    for (int i = 0; i < nf; i++) {
+        const tfile_result *f = &fr[i];
+        int nfail = 0;
+        for (int k = 0; k < f->n_tests; k++)
+            nfail += f->tests[k].n > 0;
+        fputs("  <testsuite name=\"", o);
+        xml_text(o, f->path);
+        fprintf(o, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\">\n", f->n_tests + f->error, nfail, f->error);
+        if (f->error) {
+            fputs("    <testcase classname=\"", o);
+            xml_text(o, f->path);
+            fputs("\" name=\"regc check\">\n      <error message=\"the spec does not check\"/>\n    </testcase>\n", o);
+        }
+        for (int k = 0; k < f->n_tests; k++) {
+            const tresult *tr = &f->tests[k];
+            fputs("    <testcase classname=\"", o);
+            xml_text(o, f->path);
+            fputs("\" name=\"", o);
+            xml_text(o, tr->test->name.text);
+            fputs("\" file=\"", o);
+            xml_text(o, f->path);
+            fprintf(o, "\" line=\"%d\"", tr->test->loc.line);
+            if (!tr->n) {
+                fputs("/>\n", o);
+                continue;
+            }
+            fputs(">\n", o);
+            for (int q = 0; q < tr->n; q++) {
+                const diag_item *it = &f->t->out.items[tr->first + q];
+                fputs("      <failure message=\"", o);
+                xml_text(o, it->message);
+                fprintf(o, "\" type=\"%s\">", it->code);
+                fprintf(o, "%s:%d:%d: ", f->path, it->loc.line, it->loc.col);
+                xml_text(o, it->message);
+                for (int h = 0; h < it->n_hints; h++) {
+                    fputs("\n  = ", o);
+                    xml_text(o, it->hints[h]);
+                }
+                fputs("</failure>\n", o);
+            }
+            fputs("    </testcase>\n", o);
+        }
+        fputs("  </testsuite>\n", o);
+    }
+    fputs("</testsuites>\n", o);
+}
+
+int cmd_test(int argc, char **argv)
+{
+    cli_opts o;
+    int r = cli_parse(&o, argc, argv, "test", CLI_FORMAT | CLI_JUNIT, usage);
+    if (r >= 0)
+        return r;
+    tfile_result *fr = xcalloc((size_t)o.n_files, sizeof *fr);
+    int passed = 0, failed = 0, errors = 0;
+    FILE *text = o.json || o.junit ? stderr : stdout;
+    for (int i = 0; i < o.n_files; i++) {
+        tfile_result *f = &fr[i];
+        f->path = o.files[i];
+        compile_ctx *c = xcalloc(1, sizeof *c);
+        tfile *t = xcalloc(1, sizeof *t);
+        f->t = t;
+        t->c = c;
+        driver_init(c, o.lang);
+        for (int k = 0; k < o.n_include; k++)
+            driver_add_search(c, o.include[k]);
+        driver_default_search(c);
+        driver_load(c, f->path);
+        diag_init(&t->out, &c->sm, o.lang);
+        t->r = driver_check(c);
+        if (t->r && lower_regime(&c->arena, t->r, &c->sm, &t->ir) != 0) {
+            src_loc none = {-1, 0, 0, 0, 0};
+            diag(&c->diag, "E0727", none, f->path);
+            t->r = NULL;
+        }
+        if (!t->r) {
+            diag_print_text(&c->diag, stderr, isatty(2));
+            f->error = 1;
+            errors++;
+            continue;
+        }
+        load_units(t);
+        f->tests = xcalloc((size_t)t->r->n_tests + 1, sizeof *f->tests);
+        for (int k = 0; k < t->r->n_tests; k++) {
+            run_test(t, t->r->tests[k], &f->tests[f->n_tests]);
+            if (f->tests[f->n_tests].n)
+                failed++;
+            else
+                passed++;
+            f->n_tests++;
+        }
+        if (t->out.n) {
+            t->out.n_errors = t->out.n_warnings = 0; /* the summary says it */
+            diag_print_text(&t->out, text, text == stderr ? isatty(2) : isatty(1));
+        }
+    }
+    if (o.json)
+        print_json(fr, o.n_files, passed, failed, stdout);
+    else if (o.junit)
+        print_junit(fr, o.n_files, passed, failed, stdout);
+    fflush(stdout);
+    fprintf(text, "%d passed, %d failed\n", passed, failed);
+    for (int i = 0; i < o.n_files; i++) {
+        tfile *t = fr[i].t;
+        if (!t)
+            continue;
+        if (t->units)
+            rt_units_free(t->units);
+        diag_free(&t->out);
+        driver_free(t->c);
+        free(t->c);
+        free(t);
+        free(fr[i].tests);
+    }
+    free(fr);
+    cli_free(&o);
+    return errors ? 2 : failed ? 1 : 0;
+}
