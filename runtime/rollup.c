@@ -47,6 +47,13 @@ struct rt_acc {
     int full; /* the slot space is exhausted */
 };
 
+/* REGRT_HUGEPAGES=0 turns the huge-page hint off (for measurements). */
+static int want_huge(void)
+{
+    const char *e = getenv("REGRT_HUGEPAGES");
+    return !(e && *e == '0');
+}
+
 static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
 {
     void *p;
@@ -57,7 +64,7 @@ static void *map_grow(void *old, size_t old_bytes, size_t new_bytes)
     /* Used blocks are contiguous megabytes of groups: huge pages cut the
      * page faults of first touch by 512, which dominates on virtual machines
      * where each fresh 4 KiB page costs microseconds. Only a hint. */
-    madvise(p, new_bytes, MADV_HUGEPAGE);
+    if (want_huge()) madvise(p, new_bytes, MADV_HUGEPAGE);
 #endif
     return p;
 }
@@ -531,7 +538,7 @@ static char *sink_room(sink *k, size_t need)
             exit(2);
         }
 #ifdef MADV_HUGEPAGE
-        madvise(m, cap, MADV_HUGEPAGE);
+        if (want_huge()) madvise(m, cap, MADV_HUGEPAGE);
 #endif
         k->ch = rt_xrealloc(k->ch, (k->n_ch + 1) * sizeof *k->ch);
         c = &k->ch[k->n_ch++];
