@@ -512,7 +512,9 @@ static void expect_rollup(trun *u, const ast_expect *x)
     for (int k = 0; k < u->n_batches; k++)
         if (u->batches[k].mf == mf)
             b = &u->batches[k];
-    if (level != mf->unit_tier && !t->units) {
+    /* every unit is under the single top unit, units file or not */
+    const char *root = level < mf->unit_tier ? r->tiers[level].root_code : NULL;
+    if (level != mf->unit_tier && !t->units && !root) {
         diag(&t->out, "E0726", x->loc, title, ru->name, x->level.text,
              t->units_error ? t->units_error : "the tiers name no units file");
         u->failures++;
@@ -566,7 +568,12 @@ static void expect_rollup(trun *u, const ast_expect *x)
     /* over units, up to the level asked */
     tgroups *res = &bottom;
     if (level != mf->unit_tier) {
-        for (int g = 0; g < bottom.n; g++) {
+        for (int g = 0; g < bottom.n && !t->units; g++) {
+            int k = group_get(&top, root, bottom.v[g].period, bottom.v[g].dims);
+            eval_combine(f, top.v[k].acc, bottom.v[g].acc);
+            top.v[k].ucount += bottom.v[g].ucount;
+        }
+        for (int g = 0; g < bottom.n && t->units; g++) {
             int32_t u0 = rt_units_find(t->units, mf->unit_tier, bottom.v[g].unit, strlen(bottom.v[g].unit));
             while (u0 >= 0 && rt_units_tier(t->units, (uint32_t)u0) > level)
                 u0 = rt_units_parent(t->units, (uint32_t)u0);
@@ -602,7 +609,8 @@ static void expect_rollup(trun *u, const ast_expect *x)
     if (!hit) {
         if (!want_missing) {
             diag(&t->out, "E0725", x->loc, title, ru->name, x->level.text);
-            diag_hint(&t->out, "H0723", x->level.text);
+            if (level != mf->unit_tier)
+                diag_hint(&t->out, "H0723", x->level.text);
             u->failures++;
         }
     } else {
