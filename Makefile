@@ -205,3 +205,29 @@ $(FIXTURE_TTHC): tests/fixtures/tthc_hand.c runtime/include/regime.h
 .PHONY: fixtures
 fixtures: $(FIXTURE_TTHC)
 test-e2e test-unit: $(FIXTURE_TTHC)
+
+# ---- codegen (codegen) ------------------------------------------------------
+# regdiff: the differential test of compiled kernels against the reference
+# evaluator (tests/diff/), run by tests/e2e/t_build_diff.sh. bench-kernel:
+# the validate kernel of tthc against a hand-written C loop (bench/kernel/).
+REGDIFF := $(O)/tests/regdiff
+
+$(REGDIFF): tests/diff/regdiff.c $(LIBREGC) $(LIBREGRT)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(CFLAGS) -o $@ $< $(LIBREGC) $(LIBREGRT) \
+	    $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) -ldl -lm
+
+test-e2e: $(REGDIFF)
+
+KBENCH := build/bench/kbench
+$(KBENCH): bench/kernel/kbench.c bench/kernel/hand.c runtime/include/regime.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -Iruntime/include -o $@ bench/kernel/kbench.c bench/kernel/hand.c -ldl
+
+.PHONY: bench-kernel
+bench-kernel: $(KBENCH)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(REGC) build examples/tthc/tthc.regime -o build/bench/tthc
+	$(Q)$(KBENCH) build/bench/tthc/tthc.so $(KBENCH_ARGS)

@@ -1,0 +1,717 @@
+/*
+ * regdiff — differential test of the code generator against the reference
+ * evaluator.
+ *
+ *   regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...
+ *
+ * --random FORMS also generates FORMS random forms (random IR over every
+ * operator, scale, missing mode and aggregation) and tests them the same way.
+ *
+ * For each spec that checks clean: lower it, compile it to a shared
+ * library (cg_build_so), dlopen it, then run random column batches through
+ * both the compiled kernels and eval.c: every fail bit, overflow bit,
+ * computed column, return code, accumulator word, combined group, output
+ * and presence bit must be equal. Batches mix missing values, malformed
+ * and well_formed bits, NULL bitmaps, NULL prev, zero denominators, small
+ * values (so that equalities hold and rules pass) and values near the
+ * int64 limits (so that overflow is exercised).
+ *
+ * Exit status: 0 no mismatch, 1 mismatches, 2 a spec could not be built.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cg_llvm.h"
+#include "driver.h"
+#include "eval.h"
+#include "lower.h"
+#include "regime.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+static int64_t rnd_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+static long mismatches;
+
+#define MISMATCH(...)                                                                                   \
+    do {                                                                                                \
+        if (mismatches++ < 20) {                                                                        \
+            fprintf(stderr, "regdiff: mismatch: ");                                                     \
+            fprintf(stderr, __VA_ARGS__);                                                               \
+            fputc('\n', stderr);                                                                        \
+        }                                                                                               \
+    } while (0)
+
+/* A value for a numeric column under a batch "profile". */
+static int64_t gen_value(int profile, int type, int n_codes)
+{
+    if (type == RG_T_CODE)
+        return rnd_range(-1, n_codes > 0 ? n_codes - 1 : 3);
+    if (type == RG_T_UNIT)
+        return rnd_range(-1, 50);
+    if (type == RG_T_BOOL)
+        return rnd_range(0, 2) == 2 ? 0 : rnd_range(0, 1);
+    if (type == RG_T_PERIOD)
+        return rnd_range(-1, 3) < 0 ? -1 : 2025 * 12 + rnd_range(0, 11);
+    if (type == RG_T_DATE)
+        return rnd_range(20000, 20100);
+    static const int64_t extremes[] = {INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, INT64_MAX / 2,
+                                       INT64_MIN / 2, (int64_t)1 << 62, -((int64_t)1 << 62), 999999999999999999LL,
+                                       -999999999999999999LL, 4611686018427387904LL / 10, 0, 1, -1};
+    switch (profile) {
+    case 0: /* small: equalities hold often, zero denominators */
+        return rnd_range(0, 3);
+    case 1: /* realistic counts */
+        return rnd_range(0, 2000);
+    case 2: /* extremes */
+        return rnd() % 3 ? extremes[rnd() % (sizeof extremes / sizeof *extremes)] : (int64_t)rnd();
+    default: /* mixed, signed */
+        return rnd() % 8 == 0 ? extremes[rnd() % (sizeof extremes / sizeof *extremes)] : rnd_range(-1000, 1000);
+    }
+}
+
+typedef struct colset {
+    rg_column *cols;
+    int64_t **v;
+    uint64_t **present, **malformed;
+} colset;
+
+static void colset_alloc(colset *s, int nf, uint32_t n)
+{
+    size_t nw = (n + 63) / 64 + 1;
+    s->cols = calloc((size_t)nf + 1, sizeof *s->cols);
+    s->v = calloc((size_t)nf + 1, sizeof *s->v);
+    s->present = calloc((size_t)nf + 1, sizeof *s->present);
+    s->malformed = calloc((size_t)nf + 1, sizeof *s->malformed);
+    for (int i = 0; i < nf; i++) {
+        s->v[i] = calloc((size_t)n + 1, sizeof(int64_t));
+        s->present[i] = calloc(nw, sizeof(uint64_t));
+        s->malformed[i] = calloc(nw, sizeof(uint64_t));
+        s->cols[i].v = s->v[i];
+        s->cols[i].present = s->present[i];
+        s->cols[i].malformed = s->malformed[i];
+    }
+}
+
+static void colset_free(colset *s, int nf)
+{
+    for (int i = 0; i < nf; i++) {
+        free(s->v[i]);
+        free(s->present[i]);
+        free(s->malformed[i]);
+    }
+    free(s->cols);
+    free(s->v);
+    free(s->present);
+    free(s->malformed);
+}
+
+static void colset_copy(colset *dst, const colset *src, int nf, uint32_t n)
+{
+    size_t nw = (n + 63) / 64 + 1;
+    for (int i = 0; i < nf; i++) {
+        memcpy(dst->v[i], src->v[i], sizeof(int64_t) * (n + 1));
+        memcpy(dst->present[i], src->present[i], sizeof(uint64_t) * nw);
+        memcpy(dst->malformed[i], src->malformed[i], sizeof(uint64_t) * nw);
+        dst->cols[i].present = src->cols[i].present ? dst->present[i] : NULL;
+    }
+}
+
+static void fill(colset *s, const ir_form *f, const m_regime *r, uint32_t n, int profile, int pct_present)
+{
+    for (int k = 0; k < f->n_fields; k++) {
+        const ir_field *x = &f->fields[k];
+        int n_codes = x->src && x->src->type.list ? x->src->type.list->n_codes : 0;
+        (void)r;
+        /* garbage in the values of missing rows must not matter */
+        for (uint32_t i = 0; i < n; i++)
+            s->v[k][i] = gen_value(profile, x->type, n_codes);
+        for (uint32_t i = 0; i < n; i++) {
+            if ((int)(rnd() % 100) < pct_present)
+                s->present[k][i >> 6] |= 1ull << (i & 63);
+            else if (rnd() % 2)
+                s->malformed[k][i >> 6] |= 1ull << (i & 63);
+        }
+        /* the host's contract leaves bits past n_rows clear, but be hostile */
+        s->cols[k].present = rnd() % 50 == 0 ? NULL : s->present[k];
+    }
+}
+
+static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint32_t n, int iter)
+{
+    int nf = f->n_fields, nr = f->n_rules;
+    uint32_t nw = (n + 63) / 64;
+    int profile = (int)(rnd() % 4), pct = (int)rnd_range(50, 100);
+    if (iter % 5 == 0)
+        pct = 100;
+    colset base, a, b, prev;
+    colset_alloc(&base, nf, n);
+    colset_alloc(&a, nf, n);
+    colset_alloc(&b, nf, n);
+    colset_alloc(&prev, nf, n);
+    fill(&base, f, r, n, profile, pct);
+    fill(&prev, f, r, n, profile, pct);
+    colset_copy(&a, &base, nf, n);
+    colset_copy(&b, &base, nf, n);
+    for (int k = 0; k < f->n_computed; k++) { /* computed columns are the kernel's to write */
+        a.cols[f->computed[k]].present = a.present[f->computed[k]];
+        b.cols[f->computed[k]].present = b.present[f->computed[k]];
+    }
+    uint64_t *wf = calloc(nw + 1, sizeof *wf);
+    for (uint32_t i = 0; i < n; i++)
+        if (rnd() % 10)
+            wf[i >> 6] |= 1ull << (i & 63);
+    int with_prev = rnd() % 2, with_wf = rnd() % 8 != 0;
+    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL};
+    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL};
+
+    /* ---- validate ---- */
+    uint64_t **fa = calloc((size_t)nr + 1, sizeof *fa), **fb = calloc((size_t)nr + 1, sizeof *fb);
+    for (int k = 0; k < nr; k++) {
+        fa[k] = malloc((nw + 1) * sizeof(uint64_t));
+        fb[k] = malloc((nw + 1) * sizeof(uint64_t));
+        memset(fa[k], 0xa5, (nw + 1) * sizeof(uint64_t)); /* must be overwritten */
+        memset(fb[k], 0x5a, (nw + 1) * sizeof(uint64_t));
+    }
+    uint64_t *oa = malloc((nw + 1) * sizeof *oa), *ob = malloc((nw + 1) * sizeof *ob);
+    memset(oa, 0xa5, (nw + 1) * sizeof *oa);
+    memset(ob, 0x5a, (nw + 1) * sizeof *ob);
+    int ra = df->validate ? df->validate(&ba, fa, oa) : 0;
+    int rb = eval_validate(f, &bb, fb, ob);
+    if (ra != rb)
+        MISMATCH("%s validate returned %d, evaluator %d (batch %d)", f->code, ra, rb, iter);
+    for (uint32_t w = 0; w < nw; w++) {
+        for (int k = 0; k < nr; k++)
+            if (fa[k][w] != fb[k][w])
+                MISMATCH("%s rule %s word %u: kernel %016llx evaluator %016llx (batch %d, profile %d)", f->code,
+                         f->rules[k].code, w, (unsigned long long)fa[k][w], (unsigned long long)fb[k][w], iter,
+                         profile);
+        if (oa[w] != ob[w])
+            MISMATCH("%s overflow word %u: kernel %016llx evaluator %016llx", f->code, w,
+                     (unsigned long long)oa[w], (unsigned long long)ob[w]);
+    }
+    for (int k = 0; k < f->n_computed; k++) {
+        int c = f->computed[k];
+        for (uint32_t w = 0; w < nw; w++)
+            if (a.present[c][w] != b.present[c][w])
+                MISMATCH("%s computed %s present word %u", f->code, f->fields[c].code, w);
+        for (uint32_t i = 0; i < n; i++)
+            if (a.v[c][i] != b.v[c][i]) {
+                MISMATCH("%s computed %s row %u: %lld vs %lld", f->code, f->fields[c].code, i,
+                         (long long)a.v[c][i], (long long)b.v[c][i]);
+                break;
+            }
+    }
+
+    /* ---- accumulate, combine, finalize ---- */
+    int na = f->n_acc, groups = (int)rnd_range(1, 40);
+    if ((int)df->n_acc != na)
+        MISMATCH("%s n_acc %u vs %d", f->code, df->n_acc, na);
+    uint32_t *slot = malloc((n + 1) * sizeof *slot);
+    uint8_t *pos = malloc(n + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        slot[i] = rnd() % 7 == 0 ? UINT32_MAX : (uint32_t)rnd_range(0, groups - 1);
+        pos[i] = (uint8_t)rnd_range(0, 3);
+    }
+    size_t accn = (size_t)groups * (size_t)na;
+    int64_t *acc_a = calloc(accn + 1, sizeof *acc_a), *acc_b = calloc(accn + 1, sizeof *acc_b);
+    if (profile == 2)
+        for (size_t i = 0; i < accn; i++)
+            acc_a[i] = rnd() % 4 ? 0 : gen_value(2, RG_T_INTEGER, 0);
+    memcpy(acc_b, acc_a, accn * sizeof *acc_a);
+    /* the same rows must be accumulated as validate left them */
+    uint8_t *use_pos = rnd() % 6 ? pos : NULL;
+    ra = df->accumulate(&ba, slot, use_pos, acc_a);
+    rb = eval_accumulate(f, &bb, slot, use_pos, acc_b);
+    if (ra != rb)
+        MISMATCH("%s accumulate returned %d, evaluator %d", f->code, ra, rb);
+    for (size_t i = 0; i < accn; i++)
+        if (acc_a[i] != acc_b[i]) {
+            MISMATCH("%s accumulator word %zu: %lld vs %lld (batch %d)", f->code, i, (long long)acc_a[i],
+                     (long long)acc_b[i], iter);
+            break;
+        }
+    for (int t = 0; t < groups; t++) {
+        int d = (int)rnd_range(0, groups - 1), s = (int)rnd_range(0, groups - 1);
+        if (d == s)
+            continue;
+        ra = df->combine(acc_a + (size_t)d * na, acc_a + (size_t)s * na);
+        rb = eval_combine(f, acc_b + (size_t)d * na, acc_b + (size_t)s * na);
+        if (ra != rb)
+            MISMATCH("%s combine returned %d, evaluator %d", f->code, ra, rb);
+    }
+    for (size_t i = 0; i < accn; i++)
+        if (acc_a[i] != acc_b[i]) {
+            MISMATCH("%s combined word %zu: %lld vs %lld", f->code, i, (long long)acc_a[i], (long long)acc_b[i]);
+            break;
+        }
+    int no = f->n_outputs;
+    if ((int)df->n_outputs != no)
+        MISMATCH("%s n_outputs %u vs %d", f->code, df->n_outputs, no);
+    int64_t *outa = calloc((size_t)no + 1, sizeof *outa), *outb = calloc((size_t)no + 1, sizeof *outb);
+    for (int g = 0; g < groups; g++) {
+        uint64_t pa = 0x1234, pb = 0x4321;
+        df->finalize(acc_b + (size_t)g * na, outa, &pa);
+        eval_finalize(f, acc_b + (size_t)g * na, outb, &pb);
+        if (pa != pb)
+            MISMATCH("%s finalize present %016llx vs %016llx", f->code, (unsigned long long)pa,
+                     (unsigned long long)pb);
+        for (int k = 0; k < no; k++)
+            if (outa[k] != outb[k])
+                MISMATCH("%s output %s: %lld vs %lld", f->code, f->outputs[k].code, (long long)outa[k],
+                         (long long)outb[k]);
+    }
+
+    for (int k = 0; k < nr; k++) {
+        free(fa[k]);
+        free(fb[k]);
+    }
+    free(fa);
+    free(fb);
+    free(oa);
+    free(ob);
+    free(wf);
+    free(slot);
+    free(pos);
+    free(acc_a);
+    free(acc_b);
+    free(outa);
+    free(outb);
+    colset_free(&base, nf);
+    colset_free(&a, nf);
+    colset_free(&b, nf);
+    colset_free(&prev, nf);
+    return 0;
+}
+
+
+/* ---- random forms: every IR operator, scales and modes ---------------- */
+
+static arena rnd_arena;
+
+static ir_expr *node(ir_op op, int scale, ir_expr *a, ir_expr *b)
+{
+    ir_expr *e = ir_new(&rnd_arena, op, scale);
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+static ir_expr *to_scale(ir_expr *e, int s) { return e->scale == s ? e : node(IR_RESCALE, s, e, NULL); }
+
+typedef struct rform {
+    ir_form f;
+    m_form mf;
+    m_regime mr;
+    int n_num;        /* numeric fields are 3 .. 3+n_num-1 */
+    int bool_field, code_field;
+} rform;
+
+static int zero_mode;
+
+static ir_expr *gen_num(rform *rf, int depth, int acc);
+
+static ir_expr *gen_bool(rform *rf, int depth)
+{
+    int k = depth <= 0 ? (int)rnd_range(0, 2) : (int)rnd_range(0, 9);
+    ir_expr *e;
+    switch (k) {
+    case 0: {
+        e = node(IR_FIELD, 0, NULL, NULL);
+        e->field = rf->bool_field;
+        e->is_bool = 1;
+        e->zero = zero_mode && rnd() % 2;
+        return e;
+    }
+    case 1:
+        e = node(IR_WELL_FORMED, 0, NULL, NULL);
+        e->is_bool = 1;
+        return e;
+    case 2: {
+        ir_expr *x = node(IR_FIELD, 0, NULL, NULL);
+        x->field = rf->code_field;
+        e = node(IR_IN, 0, x, NULL);
+        if (rnd() % 2) {
+            int64_t *set = arena_alloc(&rnd_arena, 3 * sizeof *set);
+            set[0] = rnd_range(-2, 3);
+            set[1] = rnd_range(0, 3);
+            e->set = set;
+            e->n_set = (int)rnd_range(1, 2);
+        }
+        e->is_bool = 1;
+        return e;
+    }
+    case 3: case 4: case 5: {
+        ir_expr *a = gen_num(rf, depth - 1, 0), *b = gen_num(rf, depth - 1, 0);
+        int s = a->scale > b->scale ? a->scale : b->scale;
+        e = node(IR_CMP, 0, to_scale(a, s), to_scale(b, s));
+        e->cmp = (ir_cmp)rnd_range(1, 6);
+        if (rnd() % 3 == 0) {
+            ir_expr *t = node(IR_CONST, s, NULL, NULL);
+            t->value = rnd() % 4 == 0 ? gen_value(2, RG_T_INTEGER, 0) : rnd_range(0, 3);
+            e->c = t;
+        }
+        e->is_bool = 1;
+        return e;
+    }
+    case 6:
+        e = node(rnd() % 2 ? IR_AND : IR_OR, 0, gen_bool(rf, depth - 1), gen_bool(rf, depth - 1));
+        e->is_bool = 1;
+        return e;
+    case 7:
+        e = node(IR_NOT, 0, gen_bool(rf, depth - 1), NULL);
+        e->is_bool = 1;
+        return e;
+    case 8:
+        e = node(IR_PRESENT, 0, gen_num(rf, depth - 1, 0), NULL);
+        e->is_bool = 1;
+        return e;
+    default:
+        e = node(IR_IF, 0, gen_bool(rf, depth - 1), gen_bool(rf, depth - 1));
+        e->c = gen_bool(rf, depth - 1);
+        e->is_bool = 1;
+        return e;
+    }
+}
+
+static ir_expr *gen_num(rform *rf, int depth, int acc)
+{
+    int k = depth <= 0 ? (int)rnd_range(0, 3) : (int)rnd_range(0, 15);
+    ir_expr *e;
+    if (k <= 2) { /* a field */
+        int fi = 3 + (int)rnd_range(0, rf->n_num - 1);
+        if (acc && rf->f.fields[fi].acc < 0)
+            fi = 3;
+        ir_op op = acc ? IR_ACC : k == 2 ? (rnd() % 2 ? IR_PREV : IR_CHILD) : IR_FIELD;
+        e = node(op, rf->f.fields[fi].scale + (rf->f.fields[fi].type == RG_T_PERCENT ? 2 : 0), NULL, NULL);
+        e->field = fi;
+        e->zero = !acc && zero_mode && rnd() % 2;
+        return e;
+    }
+    if (k == 3) {
+        e = node(IR_CONST, (int)rnd_range(0, 4), NULL, NULL);
+        e->value = rnd() % 5 == 0 ? gen_value(2, RG_T_INTEGER, 0) : rnd_range(-5, 100);
+        return e;
+    }
+    ir_expr *a = gen_num(rf, depth - 1, acc), *b;
+    int s;
+    switch (k) {
+    case 4: case 5:
+        b = gen_num(rf, depth - 1, acc);
+        s = a->scale > b->scale ? a->scale : b->scale;
+        return node(k == 4 ? IR_ADD : IR_SUB, s, to_scale(a, s), to_scale(b, s));
+    case 6:
+        b = gen_num(rf, depth - 1, acc);
+        e = node(IR_MUL, a->scale + b->scale, a, b);
+        return e->scale > 18 ? to_scale(e, 18) : e;
+    case 7: case 8:
+        b = gen_num(rf, depth - 1, acc);
+        return node(IR_DIV, (int)rnd_range(0, 6), a, b);
+    case 9:
+        return node(rnd() % 2 ? IR_NEG : IR_ABS, a->scale, a, NULL);
+    case 10:
+        return to_scale(a, (int)rnd_range(0, 8));
+    case 11:
+        b = gen_num(rf, depth - 1, acc);
+        s = a->scale > b->scale ? a->scale : b->scale;
+        return node(rnd() % 2 ? IR_MIN : IR_MAX, s, to_scale(a, s), to_scale(b, s));
+    case 12:
+        if (acc)
+            return a;
+        b = gen_num(rf, depth - 1, acc);
+        s = a->scale > b->scale ? a->scale : b->scale;
+        e = node(IR_IF, s, gen_bool(rf, depth - 1), to_scale(a, s));
+        e->c = to_scale(b, s);
+        return e;
+    case 13:
+        b = gen_num(rf, depth - 1, acc);
+        s = a->scale > b->scale ? a->scale : b->scale;
+        return node(IR_COALESCE, s, to_scale(a, s), to_scale(b, s));
+    case 14:
+        return acc ? a : node(IR_MISSING, a->scale, NULL, NULL);
+    default:
+        return a;
+    }
+}
+
+static void gen_form(rform *rf, int id)
+{
+    memset(rf, 0, sizeof *rf);
+    static const int types[] = {RG_T_INTEGER, RG_T_COUNT, RG_T_DECIMAL, RG_T_MONEY, RG_T_PERCENT, RG_T_RATIO};
+    static const int aggs[][2] = {{RG_TIME_SUM, RG_UNITS_SUM}, {RG_TIME_OPENING, RG_UNITS_SUM},
+                                  {RG_TIME_CLOSING, RG_UNITS_SUM}, {RG_TIME_SUM, RG_UNITS_COUNT},
+                                  {RG_TIME_AVERAGE, RG_UNITS_AVERAGE}, {RG_TIME_SUM, RG_UNITS_WEIGHTED_AVERAGE},
+                                  {RG_TIME_SUM, RG_UNITS_MIN}, {RG_TIME_SUM, RG_UNITS_MAX},
+                                  {RG_TIME_NONE, RG_UNITS_NONE}};
+    rf->n_num = (int)rnd_range(2, 6);
+    int nf = 3 + rf->n_num + 2;
+    ir_form *f = &rf->f;
+    f->code = arena_printf(&rnd_arena, "rand%d", id);
+    f->src = &rf->mf;
+    f->n_fields = nf;
+    f->fields = arena_alloc(&rnd_arena, sizeof(ir_field) * (size_t)nf);
+    m_field *mfs = arena_alloc(&rnd_arena, sizeof(m_field) * (size_t)nf);
+    f->field_of = arena_alloc(&rnd_arena, sizeof(int) * (size_t)nf);
+    int w = 0;
+    for (int i = 0; i < nf; i++) {
+        ir_field *x = &f->fields[i];
+        f->field_of[i] = i;
+        x->src = &mfs[i];
+        x->acc = -1;
+        x->weight = -1;
+        mfs[i].weight = -1;
+        x->code = arena_printf(&rnd_arena, "f%d", i);
+        mfs[i].code = x->code;
+        if (i == 0) {
+            x->type = RG_T_UNIT, x->flags = RG_FIELD_KEY_UNIT;
+        } else if (i == 1) {
+            x->type = RG_T_PERIOD, x->flags = RG_FIELD_KEY_PERIOD;
+        } else if (i == 2) {
+            x->type = RG_T_CODE, x->flags = RG_FIELD_DIMENSION;
+            rf->code_field = 2;
+        } else if (i == nf - 2) {
+            x->type = RG_T_BOOL;
+            rf->bool_field = i;
+        } else if (i == nf - 1) {
+            x->type = RG_T_DECIMAL, x->scale = 2, x->flags = RG_FIELD_COMPUTED;
+        } else {
+            x->type = types[rnd() % 6];
+            x->scale = x->type == RG_T_INTEGER || x->type == RG_T_COUNT ? 0 : (int)rnd_range(0, 4);
+            int a = i == 3 ? 0 : (int)rnd_range(0, 8); /* field 3 is always summed */
+            x->time_agg = aggs[a][0];
+            x->unit_agg = aggs[a][1];
+            if (x->unit_agg == RG_UNITS_WEIGHTED_AVERAGE)
+                x->weight = 3;
+            if (x->time_agg != RG_TIME_NONE) {
+                x->acc_kind = x->unit_agg == RG_UNITS_COUNT ? IR_ACC_COUNT
+                            : x->unit_agg == RG_UNITS_WEIGHTED_AVERAGE ? IR_ACC_WEIGHTED
+                            : x->unit_agg == RG_UNITS_AVERAGE ? IR_ACC_AVERAGE : IR_ACC_SUM;
+                x->acc = w;
+                w += x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
+            }
+        }
+    }
+    f->n_acc = w + 1;
+    /* the computed field */
+    ir_field *cf = &f->fields[nf - 1];
+    cf->expr = to_scale(gen_num(rf, 3, 0), 2);
+    f->computed = arena_alloc(&rnd_arena, sizeof(int));
+    f->computed[0] = nf - 1;
+    f->n_computed = 1;
+    /* rules */
+    f->n_rules = (int)rnd_range(1, 8);
+    f->rules = arena_alloc(&rnd_arena, sizeof(ir_rule) * (size_t)f->n_rules);
+    m_rule *mrs = arena_alloc(&rnd_arena, sizeof(m_rule) * (size_t)f->n_rules);
+    for (int r = 0; r < f->n_rules; r++) {
+        ir_rule *ru = &f->rules[r];
+        ru->code = arena_printf(&rnd_arena, "R%d", r);
+        mrs[r].code = ru->code;
+        ru->src = &mrs[r];
+        ru->severity = RG_SEV_ERROR;
+        ru->missing = (ir_missing)rnd_range(0, 2);
+        zero_mode = ru->missing == IR_MISS_ZERO;
+        ru->when = rnd() % 3 == 0 ? gen_bool(rf, 2) : NULL;
+        ru->check = gen_bool(rf, (int)rnd_range(1, 4));
+        zero_mode = 0;
+    }
+    /* outputs: every accumulated field and two ratios */
+    f->outputs = arena_alloc(&rnd_arena, sizeof(ir_output) * (size_t)(nf + 2));
+    for (int i = 0; i < nf; i++)
+        if (f->fields[i].acc >= 0) {
+            ir_output *o = &f->outputs[f->n_outputs++];
+            o->code = f->fields[i].code;
+            o->type = f->fields[i].type;
+            o->scale = f->fields[i].scale;
+            o->field = i;
+            o->src = &mfs[i];
+        }
+    for (int k = 0; k < 2; k++) {
+        ir_output *o = &f->outputs[f->n_outputs++];
+        o->code = arena_printf(&rnd_arena, "ratio%d", k);
+        o->type = RG_T_RATIO;
+        o->scale = 4;
+        o->field = -1;
+        o->expr = node(IR_DIV, 4, gen_num(rf, 2, 1), gen_num(rf, 2, 1));
+    }
+    rf->mf.code = f->code;
+    rf->mf.n_fields = nf;
+    rf->mf.fields = mfs;
+    rf->mf.unit_field = 0;
+    rf->mf.period_field = 1;
+    rf->mr.name = "random";
+    rf->mr.forms = &rf->mf;
+    rf->mr.n_forms = 1;
+}
+
+static int run_random(int n_forms, long rows, const char *tmpdir, long *done)
+{
+    long before = mismatches, n_rows = 0;
+    arena_init(&rnd_arena);
+    for (int id = 0; id < n_forms; id++) {
+        rform *rf = arena_alloc(&rnd_arena, sizeof *rf);
+        gen_form(rf, id);
+        ir_regime ir = {.name = "random", .forms = &rf->f, .n_forms = 1, .src = &rf->mr};
+        char so[4096];
+        snprintf(so, sizeof so, "%s/random%d.so", tmpdir, id);
+        cg_opts o = {.compiler_version = "regdiff", .opt = 1};
+        char *err = NULL;
+        if (cg_build_so(&ir, &o, so, &err) < 0) {
+            fprintf(stderr, "regdiff: random form %d: %s\n", id, err ? err : "build failed");
+            free(err);
+            arena_free(&rnd_arena);
+            return 2;
+        }
+        void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        const rg_regime_desc *d = h ? dlsym(h, "regime_descriptor") : NULL;
+        if (!d) {
+            fprintf(stderr, "regdiff: cannot load %s\n", so);
+            arena_free(&rnd_arena);
+            return 2;
+        }
+        if (getenv("REGDIFF_DUMP")) {
+            char buf[8192];
+            for (int k = 0; k < rf->f.n_outputs; k++)
+                if (rf->f.outputs[k].expr) {
+                    ir_print_expr(rf->f.outputs[k].expr, buf, sizeof buf);
+                    printf("form %d output %s = %s\n", id, rf->f.outputs[k].code, buf);
+                }
+            for (int k = 0; k < rf->f.n_rules; k++) {
+                ir_print_expr(rf->f.rules[k].check, buf, sizeof buf);
+                printf("form %d rule %s (missing %d) = %s\n", id, rf->f.rules[k].code, rf->f.rules[k].missing, buf);
+            }
+            ir_print_expr(rf->f.fields[rf->f.n_fields - 1].expr, buf, sizeof buf);
+            printf("form %d computed = %s\n", id, buf);
+        }
+        static const uint32_t sizes[] = {1, 64, 65, 300, 1000, 2049};
+        for (int iter = 0; n_rows < rows * (id + 1) / n_forms; iter++) {
+            uint32_t n = sizes[iter % 6];
+            run_form(&rf->f, &d->forms[0], &rf->mr, n, iter);
+            n_rows += n;
+        }
+        dlclose(h);
+        unlink(so);
+    }
+    arena_free(&rnd_arena);
+    *done += n_rows;
+    printf("regdiff: %d random forms: %ld rows, %ld mismatch(es)\n", n_forms, n_rows, mismatches - before);
+    return 0;
+}
+
+static int run_spec(const char *path, const char **inc, int n_inc, long rows, const char *tmpdir, long *done)
+{
+    compile_ctx c;
+    driver_init(&c, DIAG_EN);
+    for (int i = 0; i < n_inc; i++)
+        driver_add_search(&c, inc[i]);
+    driver_default_search(&c);
+    driver_load(&c, path);
+    m_regime *r = driver_check(&c);
+    if (!r) {
+        printf("regdiff: %s: does not check clean, skipped\n", path);
+        driver_free(&c);
+        return 0;
+    }
+    ir_regime ir;
+    if (lower_regime(&c.arena, r, &c.sm, &ir) < 0) {
+        driver_free(&c);
+        return 2;
+    }
+    char so[4096];
+    snprintf(so, sizeof so, "%s/%s.so", tmpdir, ir.name ? ir.name : "regime");
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    char *err = NULL;
+    if (cg_build_so(&ir, &o, so, &err) < 0) {
+        fprintf(stderr, "regdiff: %s: %s\n", path, err ? err : "build failed");
+        free(err);
+        driver_free(&c);
+        return 2;
+    }
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    const rg_regime_desc *d = h ? dlsym(h, "regime_descriptor") : NULL;
+    if (!d || (int)d->n_forms != ir.n_forms) {
+        fprintf(stderr, "regdiff: %s: cannot load %s: %s\n", path, so, h ? "bad descriptor" : dlerror());
+        if (h)
+            dlclose(h);
+        driver_free(&c);
+        return 2;
+    }
+    long before = mismatches, n_rows = 0;
+    static const uint32_t sizes[] = {1, 63, 64, 65, 127, 200, 1000, 4096, 4099, 9001};
+    for (int iter = 0; n_rows < rows; iter++) {
+        for (int fi = 0; fi < ir.n_forms; fi++) {
+            uint32_t n = sizes[iter % (int)(sizeof sizes / sizeof *sizes)];
+            run_form(&ir.forms[fi], &d->forms[fi], r, n, iter);
+            n_rows += n;
+        }
+        if (ir.n_forms == 0)
+            break;
+    }
+    *done += n_rows;
+    printf("regdiff: %s: %ld rows over %d form(s), %ld mismatch(es)\n", path, n_rows, ir.n_forms,
+           mismatches - before);
+    dlclose(h);
+    unlink(so);
+    driver_free(&c);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *inc[32];
+    int n_inc = 0, status = 0;
+    long rows = 100000, done = 0;
+    const char *keep = NULL;
+    int n_random = 0;
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (!strcmp(argv[first], "-I") && first + 1 < argc && n_inc < 32)
+            inc[n_inc++] = argv[++first];
+        else if (!strcmp(argv[first], "--rows") && first + 1 < argc)
+            rows = atol(argv[++first]);
+        else if (!strcmp(argv[first], "--seed") && first + 1 < argc)
+            rng_state = strtoull(argv[++first], NULL, 0) | 1;
+        else if (!strcmp(argv[first], "--random") && first + 1 < argc)
+            n_random = atoi(argv[++first]);
+        else if (!strcmp(argv[first], "--keep") && first + 1 < argc)
+            keep = argv[++first];
+        else {
+            fprintf(stderr, "usage: regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...\n");
+            return 2;
+        }
+    }
+    char tmpl[] = "/tmp/regdiff.XXXXXX";
+    const char *tmpdir = keep;
+    if (!tmpdir && !(tmpdir = mkdtemp(tmpl))) {
+        perror("regdiff: mkdtemp");
+        return 2;
+    }
+    if (n_random > 0) {
+        int rc = run_random(n_random, rows, tmpdir, &done);
+        if (rc > status)
+            status = rc;
+    }
+    for (int i = first; i < argc; i++) {
+        int rc = run_spec(argv[i], inc, n_inc, rows, tmpdir, &done);
+        if (rc > status)
+            status = rc;
+    }
+    if (!keep)
+        rmdir(tmpdir);
+    printf("regdiff: %ld rows, %ld mismatch(es)\n", done, mismatches);
+    if (mismatches && status < 1)
+        status = 1;
+    return status;
+}

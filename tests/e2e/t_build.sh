@@ -1,0 +1,84 @@
+# regc build: the library, header, manifest; exported symbols; reproducible
+# bytes; --emit-llvm; --target wasm32; the compiled tthc library against the
+# benchmark's edge cases; usage errors.
+TTHC="$ROOT/examples/tthc/tthc.regime"
+FX="$ROOT/tests/fixtures"
+
+t0=$(date +%s%N)
+"$REGC" build "$TTHC" -o "$tmp/a" 2>"$tmp/err"
+expect_status "build tthc" 0 $?
+t1=$(date +%s%N)
+[ -s "$tmp/err" ] && fail "build tthc wrote on stderr: $(head -3 "$tmp/err")" || pass
+for f in tthc.so tthc.h manifest.json; do
+    [ -s "$tmp/a/$f" ] && pass || fail "build tthc: no $f"
+done
+# the < 1 s target holds for the optimised build; sanitizers slow regc down
+if [ "$O" = build ]; then
+    ms=$(( (t1 - t0) / 1000000 ))
+    [ "$ms" -lt 1000 ] && pass || fail "build tthc took ${ms} ms (target < 1000)"
+fi
+
+# exactly the two ABI symbols are exported
+nm -D --defined-only "$tmp/a/tthc.so" | awk '{print $3}' | sort >"$tmp/syms"
+printf 'regime_abi_version\nregime_descriptor\n' >"$tmp/want_syms"
+cmp -s "$tmp/syms" "$tmp/want_syms" && pass || fail "nm -D shows: $(tr '\n' ' ' <"$tmp/syms")"
+[ -z "$(nm -D --undefined-only "$tmp/a/tthc.so")" ] && pass || fail "the library needs symbols: $(nm -D --undefined-only "$tmp/a/tthc.so" | tr '\n' ' ')"
+
+# same input, same bytes (a different output folder too)
+"$REGC" build "$TTHC" -o "$tmp/b/nested" 2>/dev/null
+expect_status "second build" 0 $?
+for f in tthc.so tthc.h manifest.json; do
+    cmp -s "$tmp/a/$f" "$tmp/b/nested/$f" && pass || fail "build is not reproducible: $f differs"
+done
+
+grep -q '"regime": "tthc"' "$tmp/a/manifest.json" && grep -q '"version": "1.0.0"' "$tmp/a/manifest.json" &&
+    grep -q '"abi_version": 1' "$tmp/a/manifest.json" && grep -q '"source_sha256": "[0-9a-f]\{64\}"' "$tmp/a/manifest.json" &&
+    grep -q '"compiler": "regc ' "$tmp/a/manifest.json" && pass || fail "manifest fields: $(head -12 "$tmp/a/manifest.json")"
+if command -v sha256sum >/dev/null 2>&1; then
+    want=$(sha256sum "$ROOT/examples/tthc/tthc.regime" | cut -d' ' -f1)
+    grep -q "\"sha256\": \"$want\"" "$tmp/a/manifest.json" && pass || fail "manifest: sha256 of tthc.regime"
+    want=$(sha256sum "$tmp/a/tthc.so" | cut -d' ' -f1)
+    grep -q "\"sha256\": \"$want\"" "$tmp/a/manifest.json" && pass || fail "manifest: sha256 of tthc.so"
+fi
+grep -q '#define TTHC_BIEU06_R_V1 1' "$tmp/a/tthc.h" && grep -q '#define TTHC_BIEU06_N_ACC 12' "$tmp/a/tthc.h" \
+    && pass || fail "header: rule and accumulator macros"
+printf '#include "tthc.h"\nint main(void) { return TTHC_BIEU06_N_RULES == 9 ? 0 : 1; }\n' >"$tmp/use.c"
+cc -std=c11 -Wall -Werror -I"$ROOT/runtime/include" -I"$tmp/a" -o "$tmp/use" "$tmp/use.c" 2>"$tmp/cc.err" && "$tmp/use" \
+    && pass || fail "the generated header does not compile: $(head -3 "$tmp/cc.err")"
+
+# the compiled library gives the benchmark's exact bytes on its edge cases
+"$REGRT" rollup "$tmp/a/tthc.so" --units "$FX/edge_units.csv" --errors "$tmp/e.csv" -o "$tmp/r.csv" \
+    "$FX/edge_input.csv" 2>"$tmp/rt.err"
+expect_status "regrt rollup with the compiled tthc" 0 $?
+expect_file "compiled tthc: errors.csv" "$FX/edge_errors.csv" "$tmp/e.csv"
+expect_file "compiled tthc: rollup.csv" "$FX/edge_rollup.csv" "$tmp/r.csv"
+
+# --emit-llvm prints the module; the kernels are private
+"$REGC" build "$TTHC" --emit-llvm >"$tmp/t.ll" 2>/dev/null
+expect_status "--emit-llvm" 0 $?
+grep -q '^@regime_descriptor = .*constant %rg_regime_desc' "$tmp/t.ll" && grep -q 'define internal .*@bieu06.validate' "$tmp/t.ll" \
+    && pass || fail "--emit-llvm output"
+grep -q '<[0-9]* x i64>' "$tmp/t.ll" && pass || fail "--emit-llvm: the validate kernel is not vectorised"
+
+# another target: an object file, no library
+"$REGC" build "$TTHC" --target wasm32-unknown-unknown -o "$tmp/w" 2>"$tmp/w.err"
+expect_status "--target wasm32" 0 $?
+[ "$(head -c 4 "$tmp/w/tthc.o" | od -An -c | tr -d ' ')" = '\0asm' ] && pass || fail "--target wasm32: no wasm object"
+[ ! -e "$tmp/w/tthc.so" ] && pass || fail "--target wasm32 wrote a host library"
+"$REGC" build "$TTHC" --target no-such-arch-x -o "$tmp/x" >/dev/null 2>&1
+expect_status "--target unknown" 1 $?
+
+# usage and input errors
+"$REGC" build "$TTHC" >/dev/null 2>&1
+expect_status "build without -o" 2 $?
+printf 'regime x {\n  version 1\n' >"$tmp/bad.regime"
+"$REGC" build "$tmp/bad.regime" -o "$tmp/bad" >/dev/null 2>&1
+expect_status "build of a broken spec" 1 $?
+[ ! -e "$tmp/bad/x.so" ] && pass || fail "a broken spec produced a library"
+
+# every example builds
+for spec in "$ROOT"/examples/*/*.regime; do
+    n=$(basename "$spec" .regime)
+    "$REGC" build "$spec" -o "$tmp/ex/$n" >/dev/null 2>"$tmp/ex.err"
+    expect_status "build $n" 0 $?
+done
