@@ -42,7 +42,7 @@ static const kind_info kinds[] = {
     {"form-added", B}, {"form-removed", B}, {"form-reporter-changed", B}, {"form-period-changed", B},
     {"field-added", C}, {"field-added-required", B}, {"computed-added", C}, {"dimension-added", B},
     {"dimension-removed", B}, {"field-removed", B}, {"field-renamed", B}, {"field-kind-changed", B},
-    {"fields-reordered", C}, {"type-changed", B}, {"scale-changed", B}, {"unit-changed", B},
+    {"fields-reordered", B}, {"type-changed", B}, {"scale-changed", B}, {"unit-changed", B},
     {"codelist-changed", B}, {"required-added", B}, {"required-removed", C}, {"range-narrowed", B},
     {"range-widened", C}, {"digits-narrowed", B}, {"digits-widened", C}, {"aggregation-changed", B},
     {"formula-changed", B}, {"relevance-added", C}, {"relevance-removed", B}, {"relevance-changed", B},
@@ -966,7 +966,7 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
         free(desc);
     }
     if (reordered)
-        add(d, "fields-reordered", xfmt("form.%s", fc), "submissions are read by column name");
+        add(d, "fields-reordered", xfmt("form.%s", fc), "XML submissions list the fields in declaration order");
     free(match_a);
     free(match_b);
 

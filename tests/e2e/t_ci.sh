@@ -66,3 +66,16 @@ grep -q "W0101" "$tmp/ci.out" && pass || fail "regime-ci: the warning is not sho
 ci_run "unknown option" 2 --frobnicate
 ci_run "unknown base" 2 --base no-such-branch
 fi
+
+# docs/CI.md lists every kind of change regc diff knows, with its class, and
+# a golden case shows each one
+ci_kinds=$(sed -n '/static const kind_info kinds/,/^};/p' "$ROOT/compiler/diff.c" | grep -o '{"[a-z-]*", [BC]}')
+ci_n=0
+for ci_k in $(printf '%s\n' "$ci_kinds" | sed 's/{"\([a-z-]*\)", \([BC]\)}/\1:\2/'); do
+    ci_name=${ci_k%:*}
+    case ${ci_k#*:} in B) ci_cls=breaking ;; *) ci_cls=compatible ;; esac
+    grep -q "^| \`$ci_name\` | $ci_cls |" "$ROOT/docs/CI.md" || fail "docs/CI.md: no row '$ci_name | $ci_cls'"
+    grep -q "^$ci_cls  *$ci_name  " "$ROOT"/tests/golden/diff/*/expected.out || fail "no diff golden shows $ci_name"
+    ci_n=$((ci_n + 1))
+done
+[ "$ci_n" -gt 80 ] && pass || fail "only $ci_n kinds of change found in compiler/diff.c"
