@@ -115,3 +115,41 @@ CSV
         grep -q "root:" "$tmp/out" && fail "forms: $n leaked a file's content" || pass
     done
 fi
+
+# ---- every example: its forms against its sample instances ----
+# (xmllint --schema; and regrt when regc build can build the example)
+if command -v xmllint >/dev/null 2>&1; then
+    for exdir in "$ROOT"/examples/*/; do
+        [ -d "$exdir/xml" ] || continue
+        for spec in "$exdir"*.regime; do
+            [ -e "$spec" ] || continue
+            out="$tmp/ex-$(basename "$spec" .regime)"
+            built=0
+            if "$REGC" build "$spec" -o "$out" >"$out.log" 2>&1 && [ -d "$out/forms" ]; then
+                built=1
+            elif [ -x "$ROOT/$O/tests/check_xml" ]; then
+                rm -rf "$out"
+                (cd "$ROOT" && "$ROOT/$O/tests/check_xml" --emit "$spec" "$out" >"$out.log" 2>&1) || { fail "forms: cannot write the forms of $spec"; continue; }
+            else
+                continue
+            fi
+            for kind in valid invalid; do
+                for f in "$exdir/xml/$kind"/*.xml; do
+                    [ -e "$f" ] || continue
+                    form=$(xmllint --xpath 'name(/*)' "$f" 2>/dev/null)
+                    [ -f "$out/forms/$form.xsd" ] || continue
+                    if xmllint --noout --nonet --schema "$out/forms/$form.xsd" "$f" >/dev/null 2>&1; then
+                        [ "$kind" = valid ] && pass || fail "xmllint accepts invalid $f"
+                    else
+                        [ "$kind" = invalid ] && pass || fail "xmllint rejects valid $f"
+                    fi
+                    if [ "$built" = 1 ] && [ "$kind" = valid ]; then
+                        "$REGRT" validate --form "$form" "$out" "$f" >"$tmp/o" 2>&1
+                        st=$?
+                        [ "$st" != 2 ] && ! grep -q "error XSD" "$tmp/o" && pass || fail "regrt on valid $f: exit $st $(head -3 "$tmp/o")"
+                    fi
+                done
+            done
+        done
+    done
+fi
