@@ -42,7 +42,6 @@ struct rt_acc {
      * without it (atomic loads): most rows find their group lock-free. */
     uint32_t ***blk;
     uint32_t *gcount; /* per unit, after roll_up: groups that are not empty */
-    int threads;      /* writers for the output */
     uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
     int full; /* the slot space is exhausted */
 };
@@ -489,7 +488,7 @@ static inline char *put_scaled(char *w, int64_t v, int scale)
     return w + scale;
 }
 
-/* Everything the writer needs, shared read-only by the writing threads. */
+/* Everything the writer needs, prepared once. */
 typedef struct wctx {
     rt_acc *a;
     const rt_rollup_filter *flt;
@@ -502,71 +501,27 @@ typedef struct wctx {
     size_t fixed;
 } wctx;
 
-/* Output goes to a file (rt_out) or, for a helper thread, to memory. */
-/* A helper's output: chunks of memory in huge pages (fresh 4 KiB pages are
- * expensive where memory is virtual), written after the main part. */
-#define CHUNK ((size_t)8 << 20)
-typedef struct chunk {
-    char *p;
-    size_t n, cap;
-} chunk;
-
+/* The writer goes straight into the output's buffer. One thread writes:
+ * a second one would need its share buffered in fresh memory, which costs
+ * more than the formatting it saves where first-touch page faults are
+ * expensive (virtual machines). */
 typedef struct sink {
     rt_out *o;
-    chunk *ch;
-    size_t n_ch;
     uint64_t overflowed;
 } sink;
 
 static char *sink_room(sink *k, size_t need)
 {
-    if (k->o) {
-        rt_out *o = k->o;
-        if (o->cap - o->n < need) rt_out_flush(o);
-        if (o->cap < need) {
-            o->buf = rt_xrealloc(o->buf, need);
-            o->cap = need;
-        }
-        return o->buf + o->n;
+    rt_out *o = k->o;
+    if (o->cap - o->n < need) rt_out_flush(o);
+    if (o->cap < need) {
+        o->buf = rt_xrealloc(o->buf, need);
+        o->cap = need;
     }
-    chunk *c = k->n_ch ? &k->ch[k->n_ch - 1] : NULL;
-    if (!c || c->cap - c->n < need) {
-        size_t cap = need > CHUNK ? need : CHUNK;
-        void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) {
-            fprintf(stderr, "regrt: out of memory (%zu bytes)\n", cap);
-            exit(2);
-        }
-#ifdef MADV_HUGEPAGE
-        if (want_huge()) madvise(m, cap, MADV_HUGEPAGE);
-#endif
-        k->ch = rt_xrealloc(k->ch, (k->n_ch + 1) * sizeof *k->ch);
-        c = &k->ch[k->n_ch++];
-        c->p = m;
-        c->n = 0;
-        c->cap = cap;
-    }
-    return c->p + c->n;
+    return o->buf + o->n;
 }
 
-static void sink_done(sink *k, const char *w)
-{
-    if (k->o) k->o->n = (size_t)(w - k->o->buf);
-    else k->ch[k->n_ch - 1].n = (size_t)(w - k->ch[k->n_ch - 1].p);
-}
-
-/* Writes a helper's chunks to o and frees them. */
-static void sink_drain(sink *k, rt_out *o)
-{
-    rt_out_flush(o);
-    for (size_t i = 0; i < k->n_ch; i++) {
-        rt_out_write_raw(o, k->ch[i].p, k->ch[i].n);
-        munmap(k->ch[i].p, k->ch[i].cap);
-    }
-    free(k->ch);
-    k->ch = NULL;
-    k->n_ch = 0;
-}
+static void sink_done(sink *k, const char *w) { k->o->n = (size_t)(w - k->o->buf); }
 
 /* Lines of level lv for the units sorted[from, to). */
 static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
@@ -634,23 +589,6 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
             }
         }
     }
-}
-
-typedef struct helper {
-    const wctx *x;
-    sink k;
-    int lv_from, lv_to; /* levels [lv_from, lv_to] */
-    uint32_t from;      /* first unit of level lv_from */
-} helper;
-
-static void *helper_main(void *arg)
-{
-    helper *h = arg;
-    const rt_acc *a = h->x->a;
-    for (int lv = h->lv_from; lv <= h->lv_to; lv++)
-        emit(h->x, &h->k, lv, lv == h->lv_from ? h->from : 0,
-             rt_units_count(a->units, a->ru->levels[lv]));
-    return NULL;
 }
 
 static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_error *err)
@@ -760,57 +698,9 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
 
     size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24;
     wctx x = {a, flt, plab, pl, porder, clab, cfull, ulist, ucnt, fixed};
-    sink main_sink = {o, NULL, 0, 0};
-    /* Two writers when there is enough to share: this thread writes the
-     * first part straight to the file, a helper formats the rest into
-     * memory, appended once both are done. The split balances the groups
-     * left to write, counted per unit by roll_up. */
-    uint64_t total = 0;
-    for (int lv = 0; lv <= flt->max_level; lv++) {
-        int t = ru->levels[lv];
-        uint32_t lo = rt_units_base(a->units, t), hi = lo + rt_units_count(a->units, t);
-        for (uint32_t g = lo; g < hi; g++) total += a->gcount[g];
-    }
-    helper h;
-    pthread_t th;
-    int split = a->threads > 1 && total > 50000 && nout <= 64;
-    int lv_split = 0;
-    uint32_t u_split = 0;
-    if (split) {
-        uint64_t half = total / 2, acc = 0;
-        int found = 0;
-        for (int lv = 0; lv <= flt->max_level && !found; lv++) {
-            int t = ru->levels[lv];
-            const uint32_t *sorted = rt_units_sorted(a->units, t);
-            uint32_t nu = rt_units_count(a->units, t);
-            for (uint32_t ui = 0; ui < nu; ui++) {
-                acc += a->gcount[sorted[ui]];
-                if (acc >= half) {
-                    lv_split = lv;
-                    u_split = ui + 1;
-                    found = 1;
-                    break;
-                }
-            }
-        }
-        memset(&h, 0, sizeof h);
-        h.x = &x;
-        h.lv_from = lv_split;
-        h.lv_to = flt->max_level;
-        h.from = u_split;
-        if (pthread_create(&th, NULL, helper_main, &h) != 0) split = 0;
-    }
-    if (split) {
-        for (int lv = 0; lv < lv_split; lv++)
-            emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
-        emit(&x, &main_sink, lv_split, 0, u_split);
-        pthread_join(th, NULL);
-        sink_drain(&h.k, o);
-        main_sink.overflowed += h.k.overflowed;
-    } else {
-        for (int lv = 0; lv <= flt->max_level; lv++)
-            emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
-    }
+    sink main_sink = {o, 0};
+    for (int lv = 0; lv <= flt->max_level; lv++)
+        emit(&x, &main_sink, lv, 0, rt_units_count(a->units, ru->levels[lv]));
     uint64_t overflowed = main_sink.overflowed;
     if (overflowed)
         rt_warn(TR("%llu groups exceeded the 64-bit range and were left out of the roll-up",
@@ -917,7 +807,6 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_ctx_close(&c);
         return 2;
     }
-    a->threads = rt_threads(o);
     rt_out rout, eout;
     int have_e = 0;
     memset(&eout, 0, sizeof eout);
