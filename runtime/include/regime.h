@@ -112,6 +112,12 @@ typedef enum rg_unit_agg {
 #define RG_RULE_WELL_FORMED 0x01u /* reports malformed values of the row */
 #define RG_RULE_PREVIOUS    0x02u /* reads the previous period (prev columns) */
 #define RG_RULE_CHILDREN    0x04u /* compares a unit with the sum of its children */
+/* How validate evaluates a CHILDREN rule: children(x) reads batch->prev as
+ * the sum of the unit's children. A host checks such rules at roll-up by
+ * calling validate on a batch whose cols hold the units' own figures and
+ * whose prev holds the summed children, and reads only the CHILDREN rules'
+ * bits; from ordinary validation (prev = previous period) their bits mean
+ * nothing. A CROSS_FORM read (another form's field) is missing in a batch. */
 #define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
 #define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
 
@@ -205,6 +211,8 @@ typedef struct rg_batch {
  * written into their columns (v and present) before the rules run.
  * Returns 0, or -1 when a 64-bit overflow occurred; then bit i of
  * `overflow` marks the rows concerned and their rule bits are not set.
+ * (Generated kernels: only the rules whose own evaluation overflowed lose
+ * their bit; `overflow` and every fail word are written for all words.)
  */
 typedef int (*rg_validate_fn)(const rg_batch *batch, uint64_t *const *fail,
                               uint64_t *overflow);
