@@ -66,7 +66,7 @@ section "2. regc build $SPEC -o build/demo/tthc"
 "$REGC" build "$SPEC" -o "$OUT/tthc"
 st=$?
 [ $st -eq 0 ] || die "regc build failed (exit $st)"
-ls -l "$OUT/tthc" | sed -n '2,$p' | awk '{ printf "  %-32s %9s bytes\n", $NF, $5 }'
+ls -l "$OUT/tthc" | awk '/^-/ { printf "  %-32s %9s bytes\n", $NF, $5 }'
 [ -d "$OUT/tthc/forms" ] && ls "$OUT/tthc/forms" | sed 's/^/  forms\//'
 
 # ---- 2. a month of submissions -----------------------------------------------
@@ -76,7 +76,7 @@ python3 examples/tthc/gen_month.py --units "$UNITS" --month "$MONTH" \
 ROWS=$(($(wc -l <"$OUT/tthc-$MONTH.csv") - 1))
 COMMUNES=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n }' "$UNITS")
 echo "$ROWS rows for $COMMUNES communes: one row per commune and domain of procedures it handled"
-echo "deliberate errors, one per line of $OUT/injected.txt:"
+echo "deliberate errors (also in build/demo/injected.txt):"
 sed 's/^/  /' "$OUT/injected.txt"
 
 # ---- 3. validate --------------------------------------------------------------
