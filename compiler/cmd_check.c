@@ -35,6 +35,7 @@ int cmd_check(int argc, char **argv)
     for (int i = 0; i < o.n_files; i++)
         driver_load(&c, o.files[i]);
     driver_check(&c);
+    diag_sort(&c.diag);
     if (o.json)
         diag_print_json(&c.diag, stdout);
     else

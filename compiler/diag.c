@@ -27,6 +27,46 @@ void diag_free(diag_ctx *d)
     d->n = d->cap = 0;
 }
 
+/* A word (a run without blanks) longer than this in a message is shown by
+ * its start and its end: a spec may hold a name or a number of a megabyte,
+ * and the message must stay one readable line (the excerpt and the caret
+ * show where it is). Paths stay whole up to this length. */
+enum { DIAG_WORD_MAX = 200, DIAG_WORD_HEAD = 96, DIAG_WORD_TAIL = 32 };
+
+static void elide_long_words(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        if (*p == ' ') {
+            *w++ = *p++;
+            continue;
+        }
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        size_t n = (size_t)(e - p);
+        if (n <= DIAG_WORD_MAX) {
+            memmove(w, p, n);
+            w += n;
+        } else {
+            /* cut on UTF-8 character boundaries */
+            size_t h = DIAG_WORD_HEAD, t = n - DIAG_WORD_TAIL;
+            while (h > 0 && ((unsigned char)p[h] & 0xC0) == 0x80)
+                h--;
+            while (t < n && ((unsigned char)p[t] & 0xC0) == 0x80)
+                t++;
+            memmove(w, p, h);
+            w += h;
+            memcpy(w, "...", 3);
+            w += 3;
+            memmove(w, p + t, n - t);
+            w += n - t;
+        }
+        p = e;
+    }
+    *w = '\0';
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -39,6 +79,8 @@ static char *vformat(const char *fmt, va_list ap)
     if (!s)
         abort();
     vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n > DIAG_WORD_MAX)
+        elide_long_words(s);
     return s;
 }
 
@@ -92,6 +134,47 @@ void diag_hint(diag_ctx *d, const char *hint_id, ...)
 int diag_has_errors(const diag_ctx *d)
 {
     return d->n_errors > 0 || (d->werror && d->n_warnings > 0);
+}
+
+static int cmp_item(const diag_item *a, const diag_item *b)
+{
+    int fa = a->loc.file < 0 ? 0x7fffffff : a->loc.file, fb = b->loc.file < 0 ? 0x7fffffff : b->loc.file;
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    if (a->loc.line != b->loc.line)
+        return a->loc.line < b->loc.line ? -1 : 1;
+    if (a->loc.col != b->loc.col)
+        return a->loc.col < b->loc.col ? -1 : 1;
+    return 0;
+}
+
+void diag_sort(diag_ctx *d)
+{
+    /* bottom-up merge sort: stable, O(n log n) */
+    if (d->n < 2)
+        return;
+    diag_item *tmp = malloc(sizeof *tmp * (size_t)d->n);
+    if (!tmp)
+        abort();
+    diag_item *src = d->items, *dst = tmp;
+    for (int w = 1; w < d->n; w *= 2) {
+        for (int lo = 0; lo < d->n; lo += 2 * w) {
+            int mid = lo + w < d->n ? lo + w : d->n, hi = lo + 2 * w < d->n ? lo + 2 * w : d->n;
+            int i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = cmp_item(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        diag_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != d->items)
+        memcpy(d->items, src, sizeof *tmp * (size_t)d->n);
+    free(tmp);
 }
 
 /* One character of a source line as printed in an excerpt: a well-formed

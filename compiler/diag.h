@@ -46,6 +46,10 @@ void diag_hint(diag_ctx *d, const char *hint_id, ...);
 
 int diag_has_errors(const diag_ctx *d); /* errors, or warnings with werror */
 
+/* Orders the diagnostics by file, line and column (stable: those at one
+ * place keep their order; those without a place go last). */
+void diag_sort(diag_ctx *d);
+
 /* Prints every diagnostic; `color` adds ANSI colours (terminal only). */
 void diag_print_text(const diag_ctx *d, FILE *out, int color);
 void diag_print_json(const diag_ctx *d, FILE *out);

@@ -43,7 +43,7 @@ void sema_suggest(sema *s, const char *word, const char *const *cands, int n)
 }
 
 /* Suggests the closest declaration of a kind. */
-static void suggest_decl(sema *s, const char *word, ast_decl_kind kind)
+void sema_suggest_decl(sema *s, const char *word, ast_decl_kind kind)
 {
     const char **c = malloc(sizeof *c * (size_t)(s->n_syms + 1));
     int n = 0;
@@ -140,6 +140,8 @@ const char *sema_freq_column(rg_freq f)
 
 static const char *const freq_adjs[] = {"monthly", "quarterly", "half_yearly", "nine_monthly", "yearly"};
 static const char *const freq_nouns[] = {"month", "quarter", "half_year", "nine_months", "year"};
+
+void sema_suggest_period(sema *s, const char *word) { sema_suggest(s, word, freq_nouns, 5); }
 
 static int semver_ok(const char *v)
 {
@@ -272,6 +274,8 @@ static void check_one_tiers(sema *s, ast_decl *t, int build)
     int *parent = calloc((size_t)n, sizeof *parent);
     int *children = calloc((size_t)n, sizeof *children);
     int ok = 1, top = -1;
+    /* with no level at the top every level is within another: a circle,
+     * reported below as levels the top does not reach */
     for (int i = 0; i < n; i++) {
         ast_level *l = t->u.tiers.levels.items[i];
         parent[i] = -1;
@@ -318,15 +322,11 @@ static void check_one_tiers(sema *s, ast_decl *t, int build)
         if (!l->column && !l->code)
             diag(s->d, "E0406", l->name.loc, l->name.text), ok = 0;
     }
-    if (ok && top < 0) {
-        diag(s->d, "E0407", t->name.loc, t->name.text);
-        ok = 0;
-    }
     /* walking down from the top must visit every level once */
-    int *order = calloc((size_t)n, sizeof *order);
+    int *order = calloc((size_t)n + 1, sizeof *order);
     int cnt = 0;
     if (ok) {
-        for (int cur = top; cur >= 0 && cnt <= n;) {
+        for (int cur = top; cur >= 0 && cnt < n;) {
             order[cnt++] = cur;
             int next = -1;
             for (int k = 0; k < n; k++)
@@ -335,7 +335,34 @@ static void check_one_tiers(sema *s, ast_decl *t, int build)
             cur = next;
         }
         if (cnt != n) {
+            /* the levels not reached hang in a circle of `within` */
+            char *seen = calloc((size_t)n, 1);
+            for (int k = 0; k < cnt; k++)
+                seen[order[k]] = 1;
+            int start = 0;
+            while (start < n && seen[start])
+                start++;
+            char *mark = calloc((size_t)n, 1);
+            int cur = start;
+            while (cur >= 0 && !mark[cur]) {
+                mark[cur] = 1;
+                cur = parent[cur];
+            }
             diag(s->d, "E0407", t->name.loc, t->name.text);
+            if (cur >= 0) {
+                const char *path = NULL;
+                int k = cur;
+                do {
+                    const char *nm = ((ast_level *)t->u.tiers.levels.items[k])->name.text;
+                    path = path ? arena_printf(s->a, "%s within `%s`", path, nm) : arena_printf(s->a, "`%s`", nm);
+                    k = parent[k];
+                } while (k != cur);
+                path = arena_printf(s->a, "%s within `%s`", path,
+                                    ((ast_level *)t->u.tiers.levels.items[cur])->name.text);
+                diag_hint(s->d, "H0407", path);
+            }
+            free(seen);
+            free(mark);
             ok = 0;
         }
     }
@@ -362,7 +389,7 @@ static void check_one_tiers(sema *s, ast_decl *t, int build)
     free(children);
 }
 
-static int tier_of_word(sema *s, const ast_name *w)
+int sema_tier_of_word(sema *s, const ast_name *w)
 {
     int i = m_tier_index(s->r, w->text);
     if (i < 0 && s->r->n_tiers) {
@@ -398,7 +425,7 @@ void sema_tiers(sema *s)
             ast_item *it = NULL;
             AST_EACH(ast_item *, x, r->decl->u.regime.items) if (x->kind == AST_I_TIERS) it = x;
             diag(s->d, "E0106", it->word.loc, r->tiers_name);
-            suggest_decl(s, r->tiers_name, AST_D_TIERS);
+            sema_suggest_decl(s, r->tiers_name, AST_D_TIERS);
         } else {
             chosen = t->decl;
         }
@@ -422,16 +449,16 @@ void sema_tiers(sema *s)
             continue;
         if (it->kind == AST_I_SUBMITTED) {
             AST_EACH(ast_name *, w, it->words) {
-                int t = tier_of_word(s, w);
+                int t = sema_tier_of_word(s, w);
                 if (t >= 0 && r->n_submitters < 16)
                     r->submitters[r->n_submitters++] = t;
             }
         } else if (it->kind == AST_I_RECEIVED) {
             if (it->words.n > 1)
                 diag(s->d, "E0133", ((ast_name *)it->words.items[1])->loc);
-            r->recipient = tier_of_word(s, it->words.items[0]);
+            r->recipient = sema_tier_of_word(s, it->words.items[0]);
         } else if (it->kind == AST_I_DEADLINE) {
-            int t = tier_of_word(s, &it->word);
+            int t = sema_tier_of_word(s, &it->word);
             if (t < 0)
                 continue;
             for (int k = 0; k < r->n_deadlines; k++)
@@ -469,7 +496,7 @@ void sema_tiers(sema *s)
             ast_item *it = NULL;
             AST_EACH(ast_item *, x, r->decl->u.regime.items) if (x->kind == AST_I_HOLIDAYS) it = x;
             diag(s->d, "E0112", it->word.loc, r->holidays);
-            suggest_decl(s, r->holidays, AST_D_HOLIDAYS);
+            sema_suggest_decl(s, r->holidays, AST_D_HOLIDAYS);
         } else {
             r->holidays_path = arena_printf(s->a, "%s/%s", sema_file_dir(s, h->decl->loc),
                                             h->decl->u.holidays.from);
@@ -725,7 +752,7 @@ static int resolve_type(sema *s, ast_type *at, sema_type *t, int depth)
             sym *cl = sema_lookup(s, at->codelist.text, AST_D_CODELIST);
             if (!cl) {
                 diag(s->d, "E0107", at->codelist.loc, at->codelist.text);
-                suggest_decl(s, at->codelist.text, AST_D_CODELIST);
+                sema_suggest_decl(s, at->codelist.text, AST_D_CODELIST);
                 return 0;
             }
             t->list = &s->r->codelists[cl->index];
@@ -945,7 +972,7 @@ static void build_form(sema *s, ast_decl *d, m_form *form)
         diag(s->d, "E0121", d->name.loc, d->name.text);
         diag_hint(s->d, "H0121");
     } else if (s->r->n_tiers || s->r->tiers_name) {
-        form->unit_tier = tier_of_word(s, &rep->name);
+        form->unit_tier = sema_tier_of_word(s, &rep->name);
     } else if (s->r->decl) {
         diag(s->d, "E0113", rep->loc);
         diag_hint(s->d, "H0113");
@@ -1029,73 +1056,5 @@ void sema_forms(sema *s)
             continue;
         s->syms[i].index = s->r->n_forms;
         build_form(s, d, &s->r->forms[s->r->n_forms++]);
-    }
-}
-
-/* ---- roll-ups ---- */
-
-void sema_rollups(sema *s)
-{
-    int n = 0;
-    for (int i = 0; i < s->n_syms; i++)
-        n += s->syms[i].decl->kind == AST_D_ROLLUP;
-    s->r->rollups = arena_alloc(s->a, sizeof(m_rollup) * (size_t)(n + 1));
-    for (int i = 0; i < s->n_syms; i++) {
-        ast_decl *d = s->syms[i].decl;
-        if (d->kind != AST_D_ROLLUP)
-            continue;
-        sym *fs = sema_lookup(s, d->u.rollup.form.text, AST_D_FORM);
-        if (!fs) {
-            diag(s->d, "E0108", d->u.rollup.form.loc, d->u.rollup.form.text);
-            suggest_decl(s, d->u.rollup.form.text, AST_D_FORM);
-            continue;
-        }
-        m_form *form = &s->r->forms[fs->index];
-        s->syms[i].index = s->r->n_rollups;
-        m_rollup *ru = &s->r->rollups[s->r->n_rollups++];
-        ru->name = d->name.text;
-        ru->form = fs->index;
-        ru->decl = d;
-        ru->levels = arena_alloc(s->a, sizeof(int) * (size_t)(d->u.rollup.levels.n + 1));
-        if (!d->u.rollup.levels.n)
-            diag(s->d, "E0410", d->name.loc, d->name.text);
-        int prev = -1;
-        AST_EACH(ast_name *, w, d->u.rollup.levels) {
-            int t = tier_of_word(s, w);
-            if (t < 0)
-                continue;
-            if (prev >= 0 && t >= prev) {
-                diag(s->d, "E0411", w->loc, w->text, s->r->tiers[prev].name);
-                diag_hint(s->d, "H0411");
-                continue;
-            }
-            if (form->unit_tier >= 0 && t > form->unit_tier) {
-                diag(s->d, "E0412", w->loc, w->text, s->r->tiers[form->unit_tier].name);
-                continue;
-            }
-            ru->levels[ru->n_levels++] = t;
-            prev = t;
-        }
-        if (!d->u.rollup.period.text) {
-            diag(s->d, "E0413", d->name.loc, d->name.text);
-            ru->period = form->frequency;
-        } else {
-            ru->period = sema_freq_of(d->u.rollup.period.text, 0);
-            if (!ru->period) {
-                diag(s->d, "E0123", d->u.rollup.period.loc, d->u.rollup.period.text);
-                sema_suggest(s, d->u.rollup.period.text, freq_nouns, 5);
-            } else if (form->frequency && ru->period < form->frequency) {
-                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
-                     sema_freq_column(form->frequency));
-            } else if (form->frequency == RG_F_NINE_MONTHS && ru->period != RG_F_NINE_MONTHS &&
-                       ru->period != RG_F_YEARLY) {
-                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
-                     sema_freq_column(form->frequency));
-            }
-        }
-        ru->period_column = sema_freq_column(ru->period);
-        ru->count_column = d->u.rollup.count.text;
-        if (ru->count_column && m_form_field(form, ru->count_column) >= 0)
-            diag(s->d, "E0415", d->u.rollup.count.loc, ru->count_column);
     }
 }

@@ -3,6 +3,7 @@
 #define SEMA_INT_H
 
 #include "driver.h"
+#include "parse.h"
 #include "model.h"
 #include "sema.h"
 
@@ -27,7 +28,17 @@ typedef struct sema {
     int uses_prev, uses_children, uses_other_form, uses_units, uses_well_formed;
     int *rule_fields;
     int n_rule_fields, cap_rule_fields;
+    /* per form, per field: 0 untyped, 1 being typed, 2 typed (computed
+     * fields are typed on first use; 1 on use is a cycle) */
+    unsigned char **fstate;
+    /* recursion of sema_expr (expressions and chains of computed fields) */
+    int depth;
+    int too_deep;
 } sema;
+
+/* Deepest recursion of sema_expr: expressions are at most
+ * PARSE_MAX_EXPR_DEPTH high, chains of computed fields add to it. */
+#define SEMA_MAX_DEPTH 2000
 
 /* sema_decls.c */
 void sema_collect(sema *s);
@@ -35,25 +46,43 @@ void sema_header(sema *s);
 void sema_tiers(sema *s);
 void sema_codelists(sema *s);
 void sema_forms(sema *s);
-void sema_rollups(sema *s);
 sym *sema_lookup(sema *s, const char *name, ast_decl_kind kind);
 const char *sema_file_dir(sema *s, src_loc loc);
 
-/* sema_expr.c */
+/* sema_expr.c: names, types and units of expressions */
 sema_type *sema_expr(sema *s, ast_expr *e);
-void sema_form_exprs(sema *s);
-int sema_const_int(sema *s, ast_expr *e, int scale, int64_t *out); /* 1 if constant */
+sema_type *sema_bool_operand(sema *s, ast_expr *e, const char *ctx);
+sema_type *sema_field_type(sema *s, int idx, src_loc use); /* of s->form */
+void sema_suggest_field(sema *s, const char *word);
+int sema_rolled_over_time(sema *s, const m_form *fo); /* a roll-up to a coarser period */
+int sema_says_time_agg(const ast_member *m);          /* `stock ...` or `flow` written */
+const char *sema_type_word(const sema_type *t, diag_lang lang);
 int sema_is_numeric(ty_kind k);
 int sema_arith_scale(const sema_type *t); /* scale of the value as a plain number */
 
-/* sema_lint.c */
+/* sema_fold.c: constants and value ranges */
+int sema_const_int(sema *s, ast_expr *e, int scale, int64_t *out); /* 1 if constant */
+/* 1 when the condition is provably always true (*v = 1) or always false
+ * (*v = 0) from constants, declared ranges and counts being >= 0. */
+int sema_fold_bool(sema *s, const ast_expr *e, int *v);
+
+/* sema_rules.c: computed fields, ratios, relevance and rules of each form */
+void sema_form_exprs(sema *s);
+
+/* sema_rollup.c */
+void sema_rollups(sema *s);
+
+/* sema_tests.c */
 void sema_tests(sema *s);
+
+/* sema_lint.c */
 void sema_lint(sema *s);
 
-/* sema_rollup.c? kept in sema_decls.c */
-
-/* Helpers. */
+/* Helpers (sema_decls.c). */
 void sema_suggest(sema *s, const char *word, const char *const *cands, int n);
+void sema_suggest_decl(sema *s, const char *word, ast_decl_kind kind);
+int sema_tier_of_word(sema *s, const ast_name *w); /* tier index, or -1 after E0105 */
+void sema_suggest_period(sema *s, const char *word);
 rg_freq sema_freq_of(const char *word, int adjective);
 const char *sema_freq_column(rg_freq f);
 

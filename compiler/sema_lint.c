@@ -1,5 +1,5 @@
 /* sema_lint.c — what a complete regime must declare (Decree 09/2019/NĐ-CP,
- * art. 7), unused declarations, languages, and the in-spec tests' shape. */
+ * art. 7), unused declarations and the languages of labels and messages. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +30,26 @@ static int cmp_str(const void *a, const void *b)
 static int has_lang(const ast_texts *t, const char *lang)
 {
     return m_text(t, lang) != NULL;
+}
+
+/* The regime's languages that `t` lacks, as "`en`" or "`en` and `vi`"; NULL
+ * when none is missing. */
+static const char *missing_langs(sema *s, const ast_texts *t)
+{
+    const char *out = NULL;
+    int n = 0;
+    for (int l = 0; l < s->r->n_langs; l++)
+        if (!has_lang(t, s->r->langs[l]))
+            n++;
+    int k = 0;
+    for (int l = 0; l < s->r->n_langs; l++) {
+        if (has_lang(t, s->r->langs[l]))
+            continue;
+        k++;
+        const char *sep = k == 1 ? "" : k == n ? (s->d->lang == DIAG_VI ? " và " : " and ") : ", ";
+        out = arena_printf(s->a, "%s%s`%s`", out ? out : "", sep, s->r->langs[l]);
+    }
+    return out;
 }
 
 void sema_lint(sema *s)
@@ -86,21 +106,17 @@ void sema_lint(sema *s)
                 m_field *fd = &f->fields[i];
                 if (!fd->decl)
                     continue;
-                for (int l = 0; l < r->n_langs; l++)
-                    if (!has_lang(fd->label, r->langs[l])) {
-                        diag(s->d, "W0101", fd->loc, fd->code, r->langs[l]);
-                        break;
-                    }
+                const char *miss = missing_langs(s, fd->label);
+                if (miss)
+                    diag(s->d, "W0101", fd->loc, fd->code, miss);
             }
             for (int i = 0; i < f->n_rules; i++) {
                 m_rule *ru = &f->rules[i];
                 if (!ru->message)
                     continue;
-                for (int l = 0; l < r->n_langs; l++)
-                    if (!has_lang(ru->message, r->langs[l])) {
-                        diag(s->d, "W0305", ru->loc, ru->code, r->langs[l]);
-                        break;
-                    }
+                const char *miss = missing_langs(s, ru->message);
+                if (miss)
+                    diag(s->d, "W0305", ru->loc, ru->code, miss);
             }
         }
         if (r->frequency) {
@@ -116,72 +132,5 @@ void sema_lint(sema *s)
             in_root |= s->c->files[k]->file_id == cl->loc.file;
         if (!cl->used && in_root && r->decl) /* a module alone uses nothing */
             diag(s->d, "W0100", cl->loc, cl->name);
-    }
-}
-
-/* The shape of each test: its form, columns, rows and expectations. */
-void sema_tests(sema *s)
-{
-    for (int t = 0; t < s->r->n_tests; t++) {
-        ast_decl *d = s->r->tests[t];
-        int rows = 0;
-        AST_EACH(ast_data *, data, d->u.test.data) {
-            sym *fs = sema_lookup(s, data->form.text, AST_D_FORM);
-            if (!fs) {
-                diag(s->d, "E0108", data->form.loc, data->form.text);
-                continue;
-            }
-            m_form *f = &s->r->forms[fs->index];
-            AST_EACH(ast_name *, col, data->columns) {
-                if (m_form_field(f, col->text) < 0) {
-                    diag(s->d, "E0600", col->loc, col->text, f->code);
-                    const char **c = malloc(sizeof *c * (size_t)f->n_fields);
-                    for (int k = 0; k < f->n_fields; k++)
-                        c[k] = f->fields[k].code;
-                    sema_suggest(s, col->text, c, f->n_fields);
-                    free(c);
-                } else if (f->fields[m_form_field(f, col->text)].flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO)) {
-                    diag(s->d, "E0604", col->loc, col->text);
-                }
-            }
-            for (int r = 0; r < data->rows.n; r++) {
-                ast_list *vals = data->rows.items[r];
-                if (vals->n != data->columns.n)
-                    diag(s->d, "E0601", *(src_loc *)data->row_locs.items[r], vals->n, data->columns.n);
-            }
-            rows += data->rows.n;
-        }
-        AST_EACH(ast_expect *, x, d->u.test.expects) {
-            if (x->kind == AST_X_ROLLUP) {
-                sym *rs = sema_lookup(s, x->rollup.text, AST_D_ROLLUP);
-                if (!rs || rs->index < 0) {
-                    diag(s->d, "E0605", x->rollup.loc, x->rollup.text);
-                    continue;
-                }
-                m_rollup *ru = &s->r->rollups[rs->index];
-                m_form *f = &s->r->forms[ru->form];
-                if (m_tier_index(s->r, x->level.text) < 0)
-                    diag(s->d, "E0105", x->level.loc, x->level.text);
-                if (x->keys.n != 2 + f->n_dims)
-                    diag(s->d, "E0606", x->loc, x->keys.n, 2 + f->n_dims);
-                int ok = m_form_field(f, x->measure.text) >= 0 ||
-                         (ru->count_column && !strcmp(ru->count_column, x->measure.text));
-                if (!ok)
-                    diag(s->d, "E0600", x->measure.loc, x->measure.text, f->code);
-                continue;
-            }
-            if (x->row < 1 || x->row > rows)
-                diag(s->d, "E0603", x->loc, (long long)x->row, rows);
-            AST_EACH(ast_name *, code, x->codes) {
-                int found = 0;
-                for (int fi = 0; fi < s->r->n_forms; fi++)
-                    for (int i = 0; i < s->r->forms[fi].n_rules; i++)
-                        found |= !strcmp(s->r->forms[fi].rules[i].code, code->text);
-                if (!found)
-                    diag(s->d, "E0602", code->loc, code->text);
-            }
-        }
-        if (!d->u.test.expects.n)
-            diag(s->d, "W0600", d->name.loc, d->name.text);
     }
 }

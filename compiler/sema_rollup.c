@@ -1,0 +1,74 @@
+/* sema_rollup.c — roll-up rules: the form, the tiers they climb (bottom
+ * up, not below the reporting tier), the coarser period and the
+ * completeness column. */
+#include <string.h>
+
+#include "sema_int.h"
+
+/* ---- roll-ups ---- */
+
+void sema_rollups(sema *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_syms; i++)
+        n += s->syms[i].decl->kind == AST_D_ROLLUP;
+    s->r->rollups = arena_alloc(s->a, sizeof(m_rollup) * (size_t)(n + 1));
+    for (int i = 0; i < s->n_syms; i++) {
+        ast_decl *d = s->syms[i].decl;
+        if (d->kind != AST_D_ROLLUP)
+            continue;
+        sym *fs = sema_lookup(s, d->u.rollup.form.text, AST_D_FORM);
+        if (!fs) {
+            diag(s->d, "E0108", d->u.rollup.form.loc, d->u.rollup.form.text);
+            sema_suggest_decl(s, d->u.rollup.form.text, AST_D_FORM);
+            continue;
+        }
+        m_form *form = &s->r->forms[fs->index];
+        s->syms[i].index = s->r->n_rollups;
+        m_rollup *ru = &s->r->rollups[s->r->n_rollups++];
+        ru->name = d->name.text;
+        ru->form = fs->index;
+        ru->decl = d;
+        ru->levels = arena_alloc(s->a, sizeof(int) * (size_t)(d->u.rollup.levels.n + 1));
+        if (!d->u.rollup.levels.n)
+            diag(s->d, "E0410", d->name.loc, d->name.text);
+        int prev = -1;
+        AST_EACH(ast_name *, w, d->u.rollup.levels) {
+            int t = sema_tier_of_word(s, w);
+            if (t < 0)
+                continue;
+            if (prev >= 0 && t >= prev) {
+                diag(s->d, "E0411", w->loc, w->text, s->r->tiers[prev].name);
+                diag_hint(s->d, "H0411");
+                continue;
+            }
+            if (form->unit_tier >= 0 && t > form->unit_tier) {
+                diag(s->d, "E0412", w->loc, w->text, s->r->tiers[form->unit_tier].name);
+                continue;
+            }
+            ru->levels[ru->n_levels++] = t;
+            prev = t;
+        }
+        if (!d->u.rollup.period.text) {
+            diag(s->d, "E0413", d->name.loc, d->name.text);
+            ru->period = form->frequency;
+        } else {
+            ru->period = sema_freq_of(d->u.rollup.period.text, 0);
+            if (!ru->period) {
+                diag(s->d, "E0123", d->u.rollup.period.loc, d->u.rollup.period.text);
+                sema_suggest_period(s, d->u.rollup.period.text);
+            } else if (form->frequency && ru->period < form->frequency) {
+                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
+                     sema_freq_column(form->frequency));
+            } else if (form->frequency == RG_F_NINE_MONTHS && ru->period != RG_F_NINE_MONTHS &&
+                       ru->period != RG_F_YEARLY) {
+                diag(s->d, "E0414", d->u.rollup.period.loc, d->u.rollup.period.text,
+                     sema_freq_column(form->frequency));
+            }
+        }
+        ru->period_column = sema_freq_column(ru->period);
+        ru->count_column = d->u.rollup.count.text;
+        if (ru->count_column && m_form_field(form, ru->count_column) >= 0)
+            diag(s->d, "E0415", d->u.rollup.count.loc, ru->count_column);
+    }
+}

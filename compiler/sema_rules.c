@@ -1,0 +1,312 @@
+/* sema_rules.c — the expressions of each form: computed fields and ratios
+ * (typed on first use, cycles reported), relevance conditions, and rules:
+ * severity, missing-value mode, guard, check, tolerance, message
+ * placeholders, what constant folding proves about them, and codes that are
+ * unique in the whole regime. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_int.h"
+
+/* The location of `needle` inside a one-line text at `loc`, else `loc`:
+ * points at a placeholder rather than at the whole message. */
+static src_loc narrow(sema *s, src_loc loc, const char *needle)
+{
+    size_t len;
+    const char *line = src_line(&s->c->sm, loc.file, loc.line, &len);
+    if (!line || loc.end_line != loc.line || loc.col < 1 || (size_t)loc.end_col > len)
+        return loc;
+    size_t n = strlen(needle), from = (size_t)loc.col - 1, to = (size_t)loc.end_col;
+    for (size_t i = from; n && i + n <= to; i++)
+        if (!memcmp(line + i, needle, n)) {
+            src_loc r = loc;
+            r.col = (int)i + 1;
+            r.end_col = (int)(i + n);
+            return r;
+        }
+    return loc;
+}
+
+/* ---- messages ---- */
+
+static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
+{
+    AST_EACH(ast_text *, t, msg->items) {
+        const char *p = t->text;
+        while ((p = strchr(p, '{'))) {
+            if (p > t->text && p[-1] == '\\') {
+                p++;
+                continue;
+            }
+            const char *end = strchr(p, '}');
+            if (!end) {
+                diag(s->d, "E0308", narrow(s, t->loc, p), rule->code);
+                diag_hint(s->d, "H0304");
+                break;
+            }
+            char *ph = arena_strndup(s->a, p + 1, (size_t)(end - p - 1));
+            const char *inner = ph;
+            size_t len = strlen(ph);
+            if (!strncmp(ph, "previous(", 9) && len > 10 && ph[len - 1] == ')') {
+                ph[len - 1] = 0;
+                inner = ph + 9;
+            } else if (!strncmp(ph, "children(", 9) && len > 10 && ph[len - 1] == ')') {
+                ph[len - 1] = 0;
+                inner = ph + 9;
+            }
+            if (strcmp(inner, "imbalance") && m_form_field(s->form, inner) < 0) {
+                char *raw = arena_strndup(s->a, p, (size_t)(end - p + 1));
+                diag(s->d, "E0304", narrow(s, t->loc, raw), inner, rule->code);
+                sema_suggest_field(s, inner);
+            }
+            p = end + 1;
+        }
+    }
+}
+
+static int contains_div(const ast_expr *e)
+{
+    if (!e)
+        return 0;
+    switch (e->kind) {
+    case AST_E_BINARY:
+        return e->u.binary.op == AST_OP_DIV || contains_div(e->u.binary.lhs) || contains_div(e->u.binary.rhs);
+    case AST_E_UNARY: return contains_div(e->u.unary.operand);
+    case AST_E_CALL:
+        for (int i = 0; i < e->u.call.args.n; i++)
+            if (contains_div(e->u.call.args.items[i]))
+                return 1;
+        return 0;
+    default: return 0;
+    }
+}
+
+/* `A = previous(B)` carries B of one period into A of the next: both are
+ * balances (stocks). One left to the default, summed over time by a
+ * roll-up to a coarser period, is a stock summed without saying so. */
+static void carried_stocks(sema *s, const ast_expr *check)
+{
+    if (!check || check->kind != AST_E_BINARY || check->u.binary.op != AST_OP_EQ ||
+        !sema_rolled_over_time(s, s->form))
+        return;
+    const ast_expr *l = check->u.binary.lhs, *r = check->u.binary.rhs;
+    if (l->kind == AST_E_CALL) {
+        const ast_expr *t = l;
+        l = r;
+        r = t;
+    }
+    if (l->kind != AST_E_NAME || r->kind != AST_E_CALL || !r->ref || r->ref->fn != FN_PREVIOUS ||
+        r->u.call.args.n != 1)
+        return;
+    const ast_expr *b = r->u.call.args.items[0];
+    const ast_expr *side[2] = {l, b};
+    const char *kind[2] = {"opening", "closing"};
+    for (int i = 0; i < 2; i++) {
+        const ast_expr *x = side[i];
+        if (!x->ref || x->ref->kind != REF_FIELD || x->ref->form != s->form_index)
+            continue;
+        m_field *f = &s->form->fields[x->ref->index];
+        if (f->time_agg != RG_TIME_SUM || (f->flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO)) ||
+            sema_says_time_agg(f->decl))
+            continue;
+        if (i == 1 && !strcmp(f->code, side[0]->u.name.text))
+            continue; /* x = previous(x): reported once */
+        diag(s->d, "E0144", x->loc, f->code);
+        diag_hint(s->d, "H0144", kind[i], f->code, f->loc.line);
+    }
+}
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static int cmp_rule(const void *a, const void *b)
+{
+    return strcmp(((const m_rule *)a)->code, ((const m_rule *)b)->code);
+}
+
+static void check_rule(sema *s, ast_member *m, m_rule *mr)
+{
+    ast_rule *r = m->rule;
+    mr->code = r->code;
+    mr->decl = r;
+    mr->loc = r->code_loc;
+    mr->message = r->message;
+    static const char *const sevs[] = {"error", "warning", "info"};
+    mr->severity = RG_SEV_ERROR;
+    int sk = -1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(r->severity.text, sevs[i]))
+            sk = i;
+    if (sk < 0) {
+        diag(s->d, "E0302", r->severity.loc, r->severity.text);
+        sema_suggest(s, r->severity.text, sevs, 3);
+    } else {
+        mr->severity = (rg_severity)(sk + 1);
+    }
+    if (r->missing.text) {
+        static const char *const modes[] = {"skip", "zero", "fail"};
+        int k = -1;
+        for (int i = 0; i < 3; i++)
+            if (!strcmp(r->missing.text, modes[i]))
+                k = i;
+        if (k < 0) {
+            diag(s->d, "E0303", r->missing.loc, r->missing.text);
+            sema_suggest(s, r->missing.text, modes, 3);
+        } else {
+            mr->missing = (m_missing)k;
+        }
+    }
+    AST_EACH(ast_attr *, a, r->extra) {
+        diag(s->d, "E0307", a->loc);
+        diag_hint(s->d, "H0307");
+    }
+    s->in_rule = 1;
+    s->n_rule_fields = 0;
+    s->uses_prev = s->uses_children = s->uses_other_form = s->uses_units = s->uses_well_formed = 0;
+    if (r->when) {
+        sema_bool_operand(s, r->when, "when");
+        mr->when = r->when;
+    }
+    if (!r->check) {
+        diag(s->d, "E0301", r->code_loc, r->code);
+        diag_hint(s->d, "H0301");
+    } else {
+        sema_bool_operand(s, r->check, "check");
+        mr->check = r->check;
+    }
+    if (r->check)
+        carried_stocks(s, r->check);
+    if (r->tolerance) {
+        sema_type *tt = sema_expr(s, r->tolerance);
+        int64_t tol;
+        if ((tt->kind != TY_ERROR && !sema_is_numeric(tt->kind)) || !sema_const_int(s, r->tolerance, 9, &tol) ||
+            tol < 0)
+            diag(s->d, "E0213", r->tolerance->loc);
+        mr->tolerance = r->tolerance;
+    }
+    s->in_rule = 0;
+    mr->flags = (s->uses_prev ? RG_RULE_PREVIOUS : 0) | (s->uses_children ? RG_RULE_CHILDREN : 0) |
+                (s->uses_other_form ? RG_RULE_CROSS_FORM : 0) | (s->uses_units ? RG_RULE_UNITS : 0);
+    if (r->check && r->check->kind == AST_E_NAME && r->check->ref && r->check->ref->kind == REF_WELL_FORMED)
+        mr->flags |= RG_RULE_WELL_FORMED;
+    qsort(s->rule_fields, (size_t)s->n_rule_fields, sizeof(int), cmp_int);
+    mr->n_fields = s->n_rule_fields;
+    mr->fields = arena_alloc(s->a, sizeof(int) * (size_t)(s->n_rule_fields + 1));
+    if (s->n_rule_fields)
+        memcpy(mr->fields, s->rule_fields, sizeof(int) * (size_t)s->n_rule_fields);
+    /* provable outcomes. A tolerance can make an exact comparison that
+     * always fails pass, and `missing fail` fails a rule that reads a field
+     * left empty, so those cases prove nothing. */
+    int v;
+    if (r->when && sema_fold_bool(s, r->when, &v) && !v) {
+        diag(s->d, "W0302", r->when->loc, r->code);
+    } else if (r->check && sema_fold_bool(s, r->check, &v)) {
+        if (v && !(mr->missing == M_MISSING_FAIL && mr->n_fields > 0))
+            diag(s->d, "W0300", r->check->loc, r->code);
+        else if (!v && !r->tolerance)
+            diag(s->d, "W0301", r->check->loc, r->code);
+    }
+    if (r->check && contains_div(r->check) && !r->when) {
+        diag(s->d, "W0304", r->check->loc, r->code);
+        diag_hint(s->d, "H0304b");
+    }
+    if (!r->message) {
+        diag(s->d, "E0305", r->code_loc, r->code);
+        diag_hint(s->d, "H0305");
+    } else {
+        check_message(s, mr, r->message);
+    }
+}
+
+/* Rule codes are stable identifiers, unique in the whole regime: sorted
+ * once, duplicates are neighbours. */
+typedef struct rule_at {
+    const m_rule *rule;
+    int form;
+} rule_at;
+
+static int cmp_rule_at(const void *a, const void *b)
+{
+    const rule_at *x = a, *y = b;
+    int c = strcmp(x->rule->code, y->rule->code);
+    if (c)
+        return c;
+    if (x->rule->loc.file != y->rule->loc.file)
+        return x->rule->loc.file - y->rule->loc.file;
+    if (x->rule->loc.line != y->rule->loc.line)
+        return x->rule->loc.line - y->rule->loc.line;
+    return x->rule->loc.col - y->rule->loc.col;
+}
+
+static void unique_rule_codes(sema *s)
+{
+    int n = 0;
+    for (int fi = 0; fi < s->r->n_forms; fi++)
+        n += s->r->forms[fi].n_rules;
+    if (n < 2)
+        return;
+    rule_at *all = malloc(sizeof *all * (size_t)n);
+    int k = 0;
+    for (int fi = 0; fi < s->r->n_forms; fi++)
+        for (int i = 0; i < s->r->forms[fi].n_rules; i++)
+            all[k++] = (rule_at){&s->r->forms[fi].rules[i], fi};
+    qsort(all, (size_t)n, sizeof *all, cmp_rule_at);
+    for (int i = 1; i < n; i++)
+        if (!strcmp(all[i].rule->code, all[i - 1].rule->code)) {
+            /* the first of the run is the original */
+            int first = i - 1;
+            while (first > 0 && !strcmp(all[first - 1].rule->code, all[i].rule->code))
+                first--;
+            const m_rule *orig = all[first].rule;
+            const src_file *f = src_get(&s->c->sm, orig->loc.file);
+            diag(s->d, "E0300", all[i].rule->loc, all[i].rule->code);
+            diag_hint(s->d, "H0100", f ? f->path : "?", orig->loc.line);
+        }
+    free(all);
+}
+
+void sema_form_exprs(sema *s)
+{
+    s->fstate = calloc((size_t)s->r->n_forms + 1, sizeof *s->fstate);
+    for (int fi = 0; fi < s->r->n_forms; fi++)
+        s->fstate[fi] = calloc((size_t)s->r->forms[fi].n_fields + 1, 1);
+    /* computed fields and ratios first, in every form: rules and other
+     * forms read their types */
+    for (int fi = 0; fi < s->r->n_forms; fi++) {
+        m_form *form = &s->r->forms[fi];
+        s->form = form;
+        s->form_index = fi;
+        for (int i = 0; i < form->n_fields; i++)
+            if (form->fields[i].flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO))
+                sema_field_type(s, i, form->fields[i].loc);
+    }
+    for (int fi = 0; fi < s->r->n_forms; fi++) {
+        m_form *form = &s->r->forms[fi];
+        s->form = form;
+        s->form_index = fi;
+        for (int i = 0; i < form->n_fields; i++) {
+            m_field *f = &form->fields[i];
+            if (f->relevant)
+                sema_bool_operand(s, f->relevant, "relevant when");
+            if ((f->flags & RG_FIELD_RATIO) && f->expr && f->expr->kind == AST_E_BINARY &&
+                f->expr->u.binary.op == AST_OP_DIV && !f->relevant) {
+                diag(s->d, "W0303", f->expr->u.binary.rhs->loc, f->code);
+                diag_hint(s->d, "H0303");
+            }
+            if ((f->flags & RG_FIELD_RATIO) && f->expr &&
+                !(f->expr->kind == AST_E_BINARY && f->expr->u.binary.op == AST_OP_DIV))
+                diag(s->d, "E0224", f->expr->loc, f->code);
+        }
+        AST_EACH(ast_member *, m, form->decl->u.form.members) {
+            if (m->kind != AST_M_RULE)
+                continue;
+            check_rule(s, m, &form->rules[form->n_rules++]);
+        }
+        qsort(form->rules, (size_t)form->n_rules, sizeof(m_rule), cmp_rule);
+    }
+    for (int fi = 0; fi < s->r->n_forms; fi++)
+        free(s->fstate[fi]);
+    free(s->fstate);
+    s->fstate = NULL;
+    unique_rule_codes(s);
+    s->form = NULL;
+}

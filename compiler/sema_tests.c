@@ -1,0 +1,75 @@
+/* sema_tests.c — the in-spec tests: each data block names a form and its
+ * submitted fields, each row has a value per column, each expectation names
+ * an existing row and rule codes, or a roll-up, a tier level, the keys of one
+ * output row and one of its columns. The outcomes are `regc test`'s job. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_int.h"
+
+/* The shape of each test: its form, columns, rows and expectations. */
+void sema_tests(sema *s)
+{
+    for (int t = 0; t < s->r->n_tests; t++) {
+        ast_decl *d = s->r->tests[t];
+        int rows = 0;
+        AST_EACH(ast_data *, data, d->u.test.data) {
+            sym *fs = sema_lookup(s, data->form.text, AST_D_FORM);
+            if (!fs) {
+                diag(s->d, "E0108", data->form.loc, data->form.text);
+                continue;
+            }
+            m_form *f = &s->r->forms[fs->index];
+            AST_EACH(ast_name *, col, data->columns) {
+                if (m_form_field(f, col->text) < 0) {
+                    diag(s->d, "E0600", col->loc, col->text, f->code);
+                    const char **c = malloc(sizeof *c * (size_t)f->n_fields);
+                    for (int k = 0; k < f->n_fields; k++)
+                        c[k] = f->fields[k].code;
+                    sema_suggest(s, col->text, c, f->n_fields);
+                    free(c);
+                } else if (f->fields[m_form_field(f, col->text)].flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO)) {
+                    diag(s->d, "E0604", col->loc, col->text);
+                }
+            }
+            for (int r = 0; r < data->rows.n; r++) {
+                ast_list *vals = data->rows.items[r];
+                if (vals->n != data->columns.n)
+                    diag(s->d, "E0601", *(src_loc *)data->row_locs.items[r], vals->n, data->columns.n);
+            }
+            rows += data->rows.n;
+        }
+        AST_EACH(ast_expect *, x, d->u.test.expects) {
+            if (x->kind == AST_X_ROLLUP) {
+                sym *rs = sema_lookup(s, x->rollup.text, AST_D_ROLLUP);
+                if (!rs || rs->index < 0) {
+                    diag(s->d, "E0605", x->rollup.loc, x->rollup.text);
+                    continue;
+                }
+                m_rollup *ru = &s->r->rollups[rs->index];
+                m_form *f = &s->r->forms[ru->form];
+                if (m_tier_index(s->r, x->level.text) < 0)
+                    diag(s->d, "E0105", x->level.loc, x->level.text);
+                if (x->keys.n != 2 + f->n_dims)
+                    diag(s->d, "E0606", x->loc, x->keys.n, 2 + f->n_dims);
+                int ok = m_form_field(f, x->measure.text) >= 0 ||
+                         (ru->count_column && !strcmp(ru->count_column, x->measure.text));
+                if (!ok)
+                    diag(s->d, "E0600", x->measure.loc, x->measure.text, f->code);
+                continue;
+            }
+            if (x->row < 1 || x->row > rows)
+                diag(s->d, "E0603", x->loc, (long long)x->row, rows);
+            AST_EACH(ast_name *, code, x->codes) {
+                int found = 0;
+                for (int fi = 0; fi < s->r->n_forms; fi++)
+                    for (int i = 0; i < s->r->forms[fi].n_rules; i++)
+                        found |= !strcmp(s->r->forms[fi].rules[i].code, code->text);
+                if (!found)
+                    diag(s->d, "E0602", code->loc, code->text);
+            }
+        }
+        if (!d->u.test.expects.n)
+            diag(s->d, "W0600", d->name.loc, d->name.text);
+    }
+}
