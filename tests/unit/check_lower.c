@@ -16,7 +16,8 @@ static const char *const head =
     "  dimension k: code in c\n"
     "  field x: count\n    label en \"X\"\n"
     "  field y: decimal(2)\n    label en \"Y\"\n"
-    "  field s: count\n    label en \"S\"\n    stock closing\n";
+    "  field s: count\n    label en \"S\"\n    stock closing\n"
+    "  field o: count\n    label en \"O\"\n    stock opening\n";
 
 typedef struct lowered {
     compile_ctx c;
@@ -63,18 +64,19 @@ START_TEST(fields_and_layout)
     lowered l;
     lower_text(&l, "  ratio q = y / x\n    decimals 3\n  rule R1 error\n    check x >= 0\n    message en \"m\"\n");
     const ir_form *f = l.f;
-    /* unit, period, k, x, y, s: the ratio is an output, not a column */
-    ck_assert_int_eq(f->n_fields, 6);
+    /* unit, period, k, x, y, s, o: the ratio is an output, not a column */
+    ck_assert_int_eq(f->n_fields, 7);
     ck_assert_str_eq(f->fields[3].code, "x");
     ck_assert_int_eq(f->fields[4].scale, 2);
     ck_assert_int_eq(f->fields[3].acc, 0);
     ck_assert_int_eq(f->fields[4].acc, 1);
     ck_assert_int_eq(f->fields[5].acc, 2);
-    ck_assert_int_eq(f->n_acc, 4); /* three sums and the row count */
-    ck_assert_int_eq(f->n_outputs, 4);
-    ck_assert_int_eq(f->outputs[3].field, -1);
-    ck_assert_int_eq(f->outputs[3].scale, 3);
-    ck_assert_str_eq(print(f->outputs[3].expr), "(div@3 (acc 4) (acc 3))");
+    ck_assert_int_eq(f->fields[6].acc, 3);
+    ck_assert_int_eq(f->n_acc, 5); /* four sums and the row count */
+    ck_assert_int_eq(f->n_outputs, 5);
+    ck_assert_int_eq(f->outputs[4].field, -1);
+    ck_assert_int_eq(f->outputs[4].scale, 3);
+    ck_assert_str_eq(print(f->outputs[4].expr), "(div@3 (acc 4) (acc 3))");
     driver_free(&l.c);
 }
 END_TEST
@@ -98,14 +100,14 @@ START_TEST(missing_modes_previous_codes)
     lowered l;
     lower_text(&l, "  rule R1 error\n    check x + s > 0\n    missing zero\n    message en \"m\"\n"
                    "  rule R2 error\n    check k in (A, C)\n    missing fail\n    message en \"m\"\n"
-                   "  rule R3 warning\n    check x = previous(s)\n    message en \"m\"\n"
+                   "  rule R3 warning\n    check o = previous(s)\n    message en \"m\"\n"
                    "  rule R4 error\n    when well_formed\n    check k in c\n    message en \"m\"\n");
     const ir_rule *r1 = rule(&l, "R1"), *r2 = rule(&l, "R2"), *r3 = rule(&l, "R3"), *r4 = rule(&l, "R4");
     ck_assert_int_eq(r1->missing, IR_MISS_ZERO);
     ck_assert_str_eq(print(r1->check), "(cmp gt (add (field0 3) (field0 5)) 0@0)");
     ck_assert_int_eq(r2->missing, IR_MISS_FAIL);
     ck_assert_str_eq(print(r2->check), "(in (field 2) #0 #2)");
-    ck_assert_str_eq(print(r3->check), "(cmp eq (field 3) (prev 5))");
+    ck_assert_str_eq(print(r3->check), "(cmp eq (field 6) (prev 5))");
     ck_assert(r3->flags & RG_RULE_PREVIOUS);
     ck_assert_str_eq(print(r4->when), "(well_formed)");
     ck_assert_str_eq(print(r4->check), "(in (field 2))");
