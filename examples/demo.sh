@@ -17,7 +17,7 @@ cd "$ROOT" || exit 2
 : "${O:=build}"
 REGC="$ROOT/$O/bin/regc"
 REGRT="$ROOT/$O/bin/regrt"
-OUT="$ROOT/build/demo"
+OUT=build/demo            # relative: the script runs from the top of the tree
 UNITS="stdlib/data/vn_admin_units_2025-03-01.csv"
 SPEC="examples/tthc/tthc.regime"
 MONTH=2025-05
