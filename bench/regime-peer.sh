@@ -8,17 +8,28 @@
 # One pass over the input: `regrt rollup` validates every row, writes errors.csv as it goes
 # and rolls the valid rows up into rollup.csv.
 #
-# The library is, for now, the hand-written stand-in of the compiled regime
-# (tests/fixtures/tthc_hand.c -> build/fixtures/tthc/tthc.so, same descriptor shape as
-# regc's output). It switches to `regc build examples/tthc/tthc.regime` once the code
-# generator produces it; nothing else here changes.
+# The library is, by default, the hand-written stand-in of the compiled regime
+# (tests/fixtures/tthc_hand.c -> build/fixtures/tthc/tthc.so, the descriptor shape regc
+# produces). REGIME_PEER_LIB=regc uses `regc build examples/tthc/tthc.regime` instead
+# (built by --prepare into build/bench/tthc); it becomes the default once regc's code
+# generator is settled. Nothing else changes: both give byte-identical outputs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 REGRT="$ROOT/build/bin/regrt"
-LIB="$ROOT/build/fixtures/tthc/tthc.so"
+if [ "${REGIME_PEER_LIB:-fixture}" = regc ]; then
+  LIB="$ROOT/build/bench/tthc"
+  NEED="$LIB/tthc.so"
+else
+  LIB="$ROOT/build/fixtures/tthc/tthc.so"
+  NEED="$LIB"
+fi
 
-if [ "${1:-}" = --prepare ] || [ ! -x "$REGRT" ] || [ ! -f "$LIB" ]; then
+if [ "${1:-}" = --prepare ] || [ ! -x "$REGRT" ] || [ ! -f "$NEED" ]; then
   make -C "$ROOT" --no-print-directory -s build/bin/regrt build/fixtures/tthc/tthc.so >&2
+  if [ "${REGIME_PEER_LIB:-fixture}" = regc ]; then
+    make -C "$ROOT" --no-print-directory -s build/bin/regc >&2
+    (cd "$ROOT" && REGIME_PATH="$ROOT/stdlib" build/bin/regc build examples/tthc/tthc.regime -o "$LIB") >&2
+  fi
   [ "${1:-}" = --prepare ] && exit 0
 fi
 if [ $# -ne 3 ]; then
