@@ -615,7 +615,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
         }
     } else {
         int64_t got = 0;
-        int present = 0, scale = 0;
+        int present = 0, scale = 0, percent = 0;
         const char *what = x->measure.text;
         if (ru->count_column && !strcmp(ru->count_column, what)) {
             got = hit->ucount;
@@ -629,6 +629,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
                     got = out[k];
                     present = k < 64 && ((pres >> k) & 1);
                     scale = f->outputs[k].scale;
+                    percent = f->outputs[k].type == RG_T_PERCENT;
                 }
             free(out);
         }
@@ -643,7 +644,8 @@ static void expect_rollup(trun *u, const ast_expect *x)
             int es = 0;
             if (v && (v->kind == AST_E_NUMBER || v->kind == AST_E_PERCENT)) {
                 ev = v->u.num.value;
-                es = v->u.num.scale + (v->kind == AST_E_PERCENT ? 2 : 0);
+                /* a percentage holds 94.18 for 94.18%; elsewhere 94.18% is 0.9418 */
+                es = v->u.num.scale + (v->kind == AST_E_PERCENT && !percent ? 2 : 0);
             }
             ok = present && num_equal(got, scale, ev, es);
             char *s = fmt_expr_str(v);

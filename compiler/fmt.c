@@ -363,7 +363,7 @@ typedef struct oline {
     char *text;
     int src;    /* source line; 0 when made up */
     int kind;
-    char *trail; /* trailing comments, "#..." */
+    char *trail; /* trailing comment, "#..." */
 } oline;
 
 typedef struct token {
@@ -919,6 +919,7 @@ static int one_liner(const ast_decl *d)
 typedef struct event {
     int line;
     const char *text; /* comment text, NULL for a blank line */
+    int seq;          /* order among events of one line */
 } event;
 
 static int blank_line(const printer *p, int line)
@@ -955,32 +956,20 @@ static void attach_trailing(printer *p, const ast_comment *c, event *ev, int *ne
         if (s > 0 && s <= c->loc.line && (best < 0 || s >= p->v[best].src))
             best = i;
     }
-    if (best < 0) {
-        ev[(*ne)++] = (event){c->loc.line, c->text};
+    if (best >= 0 && !p->v[best].trail) {
+        p->v[best].trail = comment_text(c->text);
         return;
     }
-    oline *l = &p->v[best];
-    char *t = comment_text(c->text);
-    if (l->trail) {
-        size_t a = strlen(l->trail), b = strlen(t);
-        char *j = malloc(a + b + 2);
-        if (!j)
-            abort();
-        memcpy(j, l->trail, a);
-        j[a] = ' ';
-        memcpy(j + a + 1, t, b + 1);
-        free(l->trail);
-        free(t);
-        l->trail = j;
-    } else {
-        l->trail = t;
-    }
+    /* no line, or lines joined into one that already has its comment: the
+     * comment goes on its own line right below */
+    ev[*ne] = (event){best >= 0 ? p->v[best].src : c->loc.line, c->text, *ne};
+    (*ne)++;
 }
 
 static int cmp_event(const void *a, const void *b)
 {
     const event *x = a, *y = b;
-    return x->line - y->line;
+    return x->line != y->line ? (x->line > y->line) - (x->line < y->line) : x->seq - y->seq;
 }
 
 static char *render(printer *p)
@@ -993,14 +982,18 @@ static char *render(printer *p)
     int ne = 0;
     for (int i = 0; i < p->file->comments.n; i++) {
         const ast_comment *c = p->file->comments.items[i];
-        if (c->own_line)
-            ev[ne++] = (event){c->loc.line, c->text};
-        else
+        if (c->own_line) {
+            ev[ne] = (event){c->loc.line, c->text, ne};
+            ne++;
+        } else {
             attach_trailing(p, c, ev, &ne);
+        }
     }
     for (int l = 1; l <= p->n_lines; l++)
-        if (blank_line(p, l))
-            ev[ne++] = (event){l, NULL};
+        if (blank_line(p, l)) {
+            ev[ne] = (event){l, NULL, ne};
+            ne++;
+        }
     qsort(ev, (size_t)ne, sizeof *ev, cmp_event);
 
     /* merge, then drop redundant blank lines */
@@ -1303,6 +1296,46 @@ static int decl_eq(const ast_decl *a, const ast_decl *b)
     return 0;
 }
 
+/* A comment's text without trailing blanks (the formatter drops them). */
+static char *comment_key(const ast_comment *c)
+{
+    size_t n = strlen(c->text);
+    while (n && strchr(" \t\r", c->text[n - 1]))
+        n--;
+    char *s = malloc(n + 1);
+    if (!s)
+        abort();
+    memcpy(s, c->text, n);
+    s[n] = 0;
+    return s;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The same comments, in any order: fmt puts attributes in a canonical order
+ * and their comments travel with them. */
+static int same_comments(const ast_file *a, const ast_file *b)
+{
+    int n = a->comments.n, ok = 1;
+    char **x = malloc(sizeof *x * (size_t)(n + 1)), **y = malloc(sizeof *y * (size_t)(n + 1));
+    if (!x || !y)
+        abort();
+    for (int i = 0; i < n; i++) {
+        x[i] = comment_key(a->comments.items[i]);
+        y[i] = comment_key(b->comments.items[i]);
+    }
+    qsort(x, (size_t)n, sizeof *x, cmp_str);
+    qsort(y, (size_t)n, sizeof *y, cmp_str);
+    for (int i = 0; i < n; i++) {
+        ok &= !strcmp(x[i], y[i]);
+        free(x[i]);
+        free(y[i]);
+    }
+    free(x);
+    free(y);
+    return ok;
+}
+
 int fmt_ast_equal(const ast_file *a, const ast_file *b, const char **why)
 {
     const char *w = NULL;
@@ -1315,16 +1348,8 @@ int fmt_ast_equal(const ast_file *a, const ast_file *b, const char **why)
     }
     if (!w && a->comments.n != b->comments.n)
         w = "the number of comments differs";
-    for (int i = 0; !w && i < a->comments.n; i++) {
-        const ast_comment *x = a->comments.items[i], *y = b->comments.items[i];
-        size_t nx = strlen(x->text), ny = strlen(y->text);
-        while (nx && strchr(" \t\r", x->text[nx - 1]))
-            nx--;
-        while (ny && strchr(" \t\r", y->text[ny - 1]))
-            ny--;
-        if (nx != ny || memcmp(x->text, y->text, nx))
-            w = "a comment differs";
-    }
+    if (!w && !same_comments(a, b))
+        w = "a comment differs";
     if (why)
         *why = w;
     return w == NULL;

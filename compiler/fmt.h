@@ -6,9 +6,10 @@
  * strings re-escaped. Comments and blank lines are put back by source line:
  * an own-line comment before the first printed line that comes after it in
  * the source, a trailing comment at the end of the line that holds its
- * source line. fmt_source() verifies every result before handing it out:
- * the output parses, its AST equals the input's, and formatting it again
- * gives the same bytes. */
+ * source line (or on its own line below, when several source lines were
+ * joined into that one). fmt_source() verifies every result before handing
+ * it out: the output parses, its AST equals the input's with the same
+ * comments, and formatting it again gives the same bytes. */
 #ifndef FMT_H
 #define FMT_H
 
@@ -34,8 +35,9 @@ int fmt_source(arena *a, diag_ctx *d, int file_id, char **out);
  * lines and the few locations the AST does not keep). Malloc'd. */
 char *fmt_ast(const ast_file *f, const src_file *src);
 
-/* Structural equality, locations ignored. fmt_ast_equal() sets *why (a
- * static string) to the first difference found. */
+/* Structural equality, locations ignored; fmt_ast_equal() also compares the
+ * comments, as a multiset of texts, and sets *why (a static string) to the
+ * first difference found. */
 int fmt_ast_equal(const ast_file *a, const ast_file *b, const char **why);
 int fmt_expr_equal(const ast_expr *a, const ast_expr *b);
 int fmt_texts_equal(const ast_texts *a, const ast_texts *b);

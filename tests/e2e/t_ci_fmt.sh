@@ -4,7 +4,10 @@
 #   - the result has the same syntax tree (regc fmt verifies this itself and
 #     refuses otherwise) and `regc check` says the same of it as of the
 #     original, line numbers aside (meaning preservation);
-#   - in-place mode writes what `-` prints and --check is then quiet.
+#   - in-place mode writes what `-` prints and --check is then quiet;
+#   - the same spec with a comment at the end of every line and a comment
+#     line between every two lines formats too (fmt's own verification:
+#     same tree, same comments, stable), keeping every comment.
 # A spec with syntax errors must be refused, untouched.
 cf_norm() {
     # check --format json without positions: line and column fields go,
@@ -67,6 +70,13 @@ for cf_f in $cf_list; do
     if cmp -s "$tmp/inplace.regime" "$tmp/f1"; then pass; else fail "fmt in place differs from fmt - on $cf_rel"; fi
     "$REGC" fmt --check "$tmp/inplace.regime" >/dev/null 2>&1
     expect_status "fmt --check after fmt $cf_rel" 0 $?
+    # comments everywhere
+    awk '{ print $0 "   # t" NR; print "  # o" NR }' "$cf_f" >"$tmp/commented"
+    "$REGC" fmt - <"$tmp/commented" >"$tmp/c1" 2>"$tmp/c1.err"
+    if [ $? = 0 ]; then pass; else fail "fmt of $cf_rel with comments everywhere"; head -3 "$tmp/c1.err"; fi
+    cf_want=$(grep -c '# [to][0-9]' "$tmp/commented")
+    cf_got=$(grep -o '# [to][0-9][0-9]*' "$tmp/c1" | wc -l)
+    [ "$cf_want" = "$cf_got" ] && pass || fail "fmt of $cf_rel with comments everywhere: $cf_got of $cf_want comments kept"
     cf_ok=$((cf_ok + 1))
 done
 echo "fmt over the repository: $cf_ok specs formatted and verified, $cf_refused refused for syntax errors"
