@@ -55,6 +55,25 @@ void rt_report_begin(rt_report *r)
     rt_buf_free(&b);
 }
 
+/* A raw value quoted in a message: one longer than RT_VALUE_SHOWN bytes (a
+ * megabyte field, an unbalanced quote that swallowed lines) is shown by its
+ * start and its end, cut on UTF-8 boundaries, so that the message stays a
+ * readable line. The CSV report and the JSON keys keep values whole. */
+#define RT_VALUE_SHOWN 200
+static void put_value(rt_buf *b, const char *p, size_t n)
+{
+    if (n <= RT_VALUE_SHOWN) {
+        rt_buf_put(b, p, n);
+        return;
+    }
+    size_t h = 96, t = n - 32;
+    while (h > 0 && ((unsigned char)p[h] & 0xC0) == 0x80) h--;
+    while (t < n && ((unsigned char)p[t] & 0xC0) == 0x80) t++;
+    rt_buf_put(b, p, h);
+    rt_buf_printf(b, TR("...(%zu bytes)...", "...(%zu byte)..."), n);
+    rt_buf_put(b, p + t, n - t);
+}
+
 /* The message of rule `rule` for this row: {field} becomes the row's raw
  * value of that field; unknown placeholders stay as written. */
 static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t rule)
@@ -80,7 +99,7 @@ static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t r
         for (k = 0; k < f->n_fields; k++)
             if (strlen(f->fields[k].code) == n && !memcmp(f->fields[k].code, open + 1, n)) break;
         if (k < f->n_fields) {
-            if (row->raw[k].n) rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+            if (row->raw[k].n) put_value(b, row->raw[k].p, row->raw[k].n);
             else rt_buf_str(b, TR("(empty)", "(trống)"));
         } else {
             rt_buf_put(b, open, (size_t)(close - open + 1));
@@ -96,7 +115,7 @@ static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t r
             first = 0;
             rt_buf_str(b, f->fields[k].code);
             rt_buf_str(b, "=\"");
-            rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+            put_value(b, row->raw[k].p, row->raw[k].n);
             rt_buf_ch(b, '"');
         }
         if (!first) rt_buf_ch(b, ']');
@@ -132,10 +151,10 @@ static void keys_text(const rt_report *r, rt_buf *b, const rt_row *row)
         first = 0;
         rt_buf_str(b, f->fields[k].code);
         rt_buf_ch(b, ' ');
-        if (row->raw[k].n) rt_buf_put(b, row->raw[k].p, row->raw[k].n);
+        if (row->raw[k].n) put_value(b, row->raw[k].p, row->raw[k].n);
         else rt_buf_str(b, TR("(empty)", "(trống)"));
     }
-    rt_buf_str(b, first ? "):" : "):");
+    rt_buf_str(b, "):");
 }
 
 void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scan.h"
@@ -419,7 +420,9 @@ static __attribute__((noinline)) int fast_record(scan *s, worker *w, const fastc
         if (c->conv == CV_COUNT) {
             unsigned d;
             while ((d = (unsigned)*p - '0') <= 9) {
-                v = v * 10 + d;
+                /* unsigned: 19+ digits wrap (the value is then discarded
+                 * below) instead of overflowing a signed integer */
+                v = (int64_t)((uint64_t)v * 10 + d);
                 p++;
             }
             l = (uint32_t)(p - st);
@@ -1120,14 +1123,21 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
                 ci->count_fast = (!ci->has_min || ci->min <= 0) && (!ci->has_max || ci->max >= top - 1);
             }
         }
+        /* No more workers than blocks to share (when the size is known). */
+        struct stat sb;
+        if (s.fd > 0 && fstat(s.fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            uint64_t blocks = (uint64_t)sb.st_size / RT_BLOCK + 1;
+            if ((uint64_t)nt > blocks) nt = (int)blocks;
+        }
         pthread_t *th = rt_xcalloc((size_t)nt, sizeof *th);
+        uint8_t *started = rt_xcalloc((size_t)nt, 1);
         for (int t = 0; t < nt; t++) worker_init(&s, &ws[t]);
-        for (int t = 1; t < nt; t++)
-            if (pthread_create(&th[t], NULL, worker_main, &ws[t]) != 0) th[t] = 0;
+        for (int t = 1; t < nt; t++) started[t] = pthread_create(&th[t], NULL, worker_main, &ws[t]) == 0;
         worker_main(&ws[0]);
         for (int t = 1; t < nt; t++)
-            if (th[t]) pthread_join(th[t], NULL);
+            if (started[t]) pthread_join(th[t], NULL);
         free(th);
+        free(started);
         for (int t = 0; t < nt; t++) {
             st->rows += ws[t].stats.rows;
             st->rows_err += ws[t].stats.rows_err;

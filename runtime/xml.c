@@ -319,6 +319,23 @@ typedef struct vstate {
     const char *path;
 } vstate;
 
+/* Appends s, shown by its start and its end when it is longer than 200
+ * bytes (cut on UTF-8 boundaries): libxml2 quotes the offending value in
+ * its messages, and a value may be megabytes long. */
+static void put_shown(rt_buf *b, const char *s, size_t n)
+{
+    if (n <= 200) {
+        rt_buf_put(b, s, n);
+        return;
+    }
+    size_t h = 96, t = n - 32;
+    while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80) h--;
+    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80) t++;
+    rt_buf_put(b, s, h);
+    rt_buf_printf(b, TR("...(%zu bytes)...", "...(%zu byte)..."), n);
+    rt_buf_put(b, s + t, n - t);
+}
+
 static void on_schema_error(void *ctx, rt_xml_err_t e)
 {
     vstate *v = ctx;
@@ -349,7 +366,22 @@ static void on_schema_error(void *ctx, rt_xml_err_t e)
     rt_xml_issue *is = &x->issues[x->n_issues++];
     is->row = row;
     is->line = line > 0 ? (uint32_t)line : 0;
-    is->msg = rt_xstrndup(m, l);
+    /* each quoted value ('...') of the message, shortened */
+    rt_buf mb = {0};
+    for (size_t i = 0; i < l;) {
+        const char *q = memchr(m + i, '\'', l - i);
+        const char *q2 = q ? memchr(q + 1, '\'', (size_t)(m + l - q - 1)) : NULL;
+        if (!q2) {
+            rt_buf_put(&mb, m + i, l - i);
+            break;
+        }
+        rt_buf_put(&mb, m + i, (size_t)(q - (m + i)) + 1);
+        put_shown(&mb, q + 1, (size_t)(q2 - q - 1));
+        rt_buf_ch(&mb, '\'');
+        i = (size_t)(q2 - m) + 1;
+    }
+    is->msg = rt_xstrndup(mb.p ? mb.p : "", mb.n);
+    rt_buf_free(&mb);
 }
 
 static void schema_msg(void *ctx, rt_xml_err_t e)
@@ -454,7 +486,7 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
 
     int rc = -1;
     uint8_t *top = rt_xcalloc(f->n_fields + 1, 1);
-    char *row_name = NULL, *meta_name = NULL;
+    char *row_name = NULL;
     char **vals = rt_xcalloc(f->n_fields + 1, sizeof *vals);
     char **topv = rt_xcalloc(f->n_fields + 1, sizeof *topv);
     uint32_t *lens = rt_xcalloc(f->n_fields + 1, sizeof *lens);
@@ -466,8 +498,8 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
         top[k] = f->n_dims == 0 || (f->fields[k].flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD));
         rt_strmap_put(&codes, f->fields[k].code, (uint32_t)strlen(f->fields[k].code), k);
     }
+    /* ODK's meta block is no field: it is skipped like any unknown element */
     row_name = fresh(f, top, "row");
-    meta_name = fresh(f, top, "meta");
 
     /* ---- the root: this form, this version ---- */
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -569,7 +601,6 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
             vals[k] = NULL;
         }
     }
-    (void)meta_name; /* ODK's meta block holds no field */
     rc = 0;
 out:
     for (uint32_t k = 0; k < f->n_fields; k++) free(topv[k]);
@@ -579,7 +610,6 @@ out:
     free(lens);
     free(top);
     free(row_name);
-    free(meta_name);
     rt_strmap_free(&codes);
     xmlFreeDoc(doc);
     if (rc) rt_xml_data_free(x);
@@ -635,7 +665,8 @@ static void issue_entry(const rt_report *r, rt_buf *b, const rt_xml_data *x, con
             first = 0;
             rt_buf_str(b, f->fields[fi].code);
             rt_buf_ch(b, ' ');
-            rt_buf_str(b, kv[k] && *kv[k] ? kv[k] : TR("(empty)", "(trống)"));
+            if (kv[k] && *kv[k]) put_shown(b, kv[k], strlen(kv[k]));
+            else rt_buf_str(b, TR("(empty)", "(trống)"));
         }
         rt_buf_str(b, "): ");
         rt_buf_str(b, TR("error", "lỗi"));
@@ -782,7 +813,8 @@ int rt_xml_scan(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt_
     if (rc == 0) {
         st->rows_err += c.extra_err;
         /* schema violations and no row to count them on: the instance is in error */
-        if ((x.instance_bad || x.n_issues_all) && x.n_rows == 0) st->rows_err++;
+        /* counted as one row read, so that rows read = valid + with errors */
+        if ((x.instance_bad || x.n_issues_all) && x.n_rows == 0) st->rows++, st->rows_err++;
     } else if (err->msg[0] && strstr(err->msg, fdpath)) {
         /* a failure of the scan on our own text: name the XML file */
         rt_error e2 = *err;
