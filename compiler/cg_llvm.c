@@ -70,18 +70,29 @@ void cg_free(cg_module *m)
     free(m);
 }
 
-static int make_target(cg_module *m, const char *triple, char **err)
+/* The CPU a library is built for. Output must not depend on the machine
+ * that builds it (reproducible builds; libraries are distributed), so the
+ * default is a portable baseline and `native` is an explicit choice. */
+const char *cg_default_cpu(const char *triple)
+{
+    return triple && !strncmp(triple, "x86_64", 6) ? "x86-64-v2" : "generic";
+}
+
+static int make_target(cg_module *m, const char *triple, const char *want_cpu, char **err)
 {
     char *msg = NULL;
     LLVMTargetRef t;
     char *cpu = NULL, *features = NULL;
     m->host = triple == NULL;
-    if (triple) {
+    if (triple)
         m->triple = LLVMNormalizeTargetTriple(triple);
-    } else {
+    else
         m->triple = LLVMGetDefaultTargetTriple();
+    if (m->host && want_cpu && !strcmp(want_cpu, "native")) {
         cpu = LLVMGetHostCPUName();
         features = LLVMGetHostCPUFeatures();
+    } else {
+        cpu = LLVMCreateMessage(want_cpu ? want_cpu : cg_default_cpu(m->triple));
     }
     if (LLVMGetTargetFromTriple(m->triple, &t, &msg)) {
         *err = dupmsg("unknown target", msg);
@@ -114,7 +125,7 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
         *err = dupmsg("out of memory", NULL);
         return NULL;
     }
-    if (make_target(m, o->triple, err) < 0) {
+    if (make_target(m, o->triple, o->cpu, err) < 0) {
         cg_free(m);
         return NULL;
     }

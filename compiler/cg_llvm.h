@@ -24,6 +24,10 @@ typedef struct cg_opts {
     const char *compiler_version; /* "regc 0.1.0" */
     const src_manager *sm;        /* rule sources for the descriptor; may be NULL */
     int opt;                      /* 0: no optimisation, else default<O2> */
+    const char *cpu;              /* NULL: a portable baseline (x86-64-v2 on
+                                     x86-64) so a library runs on every machine
+                                     of the reporting units; "native": this
+                                     machine's CPU and features; else a CPU name */
 } cg_opts;
 
 typedef struct cg_module cg_module;
@@ -38,6 +42,8 @@ int cg_emit_object(cg_module *m, const char *path, char **err);
 /* 1 when the module targets the host (an object can be linked and loaded). */
 int cg_is_host(const cg_module *m);
 const char *cg_triple(const cg_module *m);
+/* The portable CPU used when none is asked for. */
+const char *cg_default_cpu(const char *triple);
 void cg_free(cg_module *m);
 
 /* Links an object into a shared library exporting only the two ABI

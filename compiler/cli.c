@@ -80,6 +80,12 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd, int allow,
                 return bad(cmd, "missing triple after", a);
             }
             o->target = argv[++i];
+        } else if ((allow & CLI_EMIT) && !strcmp(a, "--cpu")) {
+            if (i + 1 >= argc) {
+                cli_free(o);
+                return bad(cmd, "missing CPU name after", a);
+            }
+            o->cpu = argv[++i];
         } else if ((allow & CLI_CHECKONLY) && !strcmp(a, "--check")) {
             o->check_only = 1;
         } else {

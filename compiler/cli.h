@@ -16,6 +16,7 @@ typedef struct cli_opts {
     int check_only;       /* fmt --check */
     const char *output;   /* -o */
     const char *target;   /* --target */
+    const char *cpu;      /* --cpu */
     const char **include;
     int n_include;
     const char **files;

@@ -31,6 +31,8 @@ static void usage(FILE *f)
                "  -o DIR             output directory (created if needed)\n"
                "  --emit-llvm        print the optimised LLVM IR on stdout (-o optional)\n"
                "  --target TRIPLE    generate for another target: writes DIR/<regime>.o\n"
+               "  --cpu NAME|native  CPU to generate for (default: a portable baseline,\n"
+               "                     x86-64-v2 on x86-64; native = this machine only)\n"
                "                     (e.g. wasm32-unknown-unknown) instead of the library\n"
                "  -I DIR             add DIR to the import search path\n"
                "  --lang en|vi       language of messages (default en)\n"
@@ -103,7 +105,7 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
     char hash[65];
     manifest_source_hash(c, hash);
     cg_opts co = {.triple = o->target, .source_hash = hash, .compiler_version = "regc " REGIME_VERSION,
-                  .sm = &c->sm, .opt = 1};
+                  .sm = &c->sm, .opt = 1, .cpu = o->cpu};
     char *err = NULL;
     cg_module *m = cg_compile(&ir, &co, &err);
     if (!m) {
@@ -170,7 +172,9 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
         for (int i = 0; i < n_forms; i++)
             outs[n_outs++] = forms[i];
     }
-    char *cpu = host ? LLVMGetHostCPUName() : NULL;
+    char *cpu = !host ? NULL
+                : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
+                                                      : LLVMCreateMessage(o->cpu ? o->cpu : cg_default_cpu(triple));
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
                         .cpu = cpu, .dir = dir, .outputs = outs, .n_outputs = n_outs};
     if (manifest_write(c, &mi) < 0) {
