@@ -535,6 +535,22 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
             if (c->type == XML_ELEMENT_NODE && name_is(c, row_name) && !c->ns)
                 c->_private = (void *)(uintptr_t)++n_rows;
     }
+    /* One row per combination of the dimensions: more rows are duplicates,
+     * and libxml2 would spend quadratic time finding them (xs:unique). */
+    uint64_t combos = 1;
+    for (uint32_t k = 0; k < f->n_dims && d; k++) {
+        int32_t cl = f->fields[f->dims[k]].codelist;
+        uint64_t n = cl >= 0 && (uint32_t)cl < d->n_codelists ? d->codelists[cl].n_codes : RT_XML_MAX_ROWS;
+        combos = combos * (n ? n : 1);
+        if (combos > RT_XML_MAX_ROWS) combos = RT_XML_MAX_ROWS;
+    }
+    if (f->n_dims && (n_rows > combos || n_rows > RT_XML_MAX_ROWS)) {
+        rt_err(err, 2, TR("%s: %u <%s> rows, but an instance of form '%s' holds at most %llu (one per combination of its dimensions%s); split the submission or send it as CSV",
+                          "%s: có %u dòng <%s>, nhưng một bản dữ liệu của biểu '%s' có tối đa %llu dòng (mỗi tổ hợp phân tổ một dòng%s); hãy chia nhỏ hoặc nộp dạng CSV"),
+               name, n_rows, row_name, f->code, (unsigned long long)(combos < RT_XML_MAX_ROWS ? combos : RT_XML_MAX_ROWS),
+               combos < RT_XML_MAX_ROWS ? "" : TR(", and no more than the limit", ", và không quá giới hạn"));
+        goto out;
+    }
     x->n_rows = n_rows;
     x->n_keys = 2 + f->n_dims;
     x->line = rt_xcalloc(n_rows + 1, sizeof *x->line);

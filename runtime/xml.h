@@ -8,7 +8,10 @@
  *      declares entities or names an external DTD is refused, and so is one
  *      nested deeper than RT_XML_MAX_DEPTH or with an element of more than
  *      RT_XML_MAX_ATTRS attributes;
- *   2. checks the root element, its id and version against the library;
+ *   2. checks the root element, its id and version against the library, and
+ *      the number of rows: at most one per combination of the dimensions'
+ *      codes, and at most RT_XML_MAX_ROWS (one unit's report for one
+ *      period; bulk data travels as CSV);
  *   3. validates it against DIR/forms/<form>.xsd, written by `regc build`
  *      beside the library, and reports each violation like a rule failure
  *      (rule code XSD, severity error) with the line of the element;
@@ -25,6 +28,7 @@
 #define RT_XML_MAX_BYTES ((size_t)64 << 20)
 #define RT_XML_MAX_DEPTH 64
 #define RT_XML_MAX_ATTRS 256 /* per element: libxml2 checks duplicates in O(n^2) */
+#define RT_XML_MAX_ROWS 10000  /* per instance: libxml2 checks xs:unique in O(n^2) */
 #define RT_XML_MAX_ISSUES 1000
 
 /* 1 when a DATA path names an XML instance (ends in .xml, any case). */

@@ -27,6 +27,7 @@ typedef struct fixture {
     rg_regime_desc desc;
     rg_form form;
     rg_field *fields;
+    rg_codelist *lists;
     char xsd[512];
 } fixture;
 
@@ -58,7 +59,17 @@ static void fixture_open(fixture *x, const char *spec, const char *form)
         x->fields[i].flags = f->flags;
         x->fields[i].max_digits = f->max_digits;
         x->fields[i].codelist = -1;
+        for (int k = 0; k < x->r->n_codelists; k++)
+            if (f->type.list == &x->r->codelists[k])
+                x->fields[i].codelist = k;
     }
+    x->lists = calloc((size_t)x->r->n_codelists + 1, sizeof *x->lists);
+    for (int k = 0; k < x->r->n_codelists; k++) {
+        x->lists[k].name = x->r->codelists[k].name;
+        x->lists[k].n_codes = (uint32_t)x->r->codelists[k].n_codes;
+    }
+    x->desc.n_codelists = (uint32_t)x->r->n_codelists;
+    x->desc.codelists = x->lists;
     x->form.code = mf->code;
     x->form.n_fields = (uint32_t)mf->n_fields;
     x->form.fields = x->fields;
@@ -76,6 +87,7 @@ static void fixture_close(fixture *x)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
     ck_assert_int_eq(system(cmd), 0);
     free(x->fields);
+    free(x->lists);
     driver_free(&x->c);
 }
 
@@ -294,6 +306,19 @@ static void fill_oversized(FILE *f)
     fputs("</bieu06>\n", f);
 }
 
+static void fill_rows(FILE *f, int n)
+{
+    fputs("<bieu06 id=\"bieu06\" version=\"1.0.0\"><unit>1</unit><period>2025-01</period>\n", f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "<row><domain>D%02d</domain></row>\n", i % 40 + 1);
+    fputs("</bieu06>\n", f);
+}
+
+/* 41 rows of a form with 40 domains: one at least is a duplicate */
+static void fill_41_rows(FILE *f) { fill_rows(f, 41); }
+/* the quadratic case of xs:unique, refused before validation */
+static void fill_150k_rows(FILE *f) { fill_rows(f, 150000); }
+
 static void fill_other_root(FILE *f) { fputs("<?xml version=\"1.0\"?>\n<profile id=\"profile\"/>\n", f); }
 
 static void fill_namespaced(FILE *f)
@@ -324,6 +349,8 @@ START_TEST(generated_hostile_documents)
         {"attrs.xml", fill_many_attrs, "more than 256 attributes"},
         {"hugeattr.xml", fill_huge_attr, "not well-formed"},
         {"big.xml", fill_oversized, "larger than 64 MB"},
+        {"rows41.xml", fill_41_rows, "holds at most 40 (one per combination of its dimensions)"},
+        {"rows150k.xml", fill_150k_rows, "150000 <row> rows"},
         {"other.xml", fill_other_root, "not an instance of form 'bieu06'"},
         {"ns.xml", fill_namespaced, "not an instance of form 'bieu06'"},
     };
