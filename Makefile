@@ -139,8 +139,15 @@ $(O)/tests/check_%: tests/unit/check_%.c $(LIBREGC) $(LIBREGRT)
 
 tools: $(REGC) $(REGRT)
 
-# Runs every kind of test against the build in $(O).
-test-run: test-unit test-golden test-e2e
+# Runs every kind of test against the build in $(O); every suite runs even
+# when an earlier one fails, and the status says whether any failed.
+test-run:
+	$(Q)$(MAKE) --no-print-directory $(REGC) $(REGRT) $(UNIT_BINS)
+	$(Q)rc=0; \
+	$(MAKE) --no-print-directory test-unit || rc=1; \
+	$(MAKE) --no-print-directory test-golden || rc=1; \
+	$(MAKE) --no-print-directory test-e2e || rc=1; \
+	exit $$rc
 
 test-unit: $(UNIT_BINS)
 	$(Q)O=$(O) sh tests/run-unit.sh $(UNIT_BINS)
@@ -231,3 +238,64 @@ bench-kernel: $(KBENCH)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(REGC) build examples/tthc/tthc.regime -o build/bench/tthc
 	$(Q)$(KBENCH) build/bench/tthc/tthc.so $(KBENCH_ARGS)
+
+# ---- fuzzing (robustness) ---------------------------------------------------
+# The harnesses of the robustness work: tests/fuzz/fuzz_csv.c (every CSV
+# reader of libregrt), fuzz_xml.c (XML instances), fuzz_fmtdiff.c (regc fmt
+# and diff). tests/fuzz/run.sh builds build/fuzz/fuzz_NAME and runs it
+# (`make fuzz FUZZ_SECONDS=N`, `make fuzz-short`). clang-19 with
+# -fsanitize=fuzzer,address,undefined; the sources are compiled into objects
+# of their own (build/fuzz/obj/, -fsanitize=fuzzer-no-link) so that a change
+# to one file recompiles one file. The CSV and XML harnesses load the tthc
+# and edoc regimes built by regc into build/fuzz/lib/ (forms and XSDs
+# beside them). `make valgrind` runs tests/valgrind.sh (memcheck over a
+# representative set of regc and regrt runs).
+FUZZ_CC      ?= clang-19
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -g -O1 $(FUZZ_SAN) -pthread -D_GNU_SOURCE -DREGIME_VERSION='"$(VERSION)"' \
+                -DFUZZ_ROOT='"$(CURDIR)"' -Iruntime/include -Iruntime -Icompiler -Ibuild/gen
+FUZZ_RT_OBJ  := $(RUNTIME_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_CC_OBJ  := $(COMPILER_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
+FUZZ_LIBS    := build/fuzz/lib/tthc/tthc.so build/fuzz/lib/edoc/edoc.so
+
+build/fuzz/obj/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(XML_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/obj/compiler/%.o: compiler/%.c build/gen/parser.h build/gen/lexer.h
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(LLVM_CFLAGS) $(XML_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wno-unused-function -c $< -o $@
+
+-include $(wildcard build/fuzz/obj/*/*.d)
+
+build/fuzz/lib/tthc/tthc.so: examples/tthc/tthc.regime examples/tthc/domains.csv $(REGC)
+build/fuzz/lib/edoc/edoc.so: examples/edoc/edoc.regime $(REGC)
+$(FUZZ_LIBS):
+	@mkdir -p $(@D)
+	@echo "  REGC    $@"
+	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build $< -o $(@D) >/dev/null
+
+build/fuzz/fuzz_csv build/fuzz/fuzz_xml: build/fuzz/%: tests/fuzz/%.c $(FUZZ_RT_OBJ) $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(XML_CFLAGS) -o $@ $< $(FUZZ_RT_OBJ) \
+	    $(XML_LIBS) -ldl -lm
+
+build/fuzz/fuzz_fmtdiff: tests/fuzz/fuzz_fmtdiff.c $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LLVM_CFLAGS) -o $@ $< $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ) \
+	    $(LLVM_LIBS) $(XML_LIBS) -ldl -lm
+
+.PHONY: fuzz-robustness valgrind
+fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff
+
+valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
+	$(Q)O=$(O) sh tests/valgrind.sh
