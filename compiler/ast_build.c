@@ -468,6 +468,7 @@ static void rule_dup(ast_rule *r, parse_ctx *c, const char *what, src_loc loc)
 
 ast_rule *ast_rule_when(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
 {
+    loc = src_span(loc, e->loc); /* the keyword to the end of the clause */
     if (r->when)
         rule_dup(r, c, "when", loc);
     r->when = e;
@@ -476,6 +477,7 @@ ast_rule *ast_rule_when(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
 
 ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
 {
+    loc = src_span(loc, e->loc); /* the keyword to the end of the clause */
     if (r->check)
         rule_dup(r, c, "check", loc);
     r->check = e;
@@ -484,6 +486,7 @@ ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
 
 ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
 {
+    loc = src_span(loc, e->loc); /* the keyword to the end of the clause */
     if (r->tolerance)
         rule_dup(r, c, "tolerance", loc);
     r->tolerance = e;
@@ -492,6 +495,7 @@ ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc
 
 ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc)
 {
+    loc = src_span(loc, mode.loc);
     if (r->missing.text)
         rule_dup(r, c, "missing", loc);
     r->missing = mode;
@@ -500,6 +504,7 @@ ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc
 
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc)
 {
+    loc = src_span(loc, t->loc);
     if (r->message)
         rule_dup(r, c, "message", loc);
     r->message = t;

@@ -328,10 +328,23 @@ void json_write_string(FILE *out, const char *s)
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 fprintf(out, "\\u%04x", *p);
-            else
+            } else if (*p < 0x80) {
                 fputc(*p, out);
+            } else {
+                /* JSON is UTF-8: a byte that starts no valid character (a
+                 * path or a name in another encoding) becomes U+FFFD */
+                const unsigned char *o;
+                size_t ol;
+                int w;
+                size_t n = excerpt_char(p, strlen((const char *)p), &o, &ol, &w);
+                if (o == p)
+                    fwrite(p, 1, n, out);
+                else
+                    fputs("\\ufffd", out);
+                p += n - 1;
+            }
         }
     }
     fputc('"', out);

@@ -93,13 +93,22 @@ static int find_loaded(compile_ctx *c, const char *real)
     return -1;
 }
 
-static void add_file(compile_ctx *c, ast_file *f)
+/* Roots (files named by the user) are kept first, in the order given:
+ * files[0 .. n_roots) are the roots, imports follow. */
+static void add_file(compile_ctx *c, ast_file *f, int root)
 {
     ast_file **fs = realloc(c->files, (size_t)(c->n_files + 1) * sizeof *fs);
     if (!fs)
         abort();
     c->files = fs;
-    c->files[c->n_files++] = f;
+    if (root) {
+        memmove(c->files + c->n_roots + 1, c->files + c->n_roots,
+                sizeof *fs * (size_t)(c->n_files - c->n_roots));
+        c->files[c->n_roots++] = f;
+        c->n_files++;
+    } else {
+        c->files[c->n_files++] = f;
+    }
 }
 
 static char *dir_of(compile_ctx *c, const char *path)
@@ -142,7 +151,7 @@ static ast_file *load_path(compile_ctx *c, const char *path, const src_loc *from
     }
     int slot = had_real ? c->n_loaded - 1 : -1;
     ast_file *f = parse_file(&c->arena, &c->diag, id);
-    add_file(c, f);
+    add_file(c, f, from == NULL);
     if (depth > 32) {
         diag(&c->diag, "E0503", from ? *from : f->decls.n ? ((ast_decl *)f->decls.items[0])->loc : (src_loc){id, 1, 1, 1, 1});
         return f;
@@ -165,9 +174,17 @@ static void load_imports(compile_ctx *c, ast_file *f, int depth)
             if (*p == '.')
                 *p = '/';
         const char *found = NULL;
-        char *cand = arena_printf(&c->arena, "%s/%s", base, rel);
+        char *cand = strcmp(base, ".") ? arena_printf(&c->arena, "%s/%s", base, rel) : rel;
         if (access(cand, R_OK) == 0)
             found = cand;
+        /* then from the directory of each root file: a module of the
+         * project is named from its top (`import mods.common`) */
+        for (int i = 0; !found && i < c->n_roots; i++) {
+            const char *rd = dir_of(c, c->files[i]->path);
+            cand = strcmp(rd, ".") ? arena_printf(&c->arena, "%s/%s", rd, rel) : rel;
+            if (access(cand, R_OK) == 0)
+                found = cand;
+        }
         for (int i = 0; !found && i < c->n_search; i++) {
             cand = arena_printf(&c->arena, "%s/%s", c->search[i], rel);
             if (access(cand, R_OK) == 0)
@@ -187,8 +204,6 @@ int driver_load(compile_ctx *c, const char *path)
 {
     int before = c->diag.n_errors;
     ast_file *f = load_path(c, path, NULL, 0);
-    if (f)
-        c->n_roots++;
     return f || c->diag.n_errors == before ? 0 : -1;
 }
 
@@ -198,15 +213,31 @@ int driver_load_text(compile_ctx *c, const char *name, const char *text, size_t 
     if (id < 0)
         return -1;
     ast_file *f = parse_file(&c->arena, &c->diag, id);
-    add_file(c, f);
-    c->n_roots++;
+    add_file(c, f, 1);
     load_imports(c, f, 1);
     return 0;
 }
 
+/* 1 when loading left no whole tree to check: a lexical or syntax error
+ * (E00xx), an import or file that could not be read (E05xx). The
+ * structural errors of the tree builder (an attribute without its field, a
+ * clause given twice: E0011-E0014) leave a whole tree, so the semantic
+ * passes still run and report everything else. */
+static int unreadable(const compile_ctx *c)
+{
+    for (int i = 0; i < c->diag.n; i++) {
+        const char *code = c->diag.items[i].code;
+        if (c->diag.items[i].sev == DIAG_ERROR &&
+            (strncmp(code, "E00", 3) != 0 || strcmp(code, "E0011") < 0 || strcmp(code, "E0014") > 0))
+            return 1;
+    }
+    /* past the limit of recorded diagnostics, assume the worst */
+    return c->diag.n_errors > c->diag.max_errors;
+}
+
 m_regime *driver_check(compile_ctx *c)
 {
-    if (c->diag.n_errors)
+    if (unreadable(c))
         return NULL;
     c->model = sema_run(c);
     return diag_has_errors(&c->diag) ? NULL : c->model;

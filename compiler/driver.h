@@ -1,8 +1,11 @@
 /* driver.h — one compilation: sources, imports, diagnostics, the model.
  *
  * driver_load() parses the given files and, recursively, the modules they
- * import, found beside the importing file, then in each -I directory, then
- * in REGIME_PATH (colon-separated), then in the stdlib installed with regc.
+ * import, found beside the importing file, then beside the files given
+ * (`import mods.common` names a module from the project's top), then in each
+ * -I directory, then in REGIME_PATH (colon-separated), then in the stdlib
+ * installed with regc. A module name is a dotted identifier, so an import
+ * never names a path outside these directories.
  * Import cycles and missing modules are diagnosed. */
 #ifndef DRIVER_H
 #define DRIVER_H
@@ -24,7 +27,7 @@ typedef struct compile_ctx {
     diag_ctx diag;
     const char **search;     /* import directories, in order */
     int n_search;
-    ast_file **files;        /* every parsed file; roots first */
+    ast_file **files;        /* every parsed file; the n_roots roots first */
     int n_files;
     int n_roots;             /* files named on the command line */
     m_regime *model;         /* after driver_check(), NULL on errors */

@@ -203,6 +203,20 @@ int lex_stray(parse_ctx *c, const src_loc *loc, const char *text)
     return 0;
 }
 
+void lex_brace(parse_ctx *c, const src_loc *loc, int open)
+{
+    if (open > 0) {
+        if (c->braces < (int)(sizeof c->brace_line / sizeof c->brace_line[0]))
+            c->brace_line[c->braces] = loc->line;
+        c->braces++;
+        c->stray_close = 0;
+    } else {
+        c->stray_close = c->braces == 0; /* a '}' with no '{' open */
+        if (c->braces > 0)
+            c->braces--;
+    }
+}
+
 /* Vietnamese letters without their marks, for the hint of a name written
  * with accents: `trường` -> `truong`. */
 static const struct {
@@ -448,12 +462,19 @@ void parse_syntax_error(parse_ctx *c, src_loc loc, const char *got, int got_keyw
         const char *sep = i == 0 ? "" : i == n - 1 ? or_word : ", ";
         off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", sep, token_words(c, expected[i]));
     }
-    if (n > 0)
-        diag(c->diag, "E0001", loc, what, buf);
-    else
-        diag(c->diag, "E0009", loc, what);
+    if (!strcmp(got, "'}'") && c->stray_close) {
+        diag(c->diag, "E0009", loc);
+        return;
+    }
+    diag(c->diag, "E0001", loc, what, n > 0 ? buf : diag_format("P0033", lang));
+    int wants_close = 0;
+    for (int i = 0; i < n; i++)
+        wants_close |= !strcmp(expected[i], "'}'");
     if (!strcmp(got, "'='"))
         diag_hint(c->diag, "H0001");
+    else if (!strcmp(got, "@P0014") && wants_close && c->braces > 0 &&
+             c->braces <= (int)(sizeof c->brace_line / sizeof c->brace_line[0]))
+        diag_hint(c->diag, "H0001c", c->brace_line[c->braces - 1]);
     else if (!strcmp(got, "identifier") && text && n_kws > 0) {
         const char *best = diag_closest(text, kws, n_kws);
         if (best)

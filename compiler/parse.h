@@ -38,6 +38,10 @@ typedef struct parse_ctx {
     src_loc sloc;
     int depth;             /* nesting of parentheses, bounded */
     int too_deep;          /* E0015 was reported (once per file) */
+    /* lines of the '{' not yet closed, innermost last (the first 64) */
+    int brace_line[64];
+    int braces;
+    int stray_close;       /* the last '}' had no '{' to close */
 } parse_ctx;
 
 /* Parses one registered source file; diagnostics go to `d`. Never NULL. */
@@ -51,6 +55,7 @@ int lex_number(parse_ctx *c, void *lval, const src_loc *loc, const char *text, i
 int lex_date(parse_ctx *c, void *lval, const src_loc *loc, const char *text);
 void lex_bad_number(parse_ctx *c, const src_loc *loc, const char *text);
 void lex_bad_name(parse_ctx *c, const src_loc *loc, const char *text);
+void lex_brace(parse_ctx *c, const src_loc *loc, int open);
 void lex_str_typographic(parse_ctx *c, const src_loc *loc);
 /* A character with no place outside strings: reported; returns the token
  * of an operator look-alike (`≥` reads as `>=`), else 0. */

@@ -443,6 +443,7 @@ void sema_tiers(sema *s)
             !r->tiers_name) {
             diag(s->d, "E0113", it->loc);
             diag_hint(s->d, "H0113");
+            s->no_tiers_reported = 1;
             return;
         }
         if (!r->n_tiers)
@@ -579,15 +580,26 @@ static ast_texts *texts_of(sema *s, const char *const *langs, const char *const 
     return t;
 }
 
-static void load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
+/* path relative to the directory of a spec; "dir/x", or "x" beside a spec
+ * named without a directory */
+static char *path_beside(sema *s, src_loc loc, const char *path)
+{
+    if (path[0] == '/')
+        return arena_strdup(s->a, path);
+    const char *dir = sema_file_dir(s, loc);
+    return strcmp(dir, ".") ? arena_printf(s->a, "%s/%s", dir, path) : arena_strdup(s->a, path);
+}
+
+/* Reads the codes of a list from its CSV file; 0 when the file could not be
+ * read or is malformed (reported). */
+static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
 {
     const char *path = d->u.codelist.from;
-    char *full = path[0] == '/' ? arena_strdup(s->a, path)
-                                : arena_printf(s->a, "%s/%s", sema_file_dir(s, d->loc), path);
+    char *full = path_beside(s, d->loc, path);
     int id = src_load(&s->c->sm, full);
     if (id < 0) {
         diag(s->d, "E0501", d->u.codelist.from_loc, full, strerror(errno));
-        return;
+        return 0;
     }
     const src_file *f = src_get(&s->c->sm, id);
     char *buf = arena_strndup(s->a, f->text, f->len);
@@ -599,8 +611,8 @@ static void load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
     int line = 1;
     int n = csv_record(&p, fields, MAXF);
     if (n <= 0) {
-        diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "empty file");
-        return;
+        diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0030", s->d->lang));
+        return 0;
     }
     int code_col = -1;
     const char *langs[MAXF];
@@ -616,21 +628,22 @@ static void load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
     if (code_col < 0) {
         diag(s->d, "E0126", d->u.codelist.from_loc, full);
         diag_hint(s->d, "H0126");
-        return;
+        return 0;
     }
-    int cap = 64;
+    int cap = 64, ok = 1;
     cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)cap);
     while (*p) {
         line++;
         n = csv_record(&p, fields, MAXF);
         if (n < 0) {
-            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "unbalanced quotes");
-            return;
+            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0031", s->d->lang));
+            return 0;
         }
         if (n == 1 && !fields[0][0])
             continue;
         if (code_col >= n || !fields[code_col][0]) {
-            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, "no code in this row");
+            diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0032", s->d->lang));
+            ok = 0;
             continue;
         }
         if (cl->n_codes == cap) {
@@ -650,10 +663,12 @@ static void load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
             if (!strcmp(cl->codes[k].code, mc->code)) {
                 diag(s->d, "E0134", d->u.codelist.from_loc, mc->code, full, line);
                 cl->n_codes--;
+                ok = 0;
                 break;
             }
         cl->n_codes++;
     }
+    return ok;
 }
 
 void sema_codelists(sema *s)
@@ -672,10 +687,11 @@ void sema_codelists(sema *s)
         cl->label = d->u.codelist.label;
         cl->loc = d->name.loc;
         cl->decl = d;
+        int loaded = 1;
         if (d->u.codelist.from) {
             if (d->u.codelist.codes.n)
                 diag(s->d, "E0135", d->name.loc, d->name.text);
-            load_codelist_csv(s, d, cl);
+            loaded = load_codelist_csv(s, d, cl);
         } else {
             cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)(d->u.codelist.codes.n + 1));
             AST_EACH(ast_code *, k, d->u.codelist.codes) {
@@ -691,7 +707,7 @@ void sema_codelists(sema *s)
                 cl->codes[cl->n_codes++] = (m_code){k->code, k->label, k->loc};
             }
         }
-        if (cl->n_codes == 0 && !diag_has_errors(s->d))
+        if (cl->n_codes == 0 && loaded)
             diag(s->d, "E0127", d->name.loc, d->name.text);
     }
 }
@@ -893,14 +909,10 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
                 break;
             }
             f->unit_agg = (rg_unit_agg)(k + 1);
-            if (a->by.text) {
-                f->weight = m_form_field(s->form, a->by.text);
-                if (f->weight < 0 || !sema_is_numeric(s->form->fields[f->weight].type.kind)) {
-                    diag(s->d, "E0130", a->by.loc, a->by.text);
-                    f->weight = -1;
-                }
-            } else if (k == 4) {
-                diag(s->d, "E0130", a->word.loc, "?");
+            /* the weight is resolved once every field is known (resolve_weights) */
+            if (!a->by.text && k == 4) {
+                diag(s->d, "E0145", a->word.loc);
+                diag_hint(s->d, "H0145");
             }
             if ((f->type.kind == TY_PERCENT || f->type.kind == TY_RATIO) && k == 0) {
                 diag(s->d, "W0201", a->loc, f->code);
@@ -918,6 +930,34 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
         case AST_A_WHEN:
             f->relevant = a->expr;
             break;
+        }
+    }
+}
+
+/* `over units average by F`: F is any numeric field of the form, declared
+ * before or after. */
+static void resolve_weights(sema *s, m_form *form)
+{
+    for (int i = 0; i < form->n_fields; i++) {
+        m_field *f = &form->fields[i];
+        if (!f->decl)
+            continue;
+        AST_EACH(ast_attr *, a, f->decl->attrs) {
+            if (a->kind != AST_A_OVER_UNITS || !a->by.text || f->unit_agg == RG_UNITS_NONE)
+                continue;
+            int w = m_form_field(form, a->by.text);
+            if (w < 0 || !sema_is_numeric(form->fields[w].type.kind)) {
+                diag(s->d, "E0130", a->by.loc, a->by.text);
+                if (w < 0) {
+                    const char **c = malloc(sizeof *c * (size_t)(form->n_fields + 1));
+                    for (int k = 0; k < form->n_fields; k++)
+                        c[k] = form->fields[k].code;
+                    sema_suggest(s, a->by.text, c, form->n_fields);
+                    free(c);
+                }
+                continue;
+            }
+            f->weight = w;
         }
     }
 }
@@ -973,7 +1013,7 @@ static void build_form(sema *s, ast_decl *d, m_form *form)
         diag_hint(s->d, "H0121");
     } else if (s->r->n_tiers || s->r->tiers_name) {
         form->unit_tier = sema_tier_of_word(s, &rep->name);
-    } else if (s->r->decl) {
+    } else if (s->r->decl && !s->no_tiers_reported++) {
         diag(s->d, "E0113", rep->loc);
         diag_hint(s->d, "H0113");
     }
@@ -1041,6 +1081,7 @@ static void build_form(sema *s, ast_decl *d, m_form *form)
             apply_attrs(s, m, f);
         }
     }
+    resolve_weights(s, form);
     s->form = NULL;
 }
 

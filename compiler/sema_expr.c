@@ -154,9 +154,9 @@ sema_type *sema_field_type(sema *s, int idx, src_loc use)
     if (state[idx] == 2) /* a cycle through this field was reported */
         return &f->type;
     if (f->flags & RG_FIELD_RATIO) {
-        if (t->kind != TY_ERROR && !sema_is_numeric(t->kind))
-            diag(s->d, "E0217", f->expr->loc, f->code, sema_type_word(t, s->d->lang));
-        /* keep declared decimals (default 4) */
+        /* a ratio is a division (E0224 otherwise), whose operands arith()
+         * has checked: it is numeric. Keep the declared decimals (default 4). */
+        (void)t;
         f->type.kind = TY_RATIO;
     } else {
         int scale = f->type.scale;
@@ -305,7 +305,7 @@ static sema_type *arith(sema *s, ast_expr *e, ast_op op, sema_type *l, sema_type
     }
     int ls = sema_arith_scale(l), rs = sema_arith_scale(r);
     const char *unit = l->unit ? l->unit : r->unit;
-    if ((op == AST_OP_ADD || op == AST_OP_SUB) &&
+    if ((op == AST_OP_ADD || op == AST_OP_SUB) && !units_clash(l, r) &&
         ((l->kind == TY_MONEY && (r->kind == TY_COUNT || r->kind == TY_PERCENT || r->kind == TY_RATIO)) ||
          (r->kind == TY_MONEY && (l->kind == TY_COUNT || l->kind == TY_PERCENT || l->kind == TY_RATIO)))) {
         /* an amount of money and a number of things (or a share) */
@@ -628,12 +628,28 @@ static sema_type *expr1(sema *s, ast_expr *e)
                 break;
             }
             AST_EACH(ast_expr *, c, e->u.in.codes) {
-                if (c->kind == AST_E_NAME || c->kind == AST_E_STRING)
+                const char *ln = x->list ? x->list->name : "?";
+                if (c->kind == AST_E_NAME) {
                     expr_in_context(s, c, x->list);
-                else
-                    diag(s->d, "E0206", c->loc, "?", x->list ? x->list->name : "?");
-                if (c->kind == AST_E_STRING && (!c->ref || c->ref->kind != REF_CODE))
-                    diag(s->d, "E0206", c->loc, c->u.str, x->list ? x->list->name : "?");
+                } else if (c->kind == AST_E_STRING) {
+                    expr_in_context(s, c, x->list);
+                    if (!c->ref || c->ref->kind != REF_CODE)
+                        diag(s->d, "E0206", c->loc, c->u.str, ln);
+                } else if (c->kind == AST_E_MISSING) {
+                    diag(s->d, "E0220", c->loc);
+                    diag_hint(s->d, "H0220");
+                } else {
+                    /* a number, a date... where a code is expected */
+                    const src_file *sf = src_get(&s->c->sm, c->loc.file);
+                    size_t n;
+                    const char *line = sf ? src_line(&s->c->sm, c->loc.file, c->loc.line, &n) : NULL;
+                    const char *text = line && c->loc.end_line == c->loc.line && c->loc.end_col >= c->loc.col &&
+                                               (size_t)c->loc.end_col <= n
+                                           ? arena_strndup(s->a, line + c->loc.col - 1,
+                                                           (size_t)(c->loc.end_col - c->loc.col + 1))
+                                           : "?";
+                    diag(s->d, "E0206", c->loc, text, ln);
+                }
             }
         }
         break;

@@ -34,6 +34,7 @@ typedef struct sema {
     /* recursion of sema_expr (expressions and chains of computed fields) */
     int depth;
     int too_deep;
+    int no_tiers_reported; /* E0113 once */
 } sema;
 
 /* Deepest recursion of sema_expr: expressions are at most

@@ -96,8 +96,16 @@ void sema_lint(sema *s)
             int found = 0;
             for (int k = 0; k < r->n_deadlines; k++)
                 found |= r->deadlines[k].tier == r->submitters[i];
-            if (!found && r->n_deadlines)
-                diag(s->d, "W0401", at, r->tiers[r->submitters[i]].name);
+            if (!found && r->n_deadlines) {
+                /* at the word of `submitted by` that names the tier */
+                src_loc where = at;
+                AST_EACH(ast_item *, it, r->decl->u.regime.items) {
+                    if (it->kind != AST_I_SUBMITTED)
+                        continue;
+                    AST_EACH(ast_name *, w, it->words) if (!strcmp(w->text, r->tiers[r->submitters[i]].name)) where = w->loc;
+                }
+                diag(s->d, "W0401", where, r->tiers[r->submitters[i]].name);
+            }
         }
         /* labels and messages in every language of the regime */
         for (int fi = 0; fi < r->n_forms; fi++) {

@@ -188,7 +188,8 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
                 (s->uses_other_form ? RG_RULE_CROSS_FORM : 0) | (s->uses_units ? RG_RULE_UNITS : 0);
     if (r->check && r->check->kind == AST_E_NAME && r->check->ref && r->check->ref->kind == REF_WELL_FORMED)
         mr->flags |= RG_RULE_WELL_FORMED;
-    qsort(s->rule_fields, (size_t)s->n_rule_fields, sizeof(int), cmp_int);
+    if (s->n_rule_fields) /* qsort(NULL, 0) is undefined (UBSan, fuzz_fmtdiff) */
+        qsort(s->rule_fields, (size_t)s->n_rule_fields, sizeof(int), cmp_int);
     mr->n_fields = s->n_rule_fields;
     mr->fields = arena_alloc(s->a, sizeof(int) * (size_t)(s->n_rule_fields + 1));
     if (s->n_rule_fields)

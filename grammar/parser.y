@@ -118,12 +118,13 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 
 file
     : %empty
-    | file decl                 { parse_add_decl(ctx, $2); }
+    | file decl                 { parse_add_decl(ctx, $2); if ($2) yyerrok; }
     | file error
     ;
 
 decl
     : KW_IMPORT qname                               { $$ = ast_import(ctx, $2, @$); }
+    | KW_IMPORT error                               { $$ = NULL; }
     | KW_REGIME word '{' regime_body '}'            { $$ = ast_finish_decl($4, $2, @$); }
     | KW_TIERS word '{' tiers_body '}'              { $$ = ast_finish_decl($4, $2, @$); }
     | KW_CODELIST word opt_from '{' codelist_body '}' { $$ = ast_finish_codelist($5, $2, $3, @3, @$); }
@@ -138,6 +139,10 @@ opt_from
     : %empty                    { $$ = NULL; }
     | KW_FROM STRING            { $$ = $2; }
     ;
+
+/* After an error, reporting resumes once a whole declaration, member or
+ * clause has been read again (yyerrok in the list rules), not only after
+ * three tokens: two mistakes a few lines apart are both reported. */
 
 /* Names: identifiers, and the keywords that read naturally as names. */
 word
@@ -156,6 +161,7 @@ word
     | KW_COLUMN                 { $$ = ast_name_of(ctx, "column", @1); }
     | KW_NAMES                  { $$ = ast_name_of(ctx, "names", @1); }
     | KW_TEST                   { $$ = ast_name_of(ctx, "test", @1); }
+    | KW_MAX                    { $$ = ast_name_of(ctx, "max", @1); }
     ;
 
 qname
@@ -188,7 +194,7 @@ text
 
 regime_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_REGIME, @$); }
-    | regime_body regime_item   { $$ = ast_regime_add($1, ctx, $2); }
+    | regime_body regime_item   { $$ = ast_regime_add($1, ctx, $2); yyerrok; }
     | regime_body error         { $$ = $1; }
     ;
 
@@ -222,9 +228,9 @@ working
 
 tiers_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_TIERS, @$); }
-    | tiers_body KW_UNITS STRING { $$ = ast_tiers_units($1, $3, @3); }
-    | tiers_body KW_LEVEL word  { $$ = ast_tiers_level($1, ctx, $3, @$); }
-    | tiers_body level_attr     { $$ = $1; }
+    | tiers_body KW_UNITS STRING { $$ = ast_tiers_units($1, $3, @3); yyerrok; }
+    | tiers_body KW_LEVEL word  { $$ = ast_tiers_level($1, ctx, $3, @$); yyerrok; }
+    | tiers_body level_attr     { $$ = $1; yyerrok; }
     | tiers_body error          { $$ = $1; }
     ;
 
@@ -243,8 +249,8 @@ level_attr
 
 codelist_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_CODELIST, @$); }
-    | codelist_body KW_LABEL texts { $$ = ast_codelist_label($1, $3); }
-    | codelist_body code_item   { $$ = ast_codelist_add($1, ctx, $2); }
+    | codelist_body KW_LABEL texts { $$ = ast_codelist_label($1, $3); yyerrok; }
+    | codelist_body code_item   { $$ = ast_codelist_add($1, ctx, $2); yyerrok; }
     | codelist_body error       { $$ = $1; }
     ;
 
@@ -257,8 +263,8 @@ code_item
 
 form_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_FORM, @$); }
-    | form_body member          { $$ = ast_form_add($1, ctx, $2); }
-    | form_body attr            { $$ = ast_form_attr($1, ctx, $2); }
+    | form_body member          { $$ = ast_form_add($1, ctx, $2); yyerrok; }
+    | form_body attr            { $$ = ast_form_attr($1, ctx, $2); yyerrok; }
     | form_body error           { $$ = $1; }
     ;
 
@@ -292,6 +298,9 @@ attr
 type
     : IDENT                     { $$ = ast_type_new(ctx, $1, @1, -1, NULL, @$); }
     | IDENT '(' NUMBER ')'      { $$ = ast_type_scaled(ctx, $1, @1, $3, @3, @$); }
+    | KW_RATIO                  { $$ = ast_type_new(ctx, "ratio", @1, -1, NULL, @$); }
+    | KW_RATIO '(' NUMBER ')'   { $$ = ast_type_scaled(ctx, "ratio", @1, $3, @3, @$); }
+    | KW_CODE                   { $$ = ast_type_new(ctx, "code", @1, -1, NULL, @$); }
     | type KW_OF word           { $$ = ast_type_unit($1, $3, @$); }
     | KW_CODE KW_IN qname       { $$ = ast_type_code(ctx, $3, @$); }
     ;
@@ -304,20 +313,20 @@ rule_code
 
 rule_items
     : %empty                    { $$ = ast_rule_new(ctx); }
-    | rule_items KW_WHEN expr   { $$ = ast_rule_when($1, ctx, $3, @$); }
-    | rule_items KW_CHECK expr  { $$ = ast_rule_check($1, ctx, $3, @$); }
-    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, @$); }
-    | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @$); }
-    | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @$); }
+    | rule_items KW_WHEN expr   { $$ = ast_rule_when($1, ctx, $3, @2); }
+    | rule_items KW_CHECK expr  { $$ = ast_rule_check($1, ctx, $3, @2); }
+    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, @2); }
+    | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @2); }
+    | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @2); }
     ;
 
 /* ---- roll-ups ---- */
 
 rollup_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_ROLLUP, @$); }
-    | rollup_body KW_LEVELS word_list { $$ = ast_rollup_levels($1, ctx, $3, @2); }
-    | rollup_body KW_PERIOD word { $$ = ast_rollup_period($1, ctx, $3, @2); }
-    | rollup_body KW_COMPLETENESS word { $$ = ast_rollup_count($1, ctx, $3, @2); }
+    | rollup_body KW_LEVELS word_list { $$ = ast_rollup_levels($1, ctx, $3, @2); yyerrok; }
+    | rollup_body KW_PERIOD word { $$ = ast_rollup_period($1, ctx, $3, @2); yyerrok; }
+    | rollup_body KW_COMPLETENESS word { $$ = ast_rollup_count($1, ctx, $3, @2); yyerrok; }
     | rollup_body error         { $$ = $1; }
     ;
 
@@ -325,8 +334,8 @@ rollup_body
 
 test_body
     : %empty                    { $$ = ast_decl_new(ctx, AST_D_TEST, @$); }
-    | test_body data_rows       { $$ = ast_test_data($1, ctx, $2); }
-    | test_body KW_EXPECT expectation { $$ = ast_test_expect($1, ctx, $3); }
+    | test_body data_rows       { $$ = ast_test_data($1, ctx, $2); yyerrok; }
+    | test_body KW_EXPECT expectation { $$ = ast_test_expect($1, ctx, $3); yyerrok; }
     | test_body error           { $$ = $1; }
     ;
 
@@ -405,7 +414,6 @@ primary
     | KW_FALSE                  { $$ = ast_bool(ctx, 0, @$); }
     | qname                     { $$ = ast_name_expr(ctx, $1); }
     | word '(' args ')'         { $$ = ast_call(ctx, $1, $3, @$); }
-    | KW_MAX '(' args ')'       { $$ = ast_call(ctx, ast_name_of(ctx, "max", @1), $3, @$); }
     | '(' expr ')'              { $$ = ast_paren($2, @$); }
     ;
 
@@ -442,7 +450,7 @@ static int sym_of(const char *name)
 /* The keywords that also serve as names (rule `word`). */
 static const char *const word_kws[] = {"identifier", "period keyword", "units", "data", "level", "kind", "day", "days",
                                        "received", "content", "version", "method", "column", "names",
-                                       "test", NULL};
+                                       "test", "max", NULL};
 static const char *const expr_starts[] = {"number", "percentage", "string", "date", "period", "true",
                                           "false", "identifier", "'('", "'-'", "not", "max",
                                           "period keyword", "units", "data", "level", "kind", "day",
