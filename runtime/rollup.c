@@ -34,8 +34,11 @@ struct rt_acc {
     int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 2) | pos) + 1 */
     int64_t src_map_n;
     int64_t *acc;     /* n_groups * n_acc words */
-    uint32_t *ucount; /* per group: bottom-tier units with rows (completeness) */
-    size_t acc_bytes, uc_bytes;
+    /* Completeness (bottom-tier units with rows) of the parent groups, which
+     * roll_up numbers from n_leaf on; a leaf group counts its own unit. */
+    uint32_t *pcount;
+    uint32_t n_leaf, pcount_cap;
+    size_t acc_bytes;
     uint32_t n_groups, cap_groups;
     /* per period index, per combo: unit -> group + 1 (0 = none yet). Each
      * pointer and entry is written once, under the lock, and may be read
@@ -79,6 +82,21 @@ static inline uint32_t *block_tab(const rt_acc *a, uint32_t pidx, uint32_t combo
     return pp ? load_ptr((void *const *)&pp[combo]) : NULL;
 }
 
+static inline uint32_t ucount_of(const rt_acc *a, uint32_t k) { return k < a->n_leaf ? 1 : a->pcount[k - a->n_leaf]; }
+
+static void ucount_add(rt_acc *a, uint32_t pk, uint32_t v)
+{
+    uint32_t i = pk - a->n_leaf;
+    if (i >= a->pcount_cap) {
+        uint32_t cap = a->pcount_cap ? a->pcount_cap : 4096;
+        while (cap <= i) cap *= 2;
+        a->pcount = rt_xrealloc(a->pcount, (size_t)cap * sizeof *a->pcount);
+        memset(a->pcount + a->pcount_cap, 0, (size_t)(cap - a->pcount_cap) * sizeof *a->pcount);
+        a->pcount_cap = cap;
+    }
+    a->pcount[i] += v;
+}
+
 /* A new zeroed group; its number, or UINT32_MAX when memory or numbers run out. */
 static uint32_t new_group(rt_acc *a)
 {
@@ -86,15 +104,11 @@ static uint32_t new_group(rt_acc *a)
         uint64_t cap = a->cap_groups ? (uint64_t)a->cap_groups * 2 : 65536;
         if (cap >= UINT32_MAX) cap = UINT32_MAX - 1;
         if (cap <= a->n_groups) return UINT32_MAX;
-        size_t ab = (size_t)cap * a->n_acc * sizeof(int64_t), ub = (size_t)cap * sizeof(uint32_t);
+        size_t ab = (size_t)cap * a->n_acc * sizeof(int64_t);
         int64_t *acc = map_grow(a->acc, a->acc_bytes, ab);
         if (!acc) return UINT32_MAX;
         a->acc = acc;
         a->acc_bytes = ab;
-        uint32_t *uc = map_grow(a->ucount, a->uc_bytes, ub);
-        if (!uc) return UINT32_MAX;
-        a->ucount = uc;
-        a->uc_bytes = ub;
         a->cap_groups = (uint32_t)cap;
     }
     return a->n_groups++;
@@ -212,7 +226,7 @@ void rt_acc_free(rt_acc *a)
 {
     if (!a) return;
     if (a->acc) munmap(a->acc, a->acc_bytes);
-    if (a->ucount) munmap(a->ucount, a->uc_bytes);
+    free(a->pcount);
     pthread_mutex_destroy(&a->mu);
     for (uint32_t p = 0; a->blk && p < a->n_periods; p++) {
         for (uint32_t c = 0; a->blk[p] && c < a->n_combos; c++) free(a->blk[p][c]);
@@ -378,6 +392,7 @@ static int roll_up(rt_acc *a)
 {
     const rt_units *u = a->units;
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
+    a->n_leaf = a->n_groups; /* every group so far is a form-tier unit's */
     const uint32_t na = a->n_acc;
     for (size_t blk = 0; blk < (size_t)a->n_periods * a->n_combos; blk++) {
         uint32_t pidx = (uint32_t)(blk / a->n_combos), combo = (uint32_t)(blk % a->n_combos);
@@ -390,7 +405,6 @@ static int roll_up(rt_acc *a)
                 uint32_t k = gi - 1;
                 int64_t cnt = a->acc[(size_t)k * na + na - 1];
                 if (cnt == 0) continue;
-                if (t == a->unit_tier) a->ucount[k] = 1;
                 a->gcount[g]++;
                 int32_t par = rt_units_parent(u, g);
                 if (par < 0) continue;
@@ -402,7 +416,7 @@ static int roll_up(rt_acc *a)
                 int64_t *dst = a->acc + (size_t)pk * na, *src = a->acc + (size_t)k * na;
                 if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
                 else a->form->combine(dst, src);
-                a->ucount[pk] += a->ucount[k];
+                ucount_add(a, pk, ucount_of(a, k));
             }
         }
     }
@@ -582,7 +596,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 }
                 if (ru->count_column) {
                     *w++ = ',';
-                    w = put_u64(w, a->ucount[s]);
+                    w = put_u64(w, ucount_of(a, (uint32_t)s));
                 }
                 *w++ = '\n';
                 sink_done(k, w);
