@@ -634,6 +634,41 @@ START_TEST(rule_semantics_in_xpath)
 }
 END_TEST
 
+/* Files that cannot be written: a diagnostic, not a crash or a half file. */
+START_TEST(unwritable_output)
+{
+    compile_ctx c;
+    driver_init(&c, DIAG_EN);
+    driver_default_search(&c);
+    ck_assert_int_eq(driver_load(&c, "examples/tthc/tthc.regime"), 0);
+    m_regime *r = driver_check(&c);
+    ck_assert_ptr_nonnull(r);
+    char *dir = tmpdir_new(), p[4096];
+    /* the output directory under a regular file */
+    snprintf(p, sizeof p, "%s/file", dir);
+    FILE *f = fopen(p, "w");
+    fclose(f);
+    snprintf(p, sizeof p, "%s/file/out", dir);
+    ck_assert_int_eq(emit_forms(r, p, &c.diag), -1);
+    ck_assert_int_eq(c.diag.n, 1);
+    ck_assert_str_eq(c.diag.items[0].code, "E0800");
+    /* the temporary file of the XForm cannot be created */
+    snprintf(p, sizeof p, "%s/out/forms/bieu06.xform.xml.tmp", dir);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", p);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(p, sizeof p, "%s/out", dir);
+    ck_assert_int_eq(emit_forms(r, p, &c.diag), -1);
+    ck_assert_int_eq(c.diag.n, 2);
+    ck_assert_str_eq(c.diag.items[1].code, "E0801");
+    snprintf(p, sizeof p, "%s/out/forms/bieu06.xform.xml", dir);
+    ck_assert_int_ne(access(p, F_OK), 0);
+    rm_rf(dir);
+    free(dir);
+    driver_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("xml");
@@ -644,6 +679,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, xform_round_trip, 0, n_specs);
     tcase_add_loop_test(t, samples_against_xsd, 0, n_specs);
     tcase_add_test(t, rule_semantics_in_xpath);
+    tcase_add_test(t, unwritable_output);
     suite_add_tcase(s, t);
     return s;
 }
