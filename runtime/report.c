@@ -119,6 +119,18 @@ static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t r
             rt_buf_ch(b, '"');
         }
         if (!first) rt_buf_ch(b, ']');
+        /* A row whose values are the column names: two files joined */
+        uint32_t same = 0, other = 0;
+        for (uint32_t k = 0; k < f->n_fields; k++) {
+            if (!row->raw[k].n) continue;
+            if (row->raw[k].n == strlen(f->fields[k].code) && !memcmp(row->raw[k].p, f->fields[k].code, row->raw[k].n))
+                same++;
+            else
+                other++;
+        }
+        if (same >= 2 && !other)
+            rt_buf_str(b, TR(" (the row repeats the header line: were two files joined?)",
+                             " (dòng này lặp lại dòng tiêu đề: có phải hai tệp đã bị nối vào nhau?)"));
         if (row->bad_width)
             rt_buf_str(b, TR(" (the row has the wrong number of fields)",
                              " (dòng có số trường sai)"));

@@ -391,35 +391,38 @@ typedef struct rt_rollup_filter {
 static int roll_up(rt_acc *a)
 {
     const rt_units *u = a->units;
+    const int32_t *parent = rt_units_parents(u);
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
     a->n_leaf = a->n_groups; /* every group so far is a form-tier unit's */
     const uint32_t na = a->n_acc;
-    for (size_t blk = 0; blk < (size_t)a->n_periods * a->n_combos; blk++) {
-        uint32_t pidx = (uint32_t)(blk / a->n_combos), combo = (uint32_t)(blk % a->n_combos);
-        if (!block_tab(a, pidx, combo)) continue;
-        for (int t = a->unit_tier; t >= 0; t--) {
-            uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
-            for (uint32_t g = lo; g < hi; g++) {
-                uint32_t gi = a->blk[pidx][combo][g];
-                if (!gi) continue;
-                uint32_t k = gi - 1;
-                int64_t cnt = a->acc[(size_t)k * na + na - 1];
-                if (cnt == 0) continue;
-                a->gcount[g]++;
-                int32_t par = rt_units_parent(u, g);
-                if (par < 0) continue;
-                uint32_t pk = group_of(a, pidx, combo, (uint32_t)par); /* may move a->acc */
-                if (pk == UINT32_MAX) {
-                    a->full = 1;
-                    return -1;
+    for (uint32_t pidx = 0; pidx < a->n_periods; pidx++)
+        for (uint32_t combo = 0; combo < a->n_combos; combo++) {
+            uint32_t *tab = block_tab(a, pidx, combo);
+            if (!tab) continue;
+            for (int t = a->unit_tier; t >= 0; t--) {
+                uint32_t lo = rt_units_base(u, t), hi = lo + rt_units_count(u, t);
+                for (uint32_t g = lo; g < hi; g++) {
+                    uint32_t gi = tab[g];
+                    if (!gi) continue;
+                    uint32_t k = gi - 1;
+                    int64_t cnt = a->acc[(size_t)k * na + na - 1];
+                    if (cnt == 0) continue;
+                    a->gcount[g]++;
+                    int32_t par = parent[g];
+                    if (par < 0) continue;
+                    uint32_t pk = tab[par] ? tab[par] - 1 : group_of(a, pidx, combo, (uint32_t)par);
+                    if (pk == UINT32_MAX) {
+                        a->full = 1;
+                        return -1;
+                    }
+                    /* group_of may have moved a->acc: take the pointers now */
+                    int64_t *dst = a->acc + (size_t)pk * na, *src = a->acc + (size_t)k * na;
+                    if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
+                    else a->form->combine(dst, src);
+                    ucount_add(a, pk, ucount_of(a, k));
                 }
-                int64_t *dst = a->acc + (size_t)pk * na, *src = a->acc + (size_t)k * na;
-                if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
-                else a->form->combine(dst, src);
-                ucount_add(a, pk, ucount_of(a, k));
             }
         }
-    }
     return 0;
 }
 

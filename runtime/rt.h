@@ -194,6 +194,11 @@ struct rt_regime {
 /* Structural checks of a descriptor (indexes in range, kernels present). */
 int rt_desc_check(const rg_regime_desc *d, rt_error *err);
 
+/* ---- units ------------------------------------------------------------------ */
+
+/* The parent of every unit (global indexes; -1 at the top), for loops. */
+const int32_t *rt_units_parents(const rt_units *u);
+
 /* ---- holidays path ---------------------------------------------------------- */
 
 /* Resolves the holiday file: explicit path, REGIME_PATH/data/<name>_holidays.csv,

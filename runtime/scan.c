@@ -130,6 +130,10 @@ struct scan {
     uint8_t *conv;
     colinfo *ci;    /* per CSV column */
     codetab *codes; /* per code list */
+    /* Units of the form's tier whose codes fit 8 bytes, as a code table
+     * (the string map of units.c hashes bytes and misses the cache more). */
+    codetab units8;
+    uint32_t units8_base;
     const char *path;
     int fd;
     /* reader */
@@ -306,7 +310,15 @@ static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
 {
     uint64_t k = key8(p, l);
     if (l <= 8 && l == w->ucache_len && k == w->ucache_key) return w->ucache_v;
-    int64_t v = s->cfg->units ? rt_units_find(s->cfg->units, s->form->unit_tier, p, l) : -1;
+    int64_t v;
+    if (!s->cfg->units) {
+        v = -1;
+    } else if (l <= 8 && s->units8.e) {
+        v = code_find(s, &s->units8, p, l);
+        if (v >= 0) v += s->units8_base;
+    } else {
+        v = rt_units_find(s->cfg->units, s->form->unit_tier, p, l);
+    }
     if (l <= 8 && clean(p, l)) {
         w->ucache_key = k;
         w->ucache_len = l;
@@ -984,6 +996,13 @@ static int read_header(scan *s, worker *w, rt_error *err)
         return -1;
     }
     char *p = w->buf, *end = w->buf + len;
+    if (len >= 2 && (!memcmp(p, "\xFF\xFE", 2) || !memcmp(p, "\xFE\xFF", 2))) {
+        /* Excel's "Unicode text": said plainly rather than as a NUL byte */
+        rt_err(err, 2, TR("%s: the file is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8 (comma delimited)\"",
+                          "%s: tệp là văn bản UTF-16 (\"Unicode text\" của Excel); hãy lưu lại dưới dạng \"CSV UTF-8 (phân tách bằng dấu phẩy)\""),
+               s->path);
+        return -1;
+    }
     if (len >= 3 && !memcmp(p, RT_BOM, 3)) p += 3;
     uint32_t lines = 0;
     int n;
@@ -1000,6 +1019,23 @@ static int read_header(scan *s, worker *w, rt_error *err)
             return -1;
         }
     } while (n == 1 && h[0].n == 0 && p < end);
+    /* Headers that name no column of any form, for a reason worth saying */
+    const char *why = NULL;
+    if (n == 1 && h[0].n == 0)
+        why = TR("the file holds no header line, only blank lines; a submission starts with a header line naming its columns",
+                 "tệp không có dòng tiêu đề, chỉ có dòng trống; tệp nộp phải bắt đầu bằng dòng tiêu đề ghi tên các cột");
+    for (int j = 0; j < n && j < RT_CSV_MAX_FIELDS && !why; j++)
+        if (memchr(h[j].p, '\r', h[j].n))
+            why = TR("the lines end with a carriage return alone (CR, old Mac format); save the file with Windows (CRLF) or Unix (LF) line ends",
+                     "các dòng kết thúc chỉ bằng ký tự CR (định dạng Mac cũ); hãy lưu tệp với kiểu xuống dòng Windows (CRLF) hoặc Unix (LF)");
+    if (n == 1 && !why && (memchr(h[0].p, ';', h[0].n) || memchr(h[0].p, '\t', h[0].n)))
+        why = TR("the header is one column holding ';' or tabs: the file is not separated by commas; save it as \"CSV UTF-8 (comma delimited)\"",
+                 "dòng tiêu đề chỉ có một cột chứa ';' hoặc tab: tệp không phân tách bằng dấu phẩy; hãy lưu lại dưới dạng \"CSV UTF-8 (phân tách bằng dấu phẩy)\"");
+    if (why) {
+        rt_err(err, 2, "%s:%u: %s", s->path, lines ? lines : 1, why);
+        free(h);
+        return -1;
+    }
     if (n > RT_CSV_MAX_FIELDS) {
         rt_err(err, 2, TR("%s:1: %d columns; at most %d are supported", "%s:1: %d cột; chỉ hỗ trợ tối đa %d"),
                s->path, n, RT_CSV_MAX_FIELDS);
@@ -1099,6 +1135,30 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
         const rg_regime_desc *d = s.rg->desc;
         s.codes = rt_xcalloc(d->n_codelists ? d->n_codelists : 1, sizeof *s.codes);
         for (uint32_t c = 0; c < d->n_codelists; c++) codetab_build(&s.codes[c], &d->codelists[c], (int)c);
+        if (cfg->units) {
+            const rt_units *u = cfg->units;
+            int t = s.form->unit_tier;
+            uint32_t n = rt_units_count(u, t), cap = 16;
+            s.units8_base = rt_units_base(u, t);
+            while (cap < n * 2u + 2u) cap *= 2;
+            s.units8.mask = cap - 1;
+            s.units8.cl = -1;
+            s.units8.e = rt_xmalloc(cap * sizeof *s.units8.e);
+            for (uint32_t i = 0; i < cap; i++) s.units8.e[i].len = UINT32_MAX;
+            for (uint32_t i = 0; i < n; i++) {
+                const char *code = rt_units_code(u, s.units8_base + i);
+                uint32_t l = (uint32_t)strlen(code);
+                if (l > 8) continue; /* looked up in the string map */
+                char pad[16] = {0};
+                memcpy(pad, code, l);
+                uint64_t k = key8(pad, l);
+                uint32_t j = key_slot(k, s.units8.mask);
+                while (s.units8.e[j].len != UINT32_MAX) j = (j + 1) & s.units8.mask;
+                s.units8.e[j].key = k;
+                s.units8.e[j].len = l;
+                s.units8.e[j].val = (int32_t)i;
+            }
+        }
         s.ci = rt_xcalloc(s.ncsv ? s.ncsv : 1, sizeof *s.ci);
         for (uint32_t j = 0; j < s.ncsv; j++) {
             colinfo *ci = &s.ci[j];
@@ -1165,6 +1225,7 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
     if (s.codes)
         for (uint32_t c = 0; c < s.rg->desc->n_codelists; c++) free(s.codes[c].e);
     free(s.codes);
+    free(s.units8.e);
     free(s.ci);
     free(s.carry);
     free(s.colmap);

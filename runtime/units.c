@@ -247,6 +247,7 @@ const char *rt_units_code(const rt_units *u, uint32_t g) { return g < u->total ?
 const char *rt_units_name(const rt_units *u, uint32_t g) { return g < u->total ? u->name[g] : ""; }
 int rt_units_tier(const rt_units *u, uint32_t g) { return g < u->total ? u->tier_of[g] : -1; }
 int32_t rt_units_parent(const rt_units *u, uint32_t g) { return g < u->total ? u->parent[g] : -1; }
+const int32_t *rt_units_parents(const rt_units *u) { return u->parent; }
 const uint32_t *rt_units_sorted(const rt_units *u, int tier)
 {
     return tier >= 0 && (uint32_t)tier < u->n_tiers ? u->t[tier].sorted : NULL;

@@ -226,10 +226,27 @@ int rt_out_open(rt_out *o, const char *path, rt_error *err)
         o->buf = rt_xmalloc(o->cap);
         return 0;
     }
-    o->path = rt_xstrndup(path, strlen(path));
-    size_t n = strlen(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device, a FIFO or a socket (/dev/null, /dev/full, a pipe) is
+         * written in place: a temporary file renamed over it would replace
+         * the device node (as root) or fail (in a read-only folder). */
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            rt_err(err, 2, TR("cannot write '%s': %s", "không ghi được '%s': %s"), path, strerror(errno));
+            return -1;
+        }
+        o->path = rt_xstrndup(path, strlen(path));
+        o->buf = rt_xmalloc(o->cap);
+        return 0;
+    }
+    /* Through a symlink to its target, so that the rename replaces the
+     * file, not the link (/dev/stdout -> /proc/self/fd/1 -> the file). */
+    char *real = realpath(path, NULL);
+    o->path = real ? real : rt_xstrndup(path, strlen(path));
+    size_t n = strlen(o->path);
     o->tmp = rt_xmalloc(n + 16);
-    memcpy(o->tmp, path, n);
+    memcpy(o->tmp, o->path, n);
     memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
     o->fd = mkstemp(o->tmp);
     if (o->fd < 0) {
@@ -275,10 +292,10 @@ int rt_out_close(rt_out *o, rt_error *err)
     int rc = 0;
     rt_out_flush(o);
     if (o->path) {
-        if (!o->err && close(o->fd) < 0) o->err = errno;
-        if (!o->err && rename(o->tmp, o->path) < 0) o->err = errno;
+        if (close(o->fd) < 0 && !o->err) o->err = errno;
+        if (!o->err && o->tmp && rename(o->tmp, o->path) < 0) o->err = errno;
         if (o->err) {
-            unlink(o->tmp);
+            if (o->tmp) unlink(o->tmp);
             rt_err(err, 2, TR("cannot write '%s': %s", "không ghi được '%s': %s"), o->path,
                    strerror(o->err));
             rc = -1;
@@ -301,7 +318,7 @@ void rt_out_abort(rt_out *o)
 {
     if (o->path) {
         close(o->fd);
-        unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
     } else if (o->buf) {
         rt_out_flush(o);
     }

@@ -206,6 +206,8 @@ static void on_parse_error(void *ctx, rt_xml_err_t e)
     snprintf(s->error, sizeof s->error, "%s", e->message ? e->message : "?");
     size_t n = strlen(s->error);
     while (n && (s->error[n - 1] == '\n' || s->error[n - 1] == '.')) s->error[--n] = 0;
+    for (char *q = s->error; *q; q++)
+        if (*q == '\n') *q = ' '; /* one line: "... encoding !\nBytes: 0xFF ..." */
     s->error_line = e->line;
 }
 
@@ -258,8 +260,15 @@ static xmlDocPtr parse(const char *path, const char *buf, size_t len, rt_error *
     }
     if (!doc || !well_formed) {
         xmlFreeDoc(doc);
-        rt_err(err, 2, TR("%s:%ld: not well-formed XML: %s", "%s:%ld: XML không đúng cú pháp: %s"), name,
-               s.error_line, s.error[0] ? s.error : TR("cannot parse", "không phân tích được"));
+        const char *bytes = strstr(s.error, "Bytes: ");
+        if (strstr(s.error, "not proper UTF-8") && bytes)
+            /* the usual cause: a file saved in Windows-1258 or TCVN3 */
+            rt_err(err, 2, TR("%s:%ld: invalid UTF-8 (bytes %s); save the file as UTF-8 (not Windows-1258 or TCVN3)",
+                              "%s:%ld: UTF-8 không hợp lệ (các byte %s); hãy lưu tệp dưới dạng UTF-8 (không phải Windows-1258 hay TCVN3)"),
+                   name, s.error_line, bytes + 7);
+        else
+            rt_err(err, 2, TR("%s:%ld: not well-formed XML: %s", "%s:%ld: XML không đúng cú pháp: %s"), name,
+                   s.error_line, s.error[0] ? s.error : TR("cannot parse", "không phân tích được"));
         return NULL;
     }
     /* Belt and braces: no entity may have survived in the internal subset. */
@@ -471,6 +480,19 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
     size_t len;
     char *buf = slurp(path, &len, err);
     if (!buf) return -1;
+    /* A NUL byte: not a text file (libxml2 would say "premature end of
+     * data"). UTF-16 documents hold NULs and start with a BOM or "<\0". */
+    const char *nul = memchr(buf, 0, len);
+    int utf16 = len >= 2 && (!memcmp(buf, "\xFF\xFE", 2) || !memcmp(buf, "\xFE\xFF", 2) || !buf[0] || !buf[1]);
+    if (nul && !utf16) {
+        long line = 1;
+        for (const char *q = buf; q < nul; q++) line += *q == '\n';
+        rt_err(err, 2, TR("%s:%ld: NUL byte in the document; this is not a text XML file (re-export it as UTF-8)",
+                          "%s:%ld: có byte NUL trong tài liệu; đây không phải tệp XML dạng văn bản (hãy xuất lại dưới dạng UTF-8)"),
+               name, line);
+        free(buf);
+        return -1;
+    }
     long crowded = crowded_tag(buf, len);
     if (crowded) {
         rt_err(err, 2, TR("%s:%ld: an element has more than %d attributes; a submission instance has a few",
