@@ -323,7 +323,7 @@ static void check_one_tiers(sema *s, ast_decl *t, int build)
             diag(s->d, "E0406", l->name.loc, l->name.text), ok = 0;
     }
     /* walking down from the top must visit every level once */
-    int *order = calloc((size_t)n + 1, sizeof *order);
+    int *order = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof *order);
     int cnt = 0;
     if (ok) {
         for (int cur = top; cur >= 0 && cnt < n;) {
