@@ -299,3 +299,19 @@ fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff
 
 valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 	$(Q)O=$(O) sh tests/valgrind.sh
+
+# ---- fuzzing (front end) ----------------------------------------------------
+# tests/fuzz/fuzz_spec.c: the spec lexer, parser, import driver and every
+# semantic pass on arbitrary bytes (tests/fuzz/run.sh builds and runs it with
+# tests/fuzz/seeds-spec/ and tests/fuzz/spec.dict). Built with clang-19 and
+# -fsanitize=fuzzer,address,undefined from the front end's sources only: the
+# objects of build/fuzz/obj/ (compiled by the robustness section above) and
+# the generated parser and lexer of build/gen/.
+FUZZ_SPEC_SRC := $(addprefix compiler/,arena.c srcloc.c diag.c diag_catalog.c lex.c ast_build.c \
+                   driver.c model.c $(notdir $(wildcard compiler/sema*.c)))
+FUZZ_SPEC_OBJ := $(FUZZ_SPEC_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
+
+build/fuzz/fuzz_spec: tests/fuzz/fuzz_spec.c $(FUZZ_SPEC_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_SPEC_OBJ) -lm

@@ -33,6 +33,10 @@ typedef struct compile_ctx {
     m_regime *model;         /* after driver_check(), NULL on errors */
     driver_loading *loaded;
     int n_loaded;
+    /* 1: a file a spec names (a code list's CSV) is read only below the
+     * spec's directory: no absolute path, no "..". For fuzzing, where a
+     * spec could name /dev/stdin. */
+    int sandbox;
 } compile_ctx;
 
 void driver_init(compile_ctx *c, diag_lang lang);

@@ -596,6 +596,10 @@ static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
 {
     const char *path = d->u.codelist.from;
     char *full = path_beside(s, d->loc, path);
+    if (s->c->sandbox && (path[0] == '/' || strstr(path, ".."))) {
+        diag(s->d, "E0501", d->u.codelist.from_loc, full, strerror(EPERM));
+        return 0;
+    }
     int id = src_load(&s->c->sm, full);
     if (id < 0) {
         diag(s->d, "E0501", d->u.codelist.from_loc, full, strerror(errno));
@@ -934,6 +938,53 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
     }
 }
 
+typedef struct sema_findex {
+    int *slot; /* field index + 1; 0 = empty */
+    unsigned mask;
+} sema_findex;
+
+static unsigned hash_str(const char *p)
+{
+    unsigned h = 2166136261u;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+static void index_fields(sema *s, m_form *form)
+{
+    sema_findex *x = &s->findex[form - s->r->forms];
+    unsigned cap = 16;
+    while (cap < (unsigned)form->n_fields * 2)
+        cap *= 2;
+    x->slot = arena_alloc(s->a, sizeof(int) * cap);
+    x->mask = cap - 1;
+    for (int i = 0; i < form->n_fields; i++) {
+        unsigned h = hash_str(form->fields[i].code) & x->mask;
+        while (x->slot[h]) {
+            if (!strcmp(form->fields[x->slot[h] - 1].code, form->fields[i].code))
+                break; /* a duplicate (E0111): the first one wins */
+            h = (h + 1) & x->mask;
+        }
+        if (!x->slot[h])
+            x->slot[h] = i + 1;
+    }
+}
+
+int sema_field(const sema *s, const m_form *f, const char *code)
+{
+    if (!f)
+        return -1;
+    int fi = (int)(f - s->r->forms);
+    if (!s->findex || fi < 0 || fi >= s->r->n_forms || !s->findex[fi].slot)
+        return m_form_field(f, code); /* while the form is being built */
+    const sema_findex *x = &s->findex[fi];
+    for (unsigned h = hash_str(code) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+        if (!strcmp(f->fields[x->slot[h] - 1].code, code))
+            return x->slot[h] - 1;
+    return -1;
+}
+
 /* `over units average by F`: F is any numeric field of the form, declared
  * before or after. */
 static void resolve_weights(sema *s, m_form *form)
@@ -945,7 +996,7 @@ static void resolve_weights(sema *s, m_form *form)
         AST_EACH(ast_attr *, a, f->decl->attrs) {
             if (a->kind != AST_A_OVER_UNITS || !a->by.text || f->unit_agg == RG_UNITS_NONE)
                 continue;
-            int w = m_form_field(form, a->by.text);
+            int w = sema_field(s, form, a->by.text);
             if (w < 0 || !sema_is_numeric(form->fields[w].type.kind)) {
                 diag(s->d, "E0130", a->by.loc, a->by.text);
                 if (w < 0) {
@@ -1081,6 +1132,7 @@ static void build_form(sema *s, ast_decl *d, m_form *form)
             apply_attrs(s, m, f);
         }
     }
+    index_fields(s, form);
     resolve_weights(s, form);
     s->form = NULL;
 }
@@ -1091,6 +1143,7 @@ void sema_forms(sema *s)
     for (int i = 0; i < s->n_syms; i++)
         n += s->syms[i].decl->kind == AST_D_FORM;
     s->r->forms = arena_alloc(s->a, sizeof(m_form) * (size_t)(n + 1));
+    s->findex = arena_alloc(s->a, sizeof *s->findex * (size_t)(n + 1));
     for (int i = 0; i < s->n_syms; i++) {
         ast_decl *d = s->syms[i].decl;
         if (d->kind != AST_D_FORM)

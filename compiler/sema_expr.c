@@ -191,7 +191,7 @@ static sema_type *resolve_name(sema *s, ast_expr *e, m_codelist *codes)
 {
     const char *name = e->u.name.text;
     if (s->form) {
-        int idx = m_form_field(s->form, name);
+        int idx = sema_field(s, s->form, name);
         if (idx >= 0) {
             sema_ref *r = ref_new(s, e, REF_FIELD);
             r->form = s->form_index;
@@ -227,7 +227,7 @@ static sema_type *resolve_name(sema *s, ast_expr *e, m_codelist *codes)
         sym *fs = sema_lookup(s, fname, AST_D_FORM);
         if (fs && fs->index >= 0 && fs->index < s->r->n_forms) {
             m_form *of = &s->r->forms[fs->index];
-            int idx = m_form_field(of, dot + 1);
+            int idx = sema_field(s, of, dot + 1);
             if (idx < 0) {
                 diag(s->d, "E0212", e->loc, dot + 1, fname);
                 const char **c = malloc(sizeof *c * (size_t)(of->n_fields + 1));
@@ -263,7 +263,7 @@ static sema_type *resolve_name(sema *s, ast_expr *e, m_codelist *codes)
 /* Types e, resolving a bare name as a code of `codes` when it is not a field. */
 static sema_type *expr_in_context(sema *s, ast_expr *e, m_codelist *codes)
 {
-    if (e->kind == AST_E_NAME && codes && !(s->form && m_form_field(s->form, e->u.name.text) >= 0)) {
+    if (e->kind == AST_E_NAME && codes && !(s->form && sema_field(s, s->form, e->u.name.text) >= 0)) {
         e->type = resolve_name(s, e, codes);
         return e->type;
     }
@@ -457,7 +457,7 @@ static sema_type *call(sema *s, ast_expr *e)
         return x;
     }
     case FN_PREVIOUS: case FN_CHILDREN: {
-        if (a[0]->kind != AST_E_NAME || !s->form || m_form_field(s->form, a[0]->u.name.text) < 0) {
+        if (a[0]->kind != AST_E_NAME || !s->form || sema_field(s, s->form, a[0]->u.name.text) < 0) {
             diag(s->d, "E0211", a[0]->loc, name);
             return mk(s, TY_ERROR, 0, NULL, NULL);
         }
@@ -558,7 +558,7 @@ static sema_type *expr1(sema *s, ast_expr *e)
             ast_expr *le = e->u.binary.lhs, *re = e->u.binary.rhs;
             sema_type *l, *r;
             /* a bare name next to a code field is one of its codes */
-            if (le->kind == AST_E_NAME && !(s->form && m_form_field(s->form, le->u.name.text) >= 0) &&
+            if (le->kind == AST_E_NAME && !(s->form && sema_field(s, s->form, le->u.name.text) >= 0) &&
                 strcmp(le->u.name.text, "well_formed")) {
                 r = sema_expr(s, re);
                 l = expr_in_context(s, le, r->kind == TY_CODE ? r->list : NULL);

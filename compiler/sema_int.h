@@ -35,6 +35,9 @@ typedef struct sema {
     int depth;
     int too_deep;
     int no_tiers_reported; /* E0113 once */
+    /* per form: an open-addressing table of field indexes by code, so a
+     * name is found in constant time however wide the form */
+    struct sema_findex *findex;
 } sema;
 
 /* Deepest recursion of sema_expr: expressions are at most
@@ -83,6 +86,7 @@ void sema_lint(sema *s);
 void sema_suggest(sema *s, const char *word, const char *const *cands, int n);
 void sema_suggest_decl(sema *s, const char *word, ast_decl_kind kind);
 int sema_tier_of_word(sema *s, const ast_name *w); /* tier index, or -1 after E0105 */
+int sema_field(const sema *s, const m_form *f, const char *code); /* m_form_field(), hashed */
 void sema_suggest_period(sema *s, const char *word);
 rg_freq sema_freq_of(const char *word, int adjective);
 const char *sema_freq_column(rg_freq f);

@@ -68,7 +68,7 @@ void sema_rollups(sema *s)
         }
         ru->period_column = sema_freq_column(ru->period);
         ru->count_column = d->u.rollup.count.text;
-        if (ru->count_column && m_form_field(form, ru->count_column) >= 0)
+        if (ru->count_column && sema_field(s, form, ru->count_column) >= 0)
             diag(s->d, "E0415", d->u.rollup.count.loc, ru->count_column);
     }
 }

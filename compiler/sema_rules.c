@@ -54,7 +54,7 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
                 ph[len - 1] = 0;
                 inner = ph + 9;
             }
-            if (strcmp(inner, "imbalance") && m_form_field(s->form, inner) < 0) {
+            if (strcmp(inner, "imbalance") && sema_field(s, s->form, inner) < 0) {
                 char *raw = arena_strndup(s->a, p, (size_t)(end - p + 1));
                 diag(s->d, "E0304", narrow(s, t->loc, raw), inner, rule->code);
                 sema_suggest_field(s, inner);

@@ -21,14 +21,14 @@ void sema_tests(sema *s)
             }
             m_form *f = &s->r->forms[fs->index];
             AST_EACH(ast_name *, col, data->columns) {
-                if (m_form_field(f, col->text) < 0) {
+                if (sema_field(s, f, col->text) < 0) {
                     diag(s->d, "E0600", col->loc, col->text, f->code);
                     const char **c = malloc(sizeof *c * (size_t)f->n_fields);
                     for (int k = 0; k < f->n_fields; k++)
                         c[k] = f->fields[k].code;
                     sema_suggest(s, col->text, c, f->n_fields);
                     free(c);
-                } else if (f->fields[m_form_field(f, col->text)].flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO)) {
+                } else if (f->fields[sema_field(s, f, col->text)].flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO)) {
                     diag(s->d, "E0604", col->loc, col->text);
                 }
             }
@@ -52,7 +52,7 @@ void sema_tests(sema *s)
                     diag(s->d, "E0105", x->level.loc, x->level.text);
                 if (x->keys.n != 2 + f->n_dims)
                     diag(s->d, "E0606", x->loc, x->keys.n, 2 + f->n_dims);
-                int ok = m_form_field(f, x->measure.text) >= 0 ||
+                int ok = sema_field(s, f, x->measure.text) >= 0 ||
                          (ru->count_column && !strcmp(ru->count_column, x->measure.text));
                 if (!ok)
                     diag(s->d, "E0600", x->measure.loc, x->measure.text, f->code);
