@@ -81,3 +81,8 @@ for cf_f in $cf_list; do
 done
 echo "fmt over the repository: $cf_ok specs formatted and verified, $cf_refused refused for syntax errors"
 [ "$cf_ok" -gt 50 ] && pass || fail "fmt over the repository found only $cf_ok specs"
+
+# fmt quotes a code spelled like a keyword: its list must be the lexer's
+sed -n 's/^"\([a-z_]*\)"[[:space:]].*/\1/p' "$ROOT/grammar/lexer.l" | sort >"$tmp/kw_lexer"
+sed -n '/static const char \*const keywords\[\]/,/};/p' "$ROOT/compiler/fmt.c" | grep -o '"[a-z_]*"' | tr -d '"' | sort >"$tmp/kw_fmt"
+if cmp -s "$tmp/kw_lexer" "$tmp/kw_fmt"; then pass; else fail "the keywords of compiler/fmt.c differ from grammar/lexer.l"; diff "$tmp/kw_lexer" "$tmp/kw_fmt"; fi
