@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "srcloc.h"
 
@@ -50,6 +51,12 @@ int src_load(src_manager *sm, const char *path)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return -1;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp); /* a folder opens, then reads as EIO: say what it is */
+        errno = EISDIR;
+        return -1;
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {

@@ -881,11 +881,11 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_out_abort(&rout);
         if (have_e) rt_out_abort(&eout);
     } else {
-        int bad = rt_out_close(&rout, err);
-        if (have_e) {
-            if (bad) rt_out_abort(&eout);
-            else if (rt_out_close(&eout, err)) bad = 1;
-        }
+        /* The errors report first: the roll-up, the result, appears only
+         * when every output could be written. */
+        int bad = have_e ? rt_out_close(&eout, err) : 0;
+        if (bad) rt_out_abort(&rout);
+        else bad = rt_out_close(&rout, err);
         rt_phase("close");
         if (!bad) {
             rc = 0;

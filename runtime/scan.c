@@ -58,6 +58,7 @@ typedef struct result {
     int read_errno;
     uint32_t bad_width, bw_line, bw_fields; /* first record of the wrong width */
     int no_final_newline;
+    int last_bad_width; /* the block's last record had the wrong width */
     uint32_t last_line;
 } result;
 
@@ -733,6 +734,7 @@ static void process_block(scan *s, worker *w, char *p, char *end, result *res)
             fill_row(s, w, i, n);
         }
         w->line[i] = start;
+        res->last_bad_width = w->bad_width[i];
         rows++;
         if (++i == RT_BATCH) {
             run_batch(s, w, i, rows - i, res);
@@ -784,7 +786,8 @@ static void apply(scan *s, result *r)
         rt_warn(TR("%s:%llu: the row has %u fields but the header has %u; its values are treated as malformed",
                    "%s:%llu: dòng có %u trường nhưng tiêu đề có %u; các giá trị của dòng bị coi là sai định dạng"),
                 s->path, (unsigned long long)(s->lines_done + r->bw_line), r->bw_fields, s->ncsv);
-    if (r->no_final_newline && r->nrows && r->bad_width)
+    /* the last record, not any record of the block, must be short */
+    if (r->no_final_newline && r->nrows && r->last_bad_width)
         rt_warn(TR("%s:%llu: the file ends in the middle of a row (no final newline); it may be truncated",
                    "%s:%llu: tệp kết thúc giữa một dòng (không có ký tự xuống dòng cuối); tệp có thể bị cắt cụt"),
                 s->path, (unsigned long long)(s->lines_done + r->last_line));
