@@ -123,6 +123,8 @@ rg_freq sema_freq_of(const char *w, int adjective)
             return t[i].f;
     if (adjective && (!strcmp(w, "annual") || !strcmp(w, "nine_months")))
         return !strcmp(w, "annual") ? RG_F_YEARLY : RG_F_NINE_MONTHS;
+    if (!adjective && !strcmp(w, "half")) /* the stdlib's word for a half-year */
+        return RG_F_HALF_YEARLY;
     return RG_F_NONE;
 }
 
@@ -232,15 +234,18 @@ void sema_header(sema *s)
             }
             break;
         case AST_I_METHOD: {
-            static const char *const methods[] = {"paper", "electronic", "software", "email", "fax"};
+            /* Decree 09 art. 11; the codes of the stdlib's `report_methods` */
+            static const char *const methods[] = {"paper", "electronic", "reporting_system", "document_system",
+                                                  "email", "fax", "post", "direct", "software"};
             char *m = NULL;
             AST_EACH(ast_name *, w, it->words) {
                 int ok = 0;
-                for (int i = 0; i < 5; i++)
+                int nm = (int)(sizeof methods / sizeof methods[0]);
+                for (int i = 0; i < nm; i++)
                     ok |= !strcmp(w->text, methods[i]);
                 if (!ok) {
                     diag(s->d, "E0132", w->loc, w->text);
-                    sema_suggest(s, w->text, methods, 5);
+                    sema_suggest(s, w->text, methods, nm);
                 }
                 m = m ? arena_printf(s->a, "%s,%s", m, w->text) : arena_strdup(s->a, w->text);
             }

@@ -191,8 +191,8 @@ END_TEST
 
 START_TEST(dates_and_periods)
 {
-    lexed *l = lex("1970-01-01 2025-07-01 2024-02-29 2025-01 2025-Q1 2025-h2");
-    ck_assert_int_eq(l->n, 6);
+    lexed *l = lex("1970-01-01 2025-07-01 2024-02-29 2025-01 2025-Q1 2025-h2 2025-9M");
+    ck_assert_int_eq(l->n, 7);
     ck_assert_int_eq(l->t[0].kind, DATE);
     ck_assert_int_eq(l->t[0].val.date, 0);
     ck_assert_int_eq(l->t[1].val.date, 20270);
@@ -201,6 +201,7 @@ START_TEST(dates_and_periods)
     ck_assert_str_eq(l->t[3].val.str, "2025-01");
     ck_assert_str_eq(l->t[4].val.str, "2025-Q1");
     ck_assert_str_eq(l->t[5].val.str, "2025-h2");
+    ck_assert_str_eq(l->t[6].val.str, "2025-9M");
     ck_assert_int_eq(l->d.n, 0);
     done(l);
     lexed *m = lex("2025-02-29 2025-13-01 2025-00-10");
