@@ -350,13 +350,14 @@ void json_write_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void diag_print_json(const diag_ctx *d, FILE *out)
+/* Writes the items of d as JSON objects; *first tracks the separator. */
+static void json_items(const diag_ctx *d, FILE *out, int *first)
 {
-    fputs("{\"diagnostics\":[", out);
     for (int i = 0; i < d->n; i++) {
         const diag_item *it = &d->items[i];
         const src_file *f = src_get(d->sm, it->loc.file);
-        fputs(i ? ",\n" : "\n", out);
+        fputs(*first ? "\n" : ",\n", out);
+        *first = 0;
         fputs("{\"file\":", out);
         json_write_string(out, f ? f->path : "");
         fprintf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,", it->loc.line,
@@ -372,8 +373,21 @@ void diag_print_json(const diag_ctx *d, FILE *out)
         }
         fputs("]}", out);
     }
-    fprintf(out, "\n],\"errors\":%d,\"warnings\":%d}\n", d->n_errors, d->n_warnings);
 }
+
+void diag_print_json_multi(const diag_ctx *const *ds, int n, FILE *out)
+{
+    int first = 1, errors = 0, warnings = 0;
+    fputs("{\"diagnostics\":[", out);
+    for (int k = 0; k < n; k++) {
+        json_items(ds[k], out, &first);
+        errors += ds[k]->n_errors;
+        warnings += ds[k]->n_warnings;
+    }
+    fprintf(out, "\n],\"errors\":%d,\"warnings\":%d}\n", errors, warnings);
+}
+
+void diag_print_json(const diag_ctx *d, FILE *out) { diag_print_json_multi(&d, 1, out); }
 
 /* Levenshtein distance, capped: names are short. */
 static int edit_distance(const char *a, const char *b)

@@ -53,6 +53,8 @@ void diag_sort(diag_ctx *d);
 /* Prints every diagnostic; `color` adds ANSI colours (terminal only). */
 void diag_print_text(const diag_ctx *d, FILE *out, int color);
 void diag_print_json(const diag_ctx *d, FILE *out);
+/* One JSON document for the diagnostics of several compilations. */
+void diag_print_json_multi(const diag_ctx *const *ds, int n, FILE *out);
 
 /* The catalog: severity and format of a code, in a language; NULL if the code
  * is unknown. Exposed for tests and docs. */
