@@ -30,6 +30,13 @@ void lex_advance(parse_ctx *c, src_loc *loc, const char *text, size_t len)
     loc->end_col = last_col;
     c->line = line;
     c->col = col;
+    /* whether something other than blanks precedes on the line, for the
+     * comments (own_line) without rescanning the line */
+    if (line != loc->line)
+        c->line_has_token = 0;
+    else if (len && text[0] != ' ' && text[0] != '\t' && text[0] != '\r' && text[0] != '#' &&
+             !(len >= 2 && (unsigned char)text[0] == 0xC2 && (unsigned char)text[1] == 0xA0))
+        c->line_has_token = 1;
 }
 
 void lex_comment(parse_ctx *c, const src_loc *loc, const char *text)
@@ -37,13 +44,7 @@ void lex_comment(parse_ctx *c, const src_loc *loc, const char *text)
     ast_comment *cm = arena_alloc(c->arena, sizeof *cm);
     cm->text = arena_strdup(c->arena, text + 1);
     cm->loc = *loc;
-    /* own line: only blanks before the '#' */
-    size_t n;
-    const char *line = src_line(c->diag->sm, c->file_id, loc->line, &n);
-    cm->own_line = 1;
-    for (int i = 0; line && i < loc->col - 1 && (size_t)i < n; i++)
-        if (line[i] != ' ' && line[i] != '\t')
-            cm->own_line = 0;
+    cm->own_line = !c->line_has_token; /* only blanks before the '#' */
     ast_list_push(c->arena, &c->file->comments, cm);
 }
 

@@ -32,6 +32,7 @@ typedef struct parse_ctx {
     ast_file *file;
     ast_decl *cur;         /* the declaration being built */
     int line, col;         /* position of the next character */
+    int line_has_token;    /* a token other than blanks is on the current line */
     /* string literal being scanned */
     char *sbuf;
     size_t slen, scap;

@@ -44,6 +44,7 @@ m_regime *sema_run(compile_ctx *c)
         r->langs = l;
     }
     free(s.syms);
+    free(s.sym_slot);
     free(s.rule_fields);
     return r;
 }

@@ -23,11 +23,58 @@ static const char *kind_word(ast_decl_kind k)
     }
 }
 
+/* Top-level names share one namespace; an open-addressing table of sym
+ * indexes (+1) finds one in constant time. */
+static unsigned name_hash(const char *p)
+{
+    unsigned h = 2166136261u;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+static sym *sym_find(sema *s, const char *name)
+{
+    if (!s->sym_slot)
+        return NULL;
+    for (unsigned h = name_hash(name) & s->sym_mask; s->sym_slot[h]; h = (h + 1) & s->sym_mask)
+        if (!strcmp(s->syms[s->sym_slot[h] - 1].name, name))
+            return &s->syms[s->sym_slot[h] - 1];
+    return NULL;
+}
+
+static void sym_slot_put(sema *s, int index)
+{
+    unsigned h = name_hash(s->syms[index].name) & s->sym_mask;
+    while (s->sym_slot[h])
+        h = (h + 1) & s->sym_mask;
+    s->sym_slot[h] = index + 1;
+}
+
+static void sym_add(sema *s, sym x)
+{
+    if (s->n_syms == s->cap_syms) {
+        s->cap_syms = s->cap_syms ? s->cap_syms * 2 : 32;
+        s->syms = realloc(s->syms, sizeof *s->syms * (size_t)s->cap_syms);
+    }
+    s->syms[s->n_syms++] = x;
+    if ((unsigned)s->n_syms * 2 > s->sym_mask) {
+        unsigned cap = s->sym_mask ? (s->sym_mask + 1) * 2 : 64;
+        free(s->sym_slot);
+        s->sym_slot = calloc(cap, sizeof *s->sym_slot);
+        s->sym_mask = cap - 1;
+        for (int i = 0; i < s->n_syms; i++)
+            sym_slot_put(s, i);
+    } else {
+        sym_slot_put(s, s->n_syms - 1);
+    }
+}
+
 sym *sema_lookup(sema *s, const char *name, ast_decl_kind kind)
 {
-    for (int i = 0; i < s->n_syms; i++)
-        if (s->syms[i].decl->kind == kind && !strcmp(s->syms[i].name, name))
-            return &s->syms[i];
+    sym *x = sym_find(s, name);
+    if (x && x->decl->kind == kind)
+        return x;
     /* module-qualified: vn_tiers.vn_2025_03 -> vn_2025_03 */
     const char *dot = strrchr(name, '.');
     if (dot)
@@ -88,21 +135,14 @@ void sema_collect(sema *s)
                 s->r->decl = d;
                 continue;
             }
-            sym *prev = NULL;
-            for (int i = 0; i < s->n_syms; i++)
-                if (!strcmp(s->syms[i].name, d->name.text))
-                    prev = &s->syms[i];
+            sym *prev = sym_find(s, d->name.text);
             if (prev) {
                 diag(s->d, "E0100", d->name.loc, kind_word(d->kind), d->name.text);
                 const src_file *pf = src_get(&s->c->sm, prev->decl->name.loc.file);
                 diag_hint(s->d, "H0100", pf ? pf->path : "?", prev->decl->name.loc.line);
                 continue;
             }
-            if (s->n_syms == s->cap_syms) {
-                s->cap_syms = s->cap_syms ? s->cap_syms * 2 : 32;
-                s->syms = realloc(s->syms, sizeof *s->syms * (size_t)s->cap_syms);
-            }
-            s->syms[s->n_syms++] = (sym){d->name.text, d, -1};
+            sym_add(s, (sym){d->name.text, d, -1});
         }
     }
 }
@@ -948,14 +988,6 @@ typedef struct sema_findex {
     unsigned mask;
 } sema_findex;
 
-static unsigned hash_str(const char *p)
-{
-    unsigned h = 2166136261u;
-    for (; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
-}
-
 static void index_fields(sema *s, m_form *form)
 {
     sema_findex *x = &s->findex[form - s->r->forms];
@@ -965,7 +997,7 @@ static void index_fields(sema *s, m_form *form)
     x->slot = arena_alloc(s->a, sizeof(int) * cap);
     x->mask = cap - 1;
     for (int i = 0; i < form->n_fields; i++) {
-        unsigned h = hash_str(form->fields[i].code) & x->mask;
+        unsigned h = name_hash(form->fields[i].code) & x->mask;
         while (x->slot[h]) {
             if (!strcmp(form->fields[x->slot[h] - 1].code, form->fields[i].code))
                 break; /* a duplicate (E0111): the first one wins */
@@ -984,7 +1016,7 @@ int sema_field(const sema *s, const m_form *f, const char *code)
     if (!s->findex || fi < 0 || fi >= s->r->n_forms || !s->findex[fi].slot)
         return m_form_field(f, code); /* while the form is being built */
     const sema_findex *x = &s->findex[fi];
-    for (unsigned h = hash_str(code) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+    for (unsigned h = name_hash(code) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
         if (!strcmp(f->fields[x->slot[h] - 1].code, code))
             return x->slot[h] - 1;
     return -1;

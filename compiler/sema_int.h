@@ -20,6 +20,8 @@ typedef struct sema {
     m_regime *r;
     sym *syms;          /* every top-level declaration */
     int n_syms, cap_syms;
+    int *sym_slot;      /* hash of syms by name: index + 1, 0 = empty */
+    unsigned sym_mask;
     const char *root_dir; /* directory of the first root file */
     /* while checking a form's expressions */
     m_form *form;
