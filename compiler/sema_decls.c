@@ -82,8 +82,14 @@ sym *sema_lookup(sema *s, const char *name, ast_decl_kind kind)
     return NULL;
 }
 
+/* 1 when the last diagnostic was dropped (past the error limit): no hint
+ * to compute for it */
+static int dropped(const sema *s) { return s->d->n_errors > s->d->max_errors; }
+
 void sema_suggest(sema *s, const char *word, const char *const *cands, int n)
 {
+    if (dropped(s))
+        return;
     const char *best = diag_closest(word, cands, n);
     if (best)
         diag_hint(s->d, "H0200", best);
@@ -92,6 +98,8 @@ void sema_suggest(sema *s, const char *word, const char *const *cands, int n)
 /* Suggests the closest declaration of a kind. */
 void sema_suggest_decl(sema *s, const char *word, ast_decl_kind kind)
 {
+    if (dropped(s))
+        return;
     const char **c = malloc(sizeof *c * (size_t)(s->n_syms + 1));
     int n = 0;
     for (int i = 0; i < s->n_syms; i++)

@@ -68,7 +68,7 @@ static void note_field(sema *s, int index)
 
 void sema_suggest_field(sema *s, const char *word)
 {
-    if (!s->form)
+    if (!s->form || s->d->n_errors > s->d->max_errors)
         return;
     const char **c = malloc(sizeof *c * (size_t)(s->form->n_fields + 1));
     int n = 0;
