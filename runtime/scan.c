@@ -120,6 +120,7 @@ typedef struct worker {
     uint32_t ucache_len, pcache_len;
     int64_t ucache_v, pcache_v;
     rt_scan_stats stats;
+    void *ext_scratch; /* the joins' (cfg->before/after) */
 } worker;
 
 struct scan {
@@ -320,6 +321,8 @@ static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
     } else {
         v = rt_units_find(s->cfg->units, s->form->unit_tier, p, l);
     }
+    if (v < 0 && s->cfg->units_above && s->cfg->units)
+        v = rt_units_find_above(s->cfg->units, s->form->unit_tier, p, l);
     if (l <= 8 && clean(p, l)) {
         w->ucache_key = k;
         w->ucache_len = l;
@@ -635,8 +638,12 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     rg_batch b = {n, w->cols, NULL, w->well_formed};
     int rc = 0;
     build_bitmaps(s, w, n);
+    if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     if (form->validate && s->nr) rc = form->validate(&b, w->failp, w->overflow);
+    const rg_column *children = NULL;
+    if (cfg->after && cfg->after(cfg->ext_ctx, &b, w->failp, w->overflow, &children, &w->ext_scratch) < 0)
+        rc = -1;
     w->stats.rows += n;
     for (uint32_t wi = 0; wi < nw; wi++) {
         uint64_t live = wi + 1 < nw || (n & 63) == 0 ? ~0ull : (1ull << (n & 63)) - 1;
@@ -676,6 +683,9 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             row.rules = w->row_rules;
             row.overflow = (ovf & bit) != 0;
             row.bad_width = w->bad_width[i];
+            row.batch = &b;
+            row.index = i;
+            row.children = children;
             rt_report_row(cfg->report, &res->entries, &row);
         }
     }
@@ -877,6 +887,7 @@ static void worker_init(scan *s, worker *w)
 
 static void worker_free(worker *w)
 {
+    if (w->ext_scratch && w->s->cfg->ext_free) w->s->cfg->ext_free(w->s->cfg->ext_ctx, w->ext_scratch);
     void *ptrs[] = {w->buf, w->v, w->st, w->str, w->len, w->present, w->malformed, w->well_formed,
                     w->overflow, w->valid, w->fail, w->failp, w->line, w->slot, w->combo, w->rowp,
                     w->pos, w->bad_width, w->slow, w->cols, w->cp, w->spans, w->row_raw, w->row_mal,

@@ -26,6 +26,12 @@ typedef struct rt_row {
     const uint16_t *rules;        /* failed rule indexes, ascending */
     int overflow;                 /* the kernel overflowed on this row */
     int bad_width;                /* the record had the wrong number of fields */
+    /* The row in its batch, for the values of messages (computed fields,
+     * ratios, previous(), children()): batch->cols, batch->prev (NULL when
+     * not joined) and the children's sums (NULL unless a parent row). */
+    const rg_batch *batch;
+    uint32_t index;
+    const rg_column *children;
 } rt_row;
 
 typedef struct rt_report {
@@ -73,7 +79,26 @@ typedef struct rt_scan_cfg {
      * kernels; valid = rows failing no error rule). */
     void (*on_batch)(void *ctx, const rg_batch *b, const uint64_t *valid);
     void *on_batch_ctx;
+    /* Joins (ext.c: previous period, children, re-basing), called from
+     * worker threads with the worker's own *scratch (NULL at first, freed by
+     * ext_free). `before` runs before the kernels, may change the unit
+     * column (re-basing) and returns the prev columns (NULL: not joined).
+     * `after` runs after validate and may rewrite the bits of children()
+     * rules (evaluated again with the children's sums as prev, which it
+     * returns in *children); -1 when that evaluation overflowed. */
+    const rg_column *(*before)(void *ctx, const rg_batch *b, void **scratch);
+    int (*after)(void *ctx, const rg_batch *b, uint64_t *const *fail, uint64_t *overflow,
+                 const rg_column **children, void **scratch);
+    void (*ext_free)(void *ctx, void *scratch);
+    void *ext_ctx;
+    /* A unit code unknown at the form's tier is looked up at the tiers above
+     * (a form with children() rules: parents submit their own figures). */
+    int units_above;
 } rt_scan_cfg;
+
+/* Global index of the unit with that code at the nearest tier above `tier`
+ * that has it, or -1 (children.c). */
+int32_t rt_units_find_above(const rt_units *u, int tier, const char *code, size_t len);
 
 typedef struct rt_scan_stats {
     uint64_t rows, rows_err, rows_warn, rows_bad_width, rows_overflow;
