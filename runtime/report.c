@@ -6,7 +6,7 @@
  * which depend on every block before. Entries are framed in the worker's
  * buffer as [u32 row][u32 line][u32 length][bytes].
  */
-#include "scan.h"
+#include "ext.h"
 
 static const char *sev_code(uint32_t sev)
 {
@@ -95,6 +95,10 @@ static void message(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t r
             break;
         }
         size_t n = (size_t)(close - open - 1);
+        if (rt_placeholder(r->desc, f, row, rule, open + 1, n, b)) { /* values the kernels computed */
+            m = close + 1;
+            continue;
+        }
         uint32_t k;
         for (k = 0; k < f->n_fields; k++)
             if (strlen(f->fields[k].code) == n && !memcmp(f->fields[k].code, open + 1, n)) break;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "scan.h"
+#include "ext.h"
 
 struct rt_acc {
     const rt_regime *rg;
@@ -844,7 +844,8 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_report_begin(&rep);
     }
     uint8_t *on = rt_xmalloc(c.form->n_rules ? c.form->n_rules : 1);
-    for (uint32_t r = 0; r < c.form->n_rules; r++) on[r] = 1;
+    rt_ext ext; /* --rules, previous(), children(), --rebase (ext.c) */
+    memset(&ext, 0, sizeof ext);
     rt_scan_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.rg = c.rg;
@@ -854,13 +855,20 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
     cfg.threads = rt_threads(o);
     cfg.report = have_e ? &rep : NULL;
     cfg.acc = a;
+    if (rt_select_rules(c.form, o->rules, on, err) || rt_ext_open(&ext, &cfg, on, o, 1, err)) {
+        rt_out_abort(&rout);
+        if (have_e) rt_out_abort(&eout);
+        free(on);
+        rt_ext_close(&ext);
+        goto done;
+    }
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(c.form->n_rules ? c.form->n_rules : 1, sizeof(uint64_t));
     int failed = 0;
     for (int i = 0; i < o->n_data && !failed; i++) {
         rep.file = o->data[i];
-        if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
+        if (rt_scan_file(&cfg, rt_ext_path(&ext, o, i), &st, err)) failed = 1;
     }
     if (!failed && a->full) {
         rt_err(err, 2, TR("the roll-up ran out of memory or of group numbers (at most 2^32 groups, 2^31 period x dimension blocks)",
@@ -890,10 +898,12 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         if (!bad) {
             rc = 0;
             if (o->verbose) print_summary(&c, &st, a);
+            rt_ext_report(&ext);
         }
     }
     free(st.rule_fail);
     free(on);
+    rt_ext_close(&ext);
 done:
     rt_acc_free(a);
     rt_ctx_close(&c);

@@ -1,42 +1,7 @@
 /* validate.c — `regrt validate`: every violation of every row, and a summary. */
 #include <stdlib.h>
 
-#include "scan.h"
-
-/* --rules CODE,CODE: the rules to report; the others are still computed by
- * the kernel (it evaluates all of them) but masked out. */
-static int select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *err)
-{
-    if (!list) {
-        for (uint32_t r = 0; r < f->n_rules; r++) on[r] = 1;
-        return 0;
-    }
-    memset(on, 0, f->n_rules ? f->n_rules : 1);
-    const char *s = list;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        uint32_t r;
-        for (r = 0; r < f->n_rules; r++)
-            if (strlen(f->rules[r].code) == n && !memcmp(f->rules[r].code, s, n)) break;
-        if (n && r == f->n_rules) {
-            rt_buf names = {0};
-            for (uint32_t k = 0; k < f->n_rules; k++) {
-                if (k) rt_buf_str(&names, ",");
-                rt_buf_str(&names, f->rules[k].code);
-            }
-            rt_buf_ch(&names, 0);
-            rt_err(err, 2, TR("--rules: form '%s' has no rule '%.*s'; its rules are %s",
-                              "--rules: biểu '%s' không có quy tắc '%.*s'; các quy tắc là %s"),
-                   f->code, (int)n, s, names.p ? names.p : "");
-            rt_buf_free(&names);
-            return -1;
-        }
-        if (n) on[r] = 1;
-        s += n;
-        if (*s == ',') s++;
-    }
-    return 0;
-}
+#include "ext.h"
 
 static void summary_text(const rg_form *f, const rt_scan_stats *st, const uint8_t *on)
 {
@@ -81,7 +46,7 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     const rg_form *f = c.form;
     uint8_t *on = rt_xmalloc(f->n_rules ? f->n_rules : 1);
     int rc = 2;
-    if (select_rules(f, o->rules, on, err)) goto done;
+    if (rt_select_rules(f, o->rules, on, err)) goto done;
     if (!c.units) {
         rt_buf skipped = {0};
         for (uint32_t r = 0; r < f->n_rules; r++)
@@ -98,8 +63,23 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
         }
         rt_buf_free(&skipped);
     }
+    rt_ext ext; /* previous() and children() joins */
+    rt_scan_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.rg = c.rg;
+    cfg.form = f;
+    cfg.units = c.units;
+    cfg.rule_on = on;
+    cfg.threads = rt_threads(o);
+    if (rt_ext_open(&ext, &cfg, on, o, 0, err)) {
+        rt_ext_close(&ext);
+        goto done;
+    }
     rt_out out;
-    if (rt_out_open(&out, o->output, err)) goto done;
+    if (rt_out_open(&out, o->output, err)) {
+        rt_ext_close(&ext);
+        goto done;
+    }
     rt_report rep;
     memset(&rep, 0, sizeof rep);
     rep.fmt = o->format;
@@ -108,13 +88,6 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     rep.out = &out;
     rep.multi_file = o->n_data > 1;
     rt_report_begin(&rep);
-    rt_scan_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.rg = c.rg;
-    cfg.form = f;
-    cfg.units = c.units;
-    cfg.rule_on = on;
-    cfg.threads = rt_threads(o);
     cfg.report = &rep;
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
@@ -122,7 +95,7 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     int failed = 0;
     for (int i = 0; i < o->n_data && !failed; i++) {
         rep.file = !strcmp(o->data[i], "-") ? "<stdin>" : o->data[i];
-        if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
+        if (rt_scan_file(&cfg, rt_ext_path(&ext, o, i), &st, err)) failed = 1;
     }
     if (failed) {
         rt_out_abort(&out);
@@ -131,9 +104,11 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
         if (rt_out_close(&out, err) == 0) {
             rc = st.rows_err || st.rows_overflow ? 1 : 0;
             if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on);
+            rt_ext_report(&ext);
         }
     }
     free(st.rule_fail);
+    rt_ext_close(&ext);
 done:
     free(on);
     rt_ctx_close(&c);

@@ -192,6 +192,9 @@ typedef struct rt_opts {
     const char *holidays;    /* --holidays */
     const char *as_of;       /* --as-of DATE (status) */
     const char *argv0;       /* to find stdlib/data next to the binary */
+    const char *rebase;      /* --rebase MERGES.csv (rollup) */
+    const char *apportion;   /* --apportion SHARES.csv (rollup, with --rebase) */
+    const char *rebase_date; /* --rebase-date YYYY-MM-DD (default: in MERGES' name) */
     int year;                /* --year (calendar) */
     int threads;             /* 0 = automatic */
     int verbose;

@@ -1,0 +1,118 @@
+/*
+ * ext.h — the joins of a scan, for the rules that read more than their row:
+ *
+ *   prev.c      previous(x): the row of the same unit and dimension values
+ *               in the previous period, from the same DATA files (a first
+ *               pass indexes them by (unit, dimensions, period));
+ *   children.c  children(x): rows of units above the form's tier (parents
+ *               submitting their own figures) against the sum of their
+ *               children's valid rows (a first pass sums them);
+ *   rebase.c    `rollup --rebase MERGES.csv`: rows of old units (periods
+ *               before the reform) moved onto the new units, partial merges
+ *               apportioned (--apportion) or reported and left out;
+ *   ext.c       decides what the selected rules need, runs the first passes
+ *               and sets the hooks of the scan (scan.h: before, after,
+ *               on_batch).
+ *
+ * Nothing here runs when no selected rule reads the previous period or the
+ * children and --rebase is not given: the scan is then exactly the plain one.
+ */
+#ifndef RT_EXT_H
+#define RT_EXT_H
+
+#include "scan.h"
+
+typedef struct rt_prev rt_prev;
+typedef struct rt_kids rt_kids;
+typedef struct rt_rebase rt_rebase;
+
+typedef struct rt_ext {
+    const rt_regime *rg;
+    const rg_form *form;
+    const rt_units *units;
+    rt_prev *prev;
+    int prev_ready;   /* the index is complete: fill batch->prev */
+    rt_kids *kids;
+    rt_rebase *rebase;
+    int verbose;
+    /* standard input copied to a file, when the files are read twice */
+    char *spool_path;
+    int spool_fd;
+    /* the scan's own consumer, called by rebase's on_batch */
+    rt_acc *acc;
+} rt_ext;
+
+/* --rules CODE,CODE: the rules to report (all when list is NULL). */
+int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *err);
+
+/*
+ * After a command filled cfg (form, units, rule_on, report, acc): turns off
+ * the rules that cannot run (children() without --units), runs the first
+ * passes the selected rules need over o->data and sets cfg's hooks. The
+ * scan must then read rt_ext_path(x, o, i) for o->data[i]. rebase: 1 for
+ * `rollup` (o->rebase is honoured). Returns 0, or -1 with err set.
+ */
+int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o, int rebase,
+                rt_error *err);
+const char *rt_ext_path(const rt_ext *x, const rt_opts *o, int i);
+/* What the joins did, on stderr (the re-basing summary always, the rest
+ * with --verbose). */
+void rt_ext_report(rt_ext *x);
+void rt_ext_close(rt_ext *x);
+
+/* ---- prev.c ---------------------------------------------------------------- */
+
+/* Whether rule r (selected) needs the previous period joined. */
+int rt_prev_rule(const rg_rule *r);
+rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_on);
+void rt_prev_free(rt_prev *p);
+/* First pass: indexes every row of a batch (thread-safe). */
+void rt_prev_collect(rt_prev *p, const rg_batch *b);
+/* The prev columns of a batch (worker scratch *scratch, freed with
+ * rt_prev_scratch_free). */
+const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch);
+void rt_prev_scratch_free(void *scratch);
+void rt_prev_report(const rt_prev *p);
+/* A warning when some (unit, dimensions, period) key repeats. */
+void rt_prev_warn(const rt_prev *p);
+
+/* ---- children.c ---------------------------------------------------------------- */
+
+rt_kids *rt_kids_new(const rt_regime *rg, const rg_form *f, const rt_units *u, rt_error *err);
+void rt_kids_free(rt_kids *k);
+/* First pass: sums the valid rows of the form's tier (thread-safe). */
+void rt_kids_collect(rt_kids *k, const rg_batch *b, const uint64_t *valid);
+/* After the first pass: the children's sums of every parent. */
+int rt_kids_rollup(rt_kids *k, rt_error *err);
+/* After validate: evaluates the children() rules of the batch's parent
+ * rows (see scan.h, cfg->after). */
+int rt_kids_after(rt_kids *k, const rg_batch *b, uint64_t *const *fail, uint64_t *overflow,
+                  const rg_column **children, void **scratch);
+void rt_kids_scratch_free(void *scratch);
+void rt_kids_report(const rt_kids *k);
+
+/* ---- rebase.c ---------------------------------------------------------------------- */
+
+rt_rebase *rt_rebase_open(const rt_regime *rg, const rg_form *f, const rt_units *u, const rt_opts *o,
+                          rt_error *err);
+void rt_rebase_free(rt_rebase *r);
+/* Before the kernels: old units' rows get their new unit (in place). */
+void rt_rebase_units(rt_rebase *r, const rg_batch *b);
+/* After them: the valid rows into the roll-up, partial merges apportioned
+ * or left out (thread-safe). */
+void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid);
+void rt_rebase_report(rt_rebase *r);
+
+/* ---- message values (report.c) ------------------------------------------------- */
+
+/* A value of field k as a message shows it: scaled decimals, dates, codes. */
+void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, rt_buf *b);
+/* The placeholder {s} (n bytes) of rule `rule`'s message for this row, when
+ * its value is not the row's raw text: a computed field (the kernel's
+ * column), a ratio (the row finalized alone), previous(x), children(x),
+ * {imbalance}. Returns 1 when it wrote the value, 0 to leave it to the
+ * caller. */
+int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, const char *s,
+                   size_t n, rt_buf *b);
+
+#endif /* RT_EXT_H */
