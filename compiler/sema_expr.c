@@ -472,7 +472,11 @@ static sema_type *call(sema *s, ast_expr *e)
             }
         } else {
             s->uses_children = 1;
-            if (s->form && s->form->unit_tier >= 0 && s->form->unit_tier == s->r->n_tiers - 1) {
+            /* `reported by` names the lowest tier that submits the form;
+             * children() checks the rows of units above it (a province's
+             * own figures in a commune form) against their children, so
+             * only a form of the top tier has no parent row to check. */
+            if (s->form && s->form->unit_tier == 0) {
                 diag(s->d, "E0210", e->loc, s->r->tiers[s->form->unit_tier].name);
                 diag_hint(s->d, "H0210");
             }
