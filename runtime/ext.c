@@ -236,6 +236,10 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
         rt_err(err, 2, TR("--apportion needs --rebase MERGES.csv", "--apportion cần --rebase MERGES.csv"));
         return -1;
     }
+    /* A form with children() rules takes rows of units above its tier
+     * (parents' own figures), whichever rules are selected. */
+    for (uint32_t r = 0; r < f->n_rules && cfg->units; r++)
+        if (f->rules[r].flags & RG_RULE_CHILDREN) cfg->units_above = 1;
     if (!need_prev && !need_kids && !x->rebase) return 0; /* the plain scan */
     if (need_prev || need_kids)
         for (int i = 0; i < o->n_data; i++)
@@ -243,7 +247,6 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
                 if (spool_stdin(x, err)) return -1;
                 break;
             }
-    if (need_kids) cfg->units_above = 1;
     if (need_prev) {
         x->prev = rt_prev_new(cfg->rg, f, rule_on);
         if (first_pass(x, cfg, rule_on, o, on_prev, err)) return -1;
@@ -258,6 +261,7 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
         int rc = first_pass(x, cfg, on, o, on_kids, err);
         free(on);
         if (rc || rt_kids_rollup(x->kids, err)) return -1;
+        if (x->prev) rt_prev_reset(x->prev);
     }
     cfg->before = ext_before;
     cfg->after = x->kids ? ext_after : NULL;

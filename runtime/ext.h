@@ -73,6 +73,7 @@ void rt_prev_collect(rt_prev *p, const rg_batch *b);
 const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch);
 void rt_prev_scratch_free(void *scratch);
 void rt_prev_report(const rt_prev *p);
+void rt_prev_reset(rt_prev *p); /* counts of the last pass only */
 /* A warning when some (unit, dimensions, period) key repeats. */
 void rt_prev_warn(const rt_prev *p);
 

@@ -292,6 +292,8 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
     return s->cols;
 }
 
+void rt_prev_reset(rt_prev *p) { p->joined = p->filled = p->skipped = 0; }
+
 void rt_prev_report(const rt_prev *p)
 {
     rt_info(TR("regrt: previous period: %u rows indexed (%u series), %llu of %llu rows joined with their previous row\n",
