@@ -191,6 +191,18 @@ if "$REGC" build --help >/dev/null 2>&1; then
             ex_run "rebase rollup --rebase" examples/rebase/expected/rollup-rebased.csv "0|1" \
                 "$REGRT" rollup "$L/civil_status" --units "$ex_units_new" --rebase "$ex_merges" -q \
                 examples/rebase/registrations_2025-Q2.csv
+            ex_run "rebase rollup --rebase --apportion" examples/rebase/expected/rollup-apportioned.csv 0 \
+                "$REGRT" rollup "$L/civil_status" --units "$ex_units_new" --rebase "$ex_merges" -q \
+                --apportion examples/rebase/shares.csv examples/rebase/registrations_2025-Q2.csv
+            # the new communes' figures are the reference script's
+            if command -v python3 >/dev/null 2>&1; then
+                python3 "$ex_root/examples/rebase/rebase_reference.py" >"$tmp/ref.csv"
+                awk -F, 'NR > 1 && $1 != "partial" { print $1 "," $3 "," $4 "," $5 "," $6 "," $7 }' "$tmp/ref.csv" >"$tmp/ref.lines"
+                awk -F, '$1 == "commune" { print $2 "," $4 "," $5 "," $6 "," $7 "," $8 }' \
+                    "$ex_root/examples/rebase/expected/rollup-rebased.csv" >"$tmp/got.lines"
+                cmp -s "$tmp/ref.lines" "$tmp/got.lines" && [ -s "$tmp/ref.lines" ] && pass ||
+                    { fail "rebase: --rebase differs from rebase_reference.py"; diff "$tmp/ref.lines" "$tmp/got.lines"; }
+            fi
         fi
 
         # make demo, in under a minute.
