@@ -224,17 +224,19 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
     }
     rt_buf_free(&off);
     rt_buf_free(&both);
-    if (rebase && o->rebase) {
-        x->rebase = rt_rebase_open(cfg->rg, f, cfg->units, o, err);
-        if (!x->rebase) return -1;
-    } else if (o->rebase || o->apportion) {
-        rt_err(err, 2, TR("--rebase and --apportion are options of `regrt rollup`",
-                          "--rebase và --apportion là tùy chọn của `regrt rollup`"));
+    if (!rebase && (o->rebase || o->apportion || o->rebase_date)) {
+        rt_err(err, 2, TR("--rebase, --apportion and --rebase-date are options of `regrt rollup`",
+                          "--rebase, --apportion và --rebase-date là tùy chọn của `regrt rollup`"));
         return -1;
     }
-    if (o->apportion && !o->rebase) {
-        rt_err(err, 2, TR("--apportion needs --rebase MERGES.csv", "--apportion cần --rebase MERGES.csv"));
+    if ((o->apportion || o->rebase_date) && !o->rebase) {
+        rt_err(err, 2, TR("--apportion and --rebase-date need --rebase MERGES.csv",
+                          "--apportion và --rebase-date cần --rebase MERGES.csv"));
         return -1;
+    }
+    if (o->rebase) {
+        x->rebase = rt_rebase_open(cfg->rg, f, cfg->units, o, err);
+        if (!x->rebase) return -1;
     }
     /* A form with children() rules takes rows of units above its tier
      * (parents' own figures), whichever rules are selected. */

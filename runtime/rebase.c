@@ -306,8 +306,8 @@ static int load_shares(rt_rebase *r, const char *path, rt_error *err)
         int64_t sum = 0;
         for (uint32_t t = o->t0; t < o->t0 + o->nt; t++) sum += r->targets[t].share;
         if (sum != SHARE_ONE) {
-            char buf[40];
-            rt_format_scaled(sum, 6, buf);
+            char buf[48];
+            buf[rt_format_scaled(sum, 6, buf)] = 0;
             rt_err(err, 2, TR("%s: the shares of old unit %s add up to %s, not 1",
                               "%s: tổng tỷ lệ của đơn vị cũ %s là %s, không phải 1"),
                    path, o->code, buf);
