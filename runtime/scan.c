@@ -1060,8 +1060,9 @@ static int read_header(scan *s, worker *w, rt_error *err)
     rt_buf names = {0};
     for (int j = 0; j < n; j++) rt_buf_put(&names, h[j].p, h[j].n);
     size_t off = 0;
+    static char no_names[1]; /* a header of empty names (",") copies nothing */
     for (int j = 0; j < n; j++) {
-        h[j].p = names.p + off;
+        h[j].p = names.p ? names.p + off : no_names;
         off += h[j].n;
     }
     int rc = map_header(s, h, (uint32_t)n, err);

@@ -154,9 +154,25 @@ typedef struct pstate {
     long refused_line;
     char error[512];
     long error_line;
+    char generic[512]; /* what libxml2 sent to its global handler */
     startElementNsSAX2Func start;
     internalSubsetSAXFunc subset;
 } pstate;
+
+/* libxml2 (2.9) reports a failed encoding conversion through its global
+ * "generic" handler, which prints to stderr; it is kept here instead, for
+ * the message. */
+static void on_generic_error(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void on_generic_error(void *ctx, const char *fmt, ...)
+{
+    pstate *s = ctx;
+    size_t n = strlen(s->generic);
+    if (n + 1 >= sizeof s->generic) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->generic + n, sizeof s->generic - n, fmt, ap);
+    va_end(ap);
+}
 
 static pstate *state_of(void *ctx) { return ((xmlParserCtxtPtr)ctx)->_private; }
 
@@ -235,7 +251,9 @@ static xmlDocPtr parse(const char *path, const char *buf, size_t len, rt_error *
      * XML_PARSE_DTDVALID, XML_PARSE_HUGE, XML_PARSE_XINCLUDE. */
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
     const char *name = strcmp(path, "-") ? path : "<stdin>";
+    xmlSetGenericErrorFunc(&s, on_generic_error);
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, opts);
+    xmlSetGenericErrorFunc(NULL, NULL); /* back to libxml2's default */
     int well_formed = ctxt->wellFormed;
     xmlFreeParserCtxt(ctxt);
     if (s.refused) {
@@ -261,7 +279,16 @@ static xmlDocPtr parse(const char *path, const char *buf, size_t len, rt_error *
     if (!doc || !well_formed) {
         xmlFreeDoc(doc);
         const char *bytes = strstr(s.error, "Bytes: ");
-        if (strstr(s.error, "not proper UTF-8") && bytes)
+        const char *conv = strstr(s.generic, "input conversion failed");
+        const char *cbytes = conv ? strstr(conv, "bytes ") : NULL;
+        if (cbytes) {
+            char b[64];
+            snprintf(b, sizeof b, "%s", cbytes + 6);
+            b[strcspn(b, "\n")] = 0;
+            rt_err(err, 2, TR("%s:%ld: the bytes do not match the encoding the document declares (bytes %s); save the file as UTF-8",
+                              "%s:%ld: các byte không khớp với bảng mã tài liệu khai báo (các byte %s); hãy lưu tệp dưới dạng UTF-8"),
+                   name, s.error_line, b);
+        } else if (strstr(s.error, "not proper UTF-8") && bytes)
             /* the usual cause: a file saved in Windows-1258 or TCVN3 */
             rt_err(err, 2, TR("%s:%ld: invalid UTF-8 (bytes %s); save the file as UTF-8 (not Windows-1258 or TCVN3)",
                               "%s:%ld: UTF-8 không hợp lệ (các byte %s); hãy lưu tệp dưới dạng UTF-8 (không phải Windows-1258 hay TCVN3)"),

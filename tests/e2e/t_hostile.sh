@@ -64,7 +64,7 @@ else
             *) lib=tthc units="$ROOT/tests/fixtures/edge_units.csv" ;;
             esac
             h_case "$kind" "$name" "$file" "$(dirname "$f")" \
-                "$REGRT" validate "$tmp/hlib/$lib" --units "$units" --format csv --threads 2 -v "$file"
+                "$REGRT" validate "$tmp/hlib/$lib" --units "$units" --format csv --threads 2 "$file"
         done
     done
     # ---- specs: regc check ----

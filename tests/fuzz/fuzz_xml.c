@@ -52,6 +52,8 @@ static target targets[] = {
 static char path[512];
 static int ready;
 
+static void remove_input(void) { unlink(path); }
+
 static void init(void)
 {
     const char *root = getenv("FUZZ_ROOT");
@@ -81,6 +83,7 @@ static void init(void)
     if (!dir) dir = getenv("TMPDIR");
     if (!dir || !*dir) dir = "/tmp";
     snprintf(path, sizeof path, "%s/fuzz_xml_%d.xml", dir, (int)getpid());
+    atexit(remove_input);
     int devnull = open("/dev/null", O_WRONLY);
     if (devnull < 0 || dup2(devnull, 1) < 0) abort(); /* reports go to stdout */
     close(devnull);
