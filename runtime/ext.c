@@ -253,7 +253,6 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
         x->prev = rt_prev_new(cfg->rg, f, rule_on);
         if (first_pass(x, cfg, rule_on, o, on_prev, err)) return -1;
         x->prev_ready = 1;
-        rt_prev_warn(x->prev);
     }
     if (need_kids) {
         x->kids = rt_kids_new(cfg->rg, f, cfg->units, err);
@@ -280,6 +279,7 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
 
 void rt_ext_report(rt_ext *x)
 {
+    if (x->prev) rt_prev_warn(x->prev);
     if (x->rebase) rt_rebase_report(x->rebase);
     if (!x->verbose) return;
     if (x->prev) rt_prev_report(x->prev);

@@ -74,7 +74,8 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch);
 void rt_prev_scratch_free(void *scratch);
 void rt_prev_report(const rt_prev *p);
 void rt_prev_reset(rt_prev *p); /* counts of the last pass only */
-/* A warning when some (unit, dimensions, period) key repeats. */
+/* A warning when rows of the last pass met a repeated key in the previous
+ * period. */
 void rt_prev_warn(const rt_prev *p);
 
 /* ---- children.c ---------------------------------------------------------------- */
@@ -103,6 +104,11 @@ void rt_rebase_units(rt_rebase *r, const rg_batch *b);
  * or left out (thread-safe). */
 void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid);
 void rt_rebase_report(rt_rebase *r);
+/* v split into n parts by shares of 1,000,000 that add up to 1,000,000 (at
+ * most 64): each part v * share rounded down, then one more unit to the
+ * largest remainders, so that the parts add up exactly to v (a negative v
+ * is split as its magnitude). */
+void rt_apportion(const int64_t *share, uint32_t n, int64_t v, int64_t *part);
 
 /* ---- message values (report.c) ------------------------------------------------- */
 

@@ -303,8 +303,8 @@ void rt_prev_report(const rt_prev *p)
 
 void rt_prev_warn(const rt_prev *p)
 {
-    if (p->dup)
-        rt_warn(TR("%llu unit, dimension and period combinations appear more than once; the rows of the next period have no previous row for previous()",
-                   "%llu tổ hợp đơn vị, chiều và kỳ xuất hiện nhiều lần; các dòng của kỳ sau không có dòng kỳ trước cho previous()"),
-                (unsigned long long)p->dup);
+    if (p->skipped)
+        rt_warn(TR("%llu row(s) have more than one row of the same unit and dimension values in the previous period; their previous() rules are skipped (%llu such keys repeat)",
+                   "%llu dòng có nhiều hơn một dòng cùng đơn vị và giá trị chiều ở kỳ trước; các quy tắc previous() của chúng bị bỏ qua (%llu khóa bị lặp)"),
+                (unsigned long long)p->skipped, (unsigned long long)p->dup);
 }

@@ -445,29 +445,38 @@ static void add_left(rt_rebase *r, const rg_batch *b, uint32_t i, uint32_t old, 
         if (r->split[k] && bit(b->cols[k].present, i)) l->sum[k] = b->cols[k].v[i];
 }
 
-/* v split by the shares of targets [t0, t0 + nt): largest remainder. */
-static void apportion(const target *t, uint32_t nt, int64_t v, int64_t *part)
+void rt_apportion(const int64_t *share, uint32_t n, int64_t v, int64_t *part)
 {
     int neg = v < 0;
     unsigned __int128 a = neg ? (unsigned __int128)(0 - (uint64_t)v) : (unsigned __int128)(uint64_t)v;
     uint64_t rem[64];
     unsigned __int128 given = 0;
-    for (uint32_t j = 0; j < nt && j < 64; j++) {
-        unsigned __int128 x = a * (uint64_t)t[j].share;
+    if (n > 64) n = 64;
+    for (uint32_t j = 0; j < n; j++) {
+        unsigned __int128 x = a * (uint64_t)share[j];
         part[j] = (int64_t)(x / SHARE_ONE);
         rem[j] = (uint64_t)(x % SHARE_ONE);
         given += (unsigned __int128)part[j];
     }
-    uint64_t left = (uint64_t)(a - given);
-    while (left--) {
+    /* what the floors left, one unit each to the largest remainders (the
+     * first of equal ones) */
+    uint64_t left = given < a ? (uint64_t)(a - given) : 0;
+    while (left-- && n) {
         uint32_t best = 0;
-        for (uint32_t j = 1; j < nt && j < 64; j++)
+        for (uint32_t j = 1; j < n; j++)
             if (rem[j] > rem[best]) best = j;
         part[best]++;
         rem[best] = 0;
     }
     if (neg)
-        for (uint32_t j = 0; j < nt && j < 64; j++) part[j] = -part[j];
+        for (uint32_t j = 0; j < n; j++) part[j] = -part[j];
+}
+
+static void apportion(const target *t, uint32_t nt, int64_t v, int64_t *part)
+{
+    int64_t share[64];
+    for (uint32_t j = 0; j < nt && j < 64; j++) share[j] = t[j].share;
+    rt_apportion(share, nt, v, part);
 }
 
 void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid)

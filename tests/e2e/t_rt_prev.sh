@@ -38,7 +38,7 @@ if (cd "$ROOT" && "$REGC" build examples/tthc/tthc.regime -o "$tmp/tthc" && "$RE
     { cat "$M4"; grep '^03127,2025-04,D07,' "$M4"; tail -n +2 "$M5"; } >"$tmp/dup.csv"
     "$REGRT" validate "$T" --units "$P_U" --format csv "$tmp/dup.csv" -o "$tmp/dup.out" 2>"$tmp/dup.err"
     grep -q ',C1,' "$tmp/dup.out" && fail "prev: a repeated key still joined" || pass
-    grep -q '1 unit, dimension and period combinations appear more than once' "$tmp/dup.err" && pass || fail "prev: no warning for a repeated key: $(cat "$tmp/dup.err")"
+    grep -q '1 row(s) have more than one row of the same unit and dimension values in the previous period' "$tmp/dup.err" && pass || fail "prev: no warning for a repeated key: $(cat "$tmp/dup.err")"
 
     # rollup: C1 in --errors; the roll-up itself unchanged by the join
     "$REGRT" rollup "$T" --units "$P_U" --errors "$tmp/re.csv" -o "$tmp/r.csv" -q "$M4" "$M5" "$M6"
