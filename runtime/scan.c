@@ -135,7 +135,9 @@ struct scan {
     /* Units of the form's tier whose codes fit 8 bytes, as a code table
      * (the string map of units.c hashes bytes and misses the cache more). */
     codetab units8;
-    uint32_t units8_base;
+    uint32_t units8_base, units8_n;
+    uint64_t *units8_key; /* per unit of the tier, in list order */
+    uint8_t *units8_len;  /* 0 when the code does not fit 8 bytes */
     const char *path;
     int fd;
     /* reader */
@@ -316,8 +318,16 @@ static inline int64_t unit_find(scan *s, worker *w, const char *p, uint32_t l)
     if (!s->cfg->units) {
         v = -1;
     } else if (l <= 8 && s->units8.e) {
-        v = code_find(s, &s->units8, p, l);
-        if (v >= 0) v += s->units8_base;
+        /* Files list units in the order of the unit list more often than
+         * not: try the successor of the last unit before hashing. */
+        uint64_t nx = (uint64_t)(w->ucache_v - (int64_t)s->units8_base) + 1;
+        if (w->ucache_v >= (int64_t)s->units8_base && nx < s->units8_n && s->units8_len[nx] == l &&
+            s->units8_key[nx] == k) {
+            v = w->ucache_v + 1;
+        } else {
+            v = code_find(s, &s->units8, p, l);
+            if (v >= 0) v += s->units8_base;
+        }
     } else {
         v = rt_units_find(s->cfg->units, s->form->unit_tier, p, l);
     }
@@ -635,7 +645,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     const rg_form *form = s->form;
     const rt_scan_cfg *cfg = s->cfg;
     const uint32_t nw = (n + 63) / 64;
-    rg_batch b = {n, w->cols, NULL, w->well_formed};
+    rg_batch b = {.n_rows = n, .cols = w->cols, .well_formed = w->well_formed};
     int rc = 0;
     build_bitmaps(s, w, n);
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
@@ -1160,6 +1170,9 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
             s.units8.cl = -1;
             s.units8.e = rt_xmalloc(cap * sizeof *s.units8.e);
             for (uint32_t i = 0; i < cap; i++) s.units8.e[i].len = UINT32_MAX;
+            s.units8_n = n;
+            s.units8_key = rt_xcalloc(n ? n : 1, sizeof *s.units8_key);
+            s.units8_len = rt_xcalloc(n ? n : 1, 1);
             for (uint32_t i = 0; i < n; i++) {
                 const char *code = rt_units_code(u, s.units8_base + i);
                 uint32_t l = (uint32_t)strlen(code);
@@ -1167,6 +1180,8 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
                 char pad[16] = {0};
                 memcpy(pad, code, l);
                 uint64_t k = key8(pad, l);
+                s.units8_key[i] = k;
+                s.units8_len[i] = (uint8_t)l;
                 uint32_t j = key_slot(k, s.units8.mask);
                 while (s.units8.e[j].len != UINT32_MAX) j = (j + 1) & s.units8.mask;
                 s.units8.e[j].key = k;
@@ -1241,6 +1256,8 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
         for (uint32_t c = 0; c < s.rg->desc->n_codelists; c++) free(s.codes[c].e);
     free(s.codes);
     free(s.units8.e);
+    free(s.units8_key);
+    free(s.units8_len);
     free(s.ci);
     free(s.carry);
     free(s.colmap);
