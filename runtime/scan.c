@@ -31,6 +31,11 @@
 
 #define RT_BATCH 4096u
 #define RT_WORDS (RT_BATCH / 64u)
+/* Distance between two fields' columns in the batch arrays: a little more
+ * than RT_BATCH, so that the same row of different fields does not fall on
+ * the same address modulo 4 KiB (stores to such addresses alias in the
+ * store buffer and stall the loads that follow). */
+#define RT_STRIDE (RT_BATCH + 24u)
 #define RT_BLOCK ((size_t)1 << 20)
 /* A single record longer than this is refused: it is almost always an
  * unbalanced quote swallowing the rest of the file. */
@@ -100,7 +105,7 @@ typedef struct worker {
     scan *s;
     char *buf;
     size_t cap;
-    /* the batch, column-major: field k of row i at [k * RT_BATCH + i] */
+    /* the batch, column-major: field k of row i at [k * RT_STRIDE + i] */
     int64_t *v;
     uint8_t *st;
     const char **str;
@@ -403,7 +408,7 @@ static void fill_row(scan *s, worker *w, uint32_t i, int nfields)
         uint32_t l = (int)j < nfields ? w->spans[j].n : 0;
         int64_t v = 0;
         int bad = l ? convert(s, w, ci, p, l, &v) : 0;
-        size_t at = (size_t)ci->k * RT_BATCH + i;
+        size_t at = (size_t)ci->k * RT_STRIDE + i;
         w->v[at] = v;
         w->st[at] = status_of(ci, l, bad);
         w->str[at] = p;
@@ -573,7 +578,7 @@ static void build_bitmaps(scan *s, worker *w, uint32_t n)
         w->well_formed[wi] = ~bad;
     }
     for (uint32_t k = 0; k < s->nf; k++) {
-        const uint8_t *st = w->st + (size_t)k * RT_BATCH;
+        const uint8_t *st = w->st + (size_t)k * RT_STRIDE;
         uint64_t *pres = w->present + (size_t)k * RT_WORDS, *mal = w->malformed + (size_t)k * RT_WORDS;
         for (uint32_t wi = 0; wi < nw; wi++) {
             const uint8_t *q = st + wi * 64;
@@ -615,11 +620,11 @@ static void row_values(scan *s, worker *w, uint32_t i)
     for (uint32_t k = 0; k < s->nf; k++) {
         w->row_raw[k].p = nul;
         w->row_raw[k].n = 0;
-        w->row_mal[k] = w->st[(size_t)k * RT_BATCH + i] == ST_MALFORMED;
+        w->row_mal[k] = w->st[(size_t)k * RT_STRIDE + i] == ST_MALFORMED;
     }
     if (w->slow[i]) {
         for (uint32_t k = 0; k < s->nf; k++) {
-            size_t at = (size_t)k * RT_BATCH + i;
+            size_t at = (size_t)k * RT_STRIDE + i;
             if (w->st[at] == ST_MISSING && !w->len[at]) continue;
             w->row_raw[k].p = (char *)(uintptr_t)w->str[at];
             w->row_raw[k].n = w->len[at];
@@ -841,7 +846,7 @@ static void commit(scan *s, result *res)
 
 static void worker_init(scan *s, worker *w)
 {
-    const size_t B = RT_BATCH, W = RT_WORDS, nf = s->nf;
+    const size_t B = RT_STRIDE, W = RT_WORDS, nf = s->nf;
     memset(w, 0, sizeof *w);
     w->s = s;
     w->v = rt_xcalloc(nf * B, sizeof *w->v);
