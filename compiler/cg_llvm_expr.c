@@ -176,6 +176,32 @@ static cg_val read_field(cg *c, cg_row *r, const ir_expr *e)
     return mkv(v, p, cg_false(c));
 }
 
+/* another form's joined column (batch->other[form][field]) */
+static cg_val read_other(cg *c, cg_row *r, const ir_expr *e)
+{
+    int k = 0;
+    while (k < r->n_oth && (r->oth_form[k] != e->form || r->oth_field[k] != e->field))
+        k++;
+    if (k == r->n_oth) {
+        cg_fail(c, "internal: a cross-form read outside validate");
+        return mkv(cg_i64(c, 0), cg_false(c), cg_false(c));
+    }
+    if (!r->oth_v[k]) {
+        LLVMValueRef at = LLVMBuildMul(c->b, r->row, r->oth_vstride[k], "");
+        LLVMValueRef gep = LLVMBuildGEP2(c->b, c->i64, r->oth_vptr[k], &at, 1, "");
+        r->oth_v[k] = LLVMBuildLoad2(c->b, c->i64, gep, "");
+        r->oth_p[k] = LLVMBuildAnd(c->b, cg_bit(c, r->oth_pword[k], r->j), LLVMBuildNot(c->b, r->oth_vnull[k], ""), "");
+    }
+    LLVMValueRef v = r->oth_v[k], p = r->oth_p[k];
+    if (e->is_bool)
+        v = zx(c, is_true(c, v));
+    if (e->zero) {
+        v = LLVMBuildSelect(c->b, p, v, cg_i64(c, 0), "");
+        p = cg_true(c);
+    }
+    return mkv(v, p, cg_false(c));
+}
+
 /* finalize: an aggregated field of the group */
 static cg_val read_acc(cg *c, cg_row *r, int field)
 {
@@ -211,6 +237,8 @@ cg_val cg_expr(cg *c, cg_row *r, const ir_expr *e)
         return mkv(cg_i64(c, 0), F, F);
     case IR_FIELD: case IR_PREV: case IR_CHILD:
         return read_field(c, r, e);
+    case IR_OTHER:
+        return read_other(c, r, e);
     case IR_ACC:
         return read_acc(c, r, e->field);
     case IR_WELL_FORMED:

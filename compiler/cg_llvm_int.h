@@ -38,6 +38,12 @@ typedef struct cg_row {
     LLVMValueRef *vptr, *pword;      /* cols[f].v, present word of this block */
     LLVMValueRef *prev_vptr, *prev_pword; /* NULL when prev is NULL */
     LLVMValueRef row, j, wf_word;    /* row index (i64), bit in block, well_formed word */
+    /* other forms' columns (IR_OTHER), one slot per (form, field) read:
+     * value pointer and stride (0 when NULL), presence word of this block,
+     * whether v is NULL (then never present); loaded on demand per row */
+    int n_oth;
+    const int *oth_form, *oth_field;
+    LLVMValueRef *oth_vptr, *oth_vstride, *oth_vnull, *oth_pword, *oth_v, *oth_p;
     /* finalize mode: the accumulator group */
     LLVMValueRef acc;
 } cg_row;

@@ -86,7 +86,32 @@ typedef struct vstate {
     LLVMValueRef *cpptr, *cpstride;             /* computed presence words */
     LLVMBasicBlockRef exit_bb;
     LLVMValueRef exit_phi;
+    /* IR_OTHER reads: (form, field) slots, loaded once in the entry */
+    int n_oth;
+    int *oth_form, *oth_field;
+    LLVMValueRef *oth_vptr, *oth_vstride, *oth_vnull, *oth_pptr, *oth_pstride;
 } vstate;
+
+static void mark_other(const ir_expr *e, vstate *st)
+{
+    if (!e)
+        return;
+    if (e->op == IR_OTHER) {
+        int k = 0;
+        while (k < st->n_oth && (st->oth_form[k] != e->form || st->oth_field[k] != e->field))
+            k++;
+        if (k == st->n_oth) {
+            st->oth_form = realloc(st->oth_form, sizeof(int) * (size_t)(k + 1));
+            st->oth_field = realloc(st->oth_field, sizeof(int) * (size_t)(k + 1));
+            st->oth_form[k] = e->form;
+            st->oth_field[k] = e->field;
+            st->n_oth++;
+        }
+    }
+    mark_other(e->a, st);
+    mark_other(e->b, st);
+    mark_other(e->c, st);
+}
 
 /* The word loop, from the current block to st->exit_bb. */
 static void emit_word_loop(cg *c, vstate *st, int has_prev)
@@ -135,6 +160,9 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
             prev_pword[i] = load(c, c->i64, word_at(c, prev_pptr[i], prev_pstride[i], w));
     }
     LLVMValueRef wfw = load(c, c->i64, word_at(c, st->wfptr, st->wfstride, w));
+    LLVMValueRef *oth_pword = calloc((size_t)st->n_oth + 1, sizeof *oth_pword);
+    for (int k = 0; k < st->n_oth; k++)
+        oth_pword[k] = load(c, c->i64, word_at(c, st->oth_pptr[k], st->oth_pstride[k], w));
     LLVMBuildBr(B, il_body);
 
     /* one row */
@@ -155,6 +183,15 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
     rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.n_oth = st->n_oth;
+    rw.oth_form = st->oth_form;
+    rw.oth_field = st->oth_field;
+    rw.oth_vptr = st->oth_vptr;
+    rw.oth_vstride = st->oth_vstride;
+    rw.oth_vnull = st->oth_vnull;
+    rw.oth_pword = oth_pword;
+    rw.oth_v = calloc((size_t)st->n_oth + 1, sizeof(LLVMValueRef));
+    rw.oth_p = calloc((size_t)st->n_oth + 1, sizeof(LLVMValueRef));
     LLVMValueRef rowo = cg_false(c);
     for (int k = 0; k < nc; k++) {
         int fi = f->computed[k];
@@ -213,6 +250,9 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
     free(rw.cur_p);
     free(rw.prev_v);
     free(rw.prev_p);
+    free(rw.oth_v);
+    free(rw.oth_p);
+    free(oth_pword);
     free(acc);
     free(cacc);
     free(nacc);
@@ -248,6 +288,12 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     }
     for (int i = 0; i < nf; i++)
         uses_prev |= st.used_prev[i];
+    for (int k = 0; k < nc; k++)
+        mark_other(f->fields[f->computed[k]].expr, &st);
+    for (int r = 0; r < nr; r++) {
+        mark_other(f->rules[r].when, &st);
+        mark_other(f->rules[r].check, &st);
+    }
 
     /* Everything the loop needs is loaded once, here: the batch does not
      * change during the call, and hoisting by hand spares the optimiser
@@ -276,6 +322,32 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     for (int k = 0; k < nc; k++) {
         st.cpptr[k] = st.pptr[f->computed[k]];
         st.cpstride[k] = st.pstride[f->computed[k]];
+    }
+    /* other[form] (NULL other or NULL other[form]: a zeroed column, never
+     * present; a NULL v reads a constant word and is never present) */
+    st.oth_vptr = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_vstride = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_vnull = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_pptr = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_pstride = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    if (st.n_oth) {
+        LLVMValueRef other = load_member(c, c->t_batch, batch, 4, c->ptr);
+        LLVMValueRef null_slot = LLVMBuildAlloca(B, c->ptr, "nullslot");
+        LLVMBuildStore(B, LLVMConstNull(c->ptr), null_slot);
+        LLVMValueRef zcol = LLVMBuildAlloca(B, c->t_column, "nullcol");
+        LLVMBuildStore(B, LLVMConstNull(c->t_column), zcol);
+        LLVMValueRef no_other = LLVMBuildIsNull(B, other, "");
+        for (int k = 0; k < st.n_oth; k++) {
+            LLVMValueRef slot = LLVMBuildSelect(B, no_other, null_slot, gep1(c, c->ptr, other, cg_i64(c, st.oth_form[k])), "");
+            LLVMValueRef ocols = load(c, c->ptr, slot);
+            LLVMValueRef col = LLVMBuildSelect(B, LLVMBuildIsNull(B, ocols, ""), zcol,
+                                               col_at(c, ocols, st.oth_field[k]), "");
+            LLVMValueRef v = load_member(c, c->t_column, col, 0, c->ptr);
+            st.oth_vnull[k] = LLVMBuildIsNull(B, v, "");
+            nullable_words(c, v, c->g_zero_word, &st.oth_vptr[k], &st.oth_vstride[k]);
+            nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &st.oth_pptr[k],
+                           &st.oth_pstride[k]);
+        }
     }
     st.failp = calloc((size_t)nr + 1, sizeof(LLVMValueRef));
     for (int r = 0; r < nr; r++)
@@ -308,6 +380,13 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     free(st.pstride);
     free(st.cpptr);
     free(st.cpstride);
+    free(st.oth_form);
+    free(st.oth_field);
+    free(st.oth_vptr);
+    free(st.oth_vstride);
+    free(st.oth_vnull);
+    free(st.oth_pptr);
+    free(st.oth_pstride);
     free(st.failp);
     return st.fn;
 }

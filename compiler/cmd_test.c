@@ -11,8 +11,11 @@
  *     rows (no error-level failure) accumulated over time into the roll-up's
  *     period, then combined over units up to LEVEL, give VALUE.
  * previous() reads the row of the same unit and dimensions one period
- * earlier in the test's own data; children() reads nothing (the rule is
- * skipped). Unit codes are looked up in the tiers' units file when it can be
+ * earlier in the test's own data; `form.field` reads the row of that form,
+ * among the test's data blocks, of the same unit and period (and the same
+ * values of the dimensions both forms have; missing when there is none or
+ * more than one), as regrt joins other forms' files; children() reads
+ * nothing (the rule is skipped). Unit codes are looked up in the tiers' units file when it can be
  * read, which also gives the hierarchy for roll-ups above the reporting tier.
  *
  * Output: failures as diagnostics located at the expectation, with the
@@ -95,6 +98,12 @@ typedef struct tbatch {
     uint64_t *overflow;
     const char **unit_code;   /* per row, for roll-ups */
     int *test_row;            /* 1-based row number in the test */
+    /* other forms joined to the rows (cross-form rules): per form index,
+     * NULL or that form's columns; owned blocks in ocols/ovals/obits */
+    const rg_column **other;
+    rg_column *ocols;
+    int64_t *ovals;
+    uint64_t *obits;
 } tbatch;
 
 static void batch_free(tbatch *b)
@@ -113,6 +122,10 @@ static void batch_free(tbatch *b)
     free(b->overflow);
     free(b->unit_code);
     free(b->test_row);
+    free(b->other);
+    free(b->ocols);
+    free(b->ovals);
+    free(b->obits);
 }
 
 static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
@@ -278,11 +291,93 @@ static void join_previous(tbatch *b)
     }
 }
 
+/* The dimension of `ob`'s form named like b's dimension d, or -1. */
+static int shared_dim(const tbatch *b, int d, const tbatch *ob)
+{
+    const char *code = b->mf->fields[b->mf->dims[d]].code;
+    for (int e = 0; e < ob->mf->n_dims; e++)
+        if (!strcmp(ob->mf->fields[ob->mf->dims[e]].code, code))
+            return ob->f->field_of[ob->mf->dims[e]];
+    return -1;
+}
+
+static int same_cell(const rg_column *a, uint32_t i, const rg_column *b, uint32_t j)
+{
+    if (BIT(a->present, i) != BIT(b->present, j))
+        return 0;
+    if (a->str && b->str && a->str[i] && b->str[j])
+        return a->len[i] == b->len[j] && !memcmp(a->str[i], b->str[j], a->len[i]);
+    return !BIT(a->present, i) || a->v[i] == b->v[j];
+}
+
+/* `form.field`: for every other form with rows in the test, its row of the
+ * same unit, period and shared dimension values (none when two match). */
+static void join_other(tbatch *b, tbatch *all, int n_all, int n_forms)
+{
+    b->other = xcalloc((size_t)n_forms + 1, sizeof *b->other);
+    size_t nwords = 0, nvals = 0, ncols = 0;
+    for (int k = 0; k < n_all; k++)
+        if (&all[k] != b) {
+            ncols += (size_t)all[k].f->n_fields;
+            nvals += (size_t)all[k].f->n_fields * b->n;
+            nwords += (size_t)all[k].f->n_fields * (b->nw ? b->nw : 1) * 2;
+        }
+    b->ocols = xcalloc(ncols + 1, sizeof *b->ocols);
+    b->ovals = xcalloc(nvals + 1, sizeof *b->ovals);
+    b->obits = xcalloc(nwords + 1, sizeof *b->obits);
+    rg_column *cp = b->ocols;
+    int64_t *vp = b->ovals;
+    uint64_t *wp = b->obits;
+    size_t nw = b->nw ? b->nw : 1;
+    int bpf = b->f->field_of[b->mf->period_field];
+    for (int k = 0; k < n_all; k++) {
+        tbatch *ob = &all[k];
+        if (ob == b || ob->f->index < 0 || ob->f->index >= n_forms)
+            continue;
+        rg_column *oc = cp;
+        cp += ob->f->n_fields;
+        for (int c = 0; c < ob->f->n_fields; c++) {
+            oc[c] = (rg_column){vp, NULL, NULL, wp, wp + nw};
+            vp += b->n;
+            wp += nw * 2;
+        }
+        b->other[ob->f->index] = oc;
+        if (ob->mf->frequency != b->mf->frequency)
+            continue; /* periods of different lengths never match */
+        int opf = ob->f->field_of[ob->mf->period_field];
+        for (uint32_t i = 0; i < b->n; i++) {
+            if (!b->unit_code[i] || !BIT(b->cols[bpf].present, i))
+                continue;
+            int64_t hit = -1;
+            for (uint32_t j = 0; j < ob->n && hit != -2; j++) {
+                if (!ob->unit_code[j] || strcmp(ob->unit_code[j], b->unit_code[i]) ||
+                    !BIT(ob->cols[opf].present, j) || ob->cols[opf].v[j] != b->cols[bpf].v[i])
+                    continue;
+                int same = 1;
+                for (int d = 0; d < b->mf->n_dims && same; d++) {
+                    int od = shared_dim(b, d, ob);
+                    if (od >= 0)
+                        same = same_cell(&b->cols[b->f->field_of[b->mf->dims[d]]], i, &ob->cols[od], j);
+                }
+                if (same)
+                    hit = hit == -1 ? (int64_t)j : -2;
+            }
+            if (hit < 0)
+                continue;
+            for (int c = 0; c < ob->f->n_fields; c++)
+                if (BIT(ob->cols[c].present, (uint32_t)hit)) {
+                    oc[c].v[i] = ob->cols[c].v[hit];
+                    SET(oc[c].present, i);
+                }
+        }
+    }
+}
+
 /* Runs the rules: computed fields first, then (when a rule reads it) the
  * previous period joined, and children() rules apart, without any join. */
 static void evaluate(tbatch *b)
 {
-    rg_batch rb = {b->n, b->cols, NULL, b->well_formed};
+    rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other};
     eval_validate(b->f, &rb, b->fail, b->overflow);
     int prev = 0, children = 0;
     for (int r = 0; r < b->f->n_rules; r++) {
@@ -561,7 +656,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
     for (int g = 0; g < bottom.n; g++) {
         for (uint32_t i = 0; i < n; i++)
             slot[i] = gof[i] == g ? 0 : UINT32_MAX;
-        rg_batch rb = {n, b->cols, NULL, b->well_formed};
+        rg_batch rb = {n, b->cols, NULL, b->well_formed, NULL};
         eval_accumulate(f, &rb, slot, pos, bottom.v[g].acc);
         bottom.v[g].ucount = 1;
     }
@@ -755,7 +850,16 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             }
         }
         free(un.v);
-        if (n)
+    }
+    /* then the rules, every form's rows being read (cross-form joins) */
+    for (int k = 0; k < u.n_batches; k++) {
+        tbatch *b = &u.batches[k];
+        int cross = 0;
+        for (int q = 0; q < b->f->n_rules; q++)
+            cross |= (b->f->rules[q].flags & RG_RULE_CROSS_FORM) != 0;
+        if (cross)
+            join_other(b, u.batches, u.n_batches, t->ir.n_forms);
+        if (b->n)
             evaluate(b);
     }
     int first = t->out.n;

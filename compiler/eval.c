@@ -111,6 +111,13 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
             a.v = a.v != 0; /* a bool column holding 2 still reads as true */
         return a;
     }
+    case IR_OTHER: {
+        const rg_column *oc = b->other ? b->other[e->form] : NULL;
+        a = read_col(oc ? &oc[e->field] : NULL, row, e->zero);
+        if (e->is_bool)
+            a.v = a.v != 0;
+        return a;
+    }
     case IR_ACC:
         return read_acc(f, e->field, acc);
     case IR_WELL_FORMED:

@@ -50,7 +50,10 @@ typedef enum ir_op {
     IR_IF,          /* a ? b : c */
     IR_IN,          /* a (code/unit index) >= 0, or one of set[0..n_set) */
     IR_PRESENT,     /* bool: a is present; always present */
-    IR_COALESCE     /* a if present, else b */
+    IR_COALESCE,    /* a if present, else b */
+    IR_OTHER        /* other[form][field]: another form's row joined to this
+                       one (same unit, period, shared dimensions); missing
+                       when other or other[form] is NULL; `zero` as IR_FIELD */
 } ir_op;
 
 typedef enum ir_cmp { IR_EQ = 1, IR_NE, IR_LT, IR_LE, IR_GT, IR_GE } ir_cmp;
@@ -62,7 +65,9 @@ struct ir_expr {
     int is_bool;
     ir_cmp cmp;         /* IR_CMP */
     int64_t value;      /* IR_CONST */
-    int field;          /* IR_FIELD, IR_PREV, IR_CHILD, IR_ACC */
+    int field;          /* IR_FIELD, IR_PREV, IR_CHILD, IR_ACC, IR_OTHER (a
+                           column of form `form`) */
+    int form;           /* IR_OTHER: the other form's index */
     int zero;           /* IR_FIELD/PREV/CHILD: missing reads as 0 */
     ir_expr *a, *b, *c;
     const int64_t *set; /* IR_IN: explicit code indexes, or NULL */

@@ -27,6 +27,8 @@ typedef struct lctx {
     int zero;        /* missing reads as 0 (rule with `missing zero`) */
     int errors;
     int depth;       /* ratio inlining depth (cycles are sema's, but be safe) */
+    int other;       /* >= 0: c->form is another form read through
+                        batch->other[other] (a cross-form reference) */
 } lctx;
 
 static void lerror(lctx *c, src_loc loc, const char *msg)
@@ -128,9 +130,42 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 
 static ir_expr *lower_expr(lctx *c, const ast_expr *e, src_kind src);
 
+/* Column of model field `field` of form `mf` (ratios have none). */
+static int column_of(const m_form *mf, int field)
+{
+    int k = 0;
+    for (int i = 0; i < field; i++)
+        k += !(mf->fields[i].flags & RG_FIELD_RATIO);
+    return k;
+}
+
 static ir_expr *field_read(lctx *c, int field, src_kind src, src_loc loc)
 {
     const m_field *f = &c->form->fields[field];
+    if (c->other >= 0 && !(f->flags & RG_FIELD_RATIO) && (f->flags & RG_FIELD_COMPUTED) && f->expr) {
+        /* Another form's computed field: its expression over that form's
+         * joined columns (the host joins the columns as submitted). */
+        if (src != SRC_CUR || c->depth > 16) {
+            lerror(c, loc, "another form's field can only be read in the current period");
+            return NULL;
+        }
+        c->depth++;
+        ir_expr *v = lower_expr(c, f->expr, src);
+        c->depth--;
+        return v ? rescale(c, v, lower_arith_scale(&f->type)) : NULL;
+    }
+    if (c->other >= 0 && !(f->flags & RG_FIELD_RATIO)) {
+        if (src != SRC_CUR) {
+            lerror(c, loc, "another form's field can only be read in the current period");
+            return NULL;
+        }
+        ir_expr *o = ir_new(c->a, IR_OTHER, lower_arith_scale(&f->type));
+        o->form = c->other;
+        o->field = column_of(c->form, field);
+        o->is_bool = f->type.kind == TY_BOOL;
+        o->zero = c->zero && is_numeric(f->type.kind);
+        return o;
+    }
     if (f->flags & RG_FIELD_RATIO) {
         /* A ratio read per row is its defining expression over the row. */
         if (src == SRC_ACC || c->depth > 16 || !f->expr) {
@@ -409,11 +444,30 @@ static ir_expr *lower_expr(lctx *c, const ast_expr *e, src_kind src)
                 return mk(c, IR_MISSING, lower_arith_scale(e->type), NULL, NULL);
             return field_read(c, ref->index, src, e->loc);
         case REF_OTHER_FORM: {
-            /* The batch of a form holds only that form's columns (regime.h):
-             * another form's value is missing here. */
-            ir_expr *m = mk(c, IR_MISSING, lower_arith_scale(e->type), NULL, NULL);
-            m->is_bool = e->type && e->type->kind == TY_BOOL;
-            return m;
+            /* Read through batch->other[form]: the other form's row of the
+             * same unit, period and shared dimensions (regime.h). Its
+             * computed fields and ratios are inlined over its columns. */
+            if (ref->form < 0 || ref->form >= c->r->n_forms) {
+                lerror(c, e->loc, "unresolved form");
+                return NULL;
+            }
+            const m_form *saved = c->form;
+            int saved_index = c->form_index, saved_other = c->other;
+            c->form = &c->r->forms[ref->form];
+            c->form_index = ref->form;
+            c->other = ref->form == c->out->index ? -1 : ref->form;
+            ir_expr *v = c->other < 0 ? field_read(c, ref->index, src, e->loc) : NULL;
+            if (c->other >= 0) {
+                if (src != SRC_CUR) {
+                    lerror(c, e->loc, "another form's field can only be read in the current period");
+                } else {
+                    v = field_read(c, ref->index, src, e->loc);
+                }
+            }
+            c->form = saved;
+            c->form_index = saved_index;
+            c->other = saved_other;
+            return v;
         }
         case REF_CODE:
             return mk_const(c, ref->index, 0);
@@ -469,7 +523,8 @@ static uint32_t tree_flags(const ir_expr *e)
 {
     if (!e)
         return 0;
-    uint32_t f = e->op == IR_PREV ? RG_RULE_PREVIOUS : e->op == IR_CHILD ? RG_RULE_CHILDREN : 0;
+    uint32_t f = e->op == IR_PREV ? RG_RULE_PREVIOUS : e->op == IR_CHILD ? RG_RULE_CHILDREN
+                 : e->op == IR_OTHER ? RG_RULE_CROSS_FORM : 0;
     return f | tree_flags(e->a) | tree_flags(e->b) | tree_flags(e->c);
 }
 
@@ -659,6 +714,16 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         f->fields[f->field_of[i]].expr = v ? rescale(c, v, lower_arith_scale(&m->type)) : NULL;
     }
     order_computed(c, f);
+    /* computed fields that read another form, directly or through another
+     * computed field (in evaluation order) */
+    char *cross = arena_alloc(c->a, (size_t)f->n_fields + 1);
+    for (int k = 0; k < f->n_computed; k++) {
+        const ir_expr *x = f->fields[f->computed[k]].expr;
+        int on = (tree_flags(x) & RG_RULE_CROSS_FORM) != 0;
+        for (int j = 0; j < k && !on; j++)
+            on = cross[f->computed[j]] && deps_on(x, f->computed[j]);
+        cross[f->computed[k]] = (char)on;
+    }
     layout_acc(f);
     layout_outputs(c, mf, f);
 
@@ -682,6 +747,11 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
             r->check->is_bool = 1;
         }
         uint32_t tf = (tree_flags(r->when) | tree_flags(r->check)) & (RG_RULE_PREVIOUS | RG_RULE_CHILDREN);
+        /* a rule reading a computed field that reads another form needs
+         * that form joined too */
+        for (int k = 0; k < f->n_fields; k++)
+            if (cross[k] && (deps_on(r->when, k) || deps_on(r->check, k)))
+                tf |= RG_RULE_CROSS_FORM;
         r->flags = m->flags | tf;
         /* WELL_FORMED marks the rule that reports malformed values (a check
          * of well_formed itself), not every rule guarded by it */
@@ -695,7 +765,7 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)
 {
     memset(out, 0, sizeof *out);
-    lctx c = {.a = a, .r = r, .sm = sm};
+    lctx c = {.a = a, .r = r, .sm = sm, .other = -1};
     out->name = r->name;
     out->src = r;
     out->n_forms = r->n_forms;

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
             wf[i >> 6] &= ~(1ull << (i & 63));
         }
     }
-    rg_batch b = {n, cols, with_prev ? prev : NULL, wf};
+    rg_batch b = {n, cols, with_prev ? prev : NULL, wf, NULL};
     uint64_t *fa[9], *fb[9], *oa = malloc(8 * nw), *ob = malloc(8 * nw);
     for (int r = 0; r < 9; r++) {
         fa[r] = malloc(8 * nw);

@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define REGIME_ABI_VERSION 1u
+#define REGIME_ABI_VERSION 2u
 
 /* ---- localized text --------------------------------------------------- */
 
@@ -117,7 +117,9 @@ typedef enum rg_unit_agg {
  * calling validate on a batch whose cols hold the units' own figures and
  * whose prev holds the summed children, and reads only the CHILDREN rules'
  * bits; from ordinary validation (prev = previous period) their bits mean
- * nothing. A CROSS_FORM read (another form's field) is missing in a batch. */
+ * nothing. A CROSS_FORM rule reads another form's fields from batch->other
+ * (the other form's row of the same unit, period and shared dimension
+ * values); they are missing when other, or other[form], is NULL. */
 #define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
 #define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
 
@@ -202,6 +204,9 @@ typedef struct rg_batch {
     const rg_column *prev;      /* previous period's row of the same unit and
                                    dimensions, per field; NULL if not joined */
     const uint64_t *well_formed; /* bit i: row i has no malformed value */
+    const rg_column *const *other; /* per form index: that form's columns (its
+                                      field order) joined to this row, or NULL;
+                                      NULL: no form joined (ABI 2) */
 } rg_batch;
 
 /*
