@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "crossform.h"
 #include "ext.h"
 
 struct rt_acc {
@@ -855,20 +856,24 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
     cfg.threads = rt_threads(o);
     cfg.report = have_e ? &rep : NULL;
     cfg.acc = a;
-    if (rt_select_rules(c.form, o->rules, on, err) || rt_ext_open(&ext, &cfg, on, o, 1, err)) {
+    rt_cross *cross = NULL; /* other forms' files, for cross-form rules */
+    const rt_opts *oj = o;
+    if (rt_select_rules(c.form, o->rules, on, err) || rt_cross_open(&cross, &cfg, on, o, &oj, err) ||
+        rt_ext_open(&ext, &cfg, on, oj, 1, err)) {
         rt_out_abort(&rout);
         if (have_e) rt_out_abort(&eout);
         free(on);
         rt_ext_close(&ext);
+        rt_cross_close(cross);
         goto done;
     }
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(c.form->n_rules ? c.form->n_rules : 1, sizeof(uint64_t));
     int failed = 0;
-    for (int i = 0; i < o->n_data && !failed; i++) {
-        rep.file = o->data[i];
-        if (rt_scan_file(&cfg, rt_ext_path(&ext, o, i), &st, err)) failed = 1;
+    for (int i = 0; i < oj->n_data && !failed; i++) {
+        rep.file = oj->data[i];
+        if (rt_scan_file(&cfg, rt_ext_path(&ext, oj, i), &st, err)) failed = 1;
     }
     if (!failed && a->full) {
         rt_err(err, 2, TR("the roll-up ran out of memory or of group numbers (at most 2^32 groups, 2^31 period x dimension blocks)",
@@ -899,11 +904,13 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
             rc = 0;
             if (o->verbose) print_summary(&c, &st, a);
             rt_ext_report(&ext);
+            rt_cross_report(cross, o->verbose);
         }
     }
     free(st.rule_fail);
     free(on);
     rt_ext_close(&ext);
+    rt_cross_close(cross);
 done:
     rt_acc_free(a);
     rt_ctx_close(&c);

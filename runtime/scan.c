@@ -126,6 +126,7 @@ typedef struct worker {
     int64_t ucache_v, pcache_v;
     rt_scan_stats stats;
     void *ext_scratch; /* the joins' (cfg->before/after) */
+    void *cross_scratch; /* cfg->cross's */
 } worker;
 
 struct scan {
@@ -654,6 +655,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     int rc = 0;
     build_bitmaps(s, w, n);
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
+    if (cfg->cross) b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     if (form->validate && s->nr) rc = form->validate(&b, w->failp, w->overflow);
     const rg_column *children = NULL;
@@ -903,6 +905,7 @@ static void worker_init(scan *s, worker *w)
 static void worker_free(worker *w)
 {
     if (w->ext_scratch && w->s->cfg->ext_free) w->s->cfg->ext_free(w->s->cfg->ext_ctx, w->ext_scratch);
+    if (w->cross_scratch && w->s->cfg->cross_free) w->s->cfg->cross_free(w->cross_scratch);
     void *ptrs[] = {w->buf, w->v, w->st, w->str, w->len, w->present, w->malformed, w->well_formed,
                     w->overflow, w->valid, w->fail, w->failp, w->line, w->slot, w->combo, w->rowp,
                     w->pos, w->bad_width, w->slow, w->cols, w->cp, w->spans, w->row_raw, w->row_mal,

@@ -94,6 +94,12 @@ typedef struct rt_scan_cfg {
     /* A unit code unknown at the form's tier is looked up at the tiers above
      * (a form with children() rules: parents submit their own figures). */
     int units_above;
+    /* Other forms joined to the rows (crossform.c), called from worker
+     * threads before the kernels with the worker's own *scratch: returns
+     * batch->other. NULL: no form joined. */
+    const rg_column *const *(*cross)(void *ctx, const rg_batch *b, void **scratch);
+    void (*cross_free)(void *scratch);
+    void *cross_ctx;
 } rt_scan_cfg;
 
 /* Global index of the unit with that code at the nearest tier above `tier`

@@ -1,6 +1,7 @@
 /* validate.c — `regrt validate`: every violation of every row, and a summary. */
 #include <stdlib.h>
 
+#include "crossform.h"
 #include "ext.h"
 
 static void summary_text(const rg_form *f, const rt_scan_stats *st, const uint8_t *on)
@@ -71,13 +72,22 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     cfg.units = c.units;
     cfg.rule_on = on;
     cfg.threads = rt_threads(o);
-    if (rt_ext_open(&ext, &cfg, on, o, 0, err)) {
+    /* other forms' files (cross-form rules): joined, not checked */
+    rt_cross *cross = NULL;
+    const rt_opts *oj = o;
+    if (rt_cross_open(&cross, &cfg, on, o, &oj, err)) {
+        rt_cross_close(cross);
+        goto done;
+    }
+    if (rt_ext_open(&ext, &cfg, on, oj, 0, err)) {
         rt_ext_close(&ext);
+        rt_cross_close(cross);
         goto done;
     }
     rt_out out;
     if (rt_out_open(&out, o->output, err)) {
         rt_ext_close(&ext);
+        rt_cross_close(cross);
         goto done;
     }
     rt_report rep;
@@ -86,16 +96,16 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     rep.desc = c.desc;
     rep.form = f;
     rep.out = &out;
-    rep.multi_file = o->n_data > 1;
+    rep.multi_file = oj->n_data > 1;
     rt_report_begin(&rep);
     cfg.report = &rep;
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
     int failed = 0;
-    for (int i = 0; i < o->n_data && !failed; i++) {
-        rep.file = !strcmp(o->data[i], "-") ? "<stdin>" : o->data[i];
-        if (rt_scan_file(&cfg, rt_ext_path(&ext, o, i), &st, err)) failed = 1;
+    for (int i = 0; i < oj->n_data && !failed; i++) {
+        rep.file = !strcmp(oj->data[i], "-") ? "<stdin>" : oj->data[i];
+        if (rt_scan_file(&cfg, rt_ext_path(&ext, oj, i), &st, err)) failed = 1;
     }
     if (failed) {
         rt_out_abort(&out);
@@ -105,10 +115,12 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
             rc = st.rows_err || st.rows_overflow ? 1 : 0;
             if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on);
             rt_ext_report(&ext);
+            rt_cross_report(cross, o->verbose);
         }
     }
     free(st.rule_fail);
     rt_ext_close(&ext);
+    rt_cross_close(cross);
 done:
     free(on);
     rt_ctx_close(&c);

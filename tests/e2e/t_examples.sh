@@ -163,7 +163,7 @@ if "$REGC" build --help >/dev/null 2>&1; then
             examples/itplan/indicators_2024.csv examples/itplan/indicators_2025.csv
         ex_run "itplan validate budget" examples/itplan/expected/errors-budget.csv 1 \
             "$REGRT" validate "$L/itplan" --units "$ex_units_new" --form budget --format csv -q \
-            examples/itplan/budget_2025.csv
+            examples/itplan/budget_2025.csv examples/itplan/indicators_2025.csv
         ex_run "itplan rollup" examples/itplan/expected/rollup-indicators.csv 0 \
             "$REGRT" rollup "$L/itplan" --units "$ex_units_new" --form indicators -q examples/itplan/indicators_2025.csv
         ex_run "itplan calendar" examples/itplan/expected/calendar-2026.csv 0 \
