@@ -175,8 +175,29 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
         if (rnd() % 10)
             wf[i >> 6] |= 1ull << (i & 63);
     int with_prev = rnd() % 2, with_wf = rnd() % 8 != 0;
-    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL};
-    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL};
+    /* other forms (cross-form reads): random columns for every form, any
+     * of them NULL, or no `other` at all; values and types do not matter
+     * to the comparison, only that both read the same bits */
+    enum { OTH_COLS = 128, OTH_FORMS = 16 };
+    colset oth;
+    colset_alloc(&oth, OTH_COLS, n);
+    for (int k = 0; k < OTH_COLS; k++) {
+        for (uint32_t i = 0; i < n; i++) {
+            oth.v[k][i] = gen_value(profile, RG_T_INTEGER, 0);
+            if ((int)(rnd() % 100) < pct)
+                oth.present[k][i >> 6] |= 1ull << (i & 63);
+        }
+        if (rnd() % 40 == 0)
+            oth.cols[k].present = NULL;
+        if (rnd() % 40 == 0)
+            oth.cols[k].v = NULL;
+    }
+    const rg_column *oth_forms[OTH_FORMS];
+    for (int g = 0; g < OTH_FORMS; g++)
+        oth_forms[g] = rnd() % 6 == 0 ? NULL : oth.cols;
+    const rg_column *const *other = rnd() % 5 == 0 ? NULL : oth_forms;
+    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other};
+    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other};
 
     /* ---- validate ---- */
     uint64_t **fa = calloc((size_t)nr + 1, sizeof *fa), **fb = calloc((size_t)nr + 1, sizeof *fb);
@@ -294,6 +315,7 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     colset_free(&a, nf);
     colset_free(&b, nf);
     colset_free(&prev, nf);
+    colset_free(&oth, OTH_COLS);
     return 0;
 }
 
@@ -395,9 +417,10 @@ static ir_expr *gen_num(rform *rf, int depth, int acc)
         int fi = 3 + (int)rnd_range(0, rf->n_num - 1);
         if (acc && rf->f.fields[fi].acc < 0)
             fi = 3;
-        ir_op op = acc ? IR_ACC : k == 2 ? (rnd() % 2 ? IR_PREV : IR_CHILD) : IR_FIELD;
+        ir_op op = acc ? IR_ACC : k == 2 ? (rnd() % 3 == 0 ? IR_OTHER : rnd() % 2 ? IR_PREV : IR_CHILD) : IR_FIELD;
         e = node(op, rf->f.fields[fi].scale + (rf->f.fields[fi].type == RG_T_PERCENT ? 2 : 0), NULL, NULL);
         e->field = fi;
+        e->form = (int)rnd_range(0, 3); /* IR_OTHER: batch->other[form] */
         e->zero = !acc && zero_mode && rnd() % 2;
         return e;
     }
