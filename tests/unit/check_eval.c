@@ -64,6 +64,48 @@ static eval_val ev(const ir_expr *e) { return eval_expr(NULL, e, &batch, 0, NULL
 static void setup(void) { arena_init(&A); }
 static void teardown(void) { arena_free(&A); }
 
+/* IR_OTHER reads batch->other[form][field]: missing when other is NULL,
+ * when other[form] is NULL or the value is not present; `zero` reads 0;
+ * a bool column holding 2 reads as true. */
+START_TEST(other_form_reads)
+{
+    int64_t ov[2] = {7, 2};
+    uint64_t op[1] = {1}, bp[1] = {1};
+    rg_column oc[2] = {{&ov[0], NULL, NULL, op, NULL}, {&ov[1], NULL, NULL, bp, NULL}};
+    const rg_column *forms[3] = {NULL, NULL, oc};
+    row(5, 1, 0, 0);
+    ir_expr *o = ir_new(&A, IR_OTHER, 0);
+    o->form = 2;
+    o->field = 0;
+    eval_val r = ev(o);
+    ck_assert(!r.present && !r.overflow); /* batch->other is NULL */
+    batch.other = forms;
+    r = ev(o);
+    ck_assert(r.present && r.v == 7);
+    r = ev(CMP(IR_GE, F(0, 0), o, NULL)); /* 5 >= 7 */
+    ck_assert(r.present && r.v == 0);
+    ir_expr *b = ir_new(&A, IR_OTHER, 0);
+    b->form = 2;
+    b->field = 1;
+    b->is_bool = 1;
+    r = ev(b);
+    ck_assert(r.present && r.v == 1);
+    op[0] = 0; /* the other form's row has no value */
+    r = ev(o);
+    ck_assert(!r.present);
+    o->zero = 1;
+    r = ev(o);
+    ck_assert(r.present && r.v == 0);
+    o->zero = 0;
+    op[0] = 1;
+    o->form = 1; /* that form is not joined */
+    ck_assert(!ev(o).present);
+    batch.other = NULL;
+    o->form = 2;
+    ck_assert(!ev(o).present);
+}
+END_TEST
+
 START_TEST(rounding)
 {
     ck_assert_int_eq(eval_scale_down(15, 1), 2);
@@ -252,6 +294,7 @@ int main(void)
     tcase_add_test(t, comparisons_and_logic);
     tcase_add_test(t, validate_missing_modes);
     tcase_add_test(t, accumulate_combine_finalize);
+    tcase_add_test(t, other_form_reads);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

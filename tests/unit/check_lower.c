@@ -119,6 +119,44 @@ START_TEST(missing_modes_previous_codes)
 }
 END_TEST
 
+/* form.field: IR_OTHER reads of the other form's columns (ratios have none),
+ * its computed fields inlined over them, `missing zero` marks them, and
+ * the rule gets RG_RULE_CROSS_FORM. */
+START_TEST(cross_form_reads)
+{
+    static const char *const text =
+        "regime r {\n  version \"1.0.0\"\n  frequency monthly\n  submitted by unit\n  tiers t\n}\n"
+        "tiers t {\n  level top\n    code \"VN\"\n  level unit\n    within top\n    column \"u\"\n}\n"
+        "form f {\n  reported by unit\n  period month\n  field x: count\n    label en \"X\"\n"
+        "  rule A error\n    when g.p\n    check x >= g.q\n    message en \"a\"\n"
+        "  rule B error\n    check x >= g.cq\n    missing zero\n    message en \"b\"\n"
+        "  rule C error\n    check x >= 1\n    message en \"c\"\n}\n"
+        "form g {\n  reported by unit\n  period month\n  field p: bool\n    label en \"P\"\n"
+        "  ratio h = q / q\n    label en \"H\"\n    decimals 2\n"
+        "  field q: count\n    label en \"Q\"\n"
+        "  computed cq = q * 2\n    label en \"CQ\"\n}\n";
+    lowered l;
+    driver_init(&l.c, DIAG_EN);
+    driver_load_text(&l.c, "t.regime", text, strlen(text));
+    m_regime *r = driver_check(&l.c);
+    if (!r) {
+        diag_print_text(&l.c.diag, stderr, 0);
+        ck_abort_msg("the spec does not check");
+    }
+    ck_assert_int_eq(lower_regime(&l.c.arena, r, &l.c.sm, &l.ir), 0);
+    ck_assert_int_eq(l.ir.n_forms, 2);
+    l.f = &l.ir.forms[0];
+    /* g's columns: unit 0, period 1, p 2, q 3 (the ratio h has none), cq 4 */
+    ck_assert_str_eq(print(rule(&l, "A")->when), "(other 1.2)");
+    ck_assert_str_eq(print(rule(&l, "A")->check), "(cmp ge (field 2) (other 1.3))");
+    ck_assert_str_eq(print(rule(&l, "B")->check), "(cmp ge (field0 2) (mul (other0 1.3) 2@0))");
+    ck_assert(rule(&l, "A")->flags & RG_RULE_CROSS_FORM);
+    ck_assert(rule(&l, "B")->flags & RG_RULE_CROSS_FORM);
+    ck_assert(!(rule(&l, "C")->flags & RG_RULE_CROSS_FORM));
+    driver_free(&l.c);
+}
+END_TEST
+
 START_TEST(period_numbers)
 {
     ck_assert_int_eq(lower_period_number("2025-01"), 2025 * 12);
@@ -139,6 +177,7 @@ int main(void)
     tcase_add_test(t, scales_are_explicit);
     tcase_add_test(t, missing_modes_previous_codes);
     tcase_add_test(t, period_numbers);
+    tcase_add_test(t, cross_form_reads);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
