@@ -8,15 +8,14 @@
 # One pass over the input: `regrt rollup` validates every row, writes errors.csv as it goes
 # and rolls the valid rows up into rollup.csv.
 #
-# The library is, by default, the hand-written stand-in of the compiled regime
-# (tests/fixtures/tthc_hand.c -> build/fixtures/tthc/tthc.so, the descriptor shape regc
-# produces). REGIME_PEER_LIB=regc uses `regc build examples/tthc/tthc.regime` instead
-# (built by --prepare into build/bench/tthc); it becomes the default once regc's code
-# generator is settled. Nothing else changes: both give byte-identical outputs.
+# The library is the tthc example compiled by `regc build examples/tthc/tthc.regime`
+# (built by --prepare into build/bench/tthc). REGIME_PEER_LIB=fixture uses the
+# hand-written stand-in (tests/fixtures/tthc_hand.c) instead, to compare generated code
+# with hand-written C: both give byte-identical outputs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 REGRT="$ROOT/build/bin/regrt"
-if [ "${REGIME_PEER_LIB:-fixture}" = regc ]; then
+if [ "${REGIME_PEER_LIB:-regc}" = regc ]; then
   LIB="$ROOT/build/bench/tthc"
   NEED="$LIB/tthc.so"
 else
@@ -26,7 +25,7 @@ fi
 
 if [ "${1:-}" = --prepare ] || [ ! -x "$REGRT" ] || [ ! -f "$NEED" ]; then
   make -C "$ROOT" --no-print-directory -s build/bin/regrt build/fixtures/tthc/tthc.so >&2
-  if [ "${REGIME_PEER_LIB:-fixture}" = regc ]; then
+  if [ "${REGIME_PEER_LIB:-regc}" = regc ]; then
     make -C "$ROOT" --no-print-directory -s build/bin/regc >&2
     (cd "$ROOT" && REGIME_PATH="$ROOT/stdlib" build/bin/regc build examples/tthc/tthc.regime -o "$LIB") >&2
   fi
