@@ -602,7 +602,7 @@ void rt_rebase_report(rt_rebase *r)
     const rg_form *f = r->form;
     const rg_regime_desc *d = rt_regime_desc(r->rg);
     /* one line per old unit and period, its rows (dimension values) summed */
-    qsort_r(r->left, r->n_left, sizeof *r->left, cmp_left, r);
+    if (r->n_left) qsort_r(r->left, r->n_left, sizeof *r->left, cmp_left, r);
     uint32_t out = 0;
     for (uint32_t i = 0; i < r->n_left; i++) {
         if (out && r->left[out - 1].old == r->left[i].old && r->left[out - 1].period == r->left[i].period) {
