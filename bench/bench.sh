@@ -82,6 +82,9 @@ for ((i = 0; i < REPEAT; i++)); do
     t1=$(date +%s.%N)
     TIMES[$p]="${TIMES[$p]:-} $(echo "$t1 - $t0" | bc -l)"
     RSSES[$p]="${RSSES[$p]:-} $(awk -F': ' '/Maximum resident set size/{print $2}' "$OUT/$p.time")"
+    if [ ! -f "$OUT/$p/errors.csv" ] || [ ! -f "$OUT/$p/rollup.csv" ]; then
+      echo "bench: peer $p wrote no output" >&2; STATUS[$p]=FAILED; continue
+    fi
     sum=$(cat "$OUT/$p/errors.csv" "$OUT/$p/rollup.csv" | sha256sum | cut -c1-16)
     STATUS[$p]="${STATUS[$p]:-ok} $sum"
   done
