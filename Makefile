@@ -242,12 +242,12 @@ bench-kernel: $(KBENCH)
 # ---- fuzzing (robustness) ---------------------------------------------------
 # The harnesses of the robustness work: tests/fuzz/fuzz_csv.c (every CSV
 # reader of libregrt), fuzz_xml.c (XML instances), fuzz_fmtdiff.c (regc fmt
-# and diff). tests/fuzz/run.sh builds build/fuzz/fuzz_NAME and runs it
+# and diff); tests/fuzz/coverage.sh measures their line coverage. tests/fuzz/run.sh builds build/fuzz/fuzz_NAME and runs it
 # (`make fuzz FUZZ_SECONDS=N`, `make fuzz-short`). clang-19 with
 # -fsanitize=fuzzer,address,undefined; the sources are compiled into objects
 # of their own (build/fuzz/obj/, -fsanitize=fuzzer-no-link) so that a change
-# to one file recompiles one file. The CSV and XML harnesses load the tthc
-# and edoc regimes built by regc into build/fuzz/lib/ (forms and XSDs
+# to one file recompiles one file. The CSV and XML harnesses load the tthc,
+# edoc and itplan regimes built by regc into build/fuzz/lib/ (forms and XSDs
 # beside them). `make valgrind` runs tests/valgrind.sh (memcheck over a
 # representative set of regc and regrt runs).
 FUZZ_CC      ?= clang-19
@@ -256,7 +256,7 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 $(FUZZ_SAN) -pthread -D_GNU_SOURCE -DREGIME_VERS
                 -DFUZZ_ROOT='"$(CURDIR)"' -Iruntime/include -Iruntime -Icompiler -Ibuild/gen
 FUZZ_RT_OBJ  := $(RUNTIME_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_CC_OBJ  := $(COMPILER_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
-FUZZ_LIBS    := build/fuzz/lib/tthc/tthc.so build/fuzz/lib/edoc/edoc.so
+FUZZ_LIBS    := build/fuzz/lib/tthc/tthc.so build/fuzz/lib/edoc/edoc.so build/fuzz/lib/itplan/itplan.so
 
 build/fuzz/obj/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
@@ -277,6 +277,7 @@ build/fuzz/obj/gen/%.o: build/gen/%.c
 
 build/fuzz/lib/tthc/tthc.so: examples/tthc/tthc.regime examples/tthc/domains.csv $(REGC)
 build/fuzz/lib/edoc/edoc.so: examples/edoc/edoc.regime $(REGC)
+build/fuzz/lib/itplan/itplan.so: examples/itplan/itplan.regime $(REGC)
 $(FUZZ_LIBS):
 	@mkdir -p $(@D)
 	@echo "  REGC    $@"

@@ -3,9 +3,12 @@
  *
  * One input is one CSV file. It goes through
  *   1. the submission scan (runtime/scan.c: block reader, fast path, RFC 4180
- *      tokenizer, value parsers, compiled kernels, CSV report) of a regime
- *      chosen by the header: edoc (dates, decimals, booleans, text) when it
- *      names `agency_kind`, tthc (counts, codes, units, periods) otherwise;
+ *      tokenizer, value parsers, compiled kernels, report) of a form chosen
+ *      by the header: edoc (dates, booleans, text) when it names
+ *      `agency_kind`, itplan's indicators (shares, integers, dates, codes) or
+ *      budget (money) when it names `agencies_total` or `allocated`, tthc
+ *      (counts, codes, units, periods) otherwise; the report as CSV, then
+ *      once more as text or JSON;
  *   2. the whole-file reader (rt_csv_open_mem / rt_csv_next), the unit list
  *      loader and the holiday loader, which read the same bytes as a units
  *      file and a holiday file;
@@ -41,15 +44,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct target {
-    const char *name, *units_rel, *marker;
+    const char *name, *units_rel, *marker, *form_code;
     char lib[1024], units_path[1024];
     rt_regime *rg;
     rt_units *units;
+    int form;
 } target;
 
 static target targets[] = {
-    {"tthc", "tests/fixtures/edge_units.csv", NULL, "", "", NULL, NULL},
-    {"edoc", "examples/edoc/agencies.csv", "agency_kind", "", "", NULL, NULL},
+    {"tthc", "tests/fixtures/edge_units.csv", NULL, "bieu06", "", "", NULL, NULL, 0},
+    {"edoc", "examples/edoc/agencies.csv", "agency_kind", "edoc", "", "", NULL, NULL, 0},
+    {"itplan", "tests/fixtures/units_2025-07-01_sample.csv", "agencies_total", "indicators", "", "", NULL, NULL, 0},
+    {"itplan", "tests/fixtures/units_2025-07-01_sample.csv", "allocated", "budget", "", "", NULL, NULL, 0},
 };
 
 static int data_fd = -1, copy_fd = -1; /* the input, and its quoted copy */
@@ -98,6 +104,11 @@ static void init(void)
             fprintf(stderr, "fuzz_csv: %s\n", e.msg);
             abort();
         }
+        t->form = rt_regime_form(t->rg, t->form_code);
+        if (t->form < 0) {
+            fprintf(stderr, "fuzz_csv: %s has no form %s\n", t->name, t->form_code);
+            abort();
+        }
     }
     data_fd = mem_file("fuzz-csv-data", data_path, sizeof data_path);
     copy_fd = mem_file("fuzz-csv-copy", copy_path, sizeof copy_path);
@@ -137,10 +148,10 @@ typedef struct run {
     size_t n_report;
 } run;
 
-static void scan_once(target *t, const char *path, int threads, run *r)
+static void scan_once(target *t, const char *path, int threads, rt_format fmt, run *r)
 {
     const rg_regime_desc *d = rt_regime_desc(t->rg);
-    const rg_form *form = &d->forms[0];
+    const rg_form *form = &d->forms[t->form];
     uint8_t on[64];
     if (form->n_rules > 64) die("the fuzzed form has more than 64 rules");
     memset(on, 1, sizeof on);
@@ -153,7 +164,7 @@ static void scan_once(target *t, const char *path, int threads, run *r)
     if (rt_out_open(&out, NULL, &e)) die("rt_out_open(stdout)");
     rt_report rep;
     memset(&rep, 0, sizeof rep);
-    rep.fmt = RT_FMT_CSV;
+    rep.fmt = fmt;
     rep.desc = d;
     rep.form = form;
     rep.out = &out;
@@ -184,6 +195,7 @@ static int rollup_once(target *t, const char *path, char **text, size_t *n)
     const char *files[1] = {path};
     o.lib = t->lib;
     o.units = t->units_path;
+    o.form = t->form_code;
     o.data = files;
     o.n_data = 1;
     o.threads = 1;
@@ -270,7 +282,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rt_holidays_free(h);
 
     run a, b;
-    scan_once(t, data_path, 1 + (int)(size & 1), &a);
+    scan_once(t, data_path, 1 + (int)(size & 1), RT_FMT_CSV, &a);
+    /* the other report formats, for their code (nothing to compare with) */
+    run c;
+    scan_once(t, data_path, 1, size & 2 ? RT_FMT_JSON : RT_FMT_TEXT, &c);
+    if (c.rc != a.rc) mismatch("the report format changes the outcome", &a, &c, data, size);
+    free(c.report);
     rt_buf copy = {0};
     long records = read_all(data, size, &copy);
     if (records >= 0) {
@@ -278,7 +295,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             mismatch("the scan and the whole-file reader disagree on the number of rows", &a, &a, data,
                      size);
         put_file(copy_fd, copy.p, copy.n);
-        scan_once(t, copy_path, 1, &b);
+        scan_once(t, copy_path, 1, RT_FMT_CSV, &b);
         if ((a.rc == 0) != (b.rc == 0)) mismatch("one version is refused, the other is not", &a, &b, data, size);
         if (a.rc == 0) {
             int same = a.st.rows == b.st.rows && a.st.rows_err == b.st.rows_err &&
