@@ -9,9 +9,10 @@
  * input in four is also rolled up (rt_cmd_rollup), which feeds the XSD
  * verdicts into the accumulators.
  *
- * The regime is picked by the text: edoc (a form without dimensions: the
- * whole instance is one row) when it mentions <edoc, tthc (one <row> per
- * domain) otherwise. Both are compiled by `regc build` into build/fuzz/lib/,
+ * The form is picked by the text: edoc (a form without dimensions: the
+ * whole instance is one row) when it mentions <edoc, itplan's indicators or
+ * budget when it mentions <indicators or <budget, tthc (one <row> per
+ * domain) otherwise. They are compiled by `regc build` into build/fuzz/lib/,
  * forms/ and XSDs beside them (Makefile, section "fuzzing (robustness)").
  *
  * Checked besides the sanitizers: a refused file has status 2 and a message
@@ -38,15 +39,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct target {
-    const char *name, *units_rel, *marker;
+    const char *name, *units_rel, *marker, *form_code;
     char lib[1024], units_path[1024];
     rt_regime *rg;
     rt_units *units;
+    int form;
 } target;
 
 static target targets[] = {
-    {"tthc", "tests/fixtures/edge_units.csv", NULL, "", "", NULL, NULL},
-    {"edoc", "examples/edoc/agencies.csv", "<edoc", "", "", NULL, NULL},
+    {"tthc", "tests/fixtures/edge_units.csv", NULL, "bieu06", "", "", NULL, NULL, 0},
+    {"edoc", "examples/edoc/agencies.csv", "<edoc", "edoc", "", "", NULL, NULL, 0},
+    {"itplan", "tests/fixtures/units_2025-07-01_sample.csv", "<indicators", "indicators", "", "", NULL, NULL, 0},
+    {"itplan", "tests/fixtures/units_2025-07-01_sample.csv", "<budget", "budget", "", "", NULL, NULL, 0},
 };
 
 static char path[512];
@@ -77,6 +81,8 @@ static void init(void)
             fprintf(stderr, "fuzz_xml: %s\n", e.msg);
             abort();
         }
+        t->form = rt_regime_form(t->rg, t->form_code);
+        if (t->form < 0) abort();
     }
     struct stat st;
     const char *dir = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : NULL;
@@ -100,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f || fwrite(data, 1, size, f) != size || fclose(f)) abort();
 
     const rg_regime_desc *d = rt_regime_desc(t->rg);
-    const rg_form *form = &d->forms[0];
+    const rg_form *form = &d->forms[t->form];
     uint8_t *on = calloc(form->n_rules + 1, 1);
     memset(on, 1, form->n_rules);
     uint64_t *rule_fail = calloc(form->n_rules + 1, sizeof *rule_fail);
@@ -149,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *files[1] = {path};
         o.lib = t->lib;
         o.units = t->units_path;
+        o.form = t->form_code;
         o.data = files;
         o.n_data = 1;
         o.threads = 1;
