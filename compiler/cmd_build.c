@@ -129,27 +129,38 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
         cg_free(m);
         return 2;
     }
-    char lib[4096], obj[4096], hdr[4096];
+    char lib[4096], obj[4096], hdr[4096], libtmp[4096], hdrtmp[4096];
     int host = cg_is_host(m), rc = 0;
     snprintf(lib, sizeof lib, "%s/%s.%s", dir, name, host ? "so" : "o");
     snprintf(obj, sizeof obj, "%s/.%s.tmp.o", dir, name);
     snprintf(hdr, sizeof hdr, "%s/%s.h", dir, name);
+    /* The library and the header are written beside and renamed: an
+     * interrupted build leaves the old file or the new one, never half of
+     * one (a truncated .so over a working one). */
+    snprintf(libtmp, sizeof libtmp, "%s/.%s.%s.tmp", dir, name, host ? "so" : "o"); /* not *.so: rt_regime_open wants one */
+    snprintf(hdrtmp, sizeof hdrtmp, "%s/.%s.h.tmp", dir, name);
     char *triple = strdup(cg_triple(m));
-    if (cg_emit_object(m, host ? obj : lib, &err) < 0)
+    if (cg_emit_object(m, host ? obj : libtmp, &err) < 0)
         rc = 1;
     cg_free(m);
     if (!rc && host) {
-        rc = cg_link_shared(obj, lib, &err) < 0;
+        rc = cg_link_shared(obj, libtmp, &err) < 0;
         unlink(obj);
     }
+    if (!rc && rename(libtmp, lib) != 0) {
+        rc = 1;
+        err = strdup(strerror(errno));
+    }
     if (rc) {
+        unlink(libtmp);
         fprintf(stderr, "regc build: %s\n", err ? err : "failed");
         free(err);
         free(triple);
         return 1;
     }
-    if (emit_header(&ir, r->version, hdr) < 0) {
+    if (emit_header(&ir, r->version, hdrtmp) < 0 || rename(hdrtmp, hdr) != 0) {
         fprintf(stderr, "regc build: cannot write '%s': %s\n", hdr, strerror(errno));
+        unlink(hdrtmp);
         free(triple);
         return 1;
     }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "manifest.h"
 #include "regime.h"
@@ -37,11 +38,14 @@ int manifest_write(const compile_ctx *c, const manifest_info *m)
     char *path = malloc(n);
     if (!path)
         return -1;
-    snprintf(path, n, "%s/manifest.json", m->dir);
+    /* written beside, then renamed: an interrupted build leaves the old
+     * manifest or the new one, never half of one */
+    snprintf(path, n, "%s/.manifest.json.tmp", m->dir);
     FILE *f = fopen(path, "w");
-    free(path);
-    if (!f)
+    if (!f) {
+        free(path);
         return -1;
+    }
     fputs("{\n  \"regime\": ", f);
     json_write_string(f, m->regime ? m->regime : "");
     fputs(",\n  \"version\": ", f);
@@ -83,5 +87,16 @@ int manifest_write(const compile_ctx *c, const manifest_info *m)
         fputs("}", f);
     }
     fputs("\n  ]\n}\n", f);
-    return fclose(f) == 0 ? 0 : -1;
+    int bad = ferror(f) != 0;
+    bad |= fclose(f) != 0;
+    char *final = malloc(n);
+    if (final)
+        snprintf(final, n, "%s/manifest.json", m->dir);
+    if (bad || !final || rename(path, final) != 0) {
+        unlink(path);
+        bad = 1;
+    }
+    free(final);
+    free(path);
+    return bad ? -1 : 0;
 }

@@ -239,6 +239,24 @@ EOF
         rm -f "$I"/k?.csv.tmp.*
     done
 
+    # regc build is interrupted too: the library, header and manifest of an
+    # output folder are each the old file or the new one (a build is
+    # reproducible, so both equal the first build), and regrt still loads it
+    "$REGC" build "$ROOT/examples/tthc/tthc.regime" -o "$I/blib" >/dev/null 2>&1
+    mkdir -p "$I/bref" && cp "$I/blib/tthc.so" "$I/blib/tthc.h" "$I/blib/manifest.json" "$I/bref/"
+    for d in 0.05 0.1 0.2 0.3 0.5 0.8; do
+        "$REGC" build "$ROOT/examples/tthc/tthc.regime" -o "$I/blib" >/dev/null 2>&1 &
+        pid=$!
+        sleep "$d"
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        for f in tthc.so tthc.h manifest.json; do
+            cmp -s "$I/blib/$f" "$I/bref/$f" && pass || fail "integrity: regc build killed after ${d}s left a partial $f"
+        done
+        "$REGRT" calendar "$I/blib" --year 2025 >/dev/null 2>"$I/b.err" && pass ||
+            fail "integrity: regrt cannot load a folder after an interrupted build: $(head -2 "$I/b.err")"
+    done
+
     # ---- 3. write errors: exit 2, a message, nothing left behind ----
     # A private /dev/full (a device node in $tmp) when we may create one, so
     # that even a regressed regrt cannot replace the system's /dev/full.
