@@ -383,16 +383,15 @@ static int ratio_text(const rg_form *f, const rt_row *row, uint32_t o, rt_buf *b
 /* {imbalance}: the row's own figures less its children's, summed over the
  * fields the rule reads with children() (for `x = children(x)`, x less the
  * children's x), at the finest scale among them. */
-static void imbalance_text(const rg_regime_desc *d, const rg_form *f, const rt_row *row, const rg_rule *ru, rt_buf *b)
+static void imbalance_text(const rg_form *f, const rt_row *row, const rg_rule *ru, rt_buf *b)
 {
     const rg_column *own = row->batch->cols, *ch = row->children;
     uint32_t i = row->index;
     __int128 sum = 0;
-    int scale = 0, any = 0, ok = ch != NULL, first = -1;
-    const char *p = ru->source;
-    /* the largest scale first */
+    int scale = 0, any = 0, ok = ch != NULL;
+    /* the finest scale first, then the sum at that scale */
     for (int pass = 0; pass < 2 && ok; pass++) {
-        p = ru->source;
+        const char *p = ru->source;
         while (p && (p = strstr(p, "children(")) != NULL) {
             p += 9;
             size_t n = strcspn(p, ") ");
@@ -401,7 +400,6 @@ static void imbalance_text(const rg_regime_desc *d, const rg_form *f, const rt_r
             if (k < 0) continue;
             if (pass == 0) {
                 if (f->fields[k].scale > scale) scale = f->fields[k].scale;
-                if (first < 0) first = k;
                 continue;
             }
             if (!(own[k].present[i >> 6] >> (i & 63) & 1) || !(ch[k].present[i >> 6] >> (i & 63) & 1)) {
@@ -424,8 +422,6 @@ static void imbalance_text(const rg_regime_desc *d, const rg_form *f, const rt_r
     } else {
         rt_buf_i64(b, (int64_t)sum);
     }
-    (void)d;
-    (void)first;
 }
 
 int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, const char *s,
@@ -448,7 +444,7 @@ int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row,
         return 1;
     }
     if (n == 9 && !memcmp(s, "imbalance", 9) && (f->rules[rule].flags & RG_RULE_CHILDREN)) {
-        imbalance_text(d, f, row, &f->rules[rule], b);
+        imbalance_text(f, row, &f->rules[rule], b);
         return 1;
     }
     for (uint32_t o = 0; o < f->n_outputs; o++)
