@@ -125,4 +125,31 @@ struct _xmlBuffer;
 int xml_write_xform(const xml_form *x, struct _xmlBuffer *out);
 int xml_write_xsd(const xml_form *x, struct _xmlBuffer *out);
 
+/* ---- the xmlTextWriter helpers both emitters use ---- */
+
+#include <libxml/xmlwriter.h>
+
+/* libxml2 strings are unsigned chars; BAD_CAST would cast const away. */
+#define XC(s) ((const xmlChar *)(s))
+
+typedef struct wr {
+    xmlTextWriterPtr w;
+    const xml_form *x;
+    int err; /* set by the first failed write; the emitter then gives up */
+} wr;
+
+static inline void chk(wr *w, int rc)
+{
+    if (rc < 0)
+        w->err = 1;
+}
+
+static inline void start(wr *w, const char *name) { chk(w, xmlTextWriterStartElement(w->w, XC(name))); }
+static inline void end(wr *w) { chk(w, xmlTextWriterEndElement(w->w)); }
+static inline void attr(wr *w, const char *name, const char *v)
+{
+    chk(w, xmlTextWriterWriteAttribute(w->w, XC(name), XC(v)));
+}
+static inline void text(wr *w, const char *s) { chk(w, xmlTextWriterWriteString(w->w, XC(s))); }
+
 #endif

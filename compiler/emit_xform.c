@@ -20,28 +20,6 @@
 
 #include "emit_int.h"
 
-/* libxml2 strings are unsigned chars; BAD_CAST would cast const away. */
-#define XC(s) ((const xmlChar *)(s))
-
-typedef struct wr {
-    xmlTextWriterPtr w;
-    const xml_form *x;
-    int err;
-} wr;
-
-static void chk(wr *w, int rc)
-{
-    if (rc < 0)
-        w->err = 1;
-}
-
-static void start(wr *w, const char *name) { chk(w, xmlTextWriterStartElement(w->w, XC(name))); }
-static void end(wr *w) { chk(w, xmlTextWriterEndElement(w->w)); }
-static void attr(wr *w, const char *name, const char *v)
-{
-    chk(w, xmlTextWriterWriteAttribute(w->w, XC(name), XC(v)));
-}
-static void text(wr *w, const char *s) { chk(w, xmlTextWriterWriteString(w->w, XC(s))); }
 static void leaf(wr *w, const char *name, const char *s)
 {
     start(w, name);
