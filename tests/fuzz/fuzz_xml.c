@@ -19,7 +19,7 @@
  * that names the file; counts stay consistent (rows with errors <= rows, or
  * exactly one when a rowless instance is in error).
  *
- * (An earlier harness, tests/xml/fuzz_xml.c, drove the same path with the
+ * (An earlier harness drove the same path with the
  * tthc fixture only; this one supersedes it for `make fuzz`.)
  */
 #include <fcntl.h>
