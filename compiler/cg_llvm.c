@@ -156,7 +156,7 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     c->g_zero_word = zero;
     c->g_ones_word = ones;
 
-    LLVMValueRef (*kernels)[4] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
+    LLVMValueRef (*kernels)[CG_N_KERNELS] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
     for (int i = 0; i < ir->n_forms; i++)
         cg_kernels(c, &ir->forms[i], kernels[i]);
     cg_descriptor(c, kernels);
