@@ -709,18 +709,6 @@ static int prev_depth(const ir_expr *e, const int *depth)
     return max_i(d, x);
 }
 
-/* The CHILD columns an expression reads, once each, into set[] (n_fields). */
-static void child_fields(const ir_expr *e, char *set)
-{
-    if (!e)
-        return;
-    if (e->op == IR_CHILD && e->field >= 0)
-        set[e->field] = 1;
-    child_fields(e->a, set);
-    child_fields(e->b, set);
-    child_fields(e->c, set);
-}
-
 static int codelist_of(const m_regime *r, const m_codelist *l)
 {
     for (int i = 0; l && i < r->n_codelists; i++)
@@ -741,39 +729,31 @@ static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name,
     src_kind src = SRC_CUR;
     char inner[256];
     if (!strcmp(name, "imbalance")) {
-        /* the row's own figures less its children's, summed over the
-         * fields the rule reads with children() */
-        char *set = arena_alloc(c->a, (size_t)f->n_fields + 1);
-        child_fields(r->when, set);
-        child_fields(r->check, set);
-        ir_expr *sum = NULL;
-        int type = 0, same = 1;
-        for (int k = 0; k < f->n_fields; k++) {
-            if (!set[k])
-                continue;
-            const m_field *m = f->fields[k].src;
-            ir_expr *own = ir_new(c->a, IR_FIELD, lower_arith_scale(&m->type));
-            own->field = k;
-            ir_expr *ch = ir_new(c->a, IR_CHILD, own->scale);
-            ch->field = k;
-            ir_expr *d = mk(c, IR_SUB, own->scale, own, ch);
-            if (!sum) {
-                sum = d;
-            } else {
-                int sc = max_i(sum->scale, d->scale);
-                sum = mk(c, IR_ADD, sc, rescale(c, sum, sc), rescale(c, d, sc));
-            }
-            same &= !type || type == f->fields[k].type;
-            type = f->fields[k].type;
-        }
-        if (!sum)
+        /* the difference of the two sides of the check's comparison (for
+         * `x = children(x)`: the row's own figure less its children's),
+         * as the XForms show it (emit_xform.c) */
+        const ast_expr *k = r->src->check;
+        if (!k || k->kind != AST_E_BINARY || k->u.binary.op < AST_OP_EQ || k->u.binary.op > AST_OP_GE)
             return;
-        v->expr = sum;
-        v->type = same ? type : RG_T_DECIMAL;
-        v->scale = sum->scale - (v->type == RG_T_PERCENT ? 2 : 0);
+        const ast_expr *l = k->u.binary.lhs, *rr = k->u.binary.rhs;
+        if (!l->type || !rr->type || !is_numeric(l->type->kind) || !is_numeric(rr->type->kind))
+            return;
+        c->quiet = 1;
+        c->zero = r->missing == IR_MISS_ZERO;
+        ir_expr *x = lower_expr(c, l, SRC_CUR), *y = lower_expr(c, rr, SRC_CUR);
+        c->quiet = 0;
+        c->zero = 0;
+        if (!x || !y)
+            return;
+        int sc = max_i(x->scale, y->scale);
+        v->expr = mk(c, IR_SUB, sc, rescale(c, x, sc), rescale(c, y, sc));
+        v->type = rg_type_of(l->type->kind);
+        if (v->type == RG_T_COUNT)
+            v->type = RG_T_INTEGER; /* a difference may be negative */
+        v->scale = sc - (v->type == RG_T_PERCENT ? 2 : 0);
         if (v->scale < 0) {
             v->type = RG_T_DECIMAL;
-            v->scale = sum->scale;
+            v->scale = sc;
         }
         return;
     }

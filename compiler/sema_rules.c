@@ -29,24 +29,13 @@ static src_loc narrow(sema *s, src_loc loc, const char *needle)
 
 /* ---- messages ---- */
 
-/* Whether e calls the built-in fn. */
-static int calls(const ast_expr *e, sema_fn fn)
+/* Whether a check is a comparison of two numbers (what {imbalance}, the
+ * difference of its two sides, needs). */
+static int compares_numbers(const ast_expr *e)
 {
-    if (!e)
-        return 0;
-    switch (e->kind) {
-    case AST_E_UNARY: return calls(e->u.unary.operand, fn);
-    case AST_E_BINARY: return calls(e->u.binary.lhs, fn) || calls(e->u.binary.rhs, fn);
-    case AST_E_IN: return calls(e->u.in.operand, fn);
-    case AST_E_CALL:
-        if (e->ref && e->ref->fn == fn)
-            return 1;
-        for (int i = 0; i < e->u.call.args.n; i++)
-            if (calls(e->u.call.args.items[i], fn))
-                return 1;
-        return 0;
-    default: return 0;
-    }
+    return e && e->kind == AST_E_BINARY && e->u.binary.op >= AST_OP_EQ && e->u.binary.op <= AST_OP_GE &&
+           e->u.binary.lhs->type && e->u.binary.rhs->type && sema_is_numeric(e->u.binary.lhs->type->kind) &&
+           sema_is_numeric(e->u.binary.rhs->type->kind);
 }
 
 /* A compiled message has at most this many distinct placeholders
@@ -85,8 +74,8 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
                 char *raw = arena_strndup(s->a, p, (size_t)(end - p + 1));
                 diag(s->d, "E0304", narrow(s, t->loc, raw), inner, rule->code);
                 sema_suggest_field(s, inner);
-            } else if (!strcmp(ph, "imbalance") && !calls(rule->check, FN_CHILDREN) && !calls(rule->when, FN_CHILDREN)) {
-                /* {imbalance} is the row's figures less its children's */
+            } else if (!strcmp(ph, "imbalance") && !compares_numbers(rule->check)) {
+                /* {imbalance} is the difference of the check's two sides */
                 diag(s->d, "E0309", narrow(s, t->loc, "{imbalance}"), rule->code);
                 diag_hint(s->d, "H0309");
             }

@@ -56,6 +56,11 @@ form g {
     message vi "tỷ lệ {share}, kỳ trước {previous(share)}, b kỳ trước {previous(b)}, d {d}, e {e}, d kỳ trước {previous(d)}"
             en "share {share}, previous share {previous(share)}, previous b {previous(b)}, d {d}, e {e}, previous d {previous(d)}"
 
+  # {imbalance} of a rule without children(): the two sides' difference
+  rule R3 info
+    check b >= a
+    message vi "thiếu {imbalance}" en "short by {imbalance}"
+
   rule R2 warning
     check resolved = children(  resolved ) # a comment: children( a )
     message vi "riêng {resolved}, cấp dưới {children(resolved)}, chênh lệch {imbalance}"
@@ -110,6 +115,8 @@ if (cd "$tmp/sem" && "$REGC" build sem.regime -o "$tmp/semlib") >"$tmp/build.log
         && pass || fail "semantics: children() with blanks and a comment: $(grep R2 "$tmp/g.txt")"
     "$REGRT" validate "$tmp/semlib" --form g --units "$S_U" --lang vi "$tmp/g.csv" 2>/dev/null | grep -q 'R2: riêng 9, cấp dưới 6, chênh lệch 3$' \
         && pass || fail "semantics: children() message in Vietnamese"
+    grep -q 'row 1 (unit 00001, period 2025-01): info R3: short by -5$' "$tmp/g.txt" \
+        && pass || fail "semantics: {imbalance} without children(): $(grep R3 "$tmp/g.txt" | head -1)"
     # a form without rules: computed fields and ratios in the roll-up
     "$REGRT" rollup "$tmp/semlib" --units "$S_U" -q "$tmp/h.csv" >"$tmp/h.out" 2>"$tmp/h.err"
     expect_status "semantics: rollup of a form without rules" 0 $?
