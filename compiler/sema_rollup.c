@@ -26,7 +26,7 @@ static void missing_modes(sema *s, const ast_decl *d, const m_form *form, m_roll
             if (!strcmp(m->mode.text, modes[i]))
                 k = i;
         if (k < 0) {
-            diag(s->d, "E0416", m->mode.loc, m->mode.text);
+            diag(s->d, "E0418", m->mode.loc, m->mode.text);
             sema_suggest(s, m->mode.text, modes, 6);
             continue;
         }
@@ -39,7 +39,7 @@ static void missing_modes(sema *s, const ast_decl *d, const m_form *form, m_roll
         AST_EACH(const ast_name *, w, *m->fields) {
             int fi = sema_field(s, form, w->text);
             if (fi < 0) {
-                diag(s->d, "E0417", w->loc, w->text, form->code);
+                diag(s->d, "E0419", w->loc, w->text, form->code);
                 continue;
             }
             if (ru->missing_of[fi])
