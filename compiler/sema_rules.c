@@ -238,7 +238,7 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
             fmt_scaled(r->tolerance->u.num.value, r->tolerance->u.num.scale + 2, num);
             strcat(pct, "%");
             diag(s->d, "W0306", r->tolerance->loc, pct, num);
-            diag_hint(s->d, "H0306");
+            diag_hint(s->d, "H0316");
         }
     }
     s->in_rule = 0;
