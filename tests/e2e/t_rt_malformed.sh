@@ -74,12 +74,12 @@ printf 'not a library\n' >"$tmp/fake.so"
 "$REGRT" validate "$tmp/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
 expect_status "rt malformed: not a library" 2 $?
 grep -q "cannot load '$tmp/fake.so'" "$tmp/err" && pass || fail "rt malformed: not a library message"
-if command -v cc >/dev/null 2>&1; then
+if need cc; then
     printf '#include <stdint.h>\nconst uint32_t regime_abi_version = 999;\nconst char regime_descriptor[512] = {0};\n' >"$tmp/old.c"
     if cc -shared -fPIC -o "$tmp/old.so" "$tmp/old.c" 2>/dev/null; then
         "$REGRT" validate "$tmp/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
         expect_status "rt malformed: ABI mismatch" 2 $?
-        grep -q "was built for ABI 999 but this regrt speaks ABI 2" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
+        grep -q "was built for ABI 999 but this regrt speaks ABI 3" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
     fi
     mkdir -p "$tmp/lib"
     cp "$RTLIB" "$tmp/lib/tthc.so"
@@ -87,7 +87,7 @@ if command -v cc >/dev/null 2>&1; then
     "$REGRT" validate "$tmp/lib" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
     expect_status "rt malformed: manifest ABI" 2 $?
     grep -q "manifest.json says ABI 7" "$tmp/err" && pass || fail "rt malformed: manifest message: $(cat "$tmp/err")"
-    printf '{"regime": "tthc", "abi_version": 2}\n' >"$tmp/lib/manifest.json"
+    printf '{"regime": "tthc", "abi_version": 3}\n' >"$tmp/lib/manifest.json"
     "$REGRT" validate "$tmp/lib" --units "$FX/edge_units.csv" --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
     expect_status "rt malformed: library folder" 1 $?
 fi
