@@ -14,7 +14,11 @@ for p in "${PKGS[@]}"; do
     fi
 done
 
+# npm packages of the browser tests, pinned by their lockfile
+web_deps() { bash "$(dirname "$0")/web-deps.sh"; }
+
 if [ ${#missing[@]} -eq 0 ]; then
+    web_deps
     exit 0
 fi
 
@@ -26,3 +30,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+web_deps
