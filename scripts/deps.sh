@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libxml2-dev
-      libxml2-utils check pkg-config valgrind make gcc python3)
+      libxml2-utils check pkg-config valgrind make gcc python3 libsodium-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
