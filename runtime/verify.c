@@ -817,6 +817,33 @@ static void loud_unsigned(const char *what, const char *path)
             what, path);
 }
 
+/* sha256 of a file, read in blocks; *len its length. */
+static int hash_file(const char *path, unsigned char h[32], size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char b[65536];
+    *len = 0;
+    for (;;) {
+        ssize_t r = read(fd, b, sizeof b);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (r == 0) break;
+        crypto_hash_sha256_update(&st, b, (unsigned long long)r);
+        *len += (size_t)r;
+    }
+    close(fd);
+    crypto_hash_sha256_final(&st, h);
+    return 0;
+}
+
 /* Checks one listed file; keeps the bytes of the library. */
 static int check_file(const char *dir, const rt_mfile *f, int is_so, rt_verified *v, rt_error *err)
 {
@@ -837,16 +864,24 @@ static int check_file(const char *dir, const rt_mfile *f, int is_so, rt_verified
                (uint64_t)st.st_size < f->size ? TR("truncated", "bị cắt cụt") : TR("altered", "đã bị sửa"));
         return -1;
     }
-    char *buf;
-    size_t len;
-    if (rt_read_file(path, f->size, &buf, &len) < 0 || len != f->size) {
-        if (len != f->size) errno = EIO;
+    unsigned char h[32];
+    char *buf = NULL;
+    size_t len = 0;
+    int rd;
+    if (is_so) {
+        /* the library's bytes are kept: they are what gets loaded */
+        rd = rt_read_file(path, f->size, &buf, &len);
+        if (rd == 0) crypto_hash_sha256(h, (const unsigned char *)buf, len);
+    } else {
+        rd = hash_file(path, h, &len);
+    }
+    if (rd < 0 || len != f->size) {
+        if (rd == 0) errno = EIO;
+        free(buf);
         rt_err(err, 2, TR("cannot read '%s': %s (size changed while reading?)", "không đọc được '%s': %s (kích thước thay đổi khi đang đọc?)"),
                path, strerror(errno));
         return -1;
     }
-    unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)buf, len);
     if (sodium_memcmp(h, f->sha256, 32) != 0) {
         free(buf);
         rt_err(err, 2, TR("'%s' was altered: its sha256 is not the one in the manifest; reinstall the regime from the published folder",
