@@ -80,7 +80,7 @@ grep -q "is not signed" "$tmp/err" && pass || fail "rt malformed: unsigned messa
 "$REGRT" validate "$tmp/fake/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
 expect_status "rt malformed: not a library" 2 $?
 grep -q "cannot load '$tmp/fake/fake.so'" "$tmp/err" && pass || fail "rt malformed: not a library message: $(cat "$tmp/err")"
-if command -v cc >/dev/null 2>&1; then
+if need cc; then
     mkdir -p "$tmp/old"
     printf '#include <stdint.h>\nconst uint32_t regime_abi_version = 999;\nconst char regime_descriptor[512] = {0};\n' >"$tmp/old.c"
     if cc -shared -fPIC -o "$tmp/old/old.so" "$tmp/old.c" 2>/dev/null && "$REGC" sign "$tmp/old" >/dev/null; then
