@@ -49,8 +49,8 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 SODIUM_CFLAGS := $(shell pkg-config --cflags libsodium 2>/dev/null)
 SODIUM_LIBS   := $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
 # The reporting server (server/, `regrt serve`): HTTP, the two stores, Argon2id.
-SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
-SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
+SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
+SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
 
 CPPFLAGS := -D_GNU_SOURCE -DREGIME_VERSION='"$(VERSION)"' \
             -Iruntime/include -Icompiler -Iruntime -I$(O)/gen
