@@ -340,8 +340,23 @@ build/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_RT_OBJ)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(XML_CFLAGS) -o $@ $< $(FUZZ_RT_OBJ) \
 	    $(XML_LIBS) $(SODIUM_LIBS) -ldl -lm
 
+# fuzz_submit: the server's submission path (multipart + XML) over a
+# loopback connection to an in-process server (tests/fuzz/fuzz_submit.c).
+FUZZ_SRV_OBJ := $(SERVER_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(XML_CFLAGS) $(SERVER_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_submit: tests/fuzz/fuzz_submit.c $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) build/fuzz/lib/tthc/tthc.so
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iserver -fsanitize=fuzzer $(XML_CFLAGS) $(SERVER_CFLAGS) -o $@ $< \
+	    $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) $(XML_LIBS) $(SERVER_LIBS) -ldl -lm
+
 .PHONY: fuzz-robustness valgrind
-fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff build/fuzz/fuzz_manifest
+fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff build/fuzz/fuzz_submit \
+                 build/fuzz/fuzz_manifest
 
 valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 	$(Q)O=$(O) sh tests/valgrind.sh
