@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define REGIME_ABI_VERSION 2u
+#define REGIME_ABI_VERSION 3u
 
 /* ---- localized text --------------------------------------------------- */
 
@@ -81,11 +81,28 @@ typedef enum rg_severity { RG_SEV_ERROR = 1, RG_SEV_WARNING, RG_SEV_INFO } rg_se
 /* Aggregation of a field over time (within a coarser period). */
 typedef enum rg_time_agg {
     RG_TIME_SUM = 1,  /* flow: sum of every sub-period */
-    RG_TIME_OPENING,  /* stock: value of the period's first sub-period only */
-    RG_TIME_CLOSING,  /* stock: value of the period's last sub-period only */
+    RG_TIME_OPENING,  /* stock: value of the first sub-period present */
+    RG_TIME_CLOSING,  /* stock: value of the last sub-period present */
     RG_TIME_AVERAGE,  /* stock: average of the sub-periods present */
-    RG_TIME_NONE      /* not aggregated over time */
+    RG_TIME_NONE,     /* not aggregated over time */
+    RG_TIME_OPENING_STRICT, /* stock: value of the calendar-first sub-period only */
+    RG_TIME_CLOSING_STRICT  /* stock: value of the calendar-last sub-period only */
 } rg_time_agg;
+
+/* What a roll-up makes of missing values (SDMX VTL 2.1 `hierarchy` modes).
+ * An item is one unit's report for one sub-period (for a stock: one unit's
+ * stock); it is *absent* when an expected unit (from the units list) or
+ * sub-period sent no row, *null* when its row is there with the value
+ * empty. A null item always makes the aggregate empty; the modes say what
+ * absent items count as and whether the output cell is produced. */
+typedef enum rg_missing_mode {
+    RG_MISS_NON_NULL = 1, /* absent = null; produced only when not null */
+    RG_MISS_NON_ZERO,     /* absent = 0; produced only when not 0 */
+    RG_MISS_PARTIAL_NULL, /* absent = null; produced when an item is found */
+    RG_MISS_PARTIAL_ZERO, /* absent = 0; produced when an item is found */
+    RG_MISS_ALWAYS_NULL,  /* absent = null; always produced */
+    RG_MISS_ALWAYS_ZERO   /* absent = 0; always produced */
+} rg_missing_mode;
 
 /* Aggregation of a field over units (children into parent). */
 typedef enum rg_unit_agg {
@@ -110,20 +127,38 @@ typedef enum rg_unit_agg {
 
 /* Rule flags. */
 #define RG_RULE_WELL_FORMED 0x01u /* reports malformed values of the row */
-#define RG_RULE_PREVIOUS    0x02u /* reads the previous period (prev columns) */
+#define RG_RULE_PREVIOUS    0x02u /* reads the previous period (batch->prev) */
 #define RG_RULE_CHILDREN    0x04u /* compares a unit with the sum of its children */
-/* How validate evaluates a CHILDREN rule: children(x) reads batch->prev as
- * the sum of the unit's children. A host checks such rules at roll-up by
- * calling validate on a batch whose cols hold the units' own figures and
- * whose prev holds the summed children, and reads only the CHILDREN rules'
- * bits; from ordinary validation (prev = previous period) their bits mean
- * nothing. A CROSS_FORM rule reads another form's fields from batch->other
- * (the other form's row of the same unit, period and shared dimension
- * values); they are missing when other, or other[form], is NULL. */
+/* How validate evaluates a CHILDREN rule: children(x) reads
+ * batch->children, the sum of the unit's children. A host checks such rules
+ * by calling validate on a batch whose cols hold the units' own figures and
+ * whose children hold the summed children (prev may be joined at the same
+ * time), and reads only the CHILDREN rules' bits for those rows; when
+ * children is NULL the children() values are missing. A CROSS_FORM rule
+ * reads another form's fields from batch->other (the other form's row of
+ * the same unit, period and shared dimension values); they are missing when
+ * other, or other[form], is NULL. The flags summarise rg_rule.reads, which
+ * is what a host plans its joins from. */
 #define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
 #define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
 
 /* ---- descriptor ------------------------------------------------------- */
+
+/* What an expression reads: one column in one role (ABI 3). */
+typedef enum rg_role {
+    RG_READ_ROW = 1,  /* this row: batch->cols[field] */
+    RG_READ_PREVIOUS, /* the previous period's row of the same unit and
+                         dimension values: batch->prev[field] */
+    RG_READ_CHILDREN, /* the sum of the unit's children: batch->children[field] */
+    RG_READ_OTHER     /* another form's row of the same unit, period and
+                         shared dimensions: batch->other[form][field] */
+} rg_role;
+
+typedef struct rg_read {
+    uint32_t role;  /* rg_role */
+    int32_t form;   /* the form whose column is read (this form but for OTHER) */
+    int32_t field;  /* column of that form */
+} rg_read;
 
 typedef struct rg_code {
     const char *code;
@@ -167,16 +202,44 @@ typedef struct rg_field {
     uint32_t time_agg; /* rg_time_agg */
     uint32_t unit_agg; /* rg_unit_agg */
     int32_t weight;    /* field index for weighted average, else -1 */
+    uint32_t n_reads;  /* COMPUTED: the columns its expression reads */
+    const rg_read *reads;
 } rg_field;
+
+/*
+ * One placeholder of a rule's message (ABI 3). `name` is the text between
+ * the braces as written in every translation ("imbalance",
+ * "previous(e_share)", "total"). When `field` >= 0 the placeholder shows
+ * the row's own text of that input column, as typed; otherwise its value is
+ * output `k` of the form's message kernel for that rule (k = the index of
+ * this entry), a number of type `type` scaled by 10^scale (a percent: 90%%
+ * is 90 * 10^scale), a code index of `codelist`, a date or a period
+ * number; not present means "(empty)".
+ */
+typedef struct rg_value {
+    const char *name;
+    uint32_t type;     /* rg_type */
+    int32_t scale;
+    int32_t codelist;  /* RG_T_CODE: index into codelists, else -1 */
+    int32_t field;     /* >= 0: the raw text of this column; -1: computed */
+} rg_value;
 
 typedef struct rg_rule {
     const char *code; /* "V1" */
     uint32_t severity; /* rg_severity */
     uint32_t flags;    /* RG_RULE_* */
-    rg_texts message;  /* template; {field} placeholders, {imbalance} */
-    const char *source; /* the check as written in the spec, for reports */
+    rg_texts message;  /* template: placeholders are listed in `values` */
+    const char *source; /* the check as written, comments and blank runs
+                           removed: display text only */
     uint32_t n_fields;
     const int32_t *fields; /* fields the rule reads, for reports */
+    uint32_t n_reads;
+    const rg_read *reads;  /* every column its guard and check read, each
+                              once, with its role; a computed column is
+                              listed itself (its own reads are the field's) */
+    uint32_t n_values;     /* at most 64 */
+    const rg_value *values; /* the message's placeholders, in order of first
+                               appearance */
 } rg_rule;
 
 /* ---- batches ---------------------------------------------------------- */
@@ -202,15 +265,21 @@ typedef struct rg_batch {
     uint32_t n_rows;
     const rg_column *cols;      /* one per field of the form, in field order */
     const rg_column *prev;      /* previous period's row of the same unit and
-                                   dimensions, per field; NULL if not joined */
+                                   dimensions, per field, computed fields
+                                   included; NULL if not joined */
     const uint64_t *well_formed; /* bit i: row i has no malformed value */
     const rg_column *const *other; /* per form index: that form's columns (its
                                       field order) joined to this row, or NULL;
                                       NULL: no form joined (ABI 2) */
+    const rg_column *children;  /* per field: the sum of the row's unit's
+                                   children (same period and dimensions);
+                                   NULL if not joined (ABI 3) */
 } rg_batch;
 
 /*
- * validate: evaluates every row rule. For rule r, bit i of fail[r] is set
+ * validate: computes the computed fields, then evaluates every row rule. A
+ * host calls it for every batch, also when the form has no rules (the
+ * computed fields are then its only output). For rule r, bit i of fail[r] is set
  * when row i fails it (rules skipped for missing operands do not fail).
  * fail[r] is cleared by the kernel first. Computed fields (COMPUTED) are
  * written into their columns (v and present) before the rules run.
@@ -225,10 +294,21 @@ typedef int (*rg_validate_fn)(const rg_batch *batch, uint64_t *const *fail,
 /*
  * accumulate: adds each row i whose slot[i] != UINT32_MAX into the
  * accumulator group acc + slot[i] * n_acc. pos[i] tells the row's place in
- * the target period: bit 0 = first sub-period, bit 1 = last sub-period.
+ * the target period: bit 0 = first sub-period, bit 1 = last sub-period,
+ * bits 2..7 = the index of its sub-period in the target period (0 = the
+ * first). pos NULL: every row is sub-period 0, first and last (3).
  * Returns 0, or -1 on 64-bit overflow (the group is then marked overflowed
  * in its accumulator's last word).
+ *
+ * The last four words of a group are the host's to read (RG_ACC_*): the
+ * mask of sub-periods with a row (bit = index), the number of rows in the
+ * first sub-period, in the last sub-period, and the number of rows (its
+ * sign bit marks overflow). A group is empty when its row count is 0.
  */
+#define RG_ACC_MASK(n_acc)  ((n_acc) - 4)
+#define RG_ACC_FIRST(n_acc) ((n_acc) - 3)
+#define RG_ACC_LAST(n_acc)  ((n_acc) - 2)
+#define RG_ACC_ROWS(n_acc)  ((n_acc) - 1)
 typedef int (*rg_accumulate_fn)(const rg_batch *batch, const uint32_t *slot,
                                 const uint8_t *pos, int64_t *acc);
 
@@ -243,6 +323,16 @@ typedef int (*rg_combine_fn)(int64_t *dst, const int64_t *src);
  */
 typedef void (*rg_finalize_fn)(const int64_t *acc, int64_t *out, uint64_t *present);
 
+/*
+ * message (ABI 3): the values of the placeholders of rule `rule`'s message
+ * for row `row` of the batch (the same batch validate was given, after
+ * validate wrote its computed columns): out[k] and bit k of *present for
+ * rules[rule].values[k] (entries with field >= 0 are left to the host).
+ * Returns 0, or -1 when rule is out of range.
+ */
+typedef int (*rg_message_fn)(const rg_batch *batch, uint32_t rule, uint32_t row, int64_t *out,
+                             uint64_t *present);
+
 /* One column of the roll-up output of a form. */
 typedef struct rg_output {
     const char *code;  /* column name */
@@ -250,6 +340,9 @@ typedef struct rg_output {
     uint32_t type;     /* rg_type of the value */
     int32_t scale;
     int32_t field;     /* source field, or -1 for a ratio */
+    int32_t acc_from;  /* accumulator word holding the sub-period index + 1
+                          of a stock's value (the earliest of the units'),
+                          0 = none; -1 when the stock is strict or a flow */
 } rg_output;
 
 typedef struct rg_form {
@@ -272,6 +365,10 @@ typedef struct rg_form {
     rg_accumulate_fn accumulate;
     rg_combine_fn combine;
     rg_finalize_fn finalize;
+    rg_message_fn message;   /* ABI 3 */
+    uint32_t prev_depth;     /* periods back the kernels read: 0 none, 1
+                                previous(), 2 previous() of a computed field
+                                that itself reads previous(), ... (ABI 3) */
 } rg_form;
 
 /* A roll-up declared by the spec: a form over tiers and time. */
@@ -283,6 +380,10 @@ typedef struct rg_rollup {
     uint32_t period;        /* rg_freq of the output periods */
     const char *period_column; /* output column name ("quarter") */
     const char *count_column;  /* completeness column ("n_units"), or NULL */
+    uint32_t missing;          /* rg_missing_mode of every output ... */
+    const uint8_t *missing_of; /* ... or per output of the form (NULL: all `missing`) */
+    const char *coverage_column; /* number of sub-periods covered, and a
+                                    FIELD_from column per stock, or NULL */
 } rg_rollup;
 
 typedef struct rg_regime_desc {

@@ -47,6 +47,15 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_form, t_form, 12, n_acc);
     OFF(rg_form, t_form, 15, validate);
     OFF(rg_form, t_form, 18, finalize);
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_read), (long)sizeof(rg_read));
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_value), (long)sizeof(rg_value));
+    OFF(rg_field, t_field, 15, reads);
+    OFF(rg_rule, t_rule, 8, reads);
+    OFF(rg_rule, t_rule, 10, values);
+    OFF(rg_value, t_value, 4, field);
+    OFF(rg_form, t_form, 19, message);
+    OFF(rg_form, t_form, 20, prev_depth);
+    OFF(rg_batch, t_batch, 5, children);
     OFF(rg_regime_desc, t_desc, 5, label);
     OFF(rg_regime_desc, t_desc, 15, method);
     OFF(rg_regime_desc, t_desc, 26, holidays);
@@ -130,14 +139,14 @@ START_TEST(compiled_descriptor_and_kernels)
     ck_assert_uint_eq(f->n_outputs, 3);
     ck_assert_int_eq(f->outputs[2].field, -1);
     ck_assert_int_eq(f->outputs[2].scale, 2);
-    ck_assert_uint_eq(f->n_acc, 3);
+    ck_assert_uint_eq(f->n_acc, 8); /* x, y, their empty counts, mask, first, last, rows */
 
     /* rows: x=3 y=3.00 ; x=3 y=1.49 ; x=3 y missing ; x=4 y=2.00 */
     int64_t x[4] = {3, 3, 3, 4}, y[4] = {300, 149, 7, 200}, unit[4] = {0}, per[4] = {0};
     uint64_t px = 0xf, py = 0xb, pu = 0xf;
     rg_column cols[4] = {{unit, NULL, NULL, &pu, NULL}, {per, NULL, NULL, &pu, NULL},
                          {x, NULL, NULL, &px, NULL}, {y, NULL, NULL, &py, NULL}};
-    rg_batch bt = {4, cols, NULL, NULL, NULL};
+    rg_batch bt = {4, cols, NULL, NULL, NULL, NULL};
     uint64_t fa = ~0ull, fz = ~0ull, ovf = ~0ull;
     uint64_t *fail[2] = {&fa, &fz};
     ck_assert_int_eq(f->validate(&bt, fail, &ovf), 0);
@@ -146,11 +155,16 @@ START_TEST(compiled_descriptor_and_kernels)
     ck_assert_uint_eq(ovf, 0);
 
     uint32_t slot[4] = {0, 0, UINT32_MAX, 0};
-    int64_t acc[3] = {0};
+    int64_t acc[8] = {0};
     ck_assert_int_eq(f->accumulate(&bt, slot, NULL, acc), 0);
     ck_assert_int_eq(acc[0], 10);
     ck_assert_int_eq(acc[1], 649);
-    ck_assert_int_eq(acc[2], 3);
+    ck_assert_int_eq(acc[2], 0);
+    ck_assert_int_eq(acc[3], 0);
+    ck_assert_int_eq(acc[4], 1);
+    ck_assert_int_eq(acc[5], 3);
+    ck_assert_int_eq(acc[6], 3);
+    ck_assert_int_eq(acc[7], 3);
     int64_t out[3];
     uint64_t present = 0;
     f->finalize(acc, out, &present);
