@@ -164,11 +164,34 @@ static const char *range_text(const xml_form *x, int i, const char *lang)
 /* The XPath value of placeholder `name` of rule r's message, or NULL:
  * {field} is the field's value, {imbalance} the difference of the check's
  * two sides. */
-static const char *placeholder(const xml_form *x, const m_rule *r, const char *name, int from_row)
+static const char *placeholder(const xml_form *x, const m_rule *r, const char *name, int from_row, const char *lang)
 {
     int fi = m_form_field(x->f, name);
-    if (fi >= 0)
-        return xml_ref(x, fi, from_row);
+    if (fi >= 0) {
+        /* as regrt writes it: an input as typed, a computed number with
+         * its decimals (0.5000), an empty value as (empty) */
+        const m_field *f = &x->f->fields[fi];
+        const char *v = xml_ref(x, fi, from_row), *shown = v;
+        if (!xml_is_input(f) && xml_is_numeric(f->type.kind)) {
+            int sc = f->type.scale > 0 ? f->type.scale : 0;
+            if (sc == 0) {
+                shown = arena_printf(x->a, "round(%s)", v);
+            } else {
+                char p10[32];
+                long long m = 1;
+                for (int k = 0; k < sc && k < 18; k++)
+                    m *= 10;
+                snprintf(p10, sizeof p10, "%lld", m);
+                const char *n = arena_printf(x->a, "round(abs(%s) * %s)", v, p10);
+                shown = arena_printf(x->a, "concat(if(%s < 0 and %s != 0, '-', ''), floor(%s div %s), '.', "
+                                           "substring(string(%s + %s mod %s), 2))",
+                                     v, n, n, p10, p10, n, p10);
+            }
+            if ((f->flags & RG_FIELD_RATIO) && f->type.kind == TY_PERCENT)
+                shown = arena_printf(x->a, "concat(%s, '%%')", shown);
+        }
+        return arena_printf(x->a, "if(%s = '', '%s', %s)", v, is_vi(lang) ? "(trống)" : "(empty)", shown);
+    }
     if (!strcmp(name, "imbalance") && r && r->check && r->check->kind == AST_E_BINARY &&
         r->check->u.binary.op >= AST_OP_EQ && r->check->u.binary.op <= AST_OP_GE) {
         const char *l = xml_xpath_value(x, r, from_row, r->check->u.binary.lhs);
@@ -182,7 +205,7 @@ static const char *placeholder(const xml_form *x, const m_rule *r, const char *n
 /* A message template as one XPath string: concat('V1: ', 'Received (',
  * ../received, ') ...'). */
 static const char *message_xpath(const xml_form *x, const m_rule *r, const char *prefix, const char *s,
-                                 int from_row)
+                                 int from_row, const char *lang)
 {
     xml_sb lit = {0}, out = {0};
     int n = 0;
@@ -204,7 +227,7 @@ static const char *message_xpath(const xml_form *x, const m_rule *r, const char 
             continue;
         }
         const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
-        const char *value = close ? placeholder(x, r, arena_strndup(x->a, p + 1, (size_t)(close - p - 1)), from_row) : NULL;
+        const char *value = close ? placeholder(x, r, arena_strndup(x->a, p + 1, (size_t)(close - p - 1)), from_row, lang) : NULL;
         if (!value) {
             /* previous(x), children(x): only the server knows them */
             size_t len = close ? (size_t)(close - p + 1) : 1;
@@ -227,7 +250,7 @@ static const char *message_xpath(const xml_form *x, const m_rule *r, const char 
 /* Writes a message template; {field} becomes <output value="../field"/>,
  * {imbalance} the difference of the check's two sides. Indentation is off
  * inside: it would add blanks to the text. */
-static void rich(wr *w, const m_rule *r, const char *s, int from_row)
+static void rich(wr *w, const m_rule *r, const char *s, int from_row, const char *lang)
 {
     const xml_form *x = w->x;
     xml_sb b = {0};
@@ -246,7 +269,7 @@ static void rich(wr *w, const m_rule *r, const char *s, int from_row)
             continue;
         }
         char *name = arena_strndup(x->a, p + 1, (size_t)(close - p - 1));
-        const char *value = placeholder(x, r, name, from_row);
+        const char *value = placeholder(x, r, name, from_row, lang);
         if (!value) {
             /* previous(x), children(x): only the server knows them */
             char *lit = arena_strndup(x->a, p, (size_t)(close - p + 1));
@@ -372,7 +395,7 @@ static void write_rule_message(wr *w, const m_rule *r, const char *lang, int fro
 {
     text(w, r->code);
     text(w, ": ");
-    rich(w, r, xml_text(w->x, r->message, lang, r->code), from_row);
+    rich(w, r, xml_text(w->x, r->message, lang, r->code), from_row, lang);
 }
 
 /* One line of a constraint message, shown only while its own check fails:
@@ -413,7 +436,7 @@ static void write_constraint_message(wr *w, int i, const char *lang)
         const m_rule *ru = xr->rule;
         message_if_failed(w, xr->pass,
                           message_xpath(x, ru, arena_printf(x->a, "%s: ", ru->code),
-                                        xml_text(x, ru->message, lang, ru->code), row));
+                                        xml_text(x, ru->message, lang, ru->code), row, lang));
     }
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libxml2-dev
-      libxml2-utils check pkg-config valgrind make gcc python3)
+      libxml2-utils check pkg-config valgrind make gcc python3 chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -13,15 +13,17 @@ for p in "${PKGS[@]}"; do
     fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}" >&2
+    SUDO=
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-echo "deps: installing ${missing[*]}" >&2
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# npm packages of the forms conformance suite (pinned by its lockfile;
+# nothing is done when the installed lockfile is the current one)
+sh "$(dirname "$0")/../tests/forms/install.sh"
