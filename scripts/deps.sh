@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 libxml2-dev
       libxml2-utils check pkg-config valgrind make gcc python3 nodejs chromium
-      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libcurl4-gnutls-dev curl)
+      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libcurl4-gnutls-dev curl nginx openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -25,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-# npm packages of the forms conformance suite (pinned by its lockfile;
-# nothing is done when the installed lockfile is the current one)
+# npm packages of the browser tests and of the forms conformance suite,
+# each pinned by its lockfile (nothing is done when it is installed)
+bash "$(dirname "$0")/web-deps.sh"
 sh "$(dirname "$0")/../tests/forms/install.sh"
