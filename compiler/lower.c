@@ -604,7 +604,22 @@ static void layout_acc(ir_form *f)
         x->acc = w;
         w += x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
     }
-    f->n_acc = w + 1;
+    /* the words of missing values and stocks follow the values */
+    for (int i = 0; i < f->n_fields; i++) {
+        ir_field *x = &f->fields[i];
+        x->acc_null = x->acc_nv = x->acc_sel = -1;
+        if (x->acc < 0)
+            continue;
+        int wreq = x->acc_kind == IR_ACC_WEIGHTED && (f->fields[x->weight].flags & RG_FIELD_REQUIRED);
+        if (x->acc_kind != IR_ACC_COUNT &&
+            (!(x->flags & RG_FIELD_REQUIRED) || (x->acc_kind == IR_ACC_WEIGHTED && !wreq)))
+            x->acc_null = w++;
+        if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX))
+            x->acc_nv = w++;
+        if (x->time_agg == RG_TIME_OPENING || x->time_agg == RG_TIME_CLOSING)
+            x->acc_sel = w++;
+    }
+    f->n_acc = w + 4; /* mask, first, last, rows */
 }
 
 static int acc_only(const ir_form *f, const ir_expr *e)
@@ -656,6 +671,7 @@ static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
                 continue;
             }
             o->field = -1;
+            o->acc_from = -1;
             o->expr = v;
             o->scale = m->type.scale > 0 ? m->type.scale : 0;
         } else {
@@ -663,6 +679,7 @@ static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
                 continue;
             o->field = fi;
             o->scale = f->fields[fi].scale;
+            o->acc_from = f->fields[fi].acc_sel;
         }
         o->code = m->code;
         o->type = rg_type_of(m->type.kind);

@@ -151,6 +151,9 @@ typedef struct m_rollup {
     rg_freq period;
     const char *period_column; /* "quarter", "half", "year", "month" */
     const char *count_column;  /* or NULL */
+    int missing;               /* rg_missing_mode of the fields not named below */
+    int *missing_of;           /* per model field of the form: its mode, 0 = `missing` */
+    const char *coverage_column; /* or NULL */
     ast_decl *decl;
 } m_rollup;
 

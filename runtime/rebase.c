@@ -486,6 +486,7 @@ static void apportion(const target *t, uint32_t nt, int64_t v, int64_t *part)
 
 void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid)
 {
+    rt_acc_merging(acc); /* old units merged share their new unit's group */
     const rg_form *f = r->form;
     const uint32_t n = b->n_rows, nw = (n + 63) / 64, nf = f->n_fields;
     const rg_column *uc = &b->cols[f->unit_field], *pc = &b->cols[f->period_field];
