@@ -47,9 +47,27 @@ void rt_set_quiet(int quiet);
 typedef struct rt_regime rt_regime;
 
 /* PATH is the .so itself or the directory `regc build` wrote (the single
- * *.so in it). Checks regime_abi_version and DIR/manifest.json (if any). */
+ * *.so in it). Before any code of the library runs, checks the folder's
+ * signature (manifest.sig over manifest.json) against the trust store and
+ * the size and sha256 of every file the manifest lists, then loads exactly
+ * the bytes it checked; then regime_abi_version and the descriptor. See
+ * docs/DISTRIBUTION.md. Refusals are status 2 with the reason. */
 rt_regime *rt_regime_open(const char *path, rt_error *err);
 void rt_regime_close(rt_regime *rg);
+/* The trust store, where rt_regime_open finds the public keys it accepts
+ * (KEY.pub files) and the revocation list (a file named `revoked`): dir,
+ * else $REGIME_TRUST, else RT_TRUST_SYSTEM_DIR. allow_unsigned 1 loads
+ * unsigned or unverifiable libraries with a loud warning (development
+ * only; the files' sizes and hashes are still checked against a manifest
+ * when there is one), 0 refuses them, -1 leaves it to
+ * REGIME_ALLOW_UNSIGNED=1. Process-wide; call before rt_regime_open. */
+#define RT_TRUST_SYSTEM_DIR "/etc/regime/trusted"
+void rt_trust_configure(const char *dir, int allow_unsigned);
+const char *rt_trust_dir(void);
+/* The id of the key that signed the loaded regime ("" when it was loaded
+ * unsigned), and the trusted key file that verified it (NULL then). */
+const char *rt_regime_signer(const rt_regime *rg);
+const char *rt_regime_signer_key(const rt_regime *rg);
 const rg_regime_desc *rt_regime_desc(const rt_regime *rg);
 /* Index of the form / tier / codelist with that code, or -1. */
 int rt_regime_form(const rt_regime *rg, const char *code);
@@ -232,6 +250,8 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);
+/* `regrt info LIB`: the regime, its signer and trust store (stdout). */
+int rt_cmd_info(const rt_opts *o, rt_error *err);
 
 #ifdef __cplusplus
 }
