@@ -662,7 +662,16 @@ static void emit_member(printer *p, const ast_member *m)
         line_sb(p, 2, src, &b);
         emit_clause(p, "when", r->when);
         emit_clause(p, "check", r->check);
-        emit_clause(p, "tolerance", r->tolerance);
+        if (r->tolerance && r->tolerance_of) {
+            sbuf tb = {0};
+            rt_buf_str(&tb, "tolerance ");
+            put_expr(&tb, r->tolerance, 0);
+            rt_buf_str(&tb, " of ");
+            put_expr(&tb, r->tolerance_of, 0);
+            line_sb(p, 4, r->tolerance->loc.line, &tb);
+        } else {
+            emit_clause(p, "tolerance", r->tolerance);
+        }
         if (r->missing.text) {
             rt_buf_printf(&b, "missing %s", r->missing.text);
             line_sb(p, 4, r->missing.loc.line, &b);
@@ -1165,6 +1174,7 @@ static int rule_eq(const ast_rule *a, const ast_rule *b)
         return a == b;
     return str_eq(a->code, b->code) && name_eq(&a->severity, &b->severity) && fmt_expr_equal(a->when, b->when) &&
            fmt_expr_equal(a->check, b->check) && fmt_expr_equal(a->tolerance, b->tolerance) &&
+           fmt_expr_equal(a->tolerance_of, b->tolerance_of) &&
            name_eq(&a->missing, &b->missing) && fmt_texts_equal(a->message, b->message) &&
            attrs_eq(&a->extra, &b->extra);
 }
