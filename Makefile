@@ -206,17 +206,20 @@ demo: deps
 	$(Q)sh examples/demo.sh
 
 # The reporting server on the bundled tthc example (docs/SERVER.md).
+# signed with the development key (docs/DISTRIBUTION.md), which the server trusts
 serve-demo: all
 	$(Q)mkdir -p build/serve-demo
-	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc >/dev/null
-	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime --target wasm32-unknown-unknown \
-	    -o build/serve-demo/regimes/tthc/web >/dev/null
+	$(Q)sh scripts/devkey.sh $(REGC) build/devkey dev
+	$(Q)REGIME_SIGNING_KEY=$(CURDIR)/build/devkey/dev.key REGIME_PATH=$(CURDIR)/stdlib \
+	    $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc >/dev/null
+	$(Q)REGIME_SIGNING_KEY=$(CURDIR)/build/devkey/dev.key REGIME_PATH=$(CURDIR)/stdlib \
+	    $(REGC) build examples/tthc/tthc.regime --target wasm32-unknown-unknown -o build/serve-demo/regimes/tthc/web >/dev/null
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add c00001 --role reporter --unit 00001 2>/dev/null || true
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add p01 --role supervisor --unit 01 2>/dev/null || true
 	@echo "serve-demo: the pages are at http://127.0.0.1:8080/app/ (commune c00001 / demo, province p01 / demo)"
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add admin --role admin --unit '' 2>/dev/null || true
-	$(REGRT) serve --regimes build/serve-demo/regimes --units stdlib/data/vn_admin_units_2025-03-01.csv \
-	    --store build/serve-demo/store.db --listen 127.0.0.1:8080
+	REGIME_TRUST=$(CURDIR)/build/devkey/trusted $(REGRT) serve --regimes build/serve-demo/regimes \
+	    --units stdlib/data/vn_admin_units_2025-03-01.csv --store build/serve-demo/store.db --listen 127.0.0.1:8080
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
