@@ -187,7 +187,7 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
                 : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
                                                       : LLVMCreateMessage(o->cpu ? o->cpu : cg_default_cpu(triple));
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
-                        .cpu = cpu, .dir = dir, .outputs = outs, .n_outputs = n_outs};
+                        .cpu = cpu, .dir = dir, .units = r->units_path, .outputs = outs, .n_outputs = n_outs};
     if (manifest_write(c, &mi) < 0) {
         fprintf(stderr, "regc build: cannot write '%s/manifest.json'\n", dir);
         rc = 1;

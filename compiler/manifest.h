@@ -13,6 +13,7 @@ void manifest_source_hash(const compile_ctx *c, char hex[65]);
 typedef struct manifest_info {
     const char *regime, *version, *source_hash, *triple, *cpu;
     const char *dir;
+    const char *units; /* the tiers' default units file (as resolved), or NULL */
     const char **outputs; /* files under dir to list with their sha256 */
     int n_outputs;
 } manifest_info;
