@@ -103,8 +103,11 @@ static int make_target(cg_module *m, const char *triple, const char *want_cpu, c
             LLVMDisposeMessage(features);
         return -1;
     }
+    /* wasm32 is linked statically by wasm-ld into one module: PIC there
+     * would mean Emscripten-style dynamic linking (__memory_base). */
+    LLVMRelocMode reloc = cg_is_wasm_triple(m->triple) ? LLVMRelocStatic : LLVMRelocPIC;
     m->tm = LLVMCreateTargetMachine(t, m->triple, cpu ? cpu : "generic", features ? features : "",
-                                    LLVMCodeGenLevelDefault, LLVMRelocPIC, LLVMCodeModelDefault);
+                                    LLVMCodeGenLevelDefault, reloc, LLVMCodeModelDefault);
     if (cpu)
         LLVMDisposeMessage(cpu);
     if (features)
@@ -114,6 +117,29 @@ static int make_target(cg_module *m, const char *triple, const char *want_cpu, c
         return -1;
     }
     return 0;
+}
+
+int cg_is_wasm_triple(const char *triple) { return triple && !strncmp(triple, "wasm32", 6); }
+
+/* A web page calls the kernels by name: each becomes an exported function
+ * `rg_<kernel>_<form index>` (docs/CODEGEN.md, "WebAssembly"). Only for
+ * wasm32: native libraries keep exporting the two ABI symbols alone. */
+static void export_wasm_kernels(cg *c, LLVMValueRef (*kernels)[4], int n_forms)
+{
+    static const char *const kind[4] = {"validate", "accumulate", "combine", "finalize"};
+    for (int i = 0; i < n_forms; i++)
+        for (int k = 0; k < 4; k++) {
+            LLVMValueRef fn = kernels[i][k];
+            if (!fn)
+                continue;
+            char name[64];
+            snprintf(name, sizeof name, "rg_%s_%d", kind[k], i);
+            LLVMSetValueName2(fn, name, strlen(name));
+            LLVMSetLinkage(fn, LLVMExternalLinkage);
+            LLVMSetVisibility(fn, LLVMDefaultVisibility);
+            LLVMAttributeRef a = LLVMCreateStringAttribute(c->ctx, "wasm-export-name", 16, name, (unsigned)strlen(name));
+            LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, a);
+        }
 }
 
 cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
@@ -160,6 +186,8 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     for (int i = 0; i < ir->n_forms; i++)
         cg_kernels(c, &ir->forms[i], kernels[i]);
     cg_descriptor(c, kernels);
+    if (cg_is_wasm_triple(m->triple))
+        export_wasm_kernels(c, kernels, ir->n_forms);
     free(kernels);
     if (c->error) {
         *err = c->error;
@@ -304,6 +332,86 @@ int cg_link_shared(const char *obj, const char *so, char **err)
     unlink(vs);
     free(vs);
     free(vsarg);
+    return rc;
+}
+
+int cg_struct_layout(const cg_module *m, const char *name, unsigned *offsets, unsigned n_el, unsigned *size)
+{
+    LLVMTypeRef t = LLVMGetTypeByName2(m->c.ctx, name);
+    if (!t || LLVMCountStructElementTypes(t) < n_el)
+        return -1;
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(m->tm);
+    for (unsigned i = 0; i < n_el; i++)
+        offsets[i] = (unsigned)LLVMOffsetOfElement(td, t, i);
+    *size = (unsigned)LLVMABISizeOfType(td, t);
+    LLVMDisposeTargetData(td);
+    return 0;
+}
+
+/* The first of `cands` that exists as a file (an absolute path) or, for a
+ * bare name, is found on PATH; NULL when none is. */
+static const char *first_found(const char *const *cands, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *c = cands[i];
+        if (!c || !*c)
+            continue;
+        if (strchr(c, '/')) {
+            if (access(c, R_OK) == 0)
+                return c;
+            continue;
+        }
+        const char *path = getenv("PATH");
+        if (!path)
+            continue;
+        for (const char *p = path; *p;) {
+            size_t k = strcspn(p, ":");
+            char buf[4096];
+            if (k && k + strlen(c) + 2 < sizeof buf) {
+                snprintf(buf, sizeof buf, "%.*s/%s", (int)k, p, c);
+                if (access(buf, X_OK) == 0)
+                    return c;
+            }
+            p += k;
+            if (*p)
+                p++;
+        }
+    }
+    return NULL;
+}
+
+int cg_link_wasm(const char *obj, const char *wasm, char **err)
+{
+    *err = NULL;
+    const char *ld_env = getenv("REGC_WASM_LD"), *rt_env = getenv("REGC_WASM_RT");
+    const char *lds[] = {ld_env, "wasm-ld-19", "/usr/lib/llvm-19/bin/wasm-ld", "wasm-ld"};
+    const char *ld = ld_env && *ld_env ? ld_env : first_found(lds, 4);
+    if (!ld) {
+        *err = dupmsg("cannot find wasm-ld (install lld-19, or set REGC_WASM_LD)", NULL);
+        return -1;
+    }
+    /* 128-bit division and multiplication (exact ratios, overflow checks)
+     * come from compiler-rt's builtins. */
+    const char *rts[] = {rt_env, "/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a",
+                         "/usr/lib/llvm-19/lib/clang/19/lib/wasm32-unknown-unknown/libclang_rt.builtins.a"};
+    const char *rt = rt_env && *rt_env ? rt_env : first_found(rts, 3);
+    if (!rt) {
+        *err = dupmsg("cannot find the wasm32 compiler-rt builtins (install libclang-rt-19-dev-wasm32, "
+                      "or set REGC_WASM_RT)",
+                      NULL);
+        return -1;
+    }
+    const char *args[] = {ld, "--no-entry", "--strip-debug", "--gc-sections", "-O2", "--export=regime_descriptor",
+                          "--export=regime_abi_version", "--export=__heap_base", "--export-table",
+                          "-z", "stack-size=65536", "-o", wasm, obj, rt};
+    enum { NARGS = sizeof args / sizeof args[0] };
+    char *argv[NARGS + 1];
+    for (size_t i = 0; i < NARGS; i++)
+        argv[i] = strdup(args[i]);
+    argv[NARGS] = NULL;
+    int rc = run(argv, err);
+    for (size_t i = 0; i < NARGS; i++)
+        free(argv[i]);
     return rc;
 }
 

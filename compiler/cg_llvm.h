@@ -41,6 +41,12 @@ char *cg_print_ir(cg_module *m);
 int cg_emit_object(cg_module *m, const char *path, char **err);
 /* 1 when the module targets the host (an object can be linked and loaded). */
 int cg_is_host(const cg_module *m);
+/* 1 for wasm32-* triples: `regc build` links a .wasm module (cg_link_wasm). */
+int cg_is_wasm_triple(const char *triple);
+/* Byte size and element offsets of one of regime.h's structs ("rg_batch",
+ * "rg_column", ...) on the module's target; n_el = elements asked for.
+ * -1 when the struct is unknown or has fewer elements. */
+int cg_struct_layout(const cg_module *m, const char *name, unsigned *offsets, unsigned n_el, unsigned *size);
 const char *cg_triple(const cg_module *m);
 /* The portable CPU used when none is asked for. */
 const char *cg_default_cpu(const char *triple);
@@ -49,6 +55,13 @@ void cg_free(cg_module *m);
 /* Links an object into a shared library exporting only the two ABI
  * symbols (a version script), with the system compiler driver. */
 int cg_link_shared(const char *obj, const char *so, char **err);
+
+/* Links a wasm32 object into a WebAssembly module with wasm-ld (REGC_WASM_LD,
+ * else wasm-ld-19, else wasm-ld) and the wasm32 compiler-rt builtins
+ * (REGC_WASM_RT, else the Debian libclang-rt-19-dev-wasm32 archive), no
+ * entry point, exporting the memory, the two ABI symbols, __heap_base and the
+ * rg_<kernel>_<form> functions. */
+int cg_link_wasm(const char *obj, const char *wasm, char **err);
 
 /* Convenience for tests and the differential driver: compile `ir` for the
  * host and link it to `so`. */

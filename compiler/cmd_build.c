@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "driver.h"
 #include "emit_header.h"
+#include "emit_webjson.h"
 #include "emit_xml.h"
 #include "lower.h"
 #include "manifest.h"
@@ -31,9 +32,11 @@ static void usage(FILE *f)
                "  -o DIR             output directory (created if needed)\n"
                "  --emit-llvm        print the optimised LLVM IR on stdout (-o optional)\n"
                "  --target TRIPLE    generate for another target: writes DIR/<regime>.o\n"
+               "                     instead of the library; wasm32-unknown-unknown writes\n"
+               "                     DIR/<regime>.wasm (linked with wasm-ld) and\n"
+               "                     DIR/<regime>.wasm.json for web pages (docs/CODEGEN.md)\n"
                "  --cpu NAME|native  CPU to generate for (default: a portable baseline,\n"
                "                     x86-64-v2 on x86-64; native = this machine only)\n"
-               "                     (e.g. wasm32-unknown-unknown) instead of the library\n"
                "  -I DIR             add DIR to the import search path\n"
                "  --lang en|vi       language of messages (default en)\n"
                "  --Werror           treat warnings as errors\n"
@@ -131,20 +134,28 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
     }
     char lib[4096], obj[4096], hdr[4096], libtmp[4096], hdrtmp[4096];
     int host = cg_is_host(m), rc = 0;
-    snprintf(lib, sizeof lib, "%s/%s.%s", dir, name, host ? "so" : "o");
+    int wasm = cg_is_wasm_triple(cg_triple(m)), linked = host || wasm;
+    const char *ext = host ? "so" : wasm ? "wasm" : "o";
+    webjson_layout lay;
+    if (wasm && webjson_layout_of(m, &lay) < 0) {
+        fprintf(stderr, "regc build: internal error: no batch layout for %s\n", cg_triple(m));
+        cg_free(m);
+        return 1;
+    }
+    snprintf(lib, sizeof lib, "%s/%s.%s", dir, name, ext);
     snprintf(obj, sizeof obj, "%s/.%s.tmp.o", dir, name);
     snprintf(hdr, sizeof hdr, "%s/%s.h", dir, name);
     /* The library and the header are written beside and renamed: an
      * interrupted build leaves the old file or the new one, never half of
      * one (a truncated .so over a working one). */
-    snprintf(libtmp, sizeof libtmp, "%s/.%s.%s.tmp", dir, name, host ? "so" : "o"); /* not *.so: rt_regime_open wants one */
+    snprintf(libtmp, sizeof libtmp, "%s/.%s.%s.tmp", dir, name, ext); /* not *.so: rt_regime_open wants one */
     snprintf(hdrtmp, sizeof hdrtmp, "%s/.%s.h.tmp", dir, name);
     char *triple = strdup(cg_triple(m));
-    if (cg_emit_object(m, host ? obj : libtmp, &err) < 0)
+    if (cg_emit_object(m, linked ? obj : libtmp, &err) < 0)
         rc = 1;
     cg_free(m);
-    if (!rc && host) {
-        rc = cg_link_shared(obj, libtmp, &err) < 0;
+    if (!rc && linked) {
+        rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0;
         unlink(obj);
     }
     if (!rc && rename(libtmp, lib) != 0) {
@@ -164,6 +175,15 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
         free(triple);
         return 1;
     }
+    char webjson[4096], webtmp[4096];
+    snprintf(webjson, sizeof webjson, "%s/%s.wasm.json", dir, name);
+    snprintf(webtmp, sizeof webtmp, "%s/.%s.wasm.json.tmp", dir, name);
+    if (wasm && (emit_webjson(&ir, r->version, &lay, webtmp) < 0 || rename(webtmp, webjson) != 0)) {
+        fprintf(stderr, "regc build: cannot write '%s': %s\n", webjson, strerror(errno));
+        unlink(webtmp);
+        free(triple);
+        return 1;
+    }
     if (emit_forms(r, dir, &c->diag) != 0) {
         diag_print_text(&c->diag, stderr, isatty(2));
         fprintf(stderr, "regc build: cannot write the form schemas under '%s/forms'\n", dir);
@@ -172,13 +192,16 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
     }
     int n_forms = 0;
     char **forms = list_forms(dir, &n_forms);
-    const char **outs = calloc((size_t)n_forms + 2, sizeof *outs);
-    char libname[512], hdrname[512];
-    snprintf(libname, sizeof libname, "%s.%s", name, host ? "so" : "o");
+    const char **outs = calloc((size_t)n_forms + 3, sizeof *outs);
+    char libname[512], hdrname[512], jsonname[512];
+    snprintf(libname, sizeof libname, "%s.%s", name, ext);
     snprintf(hdrname, sizeof hdrname, "%s.h", name);
+    snprintf(jsonname, sizeof jsonname, "%s.wasm.json", name);
     int n_outs = 0;
     if (outs) {
         outs[n_outs++] = libname;
+        if (wasm)
+            outs[n_outs++] = jsonname;
         outs[n_outs++] = hdrname;
         for (int i = 0; i < n_forms; i++)
             outs[n_outs++] = forms[i];

@@ -1,10 +1,12 @@
 /* regc — the Regime compiler command line. Each subcommand lives in its own
  * file (cmd_*.c); this file only dispatches. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "regime.h"
 #include "cmd.h"
+#include "core.h"
 
 static const struct {
     const char *name;
@@ -31,7 +33,7 @@ static void usage(FILE *f)
                "  --version       print the version\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -54,4 +56,32 @@ int main(int argc, char **argv)
     else
         fprintf(stderr, "regc: unknown command '%s'\nTry 'regc --help'.\n", c);
     return 2;
+}
+
+/* Output that did not arrive is a failure: `regc fmt - > /dev/full` must not
+ * exit 0 with the text lost. Everything regc prints goes through stdio, so
+ * one check at the end covers every command. */
+int main(int argc, char **argv)
+{
+    const char *env = getenv("REGIME_LANG");
+    rt_lang lang;
+    if (env && !rt_lang_parse(env, &lang))
+        rt_set_lang(lang);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (!strncmp(argv[i], "--lang=", 7))
+            v = argv[i] + 7;
+        else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            v = argv[i + 1];
+        if (v && !rt_lang_parse(v, &lang))
+            rt_set_lang(lang);
+    }
+    int rc = run(argc, argv);
+    rt_error err;
+    memset(&err, 0, sizeof err);
+    if (rt_stdout_close(&err)) {
+        fprintf(stderr, "regc: %s\n", err.msg);
+        return 2;
+    }
+    return rc;
 }

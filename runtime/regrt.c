@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "regrt.h"
+#include "core.h"
 
 #define TR(en, vi) (rt_get_lang() == RT_LANG_VI ? (vi) : (en))
 
@@ -226,7 +227,7 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run_main(int argc, char **argv)
 {
     rt_lang lang;
     const char *env = getenv("REGRT_LANG");
@@ -362,5 +363,20 @@ int main(int argc, char **argv)
     int rc = run(&o, &err);
     if (err.msg[0] && rc == 2) fprintf(stderr, "regrt: %s\n", err.msg);
     free(data);
+    return rc;
+}
+
+/* Output that did not arrive is a failure, whatever the command said:
+ * what went through stdio (help, text reports) is checked here; what went
+ * through rt_out is checked by rt_out_close in the command. */
+int main(int argc, char **argv)
+{
+    int rc = run_main(argc, argv);
+    rt_error err;
+    memset(&err, 0, sizeof err);
+    if (rt_stdout_close(&err)) {
+        fprintf(stderr, "regrt: %s\n", err.msg);
+        return 2;
+    }
     return rc;
 }

@@ -3,8 +3,8 @@
 # Idempotent: a second run installs nothing and does not touch the network.
 set -euo pipefail
 
-PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libxml2-dev
-      libxml2-utils check pkg-config valgrind make gcc python3)
+PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 libxml2-dev
+      libxml2-utils check pkg-config valgrind make gcc python3 nodejs chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -60,11 +60,25 @@ grep -q '^@regime_descriptor = .*constant %rg_regime_desc' "$tmp/t.ll" && grep -
     && pass || fail "--emit-llvm output"
 grep -q '<[0-9]* x i64>' "$tmp/t.ll" && pass || fail "--emit-llvm: the validate kernel is not vectorised"
 
-# another target: an object file, no library
+# wasm32: a linked WebAssembly module and its descriptor JSON, no library
+# (tests/e2e/t_wasm.sh runs it against the native library)
 "$REGC" build "$TTHC" --target wasm32-unknown-unknown -o "$tmp/w" 2>"$tmp/w.err"
 expect_status "--target wasm32" 0 $?
-[ "$(head -c 4 "$tmp/w/tthc.o" | od -An -c | tr -d ' ')" = '\0asm' ] && pass || fail "--target wasm32: no wasm object"
-[ ! -e "$tmp/w/tthc.so" ] && pass || fail "--target wasm32 wrote a host library"
+[ "$(head -c 4 "$tmp/w/tthc.wasm" | od -An -c | tr -d ' ')" = '\0asm' ] && pass || fail "--target wasm32: no wasm module"
+[ -s "$tmp/w/tthc.wasm.json" ] && pass || fail "--target wasm32: no tthc.wasm.json"
+[ ! -e "$tmp/w/tthc.so" ] && [ ! -e "$tmp/w/tthc.o" ] && pass || fail "--target wasm32 wrote a host library or an object"
+grep -q '"file": "tthc.wasm"' "$tmp/w/manifest.json" && grep -q '"file": "tthc.wasm.json"' "$tmp/w/manifest.json" \
+    && pass || fail "--target wasm32: the manifest does not list the module and its JSON"
+"$REGC" build "$TTHC" --target wasm32-unknown-unknown -o "$tmp/w2" 2>/dev/null
+cmp -s "$tmp/w/tthc.wasm" "$tmp/w2/tthc.wasm" && cmp -s "$tmp/w/tthc.wasm.json" "$tmp/w2/tthc.wasm.json" \
+    && pass || fail "--target wasm32: not reproducible"
+REGC_WASM_LD=/nonexistent/wasm-ld "$REGC" build "$TTHC" --target wasm32-unknown-unknown -o "$tmp/w3" 2>"$tmp/w3.err"
+expect_status "--target wasm32 without a linker" 1 $?
+[ ! -e "$tmp/w3/tthc.wasm" ] && grep -q "linker" "$tmp/w3.err" && pass || fail "--target wasm32 without a linker: $(cat "$tmp/w3.err")"
+# another target: an object file, no library
+"$REGC" build "$TTHC" --target aarch64-unknown-linux-gnu -o "$tmp/a64" 2>"$tmp/a64.err"
+expect_status "--target aarch64" 0 $?
+[ -s "$tmp/a64/tthc.o" ] && [ ! -e "$tmp/a64/tthc.so" ] && pass || fail "--target aarch64: no object, or a host library"
 "$REGC" build "$TTHC" --target no-such-arch-x -o "$tmp/x" >/dev/null 2>&1
 expect_status "--target unknown" 1 $?
 

@@ -171,7 +171,9 @@ START_TEST(other_target_and_ir_text)
     ck_assert(!cg_is_host(m));
     char *ir = cg_print_ir(m);
     ck_assert_ptr_nonnull(strstr(ir, "target triple = \"wasm32-unknown-unknown\""));
-    ck_assert_ptr_nonnull(strstr(ir, "@f.validate(ptr"));
+    /* kernels are exported by name for web pages */
+    ck_assert_ptr_nonnull(strstr(ir, "@rg_validate_0(ptr"));
+    ck_assert_ptr_nonnull(strstr(ir, "\"wasm-export-name\"=\"rg_validate_0\""));
     ck_assert_ptr_nonnull(strstr(ir, "@regime_descriptor = "));
     free(ir);
     char obj[160], *err = NULL;

@@ -1,10 +1,11 @@
-/* Unit tests of the runtime's value parsers and fixed-point output (value.c). */
+/* Unit tests of the shared core's decimals (core_dec.c) and buffers (core_buf.c). */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "regrt.h"
+#include "core.h"
 
 static int cnt(const char *s, int maxd, int64_t *v) { return rt_parse_count(s, strlen(s), maxd, v); }
 static int intg(const char *s, int64_t *v) { return rt_parse_integer(s, strlen(s), 0, v); }
@@ -98,6 +99,66 @@ START_TEST(scaled_output)
 }
 END_TEST
 
+/* The shared core's checked arithmetic: an overflow is refused, never
+ * wrapped into a plausible (negative) number. */
+START_TEST(checked_arithmetic)
+{
+    int64_t v = 7;
+    ck_assert_int_eq(rt_add_i64(INT64_MAX, 1, &v), -1);
+    ck_assert_int_eq(v, 7);
+    ck_assert_int_eq(rt_add_i64(INT64_MIN, -1, &v), -1);
+    ck_assert_int_eq(rt_add_i64(40, 2, &v), 0);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(rt_mul_i64(INT64_MAX / 2 + 1, 2, &v), -1);
+    ck_assert_int_eq(rt_dec_rescale(12345, 2, 4, &v), 0);
+    ck_assert_int_eq(v, 1234500);
+    ck_assert_int_eq(rt_dec_rescale(1234500, 4, 2, &v), 0);
+    ck_assert_int_eq(v, 12345);
+    ck_assert_int_eq(rt_dec_rescale(1234501, 4, 2, &v), -1); /* decimals would be lost */
+    ck_assert_int_eq(rt_dec_rescale(INT64_MAX / 10, 0, 2, &v), -1);
+    ck_assert_int_eq(rt_dec_rescale(5, 0, 19, &v), -1);
+    ck_assert_int_eq(rt_dec_cmp(150, 2, 15, 1), 0);
+    ck_assert_int_eq(rt_dec_cmp(INT64_MAX, 0, INT64_MAX, 18), 1);
+    ck_assert_int_eq(rt_dec_cmp(-1, 0, 1, 18), -1);
+}
+END_TEST
+
+START_TEST(spec_literals)
+{
+    int64_t v;
+    int sc;
+    ck_assert_int_eq(rt_dec_parse_literal("12.50", 5, &v, &sc), 0);
+    ck_assert_int_eq(v, 1250);
+    ck_assert_int_eq(sc, 2);
+    ck_assert_int_eq(rt_dec_parse_literal("9223372036854775807", 19, &v, &sc), 0);
+    ck_assert_int_eq(rt_dec_parse_literal("9223372036854775808", 19, &v, &sc), -1);
+    ck_assert_int_eq(rt_dec_parse_literal("92233720368547758.08", 20, &v, &sc), -1);
+    ck_assert_int_eq(rt_dec_parse_literal("0.0000000000000000001", 21, &v, &sc), -1); /* 19 decimals */
+    ck_assert_int_eq(rt_dec_parse_literal(".5", 2, &v, &sc), -1);
+    ck_assert_int_eq(rt_dec_parse_literal("5.", 2, &v, &sc), -1);
+    ck_assert_int_eq(rt_dec_parse_literal("-5", 2, &v, &sc), -1);
+    char b[48];
+    ck_assert_str_eq(rt_dec_str(-5, 2, b), "-0.05");
+}
+END_TEST
+
+START_TEST(buffers)
+{
+    rt_buf b = {0};
+    ck_assert_str_eq(rt_buf_cstr(&b), "");
+    for (int i = 0; i < 1000; i++)
+        rt_buf_printf(&b, "%d,", i);
+    ck_assert_int_eq((int)b.n, 3890);
+    char *s = rt_buf_take(&b);
+    ck_assert_int_eq((int)strlen(s), 3890);
+    ck_assert_ptr_null(b.p);
+    free(s);
+    s = rt_xasprintf("%s-%04d", "x", 7);
+    ck_assert_str_eq(s, "x-0007");
+    free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rt_values");
@@ -108,6 +169,9 @@ static Suite *suite(void)
     tcase_add_test(t, decimals_exact);
     tcase_add_test(t, booleans);
     tcase_add_test(t, scaled_output);
+    tcase_add_test(t, checked_arithmetic);
+    tcase_add_test(t, spec_literals);
+    tcase_add_test(t, buffers);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,5 +1,7 @@
 /*
- * value.c — lexical parsers of submission values and fixed-point output.
+ * core_dec.c — exact decimals (shared core, core.h): lexical parsers of
+ * submission values and spec literals, fixed-point output, rescaling and
+ * arithmetic with overflow checked.
  *
  * Hand-written on purpose: strtol and friends accept leading spaces, '+',
  * locale digits and hexadecimal, and report overflow through errno; the
@@ -128,4 +130,87 @@ size_t rt_format_scaled(int64_t v, int scale, char *buf)
         f /= 10;
     }
     return n + (size_t)scale;
+}
+
+/* ---- checked arithmetic and rescaling --------------------------------------- */
+
+const int64_t rt_pow10[19] = {1LL,
+                              10LL,
+                              100LL,
+                              1000LL,
+                              10000LL,
+                              100000LL,
+                              1000000LL,
+                              10000000LL,
+                              100000000LL,
+                              1000000000LL,
+                              10000000000LL,
+                              100000000000LL,
+                              1000000000000LL,
+                              10000000000000LL,
+                              100000000000000LL,
+                              1000000000000000LL,
+                              10000000000000000LL,
+                              100000000000000000LL,
+                              1000000000000000000LL};
+
+int rt_add_i64(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) return -1;
+    *out = r;
+    return 0;
+}
+
+int rt_mul_i64(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r)) return -1;
+    *out = r;
+    return 0;
+}
+
+int rt_dec_rescale(int64_t v, int from, int to, int64_t *out)
+{
+    if (from < 0 || from > 18 || to < 0 || to > 18) return -1;
+    if (to >= from) return rt_mul_i64(v, rt_pow10[to - from], out);
+    int64_t p = rt_pow10[from - to];
+    if (v % p) return -1;
+    *out = v / p;
+    return 0;
+}
+
+int rt_dec_cmp(int64_t a, int sa, int64_t b, int sb)
+{
+    __int128 x = a, y = b;
+    for (int i = sa; i < sb; i++) x *= 10;
+    for (int i = sb; i < sa; i++) y *= 10;
+    return (x > y) - (x < y);
+}
+
+int rt_dec_parse_literal(const char *s, size_t len, int64_t *value, int *scale)
+{
+    size_t dot = len;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '.') {
+            dot = i;
+            break;
+        }
+    size_t nfrac = dot < len ? len - dot - 1 : 0;
+    if (dot == 0 || (dot < len && nfrac == 0) || nfrac > 18) return -1;
+    uint64_t ip, fp = 0;
+    if (digits_to_u64(s, dot, &ip) || (nfrac && digits_to_u64(s + dot + 1, nfrac, &fp))) return -1;
+    uint64_t p10 = (uint64_t)rt_pow10[nfrac];
+    if (ip > (UINT64_MAX - fp) / p10) return -1;
+    uint64_t u = ip * p10 + fp;
+    if (u > (uint64_t)INT64_MAX) return -1;
+    *value = (int64_t)u;
+    *scale = (int)nfrac;
+    return 0;
+}
+
+char *rt_dec_str(int64_t v, int scale, char *buf)
+{
+    buf[rt_format_scaled(v, scale, buf)] = 0;
+    return buf;
 }

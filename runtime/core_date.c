@@ -1,5 +1,5 @@
 /*
- * period.c — calendar dates and reporting periods.
+ * core_date.c — calendar dates and reporting periods (shared core, core.h).
  *
  * Dates are day numbers since 1970-01-01 (proleptic Gregorian), converted
  * with Howard Hinnant's civil-date algorithms: exact, no time zones, no libc.
