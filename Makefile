@@ -44,6 +44,9 @@ XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+# The reporting server (server/, `regrt serve`): HTTP, the two stores, Argon2id.
+SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
+SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
 
 CPPFLAGS := -D_GNU_SOURCE -DREGIME_VERSION='"$(VERSION)"' \
             -Iruntime/include -Icompiler -Iruntime -I$(O)/gen
@@ -63,16 +66,19 @@ RUNTIME_SRC  := $(filter-out runtime/regrt.c,$(wildcard runtime/*.c))
 
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(O)/obj/%.o) $(O)/obj/gen/parser.o $(O)/obj/gen/lexer.o
 RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(O)/obj/%.o)
+SERVER_SRC   := $(wildcard server/*.c)
+SERVER_OBJ   := $(SERVER_SRC:%.c=$(O)/obj/%.o)
 
 LIBREGC  := $(O)/lib/libregc.a
 LIBREGRT := $(O)/lib/libregrt.a
+LIBREGSRV := $(O)/lib/libregsrv.a
 REGC     := $(O)/bin/regc
 REGRT    := $(O)/bin/regrt
 
 UNIT_SRC   := $(wildcard tests/unit/check_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps test test-run test-unit test-golden test-e2e demo bench fuzz \
+.PHONY: all deps test test-run test-unit test-golden test-e2e demo bench fuzz serve-demo \
         fuzz-short clean install format format-check tools
 .DEFAULT_GOAL := all
 
@@ -109,6 +115,15 @@ $(O)/obj/runtime/%.o: runtime/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(O)/obj/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(SERVER_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBREGSRV): $(SERVER_OBJ)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(LIBREGC): $(COMPILER_OBJ)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -122,10 +137,10 @@ $(REGC): $(O)/obj/compiler/main.o $(LIBREGC) $(LIBREGRT)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LLVM_LIBS) $(XML_LIBS) -lm
 
-$(REGRT): $(O)/obj/runtime/regrt.o $(LIBREGRT)
+$(REGRT): $(O)/obj/runtime/regrt.o $(LIBREGSRV) $(LIBREGRT)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(XML_LIBS) -ldl -lm
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(XML_LIBS) $(SERVER_LIBS) -ldl -lm
 
 -include $(wildcard $(O)/obj/*/*.d)
 
@@ -168,6 +183,15 @@ test: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh examples/demo.sh
+
+# The reporting server on the bundled tthc example (docs/SERVER.md).
+serve-demo: all
+	$(Q)mkdir -p build/serve-demo
+	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc >/dev/null
+	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add c00001 --role reporter --unit 00001 2>/dev/null || true
+	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add admin --role admin --unit '' 2>/dev/null || true
+	$(REGRT) serve --regimes build/serve-demo/regimes --units stdlib/data/vn_admin_units_2025-03-01.csv \
+	    --store build/serve-demo/store.db --listen 127.0.0.1:8080
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

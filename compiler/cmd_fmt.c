@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core.h"
 #include "cmd.h"
 #include "fmt.h"
 #include "parse.h"
@@ -34,27 +35,26 @@ static void usage(FILE *f)
                "  -h, --help         this help\n");
 }
 
+/* All of stdin in a shared-core buffer; NULL with errno set when a read
+ * fails (a half-read spec must not be formatted as if it were whole). */
 static char *read_stdin(size_t *len)
 {
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap);
-    if (!b)
-        abort();
+    rt_buf b = {0};
     for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            char *nb = realloc(b, cap);
-            if (!nb)
-                abort();
-            b = nb;
-        }
-        size_t r = fread(b + n, 1, cap - n, stdin);
-        n += r;
+        rt_buf_reserve(&b, 65536);
+        size_t r = fread(b.p + b.n, 1, b.cap - b.n, stdin);
+        b.n += r;
         if (r == 0)
             break;
     }
-    *len = n;
-    return b;
+    if (ferror(stdin)) {
+        int e = errno ? errno : EIO;
+        rt_buf_free(&b);
+        errno = e;
+        return NULL;
+    }
+    *len = b.n;
+    return rt_buf_take(&b);
 }
 
 /* Writes `text` over `path` atomically, keeping its permissions. Returns 0,
@@ -124,7 +124,7 @@ int cmd_fmt(int argc, char **argv)
         if (is_stdin) {
             size_t len;
             char *text = read_stdin(&len);
-            id = src_add(&sm, "<stdin>", text, len);
+            id = text ? src_add(&sm, "<stdin>", text, len) : -1;
             free(text);
         } else {
             id = src_load(&sm, path);

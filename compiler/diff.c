@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "diff.h"
 #include "driver.h"
 #include "fmt.h"
@@ -70,29 +71,6 @@ const char *diff_kind_name(int i, diff_class *cls)
     return kinds[i].name;
 }
 
-static char *vfmt(const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    char *s = malloc((size_t)(n < 0 ? 0 : n) + 1);
-    if (!s)
-        abort();
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
-    return s;
-}
-
-static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xfmt(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = vfmt(fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* Adds a change; `path` is taken over, detail is a printf format. */
 static void add(diff_result *d, const char *kind, char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -112,7 +90,7 @@ static void add(diff_result *d, const char *kind, char *path, const char *fmt, .
     }
     va_list ap;
     va_start(ap, fmt);
-    d->v[d->n++] = (diff_change){k->cls, k->name, path, vfmt(fmt, ap)};
+    d->v[d->n++] = (diff_change){k->cls, k->name, path, rt_xvasprintf(fmt, ap)};
     va_end(ap);
     if (k->cls == DIFF_BREAKING)
         d->n_breaking++;
@@ -146,9 +124,9 @@ static const char *kind_word(rg_kind k)
 static char *cutoff_str(const m_regime *r)
 {
     switch (r->cutoff) {
-    case RG_CUTOFF_DECREE09: return xfmt("decree09");
-    case RG_CUTOFF_DAY: return xfmt("day %d", r->cutoff_day);
-    default: return xfmt("calendar");
+    case RG_CUTOFF_DECREE09: return rt_xasprintf("decree09");
+    case RG_CUTOFF_DAY: return rt_xasprintf("day %d", r->cutoff_day);
+    default: return rt_xasprintf("calendar");
     }
 }
 
@@ -179,26 +157,20 @@ static char *type_str(const sema_type *t)
     static const char *const w[] = {"?", "integer", "count", "decimal", "money", "percent", "ratio",
                                     "bool", "date", "text", "code", "unit", "period"};
     if (t->kind == TY_CODE)
-        return xfmt("code in %s", t->list ? t->list->name : "?");
+        return rt_xasprintf("code in %s", t->list ? t->list->name : "?");
     const char *base = (unsigned)t->kind < 13 ? w[t->kind] : "?";
     char scale[16] = "";
     if ((t->kind == TY_DECIMAL || t->kind == TY_MONEY || t->kind == TY_PERCENT || t->kind == TY_RATIO) &&
         t->scale)
         snprintf(scale, sizeof scale, "(%d)", t->scale);
-    return xfmt("%s%s%s%s", base, scale, t->unit ? " of " : "", t->unit ? t->unit : "");
+    return rt_xasprintf("%s%s%s%s", base, scale, t->unit ? " of " : "", t->unit ? t->unit : "");
 }
 
 /* A scaled integer as a decimal: 12345, 2 -> "123.45". */
 static char *scaled_str(int64_t v, int scale)
 {
-    if (scale <= 0)
-        return xfmt("%lld", (long long)v);
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    uint64_t p = 1;
-    for (int i = 0; i < scale && i < 19; i++)
-        p *= 10;
-    return xfmt("%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(u / p), scale,
-                (unsigned long long)(u % p));
+    char buf[48];
+    return rt_xasprintf("%s", rt_dec_str(v, scale < 0 ? 0 : scale, buf));
 }
 
 static int arith_scale(const sema_type *t) { return t->kind == TY_PERCENT ? t->scale + 2 : t->scale; }
@@ -226,12 +198,12 @@ static char *texts_change(const ast_texts *a, const ast_texts *b)
         if (same(x, y))
             continue;
         char *qx = x ? fmt_quote(x) : NULL, *qy = y ? fmt_quote(y) : NULL;
-        char *part = xfmt("%s%s%s -> %s", langs[i] ? langs[i] : "", langs[i] ? ": " : "", qx ? qx : "none",
+        char *part = rt_xasprintf("%s%s%s -> %s", langs[i] ? langs[i] : "", langs[i] ? ": " : "", qx ? qx : "none",
                           qy ? qy : "none");
         free(qx);
         free(qy);
         if (out) {
-            char *j = xfmt("%s; %s", out, part);
+            char *j = rt_xasprintf("%s; %s", out, part);
             free(out);
             free(part);
             out = j;
@@ -247,7 +219,7 @@ static void texts_diff(diff_result *d, const char *kind, const char *path, const
 {
     char *c = texts_change(a, b);
     if (c) {
-        add(d, kind, xfmt("%s", path), "%s", c);
+        add(d, kind, rt_xasprintf("%s", path), "%s", c);
         free(c);
     }
 }
@@ -329,15 +301,7 @@ static int const_num(const ast_expr *e, num *out)
     }
 }
 
-static int num_cmp(num a, num b)
-{
-    __int128 x = a.v, y = b.v;
-    for (int i = a.scale; i < b.scale; i++)
-        x *= 10;
-    for (int i = b.scale; i < a.scale; i++)
-        y *= 10;
-    return x < y ? -1 : x > y;
-}
+static int num_cmp(num a, num b) { return rt_dec_cmp(a.v, a.scale, b.v, b.scale); }
 
 static ast_op flip(ast_op op)
 {
@@ -479,7 +443,7 @@ static void diff_methods(diff_result *d, const char *a, const char *b)
             char w[64];
             snprintf(w, sizeof w, "%.*s", (int)(len < 63 ? len : 63), p);
             if (!has_word(both[1 - k], w))
-                add(d, k ? "method-added" : "method-removed", xfmt("regime.method.%s", w), "%s", w);
+                add(d, k ? "method-added" : "method-removed", rt_xasprintf("regime.method.%s", w), "%s", w);
             p = e ? e + 1 : NULL;
         }
     }
@@ -494,9 +458,9 @@ static void diff_deadlines(diff_result *d, const m_regime *a, const m_regime *b)
         for (int j = 0; j < b->n_deadlines; j++)
             if (!strcmp(tier_name(b, b->deadlines[j].tier), tn))
                 y = &b->deadlines[j];
-        char *ox = xfmt("%d %sdays", x->days, x->working ? "working " : "");
+        char *ox = rt_xasprintf("%d %sdays", x->days, x->working ? "working " : "");
         if (!y) {
-            add(d, "deadline-removed", xfmt("regime.deadline.%s", tn), "%s -> none", ox);
+            add(d, "deadline-removed", rt_xasprintf("regime.deadline.%s", tn), "%s -> none", ox);
         } else if (y->days != x->days || y->working != x->working) {
             /* a working day is about 7/5 of a calendar day */
             long ex = (long)x->days * (x->working ? 7 : 5), ey = (long)y->days * (y->working ? 7 : 5);
@@ -505,7 +469,7 @@ static void diff_deadlines(diff_result *d, const m_regime *a, const m_regime *b)
                                : ey < ex                                         ? "deadline-tightened"
                                : ey > ex                                         ? "deadline-relaxed"
                                                                                  : "deadline-changed";
-            add(d, kind, xfmt("regime.deadline.%s", tn), "%s -> %d %sdays", ox, y->days,
+            add(d, kind, rt_xasprintf("regime.deadline.%s", tn), "%s -> %d %sdays", ox, y->days,
                 y->working ? "working " : "");
         }
         free(ox);
@@ -517,7 +481,7 @@ static void diff_deadlines(diff_result *d, const m_regime *a, const m_regime *b)
         for (int i = 0; i < a->n_deadlines; i++)
             found |= !strcmp(tier_name(a, a->deadlines[i].tier), tn);
         if (!found)
-            add(d, "deadline-added", xfmt("regime.deadline.%s", tn), "none -> %d %sdays", y->days,
+            add(d, "deadline-added", rt_xasprintf("regime.deadline.%s", tn), "none -> %d %sdays", y->days,
                 y->working ? "working " : "");
     }
 }
@@ -553,21 +517,21 @@ static void diff_header(diff_result *d, const compile_ctx *ca, const compile_ctx
 {
     const m_regime *a = ca->model, *b = cb->model;
     if (!same(a->name, b->name))
-        add(d, "regime-renamed", xfmt("regime"), "%s -> %s", or_none(a->name), or_none(b->name));
+        add(d, "regime-renamed", rt_xasprintf("regime"), "%s -> %s", or_none(a->name), or_none(b->name));
     if (!same(a->version, b->version))
-        add(d, "version-changed", xfmt("regime.version"), "%s -> %s", or_none(a->version), or_none(b->version));
+        add(d, "version-changed", rt_xasprintf("regime.version"), "%s -> %s", or_none(a->version), or_none(b->version));
     texts_diff(d, "label-changed", "regime.label", a->label, b->label);
     texts_diff(d, "text-changed", "regime.content", a->content, b->content);
     texts_diff(d, "text-changed", "regime.outline", a->outline, b->outline);
     texts_diff(d, "text-changed", "regime.guidance", a->guidance, b->guidance);
     if (a->kind != b->kind)
-        add(d, "kind-changed", xfmt("regime.kind"), "%s -> %s", kind_word(a->kind), kind_word(b->kind));
+        add(d, "kind-changed", rt_xasprintf("regime.kind"), "%s -> %s", kind_word(a->kind), kind_word(b->kind));
     if (a->frequency != b->frequency)
-        add(d, "frequency-changed", xfmt("regime.frequency"), "%s -> %s", freq_word(a->frequency),
+        add(d, "frequency-changed", rt_xasprintf("regime.frequency"), "%s -> %s", freq_word(a->frequency),
             freq_word(b->frequency));
     if (a->cutoff != b->cutoff || (a->cutoff == RG_CUTOFF_DAY && a->cutoff_day != b->cutoff_day)) {
         char *x = cutoff_str(a), *y = cutoff_str(b);
-        add(d, "cutoff-changed", xfmt("regime.cutoff"), "%s -> %s", x, y);
+        add(d, "cutoff-changed", rt_xasprintf("regime.cutoff"), "%s -> %s", x, y);
         free(x);
         free(y);
     }
@@ -577,7 +541,7 @@ static void diff_header(diff_result *d, const compile_ctx *ca, const compile_ctx
         for (int j = 0; j < b->n_submitters; j++)
             found |= !strcmp(t, tier_name(b, b->submitters[j]));
         if (!found)
-            add(d, "submitter-removed", xfmt("regime.submitted_by.%s", t), "%s", t);
+            add(d, "submitter-removed", rt_xasprintf("regime.submitted_by.%s", t), "%s", t);
     }
     for (int j = 0; j < b->n_submitters; j++) {
         const char *t = tier_name(b, b->submitters[j]);
@@ -585,21 +549,21 @@ static void diff_header(diff_result *d, const compile_ctx *ca, const compile_ctx
         for (int i = 0; i < a->n_submitters; i++)
             found |= !strcmp(t, tier_name(a, a->submitters[i]));
         if (!found)
-            add(d, "submitter-added", xfmt("regime.submitted_by.%s", t), "%s", t);
+            add(d, "submitter-added", rt_xasprintf("regime.submitted_by.%s", t), "%s", t);
     }
     if (strcmp(tier_name(a, a->recipient), tier_name(b, b->recipient)))
-        add(d, "recipient-changed", xfmt("regime.received_by"), "%s -> %s", tier_name(a, a->recipient),
+        add(d, "recipient-changed", rt_xasprintf("regime.received_by"), "%s -> %s", tier_name(a, a->recipient),
             tier_name(b, b->recipient));
     diff_methods(d, a->method, b->method);
     diff_deadlines(d, a, b);
     if (!same(a->tiers_name, b->tiers_name))
-        add(d, "tiers-renamed", xfmt("regime.tiers"), "%s -> %s", or_none(a->tiers_name), or_none(b->tiers_name));
+        add(d, "tiers-renamed", rt_xasprintf("regime.tiers"), "%s -> %s", or_none(a->tiers_name), or_none(b->tiers_name));
     if (!same(units_file(ca), units_file(cb)))
-        add(d, "units-changed", xfmt("regime.units"), "%s -> %s", or_none(units_file(ca)), or_none(units_file(cb)));
+        add(d, "units-changed", rt_xasprintf("regime.units"), "%s -> %s", or_none(units_file(ca)), or_none(units_file(cb)));
     if (!same(a->holidays, b->holidays))
-        add(d, "holidays-changed", xfmt("regime.holidays"), "%s -> %s", or_none(a->holidays), or_none(b->holidays));
+        add(d, "holidays-changed", rt_xasprintf("regime.holidays"), "%s -> %s", or_none(a->holidays), or_none(b->holidays));
     else if (!same(holidays_file(ca), holidays_file(cb)))
-        add(d, "holidays-changed", xfmt("regime.holidays"), "%s -> %s", or_none(holidays_file(ca)),
+        add(d, "holidays-changed", rt_xasprintf("regime.holidays"), "%s -> %s", or_none(holidays_file(ca)),
             or_none(holidays_file(cb)));
 }
 
@@ -611,34 +575,34 @@ static void diff_tiers(diff_result *d, const m_regime *a, const m_regime *b)
         const m_tier *x = &a->tiers[i];
         int j = m_tier_index(b, x->name);
         if (j < 0) {
-            add(d, "tier-removed", xfmt("tier.%s", x->name), "%s", x->name);
+            add(d, "tier-removed", rt_xasprintf("tier.%s", x->name), "%s", x->name);
             continue;
         }
         const m_tier *y = &b->tiers[j];
         const char *px = tier_name(a, x->parent), *py = tier_name(b, y->parent);
         if (strcmp(px, py))
-            add(d, "tier-parent-changed", xfmt("tier.%s", x->name), "within %s -> within %s", px, py);
+            add(d, "tier-parent-changed", rt_xasprintf("tier.%s", x->name), "within %s -> within %s", px, py);
         if (!same(x->column, y->column))
-            add(d, "tier-column-changed", xfmt("tier.%s.column", x->name), "%s -> %s", or_none(x->column),
+            add(d, "tier-column-changed", rt_xasprintf("tier.%s.column", x->name), "%s -> %s", or_none(x->column),
                 or_none(y->column));
         if (!same(x->names, y->names))
-            add(d, "tier-column-changed", xfmt("tier.%s.names", x->name), "%s -> %s", or_none(x->names),
+            add(d, "tier-column-changed", rt_xasprintf("tier.%s.names", x->name), "%s -> %s", or_none(x->names),
                 or_none(y->names));
         if (!same(x->root_code, y->root_code))
-            add(d, "tier-column-changed", xfmt("tier.%s.code", x->name), "%s -> %s", or_none(x->root_code),
+            add(d, "tier-column-changed", rt_xasprintf("tier.%s.code", x->name), "%s -> %s", or_none(x->root_code),
                 or_none(y->root_code));
         if (x->optional && !y->optional)
-            add(d, "tier-made-required", xfmt("tier.%s", x->name), "optional -> required");
+            add(d, "tier-made-required", rt_xasprintf("tier.%s", x->name), "optional -> required");
         if (!x->optional && y->optional)
-            add(d, "tier-made-optional", xfmt("tier.%s", x->name), "required -> optional");
-        char *p = xfmt("tier.%s.label", x->name);
+            add(d, "tier-made-optional", rt_xasprintf("tier.%s", x->name), "required -> optional");
+        char *p = rt_xasprintf("tier.%s.label", x->name);
         texts_diff(d, "label-changed", p, x->label, y->label);
         free(p);
     }
     for (int j = 0; j < b->n_tiers; j++) {
         const m_tier *y = &b->tiers[j];
         if (m_tier_index(a, y->name) < 0)
-            add(d, y->optional ? "tier-added-optional" : "tier-added", xfmt("tier.%s", y->name), "within %s",
+            add(d, y->optional ? "tier-added-optional" : "tier-added", rt_xasprintf("tier.%s", y->name), "within %s",
                 tier_name(b, y->parent));
     }
 }
@@ -667,36 +631,36 @@ static void diff_codelists(diff_result *d, const m_regime *a, const m_regime *b)
         const m_codelist *x = &a->codelists[i];
         const m_codelist *y = find_list(b, x->name);
         if (!y) {
-            add(d, "codelist-removed", xfmt("codelist.%s", x->name), "%d code(s)", x->n_codes);
+            add(d, "codelist-removed", rt_xasprintf("codelist.%s", x->name), "%d code(s)", x->n_codes);
             continue;
         }
-        char *p = xfmt("codelist.%s.label", x->name);
+        char *p = rt_xasprintf("codelist.%s.label", x->name);
         texts_diff(d, "label-changed", p, x->label, y->label);
         free(p);
         int prev = -1, reordered = 0;
         for (int k = 0; k < x->n_codes; k++) {
             int m = code_index(y, x->codes[k].code);
             if (m < 0) {
-                add(d, "code-removed", xfmt("codelist.%s.code.%s", x->name, x->codes[k].code), "%s",
+                add(d, "code-removed", rt_xasprintf("codelist.%s.code.%s", x->name, x->codes[k].code), "%s",
                     x->codes[k].code);
                 continue;
             }
             if (m < prev)
                 reordered = 1;
             prev = m;
-            p = xfmt("codelist.%s.code.%s.label", x->name, x->codes[k].code);
+            p = rt_xasprintf("codelist.%s.code.%s.label", x->name, x->codes[k].code);
             texts_diff(d, "label-changed", p, x->codes[k].label, y->codes[m].label);
             free(p);
         }
         for (int m = 0; m < y->n_codes; m++)
             if (code_index(x, y->codes[m].code) < 0)
-                add(d, "code-added", xfmt("codelist.%s.code.%s", x->name, y->codes[m].code), "%s", y->codes[m].code);
+                add(d, "code-added", rt_xasprintf("codelist.%s.code.%s", x->name, y->codes[m].code), "%s", y->codes[m].code);
         if (reordered)
-            add(d, "codes-reordered", xfmt("codelist.%s", x->name), "the codes keep their values");
+            add(d, "codes-reordered", rt_xasprintf("codelist.%s", x->name), "the codes keep their values");
     }
     for (int j = 0; j < b->n_codelists; j++)
         if (!find_list(a, b->codelists[j].name))
-            add(d, "codelist-added", xfmt("codelist.%s", b->codelists[j].name), "%d code(s)", b->codelists[j].n_codes);
+            add(d, "codelist-added", rt_xasprintf("codelist.%s", b->codelists[j].name), "%d code(s)", b->codelists[j].n_codes);
 }
 
 /* ---- forms ----------------------------------------------------------------------- */
@@ -722,7 +686,7 @@ static const char *field_kind(const m_field *f)
 static char *field_desc(const m_field *f)
 {
     char *t = type_str(&f->type);
-    char *s = xfmt("%s %s%s", field_kind(f), t, f->flags & RG_FIELD_REQUIRED ? ", required" : "");
+    char *s = rt_xasprintf("%s %s%s", field_kind(f), t, f->flags & RG_FIELD_REQUIRED ? ", required" : "");
     free(t);
     return s;
 }
@@ -749,9 +713,9 @@ static void diff_range(diff_result *d, const char *path, const m_field *x, const
     /* narrowed: a bound appears, or moves inwards */
     int narrowed = (!hx_min && hy_min) || (!hx_max && hy_max) || (hx_min && hy_min && y->min > x->min) ||
                    (hx_max && hy_max && y->max < x->max);
-    char *lo1 = hx_min ? scaled_str(x->min, sx) : xfmt("-"), *hi1 = hx_max ? scaled_str(x->max, sx) : xfmt("-");
-    char *lo2 = hy_min ? scaled_str(y->min, sx) : xfmt("-"), *hi2 = hy_max ? scaled_str(y->max, sx) : xfmt("-");
-    add(d, narrowed ? "range-narrowed" : "range-widened", xfmt("%s", path), "%s to %s -> %s to %s",
+    char *lo1 = hx_min ? scaled_str(x->min, sx) : rt_xasprintf("-"), *hi1 = hx_max ? scaled_str(x->max, sx) : rt_xasprintf("-");
+    char *lo2 = hy_min ? scaled_str(y->min, sx) : rt_xasprintf("-"), *hi2 = hy_max ? scaled_str(y->max, sx) : rt_xasprintf("-");
+    add(d, narrowed ? "range-narrowed" : "range-widened", rt_xasprintf("%s", path), "%s to %s -> %s to %s",
         hx_min || hx_max ? lo1 : "none", hx_min || hx_max ? hi1 : "", hy_min || hy_max ? lo2 : "none",
         hy_min || hy_max ? hi2 : "");
     free(lo1);
@@ -769,25 +733,25 @@ static void diff_field(diff_result *d, const char *path, const m_form *fa, const
                        const m_field *y, const renames *rn)
 {
     if (strcmp(field_kind(x), field_kind(y))) {
-        add(d, "field-kind-changed", xfmt("%s", path), "%s -> %s", field_kind(x), field_kind(y));
+        add(d, "field-kind-changed", rt_xasprintf("%s", path), "%s -> %s", field_kind(x), field_kind(y));
         return;
     }
     char *tx = type_str(&x->type), *ty = type_str(&y->type);
     if (x->type.kind != y->type.kind)
-        add(d, "type-changed", xfmt("%s", path), "%s -> %s", tx, ty);
+        add(d, "type-changed", rt_xasprintf("%s", path), "%s -> %s", tx, ty);
     else if (x->type.kind == TY_CODE && !same(x->type.list ? x->type.list->name : NULL,
                                               y->type.list ? y->type.list->name : NULL))
-        add(d, "codelist-changed", xfmt("%s", path), "%s -> %s", tx, ty);
+        add(d, "codelist-changed", rt_xasprintf("%s", path), "%s -> %s", tx, ty);
     else if (x->type.scale != y->type.scale)
-        add(d, "scale-changed", xfmt("%s", path), "%s -> %s", tx, ty);
+        add(d, "scale-changed", rt_xasprintf("%s", path), "%s -> %s", tx, ty);
     if (x->type.kind == y->type.kind && !same(x->type.unit, y->type.unit))
-        add(d, "unit-changed", xfmt("%s", path), "%s -> %s", or_none(x->type.unit), or_none(y->type.unit));
+        add(d, "unit-changed", rt_xasprintf("%s", path), "%s -> %s", or_none(x->type.unit), or_none(y->type.unit));
     free(tx);
     free(ty);
     if (!(x->flags & RG_FIELD_REQUIRED) && (y->flags & RG_FIELD_REQUIRED))
-        add(d, "required-added", xfmt("%s", path), "optional -> required");
+        add(d, "required-added", rt_xasprintf("%s", path), "optional -> required");
     if ((x->flags & RG_FIELD_REQUIRED) && !(y->flags & RG_FIELD_REQUIRED))
-        add(d, "required-removed", xfmt("%s", path), "required -> optional");
+        add(d, "required-removed", rt_xasprintf("%s", path), "required -> optional");
     if (x->type.kind == y->type.kind && x->type.scale == y->type.scale)
         diff_range(d, path, x, y);
     if (x->max_digits != y->max_digits) {
@@ -795,33 +759,33 @@ static void diff_field(diff_result *d, const char *path, const m_form *fa, const
         char a[16], b[16];
         snprintf(a, sizeof a, "%d", x->max_digits);
         snprintf(b, sizeof b, "%d", y->max_digits);
-        add(d, narrowed ? "digits-narrowed" : "digits-widened", xfmt("%s", path), "max digits %s -> %s",
+        add(d, narrowed ? "digits-narrowed" : "digits-widened", rt_xasprintf("%s", path), "max digits %s -> %s",
             x->max_digits ? a : "none", y->max_digits ? b : "none");
     }
     if (x->time_agg != y->time_agg)
-        add(d, "aggregation-changed", xfmt("%s", path), "over time: %s -> %s", time_word(x->time_agg),
+        add(d, "aggregation-changed", rt_xasprintf("%s", path), "over time: %s -> %s", time_word(x->time_agg),
             time_word(y->time_agg));
     if (x->unit_agg != y->unit_agg || !same(weight_name(fa, x), weight_name(fb, y)))
-        add(d, "aggregation-changed", xfmt("%s", path), "over units: %s%s%s -> %s%s%s", units_word(x->unit_agg),
+        add(d, "aggregation-changed", rt_xasprintf("%s", path), "over units: %s%s%s -> %s%s%s", units_word(x->unit_agg),
             weight_name(fa, x) ? " by " : "", weight_name(fa, x) ? weight_name(fa, x) : "", units_word(y->unit_agg),
             weight_name(fb, y) ? " by " : "", weight_name(fb, y) ? weight_name(fb, y) : "");
     if (!eq(x->expr, y->expr, rn)) {
         char *ex = fmt_expr_str(x->expr), *ey = fmt_expr_str(y->expr);
-        add(d, "formula-changed", xfmt("%s", path), "%s -> %s", ex, ey);
+        add(d, "formula-changed", rt_xasprintf("%s", path), "%s -> %s", ex, ey);
         free(ex);
         free(ey);
     }
     if (!eq(x->relevant, y->relevant, rn)) {
         char *ex = fmt_expr_str(x->relevant), *ey = fmt_expr_str(y->relevant);
         const char *kind = !x->relevant ? "relevance-added" : !y->relevant ? "relevance-removed" : "relevance-changed";
-        add(d, kind, xfmt("%s", path), "%s -> %s", x->relevant ? ex : "always", y->relevant ? ey : "always");
+        add(d, kind, rt_xasprintf("%s", path), "%s -> %s", x->relevant ? ex : "always", y->relevant ? ey : "always");
         free(ex);
         free(ey);
     }
-    char *p = xfmt("%s.label", path);
+    char *p = rt_xasprintf("%s.label", path);
     texts_diff(d, "label-changed", p, x->label, y->label);
     free(p);
-    p = xfmt("%s.hint", path);
+    p = rt_xasprintf("%s.hint", path);
     texts_diff(d, "hint-changed", p, x->hint, y->hint);
     free(p);
 }
@@ -841,14 +805,14 @@ static void diff_rule(diff_result *d, const char *path, const m_rule *x, const m
         const char *kind = y->severity > x->severity  ? "severity-lowered"
                            : y->severity == RG_SEV_ERROR ? "severity-raised-to-error"
                                                          : "severity-raised";
-        add(d, kind, xfmt("%s", path), "%s -> %s", sev_word(x->severity), sev_word(y->severity));
+        add(d, kind, rt_xasprintf("%s", path), "%s -> %s", sev_word(x->severity), sev_word(y->severity));
     }
     if (!eq(x->check, y->check, rn)) {
         const char *kind = implies(x->check, y->check, rn, 0)    ? "check-relaxed"
                            : implies(y->check, x->check, inv, 0) ? "check-stricter"
                                                             : "check-changed";
         char *ex = fmt_expr_str(x->check), *ey = fmt_expr_str(y->check);
-        add(d, kind, xfmt("%s", path), "%s -> %s", ex, ey);
+        add(d, kind, rt_xasprintf("%s", path), "%s -> %s", ex, ey);
         free(ex);
         free(ey);
     }
@@ -860,7 +824,7 @@ static void diff_rule(diff_result *d, const char *path, const m_rule *x, const m
                            : implies(x->when, y->when, rn, 0)  ? "guard-widened"
                                                              : "guard-changed";
         char *ex = fmt_expr_str(x->when), *ey = fmt_expr_str(y->when);
-        add(d, kind, xfmt("%s", path), "when %s -> %s%s", x->when ? ex : "always", y->when ? "when " : "",
+        add(d, kind, rt_xasprintf("%s", path), "when %s -> %s%s", x->when ? ex : "always", y->when ? "when " : "",
             y->when ? ey : "always");
         free(ex);
         free(ey);
@@ -871,15 +835,15 @@ static void diff_rule(diff_result *d, const char *path, const m_rule *x, const m
         int c = kx && ky ? num_cmp(ty, tx) : -1;
         char *ex = fmt_expr_str(x->tolerance), *ey = fmt_expr_str(y->tolerance);
         if (c != 0)
-            add(d, c < 0 ? "tolerance-reduced" : "tolerance-increased", xfmt("%s", path), "%s -> %s",
+            add(d, c < 0 ? "tolerance-reduced" : "tolerance-increased", rt_xasprintf("%s", path), "%s -> %s",
                 x->tolerance ? ex : "none", y->tolerance ? ey : "none");
         free(ex);
         free(ey);
     }
     if (x->missing != y->missing)
-        add(d, y->missing > x->missing ? "missing-stricter" : "missing-relaxed", xfmt("%s", path),
+        add(d, y->missing > x->missing ? "missing-stricter" : "missing-relaxed", rt_xasprintf("%s", path),
             "missing %s -> %s", missing_word(x->missing), missing_word(y->missing));
-    char *p = xfmt("%s.message", path);
+    char *p = rt_xasprintf("%s.message", path);
     texts_diff(d, "message-changed", p, x->message, y->message);
     free(p);
 }
@@ -888,12 +852,12 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
 {
     const char *fc = a->code;
     if (strcmp(tier_name(ra, a->unit_tier), tier_name(rb, b->unit_tier)))
-        add(d, "form-reporter-changed", xfmt("form.%s", fc), "reported by %s -> %s", tier_name(ra, a->unit_tier),
+        add(d, "form-reporter-changed", rt_xasprintf("form.%s", fc), "reported by %s -> %s", tier_name(ra, a->unit_tier),
             tier_name(rb, b->unit_tier));
     if (a->frequency != b->frequency)
-        add(d, "form-period-changed", xfmt("form.%s", fc), "period %s -> %s", period_word(a->frequency),
+        add(d, "form-period-changed", rt_xasprintf("form.%s", fc), "period %s -> %s", period_word(a->frequency),
             period_word(b->frequency));
-    char *p = xfmt("form.%s.label", fc);
+    char *p = rt_xasprintf("form.%s.label", fc);
     texts_diff(d, "label-changed", p, a->label, b->label);
     free(p);
 
@@ -939,7 +903,7 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
         if (!match_a[i]) {
             char *desc = field_desc(x);
             add(d, x->flags & RG_FIELD_DIMENSION ? "dimension-removed" : "field-removed",
-                xfmt("form.%s.field.%s", fc, x->code), "%s", desc);
+                rt_xasprintf("form.%s.field.%s", fc, x->code), "%s", desc);
             free(desc);
             continue;
         }
@@ -948,8 +912,8 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
             reordered = 1;
         last = match_a[i] - 1;
         if (strcmp(x->code, y->code))
-            add(d, "field-renamed", xfmt("form.%s.field.%s", fc, x->code), "%s -> %s", x->code, y->code);
-        p = xfmt("form.%s.field.%s", fc, y->code);
+            add(d, "field-renamed", rt_xasprintf("form.%s.field.%s", fc, x->code), "%s -> %s", x->code, y->code);
+        p = rt_xasprintf("form.%s.field.%s", fc, y->code);
         diff_field(d, p, a, x, b, y, &rn);
         free(p);
     }
@@ -962,11 +926,11 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
                            : y->flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO) ? "computed-added"
                            : y->flags & RG_FIELD_REQUIRED                   ? "field-added-required"
                                                                             : "field-added";
-        add(d, kind, xfmt("form.%s.field.%s", fc, y->code), "%s", desc);
+        add(d, kind, rt_xasprintf("form.%s.field.%s", fc, y->code), "%s", desc);
         free(desc);
     }
     if (reordered)
-        add(d, "fields-reordered", xfmt("form.%s", fc), "XML submissions list the fields in declaration order");
+        add(d, "fields-reordered", rt_xasprintf("form.%s", fc), "XML submissions list the fields in declaration order");
     free(match_a);
     free(match_b);
 
@@ -975,10 +939,10 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
         const m_rule *x = &a->rules[i];
         const m_rule *y = find_rule(b, x->code);
         if (!y) {
-            add(d, "rule-removed", xfmt("form.%s.rule.%s", fc, x->code), "%s", sev_word(x->severity));
+            add(d, "rule-removed", rt_xasprintf("form.%s.rule.%s", fc, x->code), "%s", sev_word(x->severity));
             continue;
         }
-        p = xfmt("form.%s.rule.%s", fc, x->code);
+        p = rt_xasprintf("form.%s.rule.%s", fc, x->code);
         diff_rule(d, p, x, y, &rn, &inv);
         free(p);
     }
@@ -987,7 +951,7 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
         if (find_rule(a, y->code))
             continue;
         char *ey = fmt_expr_str(y->check);
-        add(d, y->severity == RG_SEV_ERROR ? "rule-added-error" : "rule-added", xfmt("form.%s.rule.%s", fc, y->code),
+        add(d, y->severity == RG_SEV_ERROR ? "rule-added-error" : "rule-added", rt_xasprintf("form.%s.rule.%s", fc, y->code),
             "%s: %s", sev_word(y->severity), ey);
         free(ey);
     }
@@ -1000,13 +964,13 @@ static void diff_forms(diff_result *d, const m_regime *a, const m_regime *b)
     for (int i = 0; i < a->n_forms; i++) {
         const m_form *y = find_form(b, a->forms[i].code);
         if (!y)
-            add(d, "form-removed", xfmt("form.%s", a->forms[i].code), "%s", a->forms[i].code);
+            add(d, "form-removed", rt_xasprintf("form.%s", a->forms[i].code), "%s", a->forms[i].code);
         else
             diff_form(d, a, &a->forms[i], b, y);
     }
     for (int j = 0; j < b->n_forms; j++)
         if (!find_form(a, b->forms[j].code))
-            add(d, "form-added", xfmt("form.%s", b->forms[j].code), "reported by %s",
+            add(d, "form-added", rt_xasprintf("form.%s", b->forms[j].code), "reported by %s",
                 tier_name(b, b->forms[j].unit_tier));
 }
 
@@ -1034,35 +998,35 @@ static void diff_rollups(diff_result *d, const m_regime *a, const m_regime *b)
         const m_rollup *x = &a->rollups[i];
         const m_rollup *y = find_rollup(b, x->name);
         if (!y) {
-            add(d, "rollup-removed", xfmt("rollup.%s", x->name), "for %s", a->forms[x->form].code);
+            add(d, "rollup-removed", rt_xasprintf("rollup.%s", x->name), "for %s", a->forms[x->form].code);
             continue;
         }
         const char *fx = a->forms[x->form].code, *fy = b->forms[y->form].code;
         if (strcmp(fx, fy))
-            add(d, "rollup-form-changed", xfmt("rollup.%s", x->name), "for %s -> for %s", fx, fy);
+            add(d, "rollup-form-changed", rt_xasprintf("rollup.%s", x->name), "for %s -> for %s", fx, fy);
         for (int k = 0; k < x->n_levels; k++) {
             const char *t = tier_name(a, x->levels[k]);
             if (!rollup_has(b, y, t))
-                add(d, "rollup-level-removed", xfmt("rollup.%s.level.%s", x->name, t), "%s", t);
+                add(d, "rollup-level-removed", rt_xasprintf("rollup.%s.level.%s", x->name, t), "%s", t);
         }
         for (int k = 0; k < y->n_levels; k++) {
             const char *t = tier_name(b, y->levels[k]);
             if (!rollup_has(a, x, t))
-                add(d, "rollup-level-added", xfmt("rollup.%s.level.%s", x->name, t), "%s", t);
+                add(d, "rollup-level-added", rt_xasprintf("rollup.%s.level.%s", x->name, t), "%s", t);
         }
         if (x->period != y->period)
-            add(d, "rollup-period-changed", xfmt("rollup.%s", x->name), "period %s -> %s", period_word(x->period),
+            add(d, "rollup-period-changed", rt_xasprintf("rollup.%s", x->name), "period %s -> %s", period_word(x->period),
                 period_word(y->period));
         if (!x->count_column && y->count_column)
-            add(d, "completeness-added", xfmt("rollup.%s", x->name), "completeness %s", y->count_column);
+            add(d, "completeness-added", rt_xasprintf("rollup.%s", x->name), "completeness %s", y->count_column);
         else if (x->count_column && !y->count_column)
-            add(d, "completeness-removed", xfmt("rollup.%s", x->name), "completeness %s", x->count_column);
+            add(d, "completeness-removed", rt_xasprintf("rollup.%s", x->name), "completeness %s", x->count_column);
         else if (!same(x->count_column, y->count_column))
-            add(d, "completeness-renamed", xfmt("rollup.%s", x->name), "%s -> %s", x->count_column, y->count_column);
+            add(d, "completeness-renamed", rt_xasprintf("rollup.%s", x->name), "%s -> %s", x->count_column, y->count_column);
     }
     for (int j = 0; j < b->n_rollups; j++)
         if (!find_rollup(a, b->rollups[j].name))
-            add(d, "rollup-added", xfmt("rollup.%s", b->rollups[j].name), "for %s", b->forms[b->rollups[j].form].code);
+            add(d, "rollup-added", rt_xasprintf("rollup.%s", b->rollups[j].name), "for %s", b->forms[b->rollups[j].form].code);
 }
 
 /* ---- entry points ----------------------------------------------------------------- */

@@ -16,14 +16,13 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "core.h"
 #include "model.h"
 #include "srcloc.h"
 
-/* A growable string (XPath text, never XML: XML goes through xmlTextWriter). */
-typedef struct xml_sb {
-    char *p;
-    size_t n, cap;
-} xml_sb;
+/* A growable string (XPath text, never XML: XML goes through xmlTextWriter):
+ * the shared core's buffer, kept NUL-terminated by the xml_sb_ calls. */
+typedef rt_buf xml_sb;
 
 void xml_sb_put(xml_sb *b, const char *s);
 void xml_sb_printf(xml_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -13,69 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "fmt.h"
 #include "parse.h"
 
-/* ---- a growable string ------------------------------------------------- */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 128;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            abort();
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-static void sb_putc(sbuf *b, char c) { sb_putn(b, &c, 1); }
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        sb_putn(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        abort();
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_putn(b, big, (size_t)n);
-    free(big);
-}
-
-static char *sb_take(sbuf *b)
-{
-    char *s = b->s ? b->s : strdup("");
-    if (!s)
-        abort();
-    b->s = NULL;
-    b->n = b->cap = 0;
-    return s;
-}
+/* Strings are built in the shared core's buffers (core.h). */
+typedef rt_buf sbuf;
 
 /* Columns taken by UTF-8 text: one per code point. */
 static int width(const char *s)
@@ -91,48 +34,32 @@ static int width(const char *s)
 
 static void put_quoted(sbuf *b, const char *s)
 {
-    sb_putc(b, '"');
+    rt_buf_ch(b, '"');
     for (const char *p = s; *p; p++) {
         /* the lexer keeps \{ and \} as backslash + brace: print them back as
          * the escape they came from */
         if (*p == '\\' && (p[1] == '{' || p[1] == '}')) {
-            sb_putc(b, '\\');
-            sb_putc(b, p[1]);
+            rt_buf_ch(b, '\\');
+            rt_buf_ch(b, p[1]);
             p++;
             continue;
         }
         switch (*p) {
-        case '"': sb_puts(b, "\\\""); break;
-        case '\\': sb_puts(b, "\\\\"); break;
-        case '\n': sb_puts(b, "\\n"); break;
-        case '\t': sb_puts(b, "\\t"); break;
-        default: sb_putc(b, *p);
+        case '"': rt_buf_str(b, "\\\""); break;
+        case '\\': rt_buf_str(b, "\\\\"); break;
+        case '\n': rt_buf_str(b, "\\n"); break;
+        case '\t': rt_buf_str(b, "\\t"); break;
+        default: rt_buf_ch(b, *p);
         }
     }
-    sb_putc(b, '"');
+    rt_buf_ch(b, '"');
 }
 
 char *fmt_quote(const char *s)
 {
     sbuf b = {0};
     put_quoted(&b, s ? s : "");
-    return sb_take(&b);
-}
-
-static void civil_from_days(int32_t z, int *y, int *m, int *d)
-{
-    long zz = (long)z + 719468;
-    long era = (zz >= 0 ? zz : zz - 146096) / 146097;
-    unsigned doe = (unsigned)(zz - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = (long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-    unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
+    return rt_buf_take(&b);
 }
 
 /* Every keyword of lexer.l: a rule or list code spelled like one must be
@@ -182,7 +109,7 @@ static int is_plain_number(const char *s)
 static void put_code(sbuf *b, const char *code)
 {
     if (is_ident(code) || is_plain_number(code))
-        sb_puts(b, code);
+        rt_buf_str(b, code);
     else
         put_quoted(b, code);
 }
@@ -247,10 +174,10 @@ static void put_expr(sbuf *b, const ast_expr *e, int rctx);
 static void put_sub(sbuf *b, const ast_expr *e, int parens, int rctx)
 {
     if (parens)
-        sb_putc(b, '(');
+        rt_buf_ch(b, '(');
     put_expr(b, e, parens ? 0 : rctx);
     if (parens)
-        sb_putc(b, ')');
+        rt_buf_ch(b, ')');
 }
 
 static int is_not(const ast_expr *e) { return e->kind == AST_E_UNARY && e->u.unary.op == AST_OP_NOT; }
@@ -259,7 +186,7 @@ static void put_list(sbuf *b, const ast_list *l)
 {
     for (int i = 0; i < l->n; i++) {
         if (i)
-            sb_puts(b, ", ");
+            rt_buf_str(b, ", ");
         put_expr(b, l->items[i], 0);
     }
 }
@@ -269,25 +196,25 @@ static void put_expr(sbuf *b, const ast_expr *e, int rctx)
     if (!e)
         return;
     switch (e->kind) {
-    case AST_E_NUMBER: case AST_E_PERCENT: sb_puts(b, e->u.num.text); break;
+    case AST_E_NUMBER: case AST_E_PERCENT: rt_buf_str(b, e->u.num.text); break;
     case AST_E_STRING: put_quoted(b, e->u.str); break;
     case AST_E_DATE: {
-        int y, m, d;
-        civil_from_days(e->u.date, &y, &m, &d);
-        sb_printf(b, "%04d-%02d-%02d", y, m, d);
+        char d[11];
+        rt_date_format(e->u.date, d);
+        rt_buf_str(b, d);
         break;
     }
-    case AST_E_PERIOD: sb_puts(b, e->u.period.text); break;
-    case AST_E_BOOL: sb_puts(b, e->u.boolean ? "true" : "false"); break;
-    case AST_E_NAME: sb_puts(b, e->u.name.text); break;
-    case AST_E_MISSING: sb_puts(b, "missing"); break;
+    case AST_E_PERIOD: rt_buf_str(b, e->u.period.text); break;
+    case AST_E_BOOL: rt_buf_str(b, e->u.boolean ? "true" : "false"); break;
+    case AST_E_NAME: rt_buf_str(b, e->u.name.text); break;
+    case AST_E_MISSING: rt_buf_str(b, "missing"); break;
     case AST_E_UNARY: {
         const ast_expr *o = e->u.unary.operand;
         if (e->u.unary.op == AST_OP_NOT) {
-            sb_puts(b, "not ");
+            rt_buf_str(b, "not ");
             put_sub(b, o, prec(o) < P_NOT, rctx);
         } else {
-            sb_putc(b, '-');
+            rt_buf_ch(b, '-');
             put_sub(b, o, is_not(o) ? rctx > P_NOT : prec(o) < P_NEG, rctx);
         }
         break;
@@ -298,25 +225,25 @@ static void put_expr(sbuf *b, const ast_expr *e, int rctx)
         /* comparisons do not chain; the others associate to the left; `x in
          * L` ends with its list, so nothing on its right can reach into it */
         put_sub(b, l, l->kind != AST_E_IN && (p == P_CMP ? prec(l) <= p : prec(l) < p), p);
-        sb_printf(b, " %s ", op_text(e->u.binary.op));
+        rt_buf_printf(b, " %s ", op_text(e->u.binary.op));
         put_sub(b, r, is_not(r) ? rctx > P_NOT : prec(r) <= p, rctx);
         break;
     }
     case AST_E_CALL:
-        sb_puts(b, e->u.call.callee.text);
-        sb_putc(b, '(');
+        rt_buf_str(b, e->u.call.callee.text);
+        rt_buf_ch(b, '(');
         put_list(b, &e->u.call.args);
-        sb_putc(b, ')');
+        rt_buf_ch(b, ')');
         break;
     case AST_E_IN:
         put_sub(b, e->u.in.operand, prec(e->u.in.operand) < P_IN, P_IN);
-        sb_puts(b, " in ");
+        rt_buf_str(b, " in ");
         if (e->u.in.has_list) {
-            sb_puts(b, e->u.in.list.text);
+            rt_buf_str(b, e->u.in.list.text);
         } else {
-            sb_putc(b, '(');
+            rt_buf_ch(b, '(');
             put_list(b, &e->u.in.codes);
-            sb_putc(b, ')');
+            rt_buf_ch(b, ')');
         }
         break;
     }
@@ -326,30 +253,30 @@ char *fmt_expr_str(const ast_expr *e)
 {
     sbuf b = {0};
     put_expr(&b, e, 0);
-    return sb_take(&b);
+    return rt_buf_take(&b);
 }
 
 static void put_type(sbuf *b, const ast_type *t)
 {
     if (t->codelist.text) {
-        sb_puts(b, "code in ");
-        sb_puts(b, t->codelist.text);
+        rt_buf_str(b, "code in ");
+        rt_buf_str(b, t->codelist.text);
     } else {
-        sb_puts(b, t->base.text);
+        rt_buf_str(b, t->base.text);
         if (t->scale >= 0)
-            sb_printf(b, "(%d)", t->scale);
+            rt_buf_printf(b, "(%d)", t->scale);
     }
     if (t->unit.text) {
-        sb_puts(b, " of ");
-        sb_puts(b, t->unit.text);
+        rt_buf_str(b, " of ");
+        rt_buf_str(b, t->unit.text);
     }
 }
 
 static void put_text(sbuf *b, const ast_text *t)
 {
     if (t->lang) {
-        sb_puts(b, t->lang);
-        sb_putc(b, ' ');
+        rt_buf_str(b, t->lang);
+        rt_buf_ch(b, ' ');
     }
     put_quoted(b, t->text);
 }
@@ -398,7 +325,7 @@ static void add_line(printer *p, int indent, int src, int kind, char *text)
     l->trail = NULL;
 }
 
-static void line_sb(printer *p, int indent, int src, sbuf *b) { add_line(p, indent, src, OL_TEXT, sb_take(b)); }
+static void line_sb(printer *p, int indent, int src, sbuf *b) { add_line(p, indent, src, OL_TEXT, rt_buf_take(b)); }
 
 static void line_str(printer *p, int indent, int src, int kind, const char *s)
 {
@@ -467,15 +394,15 @@ static int tok_is(const token *t, const char *w)
 static void put_token(const printer *p, sbuf *b, src_loc loc, int k, int64_t value)
 {
     if (value >= 0) {
-        sb_printf(b, "%lld", (long long)value);
+        rt_buf_printf(b, "%lld", (long long)value);
         return;
     }
     token t[16];
     int n = scan_tokens(p, loc, t, 16);
     if (k < n)
-        sb_putn(b, t[k].s, t[k].n);
+        rt_buf_put(b, t[k].s, t[k].n);
     else
-        sb_printf(b, "%lld", (long long)value);
+        rt_buf_printf(b, "%lld", (long long)value);
 }
 
 /* 1 when a comment sits inside the span of a multi-line label: then the
@@ -495,26 +422,26 @@ static int comment_within(const printer *p, int first, int last)
 static void emit_texts(printer *p, int indent, int src, const char *prefix, const ast_texts *t)
 {
     sbuf b = {0};
-    sb_puts(&b, prefix);
+    rt_buf_str(&b, prefix);
     int n = t ? t->items.n : 0;
     for (int i = 0; i < n; i++) {
-        sb_putc(&b, ' ');
+        rt_buf_ch(&b, ' ');
         put_text(&b, t->items.items[i]);
     }
     int split = 0;
     if (n > 1) {
         const ast_text *first = t->items.items[0], *last = t->items.items[n - 1];
-        split = indent + width(b.s) > FMT_WIDTH || comment_within(p, first->loc.line, last->loc.line);
+        split = indent + width(rt_buf_cstr(&b)) > FMT_WIDTH || comment_within(p, first->loc.line, last->loc.line);
     }
     if (!split) {
         line_sb(p, indent, src, &b);
         return;
     }
-    free(b.s);
+    rt_buf_free(&b);
     b = (sbuf){0};
-    sb_puts(&b, prefix);
-    sb_putc(&b, ' ');
-    int col = indent + width(b.s);
+    rt_buf_str(&b, prefix);
+    rt_buf_ch(&b, ' ');
+    int col = indent + width(rt_buf_cstr(&b));
     put_text(&b, t->items.items[0]);
     line_sb(p, indent, src, &b);
     for (int i = 1; i < n; i++) {
@@ -527,10 +454,10 @@ static void emit_texts(printer *p, int indent, int src, const char *prefix, cons
 static void emit_words(printer *p, int indent, int src, const char *prefix, const ast_list *words)
 {
     sbuf b = {0};
-    sb_puts(&b, prefix);
+    rt_buf_str(&b, prefix);
     for (int i = 0; i < words->n; i++) {
-        sb_puts(&b, i ? ", " : " ");
-        sb_puts(&b, ((const ast_name *)words->items[i])->text);
+        rt_buf_str(&b, i ? ", " : " ");
+        rt_buf_str(&b, ((const ast_name *)words->items[i])->text);
     }
     line_sb(p, indent, src, &b);
 }
@@ -546,7 +473,7 @@ static void emit_item(printer *p, const ast_item *it)
     sbuf b = {0};
     switch (it->kind) {
     case AST_I_VERSION:
-        sb_puts(&b, "version ");
+        rt_buf_str(&b, "version ");
         put_quoted(&b, it->str);
         break;
     case AST_I_LABEL: case AST_I_CONTENT: case AST_I_OUTLINE: case AST_I_GUIDANCE:
@@ -554,21 +481,21 @@ static void emit_item(printer *p, const ast_item *it)
         return;
     case AST_I_CUTOFF:
         if (!strcmp(it->word.text, "day") && it->number != 0) {
-            sb_puts(&b, "cutoff day ");
+            rt_buf_str(&b, "cutoff day ");
             put_token(p, &b, it->word.loc, 0, it->number);
             break;
         }
         /* fall through */
     case AST_I_KIND: case AST_I_FREQUENCY: case AST_I_TIERS: case AST_I_HOLIDAYS:
-        sb_printf(&b, "%s %s", kw[it->kind], it->word.text);
+        rt_buf_printf(&b, "%s %s", kw[it->kind], it->word.text);
         break;
     case AST_I_SUBMITTED: case AST_I_RECEIVED: case AST_I_METHOD:
         emit_words(p, 2, src, kw[it->kind], &it->words);
         return;
     case AST_I_DEADLINE:
-        sb_printf(&b, "deadline %s ", it->word.text);
+        rt_buf_printf(&b, "deadline %s ", it->word.text);
         put_token(p, &b, it->loc, 2, it->number);
-        sb_printf(&b, " %s%s after cutoff", it->working ? "working " : "", it->number == 1 ? "day" : "days");
+        rt_buf_printf(&b, " %s%s after cutoff", it->working ? "working " : "", it->number == 1 ? "day" : "days");
         break;
     }
     line_sb(p, 2, src, &b);
@@ -620,12 +547,12 @@ static void emit_tiers(printer *p, const ast_decl *d)
     free(t);
 
     sbuf b = {0};
-    sb_printf(&b, "tiers %s {", d->name.text);
-    add_line(p, 0, d->loc.line, OL_OPEN, sb_take(&b));
+    rt_buf_printf(&b, "tiers %s {", d->name.text);
+    add_line(p, 0, d->loc.line, OL_OPEN, rt_buf_take(&b));
     if (d->u.tiers.label)
         emit_texts(p, 2, d->u.tiers.label->loc.line, "label", d->u.tiers.label);
     if (d->u.tiers.units) {
-        sb_puts(&b, "units ");
+        rt_buf_str(&b, "units ");
         put_quoted(&b, d->u.tiers.units);
         line_sb(p, 2, units_line, &b);
     }
@@ -636,17 +563,17 @@ static void emit_tiers(printer *p, const ast_decl *d)
         for (int k = 0; k < LV_N; k++)
             if (!ln[k])
                 ln[k] = at;
-        sb_printf(&b, "level %s", l->name.text);
+        rt_buf_printf(&b, "level %s", l->name.text);
         line_sb(p, 2, at, &b);
         if (l->within.text) {
-            sb_printf(&b, "within %s", l->within.text);
+            rt_buf_printf(&b, "within %s", l->within.text);
             line_sb(p, 4, l->within.loc.line, &b);
         }
         static const int order[] = {LV_CODE, LV_COLUMN, LV_NAMES};
         const char *vals[] = {l->code, l->column, l->names};
         for (int k = 0; k < 3; k++)
             if (vals[k]) {
-                sb_printf(&b, "%s ", attr_kw[order[k]]);
+                rt_buf_printf(&b, "%s ", attr_kw[order[k]]);
                 put_quoted(&b, vals[k]);
                 line_sb(p, 4, ln[order[k]], &b);
             }
@@ -665,31 +592,31 @@ static void emit_attr(printer *p, const ast_attr *a)
                                      "stock", "flow", "over units", "decimals", "relevant when"};
     int src = a->loc.line;
     sbuf b = {0};
-    sb_puts(&b, kw[a->kind]);
+    rt_buf_str(&b, kw[a->kind]);
     switch (a->kind) {
     case AST_A_LABEL: case AST_A_HINT:
-        free(b.s);
+        rt_buf_free(&b);
         emit_texts(p, 4, src, kw[a->kind], a->texts);
         return;
     case AST_A_REQUIRED: case AST_A_OPTIONAL: case AST_A_FLOW: break;
     case AST_A_RANGE:
-        sb_putc(&b, ' ');
+        rt_buf_ch(&b, ' ');
         put_expr(&b, a->lo, 0);
-        sb_puts(&b, " to ");
+        rt_buf_str(&b, " to ");
         put_expr(&b, a->hi, 0);
         break;
     case AST_A_MAX_DIGITS: case AST_A_DECIMALS:
-        sb_putc(&b, ' ');
+        rt_buf_ch(&b, ' ');
         put_token(p, &b, a->word.loc, 0, a->number);
         break;
-    case AST_A_STOCK: sb_printf(&b, " %s", a->word.text); break;
+    case AST_A_STOCK: rt_buf_printf(&b, " %s", a->word.text); break;
     case AST_A_OVER_UNITS:
-        sb_printf(&b, " %s", a->word.text);
+        rt_buf_printf(&b, " %s", a->word.text);
         if (a->by.text)
-            sb_printf(&b, " by %s", a->by.text);
+            rt_buf_printf(&b, " by %s", a->by.text);
         break;
     case AST_A_WHEN:
-        sb_putc(&b, ' ');
+        rt_buf_ch(&b, ' ');
         put_expr(&b, a->expr, 0);
         break;
     }
@@ -701,7 +628,7 @@ static void emit_clause(printer *p, const char *kw, const ast_expr *e)
     if (!e)
         return;
     sbuf b = {0};
-    sb_printf(&b, "%s ", kw);
+    rt_buf_printf(&b, "%s ", kw);
     put_expr(&b, e, 0);
     line_sb(p, 4, e->loc.line, &b);
 }
@@ -713,27 +640,27 @@ static void emit_member(printer *p, const ast_member *m)
     sbuf b = {0};
     switch (m->kind) {
     case AST_M_LABEL: emit_texts(p, 2, src, "label", m->texts); return;
-    case AST_M_REPORTED: sb_printf(&b, "reported by %s", m->name.text); break;
-    case AST_M_PERIOD: sb_printf(&b, "period %s", m->name.text); break;
+    case AST_M_REPORTED: rt_buf_printf(&b, "reported by %s", m->name.text); break;
+    case AST_M_PERIOD: rt_buf_printf(&b, "period %s", m->name.text); break;
     case AST_M_FIELD: case AST_M_DIMENSION:
-        sb_printf(&b, "%s %s: ", kw[m->kind], m->name.text);
+        rt_buf_printf(&b, "%s %s: ", kw[m->kind], m->name.text);
         put_type(&b, m->type);
         break;
     case AST_M_COMPUTED: case AST_M_RATIO:
-        sb_printf(&b, "%s %s = ", kw[m->kind], m->name.text);
+        rt_buf_printf(&b, "%s %s = ", kw[m->kind], m->name.text);
         put_expr(&b, m->expr, 0);
         break;
     case AST_M_RULE: {
         const ast_rule *r = m->rule;
-        sb_puts(&b, "rule ");
+        rt_buf_str(&b, "rule ");
         put_code(&b, r->code);
-        sb_printf(&b, " %s", r->severity.text);
+        rt_buf_printf(&b, " %s", r->severity.text);
         line_sb(p, 2, src, &b);
         emit_clause(p, "when", r->when);
         emit_clause(p, "check", r->check);
         emit_clause(p, "tolerance", r->tolerance);
         if (r->missing.text) {
-            sb_printf(&b, "missing %s", r->missing.text);
+            rt_buf_printf(&b, "missing %s", r->missing.text);
             line_sb(p, 4, r->missing.loc.line, &b);
         }
         if (r->message)
@@ -750,32 +677,32 @@ static void emit_data(printer *p, const ast_data *d)
 {
     /* the header wraps after a comma, continuing under the first column */
     sbuf b = {0};
-    sb_printf(&b, "data %s (", d->form.text);
-    int col = 2 + width(b.s);
+    rt_buf_printf(&b, "data %s (", d->form.text);
+    int col = 2 + width(rt_buf_cstr(&b));
     int src = d->loc.line, indent = 2;
     for (int i = 0; i < d->columns.n; i++) {
         const ast_name *c = d->columns.items[i];
         int last = i == d->columns.n - 1;
         int w = width(c->text) + 1; /* and "," or ")" */
-        if (i > 0 && indent + width(b.s) + 1 + w > FMT_WIDTH) {
+        if (i > 0 && indent + width(rt_buf_cstr(&b)) + 1 + w > FMT_WIDTH) {
             line_sb(p, indent, src, &b);
             indent = col;
             src = c->loc.line;
         } else if (i > 0) {
-            sb_putc(&b, ' ');
+            rt_buf_ch(&b, ' ');
         }
-        sb_puts(&b, c->text);
-        sb_putc(&b, last ? ')' : ',');
+        rt_buf_str(&b, c->text);
+        rt_buf_ch(&b, last ? ')' : ',');
     }
     if (!d->columns.n)
-        sb_putc(&b, ')');
+        rt_buf_ch(&b, ')');
     line_sb(p, indent, src, &b);
     for (int r = 0; r < d->rows.n; r++) {
         const ast_list *row = d->rows.items[r];
         const src_loc *rl = d->row_locs.items[r];
-        sb_putc(&b, '(');
+        rt_buf_ch(&b, '(');
         put_list(&b, row);
-        sb_putc(&b, ')');
+        rt_buf_ch(&b, ')');
         line_sb(p, 4, rl->line, &b);
     }
 }
@@ -783,29 +710,29 @@ static void emit_data(printer *p, const ast_data *d)
 static void emit_expect(printer *p, const ast_expect *x)
 {
     sbuf b = {0};
-    sb_puts(&b, "expect ");
+    rt_buf_str(&b, "expect ");
     switch (x->kind) {
     case AST_X_PASSES: case AST_X_FAILS:
-        sb_puts(&b, "row ");
+        rt_buf_str(&b, "row ");
         put_token(p, &b, x->loc, 1, x->row);
         if (x->kind == AST_X_PASSES) {
-            sb_puts(&b, " passes");
+            rt_buf_str(&b, " passes");
         } else {
-            sb_puts(&b, " fails ");
+            rt_buf_str(&b, " fails ");
             for (int i = 0; i < x->codes.n; i++) {
                 if (i)
-                    sb_puts(&b, ", ");
+                    rt_buf_str(&b, ", ");
                 put_code(&b, ((const ast_name *)x->codes.items[i])->text);
             }
         }
         break;
     case AST_X_ROLLUP:
-        sb_printf(&b, "%s %s", x->rollup.text, x->level.text);
+        rt_buf_printf(&b, "%s %s", x->rollup.text, x->level.text);
         for (int i = 0; i < x->keys.n; i++) {
-            sb_putc(&b, ' ');
+            rt_buf_ch(&b, ' ');
             put_expr(&b, x->keys.items[i], 0);
         }
-        sb_printf(&b, " %s = ", x->measure.text);
+        rt_buf_printf(&b, " %s = ", x->measure.text);
         put_expr(&b, x->value, 0);
         break;
     }
@@ -817,10 +744,10 @@ static int loc_before(src_loc a, src_loc b) { return a.line < b.line || (a.line 
 static void emit_test(printer *p, const ast_decl *d)
 {
     sbuf b = {0};
-    sb_puts(&b, "test ");
+    rt_buf_str(&b, "test ");
     put_quoted(&b, d->name.text);
-    sb_puts(&b, " {");
-    add_line(p, 0, d->loc.line, OL_OPEN, sb_take(&b));
+    rt_buf_str(&b, " {");
+    add_line(p, 0, d->loc.line, OL_OPEN, rt_buf_take(&b));
     /* data blocks and expectations are kept in two lists: interleave them
      * back in source order */
     int i = 0, j = 0;
@@ -845,63 +772,63 @@ static void emit_decl(printer *p, const ast_decl *d)
     int src = d->loc.line;
     switch (d->kind) {
     case AST_D_IMPORT:
-        sb_printf(&b, "import %s", d->name.text);
+        rt_buf_printf(&b, "import %s", d->name.text);
         line_sb(p, 0, src, &b);
         return;
     case AST_D_TYPE:
-        sb_printf(&b, "type %s = ", d->name.text);
+        rt_buf_printf(&b, "type %s = ", d->name.text);
         put_type(&b, d->u.alias.type);
         line_sb(p, 0, src, &b);
         return;
     case AST_D_HOLIDAYS:
-        sb_printf(&b, "holidays %s from ", d->name.text);
+        rt_buf_printf(&b, "holidays %s from ", d->name.text);
         put_quoted(&b, d->u.holidays.from);
         line_sb(p, 0, src, &b);
         return;
     case AST_D_TIERS: emit_tiers(p, d); return;
     case AST_D_TEST: emit_test(p, d); return;
     case AST_D_REGIME:
-        sb_printf(&b, "regime %s {", d->name.text);
-        add_line(p, 0, src, OL_OPEN, sb_take(&b));
+        rt_buf_printf(&b, "regime %s {", d->name.text);
+        add_line(p, 0, src, OL_OPEN, rt_buf_take(&b));
         AST_EACH(const ast_item *, it, d->u.regime.items) emit_item(p, it);
         break;
     case AST_D_CODELIST:
-        sb_printf(&b, "codelist %s ", d->name.text);
+        rt_buf_printf(&b, "codelist %s ", d->name.text);
         if (d->u.codelist.from) {
-            sb_puts(&b, "from ");
+            rt_buf_str(&b, "from ");
             put_quoted(&b, d->u.codelist.from);
-            sb_putc(&b, ' ');
+            rt_buf_ch(&b, ' ');
         }
-        sb_putc(&b, '{');
-        add_line(p, 0, src, OL_OPEN, sb_take(&b));
+        rt_buf_ch(&b, '{');
+        add_line(p, 0, src, OL_OPEN, rt_buf_take(&b));
         if (d->u.codelist.label)
             emit_texts(p, 2, d->u.codelist.label->loc.line, "label", d->u.codelist.label);
         AST_EACH(const ast_code *, c, d->u.codelist.codes) {
-            sb_puts(&b, "code ");
+            rt_buf_str(&b, "code ");
             put_code(&b, c->code);
-            char *prefix = sb_take(&b);
+            char *prefix = rt_buf_take(&b);
             emit_texts(p, 2, c->loc.line, prefix, c->label);
             free(prefix);
         }
         break;
     case AST_D_FORM:
-        sb_printf(&b, "form %s {", d->name.text);
-        add_line(p, 0, src, OL_OPEN, sb_take(&b));
+        rt_buf_printf(&b, "form %s {", d->name.text);
+        add_line(p, 0, src, OL_OPEN, rt_buf_take(&b));
         AST_EACH(const ast_member *, m, d->u.form.members) emit_member(p, m);
         break;
     case AST_D_ROLLUP:
-        sb_printf(&b, "rollup %s for %s {", d->name.text, d->u.rollup.form.text);
-        add_line(p, 0, src, OL_OPEN, sb_take(&b));
+        rt_buf_printf(&b, "rollup %s for %s {", d->name.text, d->u.rollup.form.text);
+        add_line(p, 0, src, OL_OPEN, rt_buf_take(&b));
         if (d->u.rollup.levels.n) {
             const ast_name *first = d->u.rollup.levels.items[0];
             emit_words(p, 2, first->loc.line, "levels", &d->u.rollup.levels);
         }
         if (d->u.rollup.period.text) {
-            sb_printf(&b, "period %s", d->u.rollup.period.text);
+            rt_buf_printf(&b, "period %s", d->u.rollup.period.text);
             line_sb(p, 2, d->u.rollup.period.loc.line, &b);
         }
         if (d->u.rollup.count.text) {
-            sb_printf(&b, "completeness %s", d->u.rollup.count.text);
+            rt_buf_printf(&b, "completeness %s", d->u.rollup.count.text);
             line_sb(p, 2, d->u.rollup.count.loc.line, &b);
         }
         break;
@@ -1051,21 +978,21 @@ static char *render(printer *p)
         }
         if (out[i].kind != OL_BLANK) {
             for (int k = 0; k < out[i].indent; k++)
-                sb_putc(&b, ' ');
-            sb_puts(&b, out[i].text);
+                rt_buf_ch(&b, ' ');
+            rt_buf_str(&b, out[i].text);
         }
         if (out[i].trail) {
             for (int k = out[i].indent + width(out[i].text); k < align; k++)
-                sb_putc(&b, ' ');
-            sb_puts(&b, out[i].trail);
+                rt_buf_ch(&b, ' ');
+            rt_buf_str(&b, out[i].trail);
         }
-        sb_putc(&b, '\n');
+        rt_buf_ch(&b, '\n');
     }
     for (int i = 0; i < nk; i++) /* only blank lines were dropped */
         if (out[i].kind == OL_COMMENT)
             free(out[i].text);
     free(out);
-    return sb_take(&b);
+    return rt_buf_take(&b);
 }
 
 char *fmt_ast(const ast_file *f, const src_file *src)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "parse.h"
 #include "parser.h"
 #include "lexer.h"
@@ -50,32 +51,22 @@ void lex_comment(parse_ctx *c, const src_loc *loc, const char *text)
 
 const char *lex_strdup(parse_ctx *c, const char *s) { return arena_strdup(c->arena, s); }
 
+/* Numbers and dates are read by the shared core (core.h), as the runtime
+ * reads submissions: one definition of what a decimal and a date are. */
 int lex_number(parse_ctx *c, void *lval, const src_loc *loc, const char *text, int token)
 {
     YYSTYPE *v = lval;
     struct lex_number n = {0, 0, arena_strdup(c->arena, text), 0};
-    int after_point = 0;
-    for (const char *p = text; *p && *p != '%'; p++) {
-        if (*p == '.') {
-            after_point = 1;
-            continue;
-        }
-        int d = *p - '0';
-        if (n.value > (INT64_MAX - d) / 10) {
+    size_t len = strcspn(text, "%");
+    const char *dot = memchr(text, '.', len);
+    if (rt_dec_parse_literal(text, len, &n.value, &n.scale)) {
+        /* the lexer only hands over digits[.digits]: too many decimals, or
+         * too large for 64 bits */
+        diag(c->diag, "E0005", *loc, text);
+        if (!dot || len - (size_t)(dot - text) - 1 <= 18) {
             n.overflow = 1;
-            break;
+            diag_hint(c->diag, "H0005");
         }
-        n.value = n.value * 10 + d;
-        if (after_point)
-            n.scale++;
-    }
-    if (n.overflow) {
-        diag(c->diag, "E0005", *loc, text);
-        diag_hint(c->diag, "H0005");
-        n.value = 0;
-        n.scale = 0;
-    } else if (n.scale > 18) {
-        diag(c->diag, "E0005", *loc, text);
         n.value = 0;
         n.scale = 0;
     }
@@ -83,33 +74,15 @@ int lex_number(parse_ctx *c, void *lval, const src_loc *loc, const char *text, i
     return token;
 }
 
-int32_t ast_days_from_civil(int y, int m, int d)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1)
-        return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    /* Howard Hinnant's days_from_civil */
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int32_t)doe - 719468;
-}
-
 int lex_date(parse_ctx *c, void *lval, const src_loc *loc, const char *text)
 {
     YYSTYPE *v = lval;
-    int y = atoi(text), m = atoi(text + 5), d = atoi(text + 8);
-    int32_t days = ast_days_from_civil(y, m, d);
-    if (days < 0 && !(y == 1969 && m == 12 && d == 31)) {
+    int64_t days = 0;
+    if (rt_date_parse(text, strlen(text), &days)) {
         diag(c->diag, "E0006", *loc, text);
         days = 0;
     }
-    v->date = days;
+    v->date = (int32_t)days;
     return DATE;
 }
 
@@ -271,25 +244,11 @@ void lex_bad_name(parse_ctx *c, const src_loc *loc, const char *text)
         diag_hint(c->diag, "H0016b");
 }
 
-static void sbuf_put(parse_ctx *c, const char *s, size_t n)
-{
-    if (c->slen + n + 1 > c->scap) {
-        size_t cap = c->scap ? c->scap * 2 : 256;
-        while (cap < c->slen + n + 1)
-            cap *= 2;
-        char *b = realloc(c->sbuf, cap);
-        if (!b)
-            lex_fatal("out of memory");
-        c->sbuf = b;
-        c->scap = cap;
-    }
-    memcpy(c->sbuf + c->slen, s, n);
-    c->slen += n;
-}
+static void sbuf_put(parse_ctx *c, const char *s, size_t n) { rt_buf_put(&c->sbuf, s, n); }
 
 void lex_str_begin(parse_ctx *c, const src_loc *loc)
 {
-    c->slen = 0;
+    c->sbuf.n = 0;
     c->sloc = *loc;
 }
 
@@ -375,14 +334,14 @@ const char *lex_str_end(parse_ctx *c, src_loc *loc)
     span.end_line = loc->end_line;
     span.end_col = loc->end_col;
     *loc = span;
-    if (!utf8_valid((const unsigned char *)c->sbuf, c->slen)) {
+    if (!utf8_valid((const unsigned char *)rt_buf_cstr(&c->sbuf), c->sbuf.n)) {
         diag(c->diag, "E0008", span);
         diag_hint(c->diag, "H0008");
     }
-    if (memchr(c->sbuf ? c->sbuf : "", '\0', c->slen)) {
+    if (memchr(c->sbuf.p, '\0', c->sbuf.n)) {
         diag(c->diag, "E0002", span, "\\x00");
     }
-    return arena_strndup(c->arena, c->sbuf ? c->sbuf : "", c->slen);
+    return arena_strndup(c->arena, c->sbuf.p, c->sbuf.n);
 }
 
 void lex_fatal(const char *msg)
@@ -531,6 +490,6 @@ ast_file *parse_file(arena *a, diag_ctx *d, int file_id)
     yyparse(scanner, &ctx);
     yy_delete_buffer(buf, scanner);
     yylex_destroy(scanner);
-    free(ctx.sbuf);
+    rt_buf_free(&ctx.sbuf);
     return f;
 }

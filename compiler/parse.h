@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "core.h"
 #include "ast.h"
 #include "diag.h"
 #include "srcloc.h"
@@ -34,8 +35,7 @@ typedef struct parse_ctx {
     int line, col;         /* position of the next character */
     int line_has_token;    /* a token other than blanks is on the current line */
     /* string literal being scanned */
-    char *sbuf;
-    size_t slen, scap;
+    rt_buf sbuf; /* the string literal being read */
     src_loc sloc;
     int depth;             /* nesting of parentheses, bounded */
     int too_deep;          /* E0015 was reported (once per file) */
@@ -78,7 +78,6 @@ void parse_error_message(parse_ctx *c, src_loc loc, const char *msg);
 void parse_add_decl(parse_ctx *c, ast_decl *d);
 
 /* Day number (days since 1970-01-01) of a civil date; -1 if invalid. */
-int32_t ast_days_from_civil(int y, int m, int d);
 
 /* ---- constructors (ast_build.c) ---- */
 ast_list *ast_list_new0(parse_ctx *c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "sema_int.h"
 
 /* ---- symbols ---- */
@@ -618,60 +619,21 @@ void sema_tiers(sema *s)
 
 /* ---- code lists ---- */
 
-/* Splits one CSV record (RFC 4180) from *p; returns the number of fields or
- * -1 on a quoting error. Fields point into `buf` (unescaped in place). */
-static int csv_record(char **p, char **fields, int max)
+/* Splits one CSV record from *p with the shared tokenizer (core.h), the one
+ * that reads submissions; returns the number of fields or -1 when the record
+ * is malformed. The data must end with '\n'. Fields are NUL-terminated in
+ * place; *line grows by the lines the record took. */
+static int csv_record(char **p, char *end, char **fields, int max, int *line)
 {
-    char *s = *p;
-    int n = 0;
-    if (!*s)
-        return 0;
-    for (;;) {
-        char *out = s, *start = s;
-        if (*s == '"') {
-            s++;
-            for (;;) {
-                if (!*s)
-                    return -1;
-                if (*s == '"') {
-                    if (s[1] == '"') {
-                        *out++ = '"';
-                        s += 2;
-                        continue;
-                    }
-                    s++;
-                    break;
-                }
-                *out++ = *s++;
-            }
-            if (*s && *s != ',' && *s != '\n' && *s != '\r')
-                return -1;
-        } else {
-            while (*s && *s != ',' && *s != '\n' && *s != '\r') {
-                if (*s == '"')
-                    return -1;
-                out++, s++;
-            }
-        }
-        char end = *s;
-        *out = '\0';
-        if (n < max)
-            fields[n] = start;
-        n++;
-        if (end == ',') {
-            s++;
-            continue;
-        }
-        if (end == '\r') {
-            s++;
-            if (*s == '\n')
-                s++;
-        } else if (end == '\n') {
-            s++;
-        }
-        break;
+    rt_span sp[32];
+    rt_csv_fail f;
+    uint32_t lines = 0;
+    int n = rt_csv_record(p, end, sp, max < 32 ? max : 32, &lines, &f);
+    *line += (int)lines;
+    for (int i = 0; i < n && i < max && i < 32; i++) {
+        sp[i].p[sp[i].n] = '\0';
+        fields[i] = sp[i].p;
     }
-    *p = s;
     return n;
 }
 
@@ -717,14 +679,20 @@ static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
         return 0;
     }
     const src_file *f = src_get(&s->c->sm, id);
-    char *buf = arena_strndup(s->a, f->text, f->len);
-    char *p = buf;
+    /* the tokenizer wants the data to end with a newline */
+    char *buf = arena_alloc(s->a, f->len + 2);
+    memcpy(buf, f->text, f->len);
+    size_t len = f->len;
+    if (!len || buf[len - 1] != '\n')
+        buf[len++] = '\n';
+    buf[len] = '\0';
+    char *p = buf, *end = buf + len;
     if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
         p += 3;
     enum { MAXF = 32 };
     char *fields[MAXF];
-    int line = 1;
-    int n = csv_record(&p, fields, MAXF);
+    int line = 1, next = 1;
+    int n = f->len ? csv_record(&p, end, fields, MAXF, &next) : 0;
     if (n <= 0) {
         diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0030", s->d->lang));
         return 0;
@@ -749,9 +717,9 @@ static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
     cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)cap);
     strset seen;
     strset_init(&seen, cap);
-    while (*p) {
-        line++;
-        n = csv_record(&p, fields, MAXF);
+    while (p < end) {
+        line = next;
+        n = csv_record(&p, end, fields, MAXF, &next);
         if (n < 0) {
             diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0031", s->d->lang));
             strset_free(&seen);

@@ -32,50 +32,23 @@
 
 void xml_sb_put(xml_sb *b, const char *s)
 {
-    size_t n = strlen(s);
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (b->n + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            abort();
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n + 1);
-    b->n += n;
+    rt_buf_str(b, s);
+    rt_buf_cstr(b);
 }
 
 void xml_sb_printf(xml_sb *b, const char *fmt, ...)
 {
-    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    rt_buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        xml_sb_put(b, small);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        abort();
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    xml_sb_put(b, big);
-    free(big);
+    rt_buf_cstr(b);
 }
 
 char *xml_sb_take(xml_sb *b, arena *a)
 {
-    char *s = arena_strdup(a, b->p ? b->p : "");
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
+    char *s = arena_strdup(a, rt_buf_cstr(b));
+    rt_buf_free(b);
     return s;
 }
 
@@ -105,36 +78,10 @@ char *xml_xpath_string(arena *a, const char *s)
     return xml_sb_take(&b, a);
 }
 
-void xml_format_scaled(int64_t v, int scale, char *buf)
-{
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    uint64_t p10 = 1;
-    if (scale > 18)
-        scale = 18;
-    for (int i = 0; i < scale; i++)
-        p10 *= 10;
-    if (scale <= 0)
-        snprintf(buf, 64, "%s%llu", v < 0 ? "-" : "", (unsigned long long)u);
-    else
-        snprintf(buf, 64, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(u / p10), scale,
-                 (unsigned long long)(u % p10));
-}
+/* Decimals and dates are written by the shared core (core.h). */
+void xml_format_scaled(int64_t v, int scale, char *buf) { rt_dec_str(v, scale < 0 ? 0 : scale, buf); }
 
-void xml_format_date(int64_t z, char *buf)
-{
-    /* Howard Hinnant's civil_from_days */
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(buf, 64, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
-}
+void xml_format_date(int64_t z, char *buf) { rt_date_format(z, buf); }
 
 const char *xml_period_pattern(rg_freq freq)
 {

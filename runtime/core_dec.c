@@ -182,10 +182,19 @@ int rt_dec_rescale(int64_t v, int from, int to, int64_t *out)
 
 int rt_dec_cmp(int64_t a, int sa, int64_t b, int sb)
 {
-    __int128 x = a, y = b;
-    for (int i = sa; i < sb; i++) x *= 10;
-    for (int i = sb; i < sa; i++) y *= 10;
-    return (x > y) - (x < y);
+    if (sa > sb) return -rt_dec_cmp(b, sb, a, sa);
+    /* a * 10^d against b; past 10^19 the product would not fit 128 bits,
+     * so b is divided instead and its remainder breaks the tie. */
+    int d = sb - sa, up = d < 19 ? d : 19;
+    __int128 x = a, y = b, r = 0, k = 1;
+    for (int i = 0; i < up; i++) x *= 10;
+    for (int i = up; i < d; i++) k *= 10;
+    if (k > 1) {
+        r = y % k;
+        y /= k;
+    }
+    if (x != y) return x > y ? 1 : -1;
+    return r > 0 ? -1 : r < 0 ? 1 : 0;
 }
 
 int rt_dec_parse_literal(const char *s, size_t len, int64_t *value, int *scale)

@@ -54,6 +54,7 @@ typedef struct left_row {
     int64_t period;
     uint64_t rows;
     int64_t *sum;
+    uint8_t *ovf;       /* fields whose sum left int64 (NULL: none) */
 } left_row;
 
 struct rt_rebase {
@@ -372,7 +373,10 @@ fail:
 void rt_rebase_free(rt_rebase *r)
 {
     if (!r) return;
-    for (uint32_t i = 0; i < r->n_left; i++) free(r->left[i].sum);
+    for (uint32_t i = 0; i < r->n_left; i++) {
+        free(r->left[i].sum);
+        free(r->left[i].ovf);
+    }
     free(r->left);
     free(r->olds);
     free(r->targets);
@@ -440,6 +444,7 @@ static void add_left(rt_rebase *r, const rg_batch *b, uint32_t i, uint32_t old, 
     l->old = old;
     l->period = period;
     l->rows = 1;
+    l->ovf = NULL;
     l->sum = rt_xcalloc(r->form->n_fields ? r->form->n_fields : 1, sizeof *l->sum);
     for (uint32_t k = 0; k < r->form->n_fields; k++)
         if (r->split[k] && bit(b->cols[k].present, i)) l->sum[k] = b->cols[k].v[i];
@@ -608,8 +613,14 @@ void rt_rebase_report(rt_rebase *r)
         if (out && r->left[out - 1].old == r->left[i].old && r->left[out - 1].period == r->left[i].period) {
             left_row *l = &r->left[out - 1];
             l->rows += r->left[i].rows;
-            for (uint32_t k = 0; k < f->n_fields; k++) l->sum[k] += r->left[i].sum[k];
+            /* a sum too large for int64 is said, never wrapped (core.h) */
+            for (uint32_t k = 0; k < f->n_fields; k++)
+                if (rt_add_i64(l->sum[k], r->left[i].sum[k], &l->sum[k]) || (r->left[i].ovf && r->left[i].ovf[k])) {
+                    if (!l->ovf) l->ovf = rt_xcalloc(f->n_fields, 1);
+                    l->ovf[k] = 1;
+                }
             free(r->left[i].sum);
+            free(r->left[i].ovf);
         } else {
             r->left[out++] = r->left[i];
         }
@@ -631,7 +642,10 @@ void rt_rebase_report(rt_rebase *r)
             if (!r->split[k]) continue;
             rt_buf_printf(&b, "%s %s ", first ? "" : ",", f->fields[k].code);
             first = 0;
-            rt_value_text(d, f, (int)k, l->sum[k], &b);
+            if (l->ovf && l->ovf[k])
+                rt_buf_str(&b, TR("(too large to add up)", "(quá lớn, không cộng được)"));
+            else
+                rt_value_text(d, f, (int)k, l->sum[k], &b);
         }
         rt_buf_ch(&b, 0);
         rt_warn(TR("re-basing: %s %s (%s, %llu row(s)) was split between %s",

@@ -6,6 +6,10 @@
 #include "regrt.h"
 #include "core.h"
 
+/* server/serve.c, server/admin.c */
+int srv_main(int argc, char **argv);
+int srv_admin_main(int argc, char **argv);
+
 #define TR(en, vi) (rt_get_lang() == RT_LANG_VI ? (vi) : (en))
 
 static void usage(FILE *f)
@@ -29,6 +33,9 @@ static void usage(FILE *f)
              "  regrt calendar LIB --year Y [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
              "  regrt status   LIB --units U.csv DATA... --as-of YYYY-MM-DD [--period P]\n"
              "                 [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
+             "  regrt serve    --regimes DIR --units U.csv [--store URL] [--listen [ADDR:]PORT]\n"
+             "                 the reporting server (OpenRosa); 'regrt serve --help'\n"
+             "  regrt serve-admin [--store URL] add|import|passwd|disable|enable|list|audit ...\n"
              "\n"
              "Common options:\n"
              "  --lang vi|en    language of messages (default en; also REGRT_LANG)\n"
@@ -58,6 +65,9 @@ static void usage(FILE *f)
              "  regrt calendar LIB --year NĂM [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
              "  regrt status   LIB --units U.csv DỮ_LIỆU... --as-of YYYY-MM-DD [--period KỲ]\n"
              "                 [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
+             "  regrt serve    --regimes THƯ_MỤC --units U.csv [--store URL] [--listen [ĐC:]CỔNG]\n"
+             "                 máy chủ nhận báo cáo (OpenRosa); 'regrt serve --help'\n"
+             "  regrt serve-admin [--store URL] add|import|passwd|disable|enable|list|audit ...\n"
              "\n"
              "Tùy chọn chung:\n"
              "  --lang vi|en    ngôn ngữ thông báo (mặc định en; hoặc biến REGRT_LANG)\n"
@@ -251,6 +261,9 @@ static int run_main(int argc, char **argv)
         printf("regrt %s (ABI %u)\n", REGIME_VERSION, REGIME_ABI_VERSION);
         return 0;
     }
+    /* the reporting server (server/, docs/SERVER.md) */
+    if (!strcmp(cmd, "serve")) return srv_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve-admin")) return srv_admin_main(argc - 1, argv + 1);
     int (*run)(const rt_opts *, rt_error *) = NULL;
     if (!strcmp(cmd, "validate")) run = rt_cmd_validate;
     else if (!strcmp(cmd, "rollup")) run = rt_cmd_rollup;

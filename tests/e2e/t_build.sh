@@ -34,7 +34,7 @@ done
 grep -q '"regime": "tthc"' "$tmp/a/manifest.json" && grep -q '"version": "1.0.0"' "$tmp/a/manifest.json" &&
     grep -q '"abi_version": 2' "$tmp/a/manifest.json" && grep -q '"source_sha256": "[0-9a-f]\{64\}"' "$tmp/a/manifest.json" &&
     grep -q '"compiler": "regc ' "$tmp/a/manifest.json" && pass || fail "manifest fields: $(head -12 "$tmp/a/manifest.json")"
-if command -v sha256sum >/dev/null 2>&1; then
+if need sha256sum; then
     want=$(sha256sum "$ROOT/examples/tthc/tthc.regime" | cut -d' ' -f1)
     grep -q "\"sha256\": \"$want\"" "$tmp/a/manifest.json" && pass || fail "manifest: sha256 of tthc.regime"
     want=$(sha256sum "$tmp/a/tthc.so" | cut -d' ' -f1)

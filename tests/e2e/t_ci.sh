@@ -2,8 +2,8 @@
 # passes; a branch with a compatible change passes; a branch with a
 # breaking change fails until the MAJOR version goes up; a warning fails
 # the --Werror check; --json leaves machine-readable results.
-if ! command -v git >/dev/null 2>&1; then
-    echo "t_ci: git not found, skipped"
+if ! need git; then
+    :
 else
 ci_run() { # ci_run NAME WANT-STATUS ARGS...: runs the CI script in the repo
     ci_name=$1 ci_want=$2

@@ -106,14 +106,14 @@ grep -q "E0725.*roll-up \`q\` has no group" "$tmp/t.out" && pass || fail "regc t
 expect_status "regc test --format json" 1 $?
 grep -q '"passed":2,"failed":1}' "$tmp/t.json" && pass || fail "regc test json: totals"
 grep -q '"name":"wrong on purpose","line":[0-9]*,"expectations":2,"passed":false' "$tmp/t.json" && pass || fail "regc test json: the failing test"
-if command -v python3 >/dev/null 2>&1; then
+if need python3; then
     python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/t.json" && pass || fail "regc test json: not JSON"
 fi
 (cd "$tmp" && "$REGC" test --format junit ct.regime >"$tmp/t.xml" 2>/dev/null)
 expect_status "regc test --format junit" 1 $?
 grep -q '<testsuites name="regc test" tests="3" failures="1" errors="0">' "$tmp/t.xml" && pass || fail "regc test junit: totals"
 grep -q '<failure message=.*type="E0720">' "$tmp/t.xml" && pass || fail "regc test junit: failure"
-if command -v xmllint >/dev/null 2>&1; then
+if need xmllint; then
     xmllint --noout "$tmp/t.xml" && pass || fail "regc test junit: not XML"
 fi
 

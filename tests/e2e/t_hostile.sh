@@ -45,8 +45,8 @@ h_case() {
     expect_file "hostile: $kind/$file" "$HOST/$kind/$name.expected" "$tmp/h.got"
 }
 
-if ! command -v python3 >/dev/null 2>&1 || ! command -v timeout >/dev/null 2>&1; then
-    echo "t_hostile: skipped (needs python3 and timeout)"
+if ! need python3 timeout; then
+    :
 elif ! python3 "$HOST/gen.py" "$HGEN"; then
     fail "hostile: tests/hostile/gen.py failed"
 elif ! "$REGC" build "$ROOT/examples/tthc/tthc.regime" -o "$tmp/hlib/tthc" >"$tmp/h.log" 2>&1 ||

@@ -74,7 +74,7 @@ printf 'not a library\n' >"$tmp/fake.so"
 "$REGRT" validate "$tmp/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
 expect_status "rt malformed: not a library" 2 $?
 grep -q "cannot load '$tmp/fake.so'" "$tmp/err" && pass || fail "rt malformed: not a library message"
-if command -v cc >/dev/null 2>&1; then
+if need cc; then
     printf '#include <stdint.h>\nconst uint32_t regime_abi_version = 999;\nconst char regime_descriptor[512] = {0};\n' >"$tmp/old.c"
     if cc -shared -fPIC -o "$tmp/old.so" "$tmp/old.c" 2>/dev/null; then
         "$REGRT" validate "$tmp/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null

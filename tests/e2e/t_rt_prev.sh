@@ -114,6 +114,5 @@ PY
     grep -q '11.X03325, period 2025-Q4): warning T1: Share of documents sent electronically (0.7609) is below the 90% target$' "$tmp/et.txt" \
         && pass || fail "messages: edoc e_share: $(grep T1 "$tmp/et.txt")"
 else
-    echo "SKIP: t_rt_prev: regc build is unavailable ($(tail -1 "$tmp/build.log"))"
-    pass
+    fail "prev: regc build failed: $(tail -3 "$tmp/build.log")"
 fi

@@ -111,6 +111,5 @@ PY
     expect_status "rebase: validate --rebase" 2 $?
     grep -q 'are options of `regrt rollup`' "$tmp/v.err" && pass || fail "rebase: validate --rebase message"
 else
-    echo "SKIP: t_rt_rebase: regc build is unavailable ($(tail -1 "$tmp/build.log"))"
-    pass
+    fail "rebase: regc build failed: $(tail -3 "$tmp/build.log")"
 fi

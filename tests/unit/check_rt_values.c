@@ -120,6 +120,13 @@ START_TEST(checked_arithmetic)
     ck_assert_int_eq(rt_dec_cmp(150, 2, 15, 1), 0);
     ck_assert_int_eq(rt_dec_cmp(INT64_MAX, 0, INT64_MAX, 18), 1);
     ck_assert_int_eq(rt_dec_cmp(-1, 0, 1, 18), -1);
+    /* 20 decimals apart (a percent of scale 18): no 128-bit overflow */
+    ck_assert_int_eq(rt_dec_cmp(INT64_MAX, 0, INT64_MAX, 20), 1);
+    ck_assert_int_eq(rt_dec_cmp(-INT64_MAX, 0, INT64_MAX, 20), -1);
+    ck_assert_int_eq(rt_dec_cmp(5, 0, 500000000000000000LL, 17), 0);
+    ck_assert_int_eq(rt_dec_cmp(0, 0, 1, 25), -1);
+    ck_assert_int_eq(rt_dec_cmp(0, 0, -1, 25), 1);
+    ck_assert_int_eq(rt_dec_cmp(1, 2, 10, 3), 0);
 }
 END_TEST
 

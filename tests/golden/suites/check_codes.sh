@@ -18,8 +18,14 @@ done
 if [ -z "$unknown" ]; then pass; else fail "check_codes: goldens show codes not in the catalog:$unknown"; fi
 # docs/LANGUAGE.md lists every code with its golden: generated, kept current
 # (python3 tests/golden/diag_doc.py --update rewrites it)
-if command -v python3 >/dev/null 2>&1; then
-    if [ "${UPDATE:-0}" = 1 ]; then python3 "$ROOT/tests/golden/diag_doc.py" --update; fi
-    if python3 "$ROOT/tests/golden/diag_doc.py" --check; then pass; else
+if need python3; then
+    if python3 "$ROOT/tests/golden/diag_doc.py" --check; then pass
+    elif [ "${UPDATE:-0}" = 1 ]; then
+        cp "$ROOT/docs/LANGUAGE.md" "$tmp/LANGUAGE.md.old"
+        python3 "$ROOT/tests/golden/diag_doc.py" --update
+        diff -u "$tmp/LANGUAGE.md.old" "$ROOT/docs/LANGUAGE.md"
+        T_UPDATED=$((T_UPDATED + 1))
+        echo "UPDATED: docs/LANGUAGE.md (diagnostics section)"
+    else
         fail "docs/LANGUAGE.md: the diagnostics section is out of date (python3 tests/golden/diag_doc.py --update)"; fi
 fi
