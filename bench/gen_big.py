@@ -2,7 +2,7 @@
 """gen_big.py — big regime specs, to measure how regc scales.
 
     python3 bench/gen_big.py codes  N DIR   # a code list of N codes read from CSV (regc check)
-    python3 bench/gen_big.py fields N DIR   # one form with N count fields, a total rule (regc build)
+    python3 bench/gen_big.py fields N DIR   # one form with N count fields, a rule total = sum(all) (regc build)
     python3 bench/gen_big.py rules  N DIR   # one form, N rules over 100 fields (regc build)
     python3 bench/gen_big.py sums   N DIR   # N rules, each summing 999 fields (regc build)
 
@@ -84,7 +84,7 @@ def gen_fields(n, d):
     fields(out, n)
     out.append("  field total: count of items")
     out.append('    label vi "Tổng" en "Total"')
-    rule(out, "V1", "total = " + " + ".join(f"f{i}" for i in range(1, n + 1)))
+    rule(out, "V1", "total = sum(" + ", ".join(f"f{i}" for i in range(1, n + 1)) + ")")
     out.append("}")
     return out
 
@@ -109,7 +109,7 @@ def gen_sums(n, d):
     for i in range(1, n + 1):
         total = (i - 1) % 1000 + 1
         terms = [f"f{k}" for k in range(1, 1001) if k != total][:999]
-        rule(out, f"S{i}", f"f{total} <= " + " + ".join(terms))
+        rule(out, f"S{i}", f"f{total} <= sum(" + ", ".join(terms) + ")")
     out.append("}")
     return out
 
