@@ -45,8 +45,8 @@ XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 # The reporting server (server/, `regrt serve`): HTTP, the two stores, Argon2id.
-SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
-SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium 2>/dev/null)
+SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
+SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
 
 CPPFLAGS := -D_GNU_SOURCE -DREGIME_VERSION='"$(VERSION)"' \
             -Iruntime/include -Icompiler -Iruntime -I$(O)/gen

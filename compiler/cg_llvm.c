@@ -124,11 +124,11 @@ int cg_is_wasm_triple(const char *triple) { return triple && !strncmp(triple, "w
 /* A web page calls the kernels by name: each becomes an exported function
  * `rg_<kernel>_<form index>` (docs/CODEGEN.md, "WebAssembly"). Only for
  * wasm32: native libraries keep exporting the two ABI symbols alone. */
-static void export_wasm_kernels(cg *c, LLVMValueRef (*kernels)[4], int n_forms)
+static void export_wasm_kernels(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS], int n_forms)
 {
-    static const char *const kind[4] = {"validate", "accumulate", "combine", "finalize"};
+    static const char *const kind[CG_N_KERNELS] = {"validate", "accumulate", "combine", "finalize", "message"};
     for (int i = 0; i < n_forms; i++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < CG_N_KERNELS; k++) {
             LLVMValueRef fn = kernels[i][k];
             if (!fn)
                 continue;
@@ -182,7 +182,7 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     c->g_zero_word = zero;
     c->g_ones_word = ones;
 
-    LLVMValueRef (*kernels)[4] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
+    LLVMValueRef (*kernels)[CG_N_KERNELS] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
     for (int i = 0; i < ir->n_forms; i++)
         cg_kernels(c, &ir->forms[i], kernels[i]);
     cg_descriptor(c, kernels);

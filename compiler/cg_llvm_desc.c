@@ -37,12 +37,15 @@ void cg_types(cg *c)
     c->t_codelist = named(c, "rg_codelist", (LLVMTypeRef[]){P, X, I, P}, 4);
     c->t_tier = named(c, "rg_tier", (LLVMTypeRef[]){P, X, P, P, P, I}, 6);
     c->t_deadline = named(c, "rg_deadline", (LLVMTypeRef[]){I, I, I}, 3);
-    c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I}, 14);
-    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P}, 7);
+    c->t_read = named(c, "rg_read", (LLVMTypeRef[]){I, I, I}, 3);
+    c->t_value = named(c, "rg_value", (LLVMTypeRef[]){P, I, I, I, I}, 5);
+    c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I, I, P}, 16);
+    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P}, 11);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
-    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P}, 5);
+    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P}, 6);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I}, 5);
-    c->t_form = named(c, "rg_form", (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P}, 19);
+    c->t_form = named(c, "rg_form",
+                      (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I}, 21);
     c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P}, 7);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
@@ -51,6 +54,7 @@ void cg_types(cg *c)
     c->fn_accumulate = LLVMFunctionType(I, (LLVMTypeRef[]){P, P, P, P}, 4, 0);
     c->fn_combine = LLVMFunctionType(I, (LLVMTypeRef[]){P, P}, 2, 0);
     c->fn_finalize = LLVMFunctionType(c->vd, (LLVMTypeRef[]){P, P, P}, 3, 0);
+    c->fn_message = LLVMFunctionType(I, (LLVMTypeRef[]){P, I, I, P, P}, 5, 0);
 }
 
 /* ---- constants ---- */
@@ -111,7 +115,18 @@ static LLVMValueRef i32_array(cg *c, const int *v, int n, const char *name)
     return g;
 }
 
-/* ---- rule sources: the check as written, whitespace collapsed ---- */
+static LLVMValueRef reads_array(cg *c, const ir_read *r, int n, const char *name)
+{
+    LLVMValueRef *items = calloc((size_t)n + 1, sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = record(c->t_read, (LLVMValueRef[]){u32(c, r[i].role), u32(c, r[i].form), u32(c, r[i].field)}, 3);
+    LLVMValueRef g = array(c, c->t_read, items, n, name);
+    free(items);
+    return g;
+}
+
+/* ---- rule sources: the check as written, comments removed, blank runs
+ * collapsed (display text only: nothing is read from it) ---- */
 
 static char *source_of(cg *c, const ast_expr *e)
 {
@@ -135,8 +150,20 @@ static char *source_of(cg *c, const ast_expr *e)
     char *s = malloc((size_t)(stop - start) + 1);
     size_t k = 0;
     int space = 0;
+    char quote = 0;
     for (const char *x = start; x < stop; x++) {
-        if (*x == ' ' || *x == '\t' || *x == '\n' || *x == '\r') {
+        if (quote) {
+            if (*x == quote)
+                quote = 0;
+        } else if (*x == '"') {
+            quote = *x;
+        } else if (*x == '#') {
+            while (x + 1 < stop && x[1] != '\n')
+                x++;
+            space = 1;
+            continue;
+        }
+        if (!quote && (*x == ' ' || *x == '\t' || *x == '\n' || *x == '\r')) {
             space = 1;
             continue;
         }
@@ -159,7 +186,7 @@ static int codelist_index(const m_regime *r, const m_codelist *l)
     return -1;
 }
 
-static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
+static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNELS])
 {
     const m_regime *r = c->ir->src;
     const m_form *mf = f->src;
@@ -174,8 +201,9 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
                                             u32(c, x->type), u32(c, x->scale), str(c, m->type.unit),
                                             u32(c, x->flags), cg_i64(c, m->min), cg_i64(c, m->max),
                                             u32(c, m->max_digits), u32(c, cl), u32(c, x->time_agg),
-                                            u32(c, x->unit_agg), u32(c, x->weight)},
-                           14);
+                                            u32(c, x->unit_agg), u32(c, x->weight), u32(c, x->n_reads),
+                                            reads_array(c, x->reads, x->n_reads, "reads")},
+                           16);
     }
     snprintf(name, sizeof name, "%s.fields", f->code);
     LLVMValueRef g_fields = array(c, c->t_field, fields, f->n_fields, name);
@@ -199,10 +227,24 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
         LLVMValueRef g_rf = i32_array(c, rf, n, name);
         free(rf);
         char *src = source_of(c, m->check);
+        snprintf(name, sizeof name, "%s.%s.reads", f->code, ru->code);
+        LLVMValueRef g_reads = reads_array(c, ru->reads, ru->n_reads, name);
+        LLVMValueRef *vals = calloc((size_t)ru->n_values + 1, sizeof *vals);
+        for (int k2 = 0; k2 < ru->n_values; k2++) {
+            const ir_value *v = &ru->values[k2];
+            vals[k2] = record(c->t_value,
+                              (LLVMValueRef[]){str(c, v->name), u32(c, v->type), u32(c, v->scale),
+                                               u32(c, v->codelist), u32(c, v->field)},
+                              5);
+        }
+        snprintf(name, sizeof name, "%s.%s.values", f->code, ru->code);
+        LLVMValueRef g_vals = array(c, c->t_value, vals, ru->n_values, name);
+        free(vals);
         rules[i] = record(c->t_rule,
                           (LLVMValueRef[]){str(c, ru->code), u32(c, ru->severity), u32(c, ru->flags),
-                                           texts(c, m->message, "message"), str(c, src), u32(c, n), g_rf},
-                          7);
+                                           texts(c, m->message, "message"), str(c, src), u32(c, n), g_rf,
+                                           u32(c, ru->n_reads), g_reads, u32(c, ru->n_values), g_vals},
+                          11);
         free(src);
     }
     snprintf(name, sizeof name, "%s.rules", f->code);
@@ -225,8 +267,9 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
                             (LLVMValueRef[]){str(c, f->code), texts(c, mf->label, "label"), u32(c, mf->unit_tier),
                                              u32(c, mf->frequency), u32(c, f->n_fields), g_fields, u32(c, uf),
                                              u32(c, pf), u32(c, nd), g_dims, u32(c, f->n_rules), g_rules,
-                                             u32(c, f->n_acc), u32(c, f->n_outputs), g_outs, k[0], k[1], k[2], k[3]},
-                            19);
+                                             u32(c, f->n_acc), u32(c, f->n_outputs), g_outs, k[0], k[1], k[2], k[3],
+                                             k[4], u32(c, f->prev_depth)},
+                            21);
     free(fields);
     free(dims);
     free(rules);
@@ -234,7 +277,7 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[4])
     return v;
 }
 
-void cg_descriptor(cg *c, LLVMValueRef (*kernels)[4])
+void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS])
 {
     const m_regime *r = c->ir->src;
     const ir_regime *ir = c->ir;

@@ -147,25 +147,24 @@ static cg_val read_field(cg *c, cg_row *r, const ir_expr *e)
 {
     int f = e->field;
     LLVMValueRef v, p;
-    if (e->op == IR_FIELD) {
-        if (!r->cur_v[f]) {
-            LLVMValueRef gep = LLVMBuildGEP2(c->b, c->i64, r->vptr[f], &r->row, 1, "");
-            r->cur_v[f] = LLVMBuildLoad2(c->b, c->i64, gep, "");
-            r->cur_p[f] = cg_bit(c, r->pword[f], r->j);
-        }
-        v = r->cur_v[f];
-        p = r->cur_p[f];
-    } else if (!r->prev_vptr) {
+    /* this row, the previous period or the children's sums: a value
+     * already loaded (or computed) for this row, else a load, else missing */
+    LLVMValueRef *cv = e->op == IR_FIELD ? r->cur_v : e->op == IR_PREV ? r->prev_v : r->child_v;
+    LLVMValueRef *cp = e->op == IR_FIELD ? r->cur_p : e->op == IR_PREV ? r->prev_p : r->child_p;
+    LLVMValueRef *vp = e->op == IR_FIELD ? r->vptr : e->op == IR_PREV ? r->prev_vptr : r->child_vptr;
+    LLVMValueRef *pw = e->op == IR_FIELD ? r->pword : e->op == IR_PREV ? r->prev_pword : r->child_pword;
+    if (cv && cv[f]) {
+        v = cv[f];
+        p = cp[f];
+    } else if (!vp || !cv) {
         v = cg_i64(c, 0);
         p = cg_false(c);
     } else {
-        if (!r->prev_v[f]) {
-            LLVMValueRef gep = LLVMBuildGEP2(c->b, c->i64, r->prev_vptr[f], &r->row, 1, "");
-            r->prev_v[f] = LLVMBuildLoad2(c->b, c->i64, gep, "");
-            r->prev_p[f] = cg_bit(c, r->prev_pword[f], r->j);
-        }
-        v = r->prev_v[f];
-        p = r->prev_p[f];
+        LLVMValueRef gep = LLVMBuildGEP2(c->b, c->i64, vp[f], &r->row, 1, "");
+        cv[f] = LLVMBuildLoad2(c->b, c->i64, gep, "");
+        cp[f] = cg_bit(c, pw[f], r->j);
+        v = cv[f];
+        p = cp[f];
     }
     if (e->is_bool)
         v = zx(c, is_true(c, v));

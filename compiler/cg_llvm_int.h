@@ -18,8 +18,8 @@ typedef struct cg {
     LLVMTypeRef i1, i8, i32, i64, i128, ptr, vd;
     /* regime.h structs */
     LLVMTypeRef t_text, t_texts, t_code, t_codelist, t_tier, t_deadline, t_field, t_rule,
-        t_column, t_batch, t_output, t_form, t_rollup, t_desc;
-    LLVMTypeRef fn_validate, fn_accumulate, fn_combine, fn_finalize;
+        t_column, t_batch, t_output, t_form, t_rollup, t_desc, t_read, t_value;
+    LLVMTypeRef fn_validate, fn_accumulate, fn_combine, fn_finalize, fn_message;
     LLVMValueRef g_zero_word, g_ones_word; /* targets of NULL bitmaps */
     char *error;                            /* first error, malloc'd */
 } cg;
@@ -34,9 +34,10 @@ typedef struct cg_row {
     const ir_form *f;
     /* row mode: per-field value/presence of the current row (NULL: not
      * loaded yet, loaded on demand from the pointers below) */
-    LLVMValueRef *cur_v, *cur_p, *prev_v, *prev_p;
+    LLVMValueRef *cur_v, *cur_p, *prev_v, *prev_p, *child_v, *child_p;
     LLVMValueRef *vptr, *pword;      /* cols[f].v, present word of this block */
     LLVMValueRef *prev_vptr, *prev_pword; /* NULL when prev is NULL */
+    LLVMValueRef *child_vptr, *child_pword; /* NULL when children is NULL */
     LLVMValueRef row, j, wf_word;    /* row index (i64), bit in block, well_formed word */
     /* other forms' columns (IR_OTHER), one slot per (form, field) read:
      * value pointer and stride (0 when NULL), presence word of this block,
@@ -66,9 +67,11 @@ LLVMValueRef cg_mul_ovf(cg *c, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf
 /* present bit j of a bitmap word, as i1 */
 LLVMValueRef cg_bit(cg *c, LLVMValueRef word, LLVMValueRef j);
 
-/* Emits the four kernels of a form: validate, accumulate, combine, finalize. */
-void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[4]);
+/* Emits the kernels of a form: validate, accumulate, combine, finalize,
+ * message. */
+#define CG_N_KERNELS 5
+void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS]);
 /* Emits the descriptor and the ABI version; kernels[i] are form i's. */
-void cg_descriptor(cg *c, LLVMValueRef (*kernels)[4]);
+void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS]);
 
 #endif

@@ -49,17 +49,19 @@ static LLVMValueRef word_at(cg *c, LLVMValueRef base, LLVMValueRef stride, LLVMV
     return gep1(c, c->i64, base, LLVMBuildMul(c->b, w, stride, ""));
 }
 
-static void mark_used(const ir_expr *e, char *cur, char *prev)
+static void mark_used(const ir_expr *e, char *cur, char *prev, char *child)
 {
     if (!e)
         return;
     if (e->op == IR_FIELD && e->field >= 0)
         cur[e->field] = 1;
-    if ((e->op == IR_PREV || e->op == IR_CHILD) && e->field >= 0)
+    if (e->op == IR_PREV && e->field >= 0)
         prev[e->field] = 1;
-    mark_used(e->a, cur, prev);
-    mark_used(e->b, cur, prev);
-    mark_used(e->c, cur, prev);
+    if (e->op == IR_CHILD && e->field >= 0)
+        child[e->field] = 1;
+    mark_used(e->a, cur, prev, child);
+    mark_used(e->b, cur, prev, child);
+    mark_used(e->c, cur, prev, child);
 }
 
 static LLVMValueRef new_fn(cg *c, const char *form, const char *what, LLVMTypeRef ty)
@@ -78,8 +80,8 @@ static LLVMValueRef new_fn(cg *c, const char *form, const char *what, LLVMTypeRe
 typedef struct vstate {
     const ir_form *f;
     LLVMValueRef fn;
-    char *used_cur, *used_prev, *is_computed;
-    LLVMValueRef n64, nw, cols, prev;
+    char *used_cur, *used_prev, *used_child, *is_computed;
+    LLVMValueRef n64, nw, cols, prev, children;
     LLVMValueRef *vptr, *pptr, *pstride;       /* cur columns */
     LLVMValueRef wfptr, wfstride, ovptr, ovstride;
     LLVMValueRef *failp;                        /* per rule */
@@ -113,28 +115,40 @@ static void mark_other(const ir_expr *e, vstate *st)
     mark_other(e->c, st);
 }
 
-/* The word loop, from the current block to st->exit_bb. */
-static void emit_word_loop(cg *c, vstate *st, int has_prev)
+/* The value and presence pointers of the used columns of `cols` (prev or
+ * children, known not NULL). */
+static void load_cols(cg *c, vstate *st, LLVMValueRef cols, const char *used, LLVMValueRef **vptr,
+                      LLVMValueRef **pptr, LLVMValueRef **pstride)
+{
+    int nf = st->f->n_fields;
+    *vptr = calloc((size_t)nf + 1, sizeof **vptr);
+    *pptr = calloc((size_t)nf + 1, sizeof **pptr);
+    *pstride = calloc((size_t)nf + 1, sizeof **pstride);
+    for (int i = 0; i < nf; i++) {
+        if (!used[i])
+            continue;
+        LLVMValueRef col = col_at(c, cols, i);
+        (*vptr)[i] = load_member(c, c->t_column, col, 0, c->ptr);
+        nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &(*pptr)[i], &(*pstride)[i]);
+    }
+}
+
+/* The word loop, from the current block to st->exit_bb; has_prev and
+ * has_child: that copy of the loop reads batch->prev / batch->children
+ * (not NULL there). */
+static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
 {
     const ir_form *f = st->f;
     int nf = f->n_fields, nr = f->n_rules, nc = f->n_computed;
     LLVMBuilderRef B = c->b;
     LLVMValueRef *prev_vptr = NULL, *prev_pptr = NULL, *prev_pstride = NULL;
-    if (has_prev) {
-        prev_vptr = calloc((size_t)nf, sizeof *prev_vptr);
-        prev_pptr = calloc((size_t)nf, sizeof *prev_pptr);
-        prev_pstride = calloc((size_t)nf, sizeof *prev_pstride);
-        for (int i = 0; i < nf; i++) {
-            if (!st->used_prev[i])
-                continue;
-            LLVMValueRef col = col_at(c, st->prev, i);
-            prev_vptr[i] = load_member(c, c->t_column, col, 0, c->ptr);
-            nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &prev_pptr[i],
-                           &prev_pstride[i]);
-        }
-    }
+    LLVMValueRef *child_vptr = NULL, *child_pptr = NULL, *child_pstride = NULL;
+    if (has_prev)
+        load_cols(c, st, st->prev, st->used_prev, &prev_vptr, &prev_pptr, &prev_pstride);
+    if (has_child)
+        load_cols(c, st, st->children, st->used_child, &child_vptr, &child_pptr, &child_pstride);
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
-    LLVMBasicBlockRef wl_head = LLVMAppendBasicBlockInContext(c->ctx, st->fn, has_prev ? "word.p" : "word");
+    LLVMBasicBlockRef wl_head = LLVMAppendBasicBlockInContext(c->ctx, st->fn, has_prev || has_child ? "word.p" : "word");
     LLVMBasicBlockRef wl_body = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "block");
     LLVMBasicBlockRef il_body = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "row");
     LLVMBasicBlockRef il_exit = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "store");
@@ -152,12 +166,15 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
     LLVMValueRef base = LLVMBuildShl(B, w, cg_i64(c, 6), "base");
     LLVMValueRef rem = LLVMBuildSub(B, st->n64, base, "");
     LLVMValueRef cnt = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntULT, rem, cg_i64(c, 64), ""), rem, cg_i64(c, 64), "cnt");
-    LLVMValueRef *pword = calloc((size_t)nf, sizeof *pword), *prev_pword = calloc((size_t)nf, sizeof *prev_pword);
+    LLVMValueRef *pword = calloc((size_t)nf + 1, sizeof *pword), *prev_pword = calloc((size_t)nf + 1, sizeof *prev_pword);
+    LLVMValueRef *child_pword = calloc((size_t)nf + 1, sizeof *child_pword);
     for (int i = 0; i < nf; i++) {
         if (st->used_cur[i] && !st->is_computed[i])
             pword[i] = load(c, c->i64, word_at(c, st->pptr[i], st->pstride[i], w));
         if (has_prev && st->used_prev[i])
             prev_pword[i] = load(c, c->i64, word_at(c, prev_pptr[i], prev_pstride[i], w));
+        if (has_child && st->used_child[i])
+            child_pword[i] = load(c, c->i64, word_at(c, child_pptr[i], child_pstride[i], w));
     }
     LLVMValueRef wfw = load(c, c->i64, word_at(c, st->wfptr, st->wfstride, w));
     LLVMValueRef *oth_pword = calloc((size_t)st->n_oth + 1, sizeof *oth_pword);
@@ -178,11 +195,14 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
     LLVMValueRef row = LLVMBuildAdd(B, base, j, "i");
 
     cg_row rw = {.f = f, .row = row, .j = j, .wf_word = wfw, .vptr = st->vptr, .pword = pword,
-                 .prev_vptr = has_prev ? prev_vptr : NULL, .prev_pword = prev_pword};
+                 .prev_vptr = has_prev ? prev_vptr : NULL, .prev_pword = prev_pword,
+                 .child_vptr = has_child ? child_vptr : NULL, .child_pword = child_pword};
     rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.child_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.child_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.n_oth = st->n_oth;
     rw.oth_form = st->oth_form;
     rw.oth_field = st->oth_field;
@@ -250,6 +270,12 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev)
     free(rw.cur_p);
     free(rw.prev_v);
     free(rw.prev_p);
+    free(rw.child_v);
+    free(rw.child_p);
+    free(child_pword);
+    free(child_vptr);
+    free(child_pptr);
+    free(child_pstride);
     free(rw.oth_v);
     free(rw.oth_p);
     free(oth_pword);
@@ -275,19 +301,22 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     LLVMPositionBuilderAtEnd(B, entry);
     st.used_cur = calloc((size_t)nf + 1, 1);
     st.used_prev = calloc((size_t)nf + 1, 1);
+    st.used_child = calloc((size_t)nf + 1, 1);
     st.is_computed = calloc((size_t)nf + 1, 1);
     for (int k = 0; k < nc; k++) {
         st.is_computed[f->computed[k]] = 1;
         st.used_cur[f->computed[k]] = 1;
-        mark_used(f->fields[f->computed[k]].expr, st.used_cur, st.used_prev);
+        mark_used(f->fields[f->computed[k]].expr, st.used_cur, st.used_prev, st.used_child);
     }
-    int uses_prev = 0;
+    int uses_prev = 0, uses_child = 0;
     for (int r = 0; r < nr; r++) {
-        mark_used(f->rules[r].when, st.used_cur, st.used_prev);
-        mark_used(f->rules[r].check, st.used_cur, st.used_prev);
+        mark_used(f->rules[r].when, st.used_cur, st.used_prev, st.used_child);
+        mark_used(f->rules[r].check, st.used_cur, st.used_prev, st.used_child);
     }
-    for (int i = 0; i < nf; i++)
+    for (int i = 0; i < nf; i++) {
         uses_prev |= st.used_prev[i];
+        uses_child |= st.used_child[i];
+    }
     for (int k = 0; k < nc; k++)
         mark_other(f->fields[f->computed[k]].expr, &st);
     for (int r = 0; r < nr; r++) {
@@ -301,6 +330,7 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     st.n64 = LLVMBuildZExt(B, load_member(c, c->t_batch, batch, 0, c->i32), c->i64, "n");
     st.cols = load_member(c, c->t_batch, batch, 1, c->ptr);
     st.prev = load_member(c, c->t_batch, batch, 2, c->ptr);
+    st.children = uses_child ? load_member(c, c->t_batch, batch, 5, c->ptr) : NULL;
     LLVMValueRef wf = load_member(c, c->t_batch, batch, 3, c->ptr);
     st.nw = LLVMBuildLShr(B, LLVMBuildAdd(B, st.n64, cg_i64(c, 63), ""), cg_i64(c, 6), "nw");
     nullable_words(c, wf, c->g_ones_word, &st.wfptr, &st.wfstride);
@@ -361,19 +391,37 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
                                        cg_i32(c, 0), "");
     LLVMBuildRet(B, ret);
     LLVMPositionBuilderAtEnd(B, entry);
+    /* one copy of the loop per joined/not joined prev and children */
     if (uses_prev) {
         LLVMBasicBlockRef with = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "with_prev");
         LLVMBasicBlockRef without = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "without_prev");
         LLVMBuildCondBr(B, LLVMBuildIsNull(B, st.prev, ""), without, with);
-        LLVMPositionBuilderAtEnd(B, with);
-        emit_word_loop(c, &st, 1);
-        LLVMPositionBuilderAtEnd(B, without);
-        emit_word_loop(c, &st, 0);
+        for (int hp = 1; hp >= 0; hp--) {
+            LLVMPositionBuilderAtEnd(B, hp ? with : without);
+            if (uses_child) {
+                LLVMBasicBlockRef wc = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "with_children");
+                LLVMBasicBlockRef nc2 = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "without_children");
+                LLVMBuildCondBr(B, LLVMBuildIsNull(B, st.children, ""), nc2, wc);
+                LLVMPositionBuilderAtEnd(B, wc);
+                emit_word_loop(c, &st, hp, 1);
+                LLVMPositionBuilderAtEnd(B, nc2);
+            }
+            emit_word_loop(c, &st, hp, 0);
+        }
+    } else if (uses_child) {
+        LLVMBasicBlockRef wc = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "with_children");
+        LLVMBasicBlockRef nc2 = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "without_children");
+        LLVMBuildCondBr(B, LLVMBuildIsNull(B, st.children, ""), nc2, wc);
+        LLVMPositionBuilderAtEnd(B, wc);
+        emit_word_loop(c, &st, 0, 1);
+        LLVMPositionBuilderAtEnd(B, nc2);
+        emit_word_loop(c, &st, 0, 0);
     } else {
-        emit_word_loop(c, &st, 0);
+        emit_word_loop(c, &st, 0, 0);
     }
     free(st.used_cur);
     free(st.used_prev);
+    free(st.used_child);
     free(st.is_computed);
     free(st.vptr);
     free(st.pptr);
@@ -599,10 +647,172 @@ static LLVMValueRef emit_finalize(cg *c, const ir_form *f)
     return fn;
 }
 
-void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[4])
+/* ---- message ---- */
+
+/* i1 rg.cell(cols, field, row, out): whether cols[field] has a value at
+ * row (any pointer may be NULL), stored into *out. Emitted once. */
+static LLVMValueRef cell_fn(cg *c, LLVMTypeRef *ty)
+{
+    *ty = LLVMFunctionType(c->i1, (LLVMTypeRef[]){c->ptr, c->i64, c->i64, c->ptr}, 4, 0);
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, "rg.cell");
+    if (fn)
+        return fn;
+    fn = LLVMAddFunction(c->mod, "rg.cell", *ty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef cols = LLVMGetParam(fn, 0), field = LLVMGetParam(fn, 1), row = LLVMGetParam(fn, 2),
+                 out = LLVMGetParam(fn, 3);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMBasicBlockRef has_cols = LLVMAppendBasicBlockInContext(c->ctx, fn, "cols");
+    LLVMBasicBlockRef has_pres = LLVMAppendBasicBlockInContext(c->ctx, fn, "present");
+    LLVMBasicBlockRef has_bit = LLVMAppendBasicBlockInContext(c->ctx, fn, "bit");
+    LLVMBasicBlockRef has_v = LLVMAppendBasicBlockInContext(c->ctx, fn, "value");
+    LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(c->ctx, fn, "none");
+    LLVMPositionBuilderAtEnd(B, entry);
+    LLVMBuildCondBr(B, LLVMBuildIsNull(B, cols, ""), none, has_cols);
+    LLVMPositionBuilderAtEnd(B, has_cols);
+    LLVMValueRef col = gep1(c, c->t_column, cols, field);
+    LLVMValueRef pr = load_member(c, c->t_column, col, 3, c->ptr);
+    LLVMBuildCondBr(B, LLVMBuildIsNull(B, pr, ""), none, has_pres);
+    LLVMPositionBuilderAtEnd(B, has_pres);
+    LLVMValueRef w = load(c, c->i64, gep1(c, c->i64, pr, LLVMBuildLShr(B, row, cg_i64(c, 6), "")));
+    LLVMValueRef bit = cg_bit(c, w, LLVMBuildAnd(B, row, cg_i64(c, 63), ""));
+    LLVMBuildCondBr(B, bit, has_bit, none);
+    LLVMPositionBuilderAtEnd(B, has_bit);
+    LLVMValueRef vp = load_member(c, c->t_column, col, 0, c->ptr);
+    LLVMBuildCondBr(B, LLVMBuildIsNull(B, vp, ""), none, has_v);
+    LLVMPositionBuilderAtEnd(B, has_v);
+    LLVMBuildStore(B, load(c, c->i64, gep1(c, c->i64, vp, row)), out);
+    LLVMBuildRet(B, cg_true(c));
+    LLVMPositionBuilderAtEnd(B, none);
+    LLVMBuildStore(B, cg_i64(c, 0), out);
+    LLVMBuildRet(B, cg_false(c));
+    return fn;
+}
+
+/* The placeholders' values of one rule for one row (rg_message_fn): a cold
+ * path, called for failing rows only, so every read is a call. */
+static LLVMValueRef emit_message(cg *c, const ir_form *f)
+{
+    LLVMBuilderRef B = c->b;
+    LLVMTypeRef cell_ty;
+    LLVMValueRef cell = cell_fn(c, &cell_ty);
+    LLVMValueRef fn = new_fn(c, f->code, "message", c->fn_message);
+    LLVMValueRef batch = LLVMGetParam(fn, 0), rule = LLVMGetParam(fn, 1), row32 = LLVMGetParam(fn, 2),
+                 out = LLVMGetParam(fn, 3), pres = LLVMGetParam(fn, 4);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, fn, "no_rule");
+    LLVMPositionBuilderAtEnd(B, entry);
+    LLVMValueRef row = LLVMBuildZExt(B, row32, c->i64, "row");
+    LLVMValueRef cols = load_member(c, c->t_batch, batch, 1, c->ptr);
+    LLVMValueRef prev = load_member(c, c->t_batch, batch, 2, c->ptr);
+    LLVMValueRef wf = load_member(c, c->t_batch, batch, 3, c->ptr);
+    LLVMValueRef other = load_member(c, c->t_batch, batch, 4, c->ptr);
+    LLVMValueRef children = load_member(c, c->t_batch, batch, 5, c->ptr);
+    LLVMValueRef j = LLVMBuildAnd(B, row, cg_i64(c, 63), "j");
+    LLVMValueRef wfp, wfs;
+    nullable_words(c, wf, c->g_ones_word, &wfp, &wfs);
+    LLVMValueRef wfw = load(c, c->i64, word_at(c, wfp, wfs, LLVMBuildLShr(B, row, cg_i64(c, 6), "")));
+    LLVMValueRef slot = LLVMBuildAlloca(B, c->i64, "cell");
+    LLVMValueRef sw = LLVMBuildSwitch(B, rule, bad, (unsigned)f->n_rules);
+    int nf = f->n_fields;
+    for (int r = 0; r < f->n_rules; r++) {
+        const ir_rule *ru = &f->rules[r];
+        LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, fn, ru->code);
+        LLVMAddCase(sw, cg_i32(c, r), bb);
+        LLVMPositionBuilderAtEnd(B, bb);
+        cg_row rw = {.f = f, .row = row, .j = j, .wf_word = wfw};
+        rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.child_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.child_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        int *oth_form = calloc((size_t)ru->n_reads + 1, sizeof(int)), *oth_field = calloc((size_t)ru->n_reads + 1, sizeof(int));
+        rw.oth_v = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
+        rw.oth_p = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
+        rw.oth_vnull = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
+        rw.oth_form = oth_form;
+        rw.oth_field = oth_field;
+        /* every column the values read, loaded before they are computed */
+        for (int k = 0; k < ru->n_reads; k++) {
+            const ir_read *rd = &ru->reads[k];
+            LLVMValueRef src = rd->role == RG_READ_ROW ? cols : rd->role == RG_READ_PREVIOUS ? prev
+                             : rd->role == RG_READ_CHILDREN ? children : NULL;
+            if (rd->role == RG_READ_OTHER) {
+                LLVMValueRef slotp = LLVMBuildSelect(B, LLVMBuildIsNull(B, other, ""), c->g_zero_word,
+                                                     gep1(c, c->ptr, other, cg_i64(c, rd->form)), "");
+                /* g_zero_word reads as a NULL pointer: no form joined */
+                src = load(c, c->ptr, slotp);
+            }
+            LLVMValueRef p = LLVMBuildCall2(B, cell_ty, cell, (LLVMValueRef[]){src, cg_i64(c, rd->field), row, slot}, 4, "");
+            LLVMValueRef v = load(c, c->i64, slot);
+            if (rd->role == RG_READ_ROW) {
+                rw.cur_v[rd->field] = v;
+                rw.cur_p[rd->field] = p;
+            } else if (rd->role == RG_READ_PREVIOUS) {
+                rw.prev_v[rd->field] = v;
+                rw.prev_p[rd->field] = p;
+            } else if (rd->role == RG_READ_CHILDREN) {
+                rw.child_v[rd->field] = v;
+                rw.child_p[rd->field] = p;
+            } else {
+                oth_form[rw.n_oth] = rd->form;
+                oth_field[rw.n_oth] = rd->field;
+                rw.oth_v[rw.n_oth] = v;
+                rw.oth_p[rw.n_oth] = p;
+                rw.n_oth++;
+            }
+        }
+        /* columns not listed read as missing (the value is never trusted) */
+        for (int i = 0; i < nf; i++) {
+            if (!rw.cur_v[i]) {
+                rw.cur_v[i] = cg_i64(c, 0);
+                rw.cur_p[i] = cg_false(c);
+            }
+            if (!rw.prev_v[i]) {
+                rw.prev_v[i] = cg_i64(c, 0);
+                rw.prev_p[i] = cg_false(c);
+            }
+            if (!rw.child_v[i]) {
+                rw.child_v[i] = cg_i64(c, 0);
+                rw.child_p[i] = cg_false(c);
+            }
+        }
+        LLVMValueRef pw = cg_i64(c, 0);
+        for (int k = 0; k < ru->n_values && k < 64; k++) {
+            const ir_value *v = &ru->values[k];
+            if (!v->expr)
+                continue;
+            cg_val x = cg_expr(c, &rw, v->expr);
+            LLVMValueRef p = LLVMBuildAnd(B, x.p, LLVMBuildNot(B, x.o, ""), "");
+            LLVMBuildStore(B, LLVMBuildSelect(B, p, x.v, cg_i64(c, 0), ""), gep1(c, c->i64, out, cg_i64(c, k)));
+            pw = LLVMBuildOr(B, pw, LLVMBuildShl(B, LLVMBuildZExt(B, p, c->i64, ""), cg_i64(c, k), ""), "");
+        }
+        LLVMBuildStore(B, pw, pres);
+        LLVMBuildRet(B, cg_i32(c, 0));
+        free(rw.cur_v);
+        free(rw.cur_p);
+        free(rw.prev_v);
+        free(rw.prev_p);
+        free(rw.child_v);
+        free(rw.child_p);
+        free(rw.oth_v);
+        free(rw.oth_p);
+        free(rw.oth_vnull);
+        free(oth_form);
+        free(oth_field);
+    }
+    LLVMPositionBuilderAtEnd(B, bad);
+    LLVMBuildRet(B, cg_i32(c, -1));
+    return fn;
+}
+
+void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS])
 {
     out[0] = emit_validate(c, f);
     out[1] = emit_accumulate(c, f);
     out[2] = emit_combine(c, f);
     out[3] = emit_finalize(c, f);
+    out[4] = emit_message(c, f);
 }

@@ -377,7 +377,7 @@ static void join_other(tbatch *b, tbatch *all, int n_all, int n_forms)
  * previous period joined, and children() rules apart, without any join. */
 static void evaluate(tbatch *b)
 {
-    rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other};
+    rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other, NULL};
     eval_validate(b->f, &rb, b->fail, b->overflow);
     int prev = 0, children = 0;
     for (int r = 0; r < b->f->n_rules; r++) {
@@ -656,7 +656,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
     for (int g = 0; g < bottom.n; g++) {
         for (uint32_t i = 0; i < n; i++)
             slot[i] = gof[i] == g ? 0 : UINT32_MAX;
-        rg_batch rb = {n, b->cols, NULL, b->well_formed, NULL};
+        rg_batch rb = {n, b->cols, NULL, b->well_formed, NULL, NULL};
         eval_accumulate(f, &rb, slot, pos, bottom.v[g].acc);
         bottom.v[g].ucount = 1;
     }

@@ -105,7 +105,8 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
     case IR_MISSING:
         return val(0, 0, 0);
     case IR_FIELD: case IR_PREV: case IR_CHILD: {
-        const rg_column *col = e->op == IR_FIELD ? &b->cols[e->field] : b->prev ? &b->prev[e->field] : NULL;
+        const rg_column *src = e->op == IR_FIELD ? b->cols : e->op == IR_PREV ? b->prev : b->children;
+        const rg_column *col = src ? &src[e->field] : NULL;
         a = read_col(col, row, e->zero);
         if (e->is_bool)
             a.v = a.v != 0; /* a bool column holding 2 still reads as true */

@@ -97,3 +97,31 @@ void ir_print_expr(const ir_expr *e, char *buf, size_t size)
     size_t left = size;
     print_rec(e, &p, &left);
 }
+
+void ir_collect_reads(arena *a, const ir_expr *e, int form, ir_read **reads, int *n, int *cap)
+{
+    if (!e)
+        return;
+    int role = e->op == IR_FIELD ? RG_READ_ROW : e->op == IR_PREV ? RG_READ_PREVIOUS
+             : e->op == IR_CHILD ? RG_READ_CHILDREN : e->op == IR_OTHER ? RG_READ_OTHER : 0;
+    if (role && e->field >= 0) {
+        int fo = e->op == IR_OTHER ? e->form : form, k;
+        for (k = 0; k < *n; k++)
+            if ((*reads)[k].role == role && (*reads)[k].form == fo && (*reads)[k].field == e->field)
+                break;
+        if (k == *n) {
+            if (*n == *cap) {
+                int nc = *cap ? *cap * 2 : 8;
+                ir_read *r = arena_alloc(a, sizeof *r * (size_t)nc);
+                if (*n)
+                    memcpy(r, *reads, sizeof *r * (size_t)*n);
+                *reads = r;
+                *cap = nc;
+            }
+            (*reads)[(*n)++] = (ir_read){role, fo, e->field};
+        }
+    }
+    ir_collect_reads(a, e->a, form, reads, n, cap);
+    ir_collect_reads(a, e->b, form, reads, n, cap);
+    ir_collect_reads(a, e->c, form, reads, n, cap);
+}

@@ -34,7 +34,8 @@ typedef enum ir_op {
     IR_MISSING,     /* never present (e.g. a cross-form read) */
     IR_FIELD,       /* cols[field]; `zero`: missing reads as 0 (present) */
     IR_PREV,        /* prev[field] (previous period); missing when prev NULL */
-    IR_CHILD,       /* prev[field] as the sum of the children (children rules) */
+    IR_CHILD,       /* children[field]: the sum of the unit's children;
+                       missing when children NULL */
     IR_ACC,         /* finalize only: aggregated value of field `field` */
     IR_WELL_FORMED, /* batch->well_formed bit (all ones when NULL); present */
     IR_ADD, IR_SUB, /* a, b at the node's scale */
@@ -76,6 +77,23 @@ struct ir_expr {
 
 typedef enum ir_missing { IR_MISS_SKIP = 0, IR_MISS_ZERO, IR_MISS_FAIL } ir_missing;
 
+/* One column an expression reads, in one role (rg_read of regime.h). */
+typedef struct ir_read {
+    int role;           /* rg_role */
+    int form;           /* the form of the column (this one but for OTHER) */
+    int field;          /* column index in that form */
+} ir_read;
+
+/* One placeholder of a message (rg_value of regime.h). */
+typedef struct ir_value {
+    const char *name;   /* as written between the braces */
+    int type;           /* rg_type */
+    int scale;          /* of the descriptor (a percent: expr->scale - 2) */
+    int codelist;       /* RG_T_CODE: code list index, else -1 */
+    int field;          /* >= 0: the raw text of that column; expr is NULL */
+    ir_expr *expr;      /* the value; NULL with field < 0: never present */
+} ir_value;
+
 typedef struct ir_rule {
     const char *code;
     int severity;       /* rg_severity */
@@ -84,6 +102,10 @@ typedef struct ir_rule {
     ir_expr *check;     /* bool */
     ir_missing missing;
     const m_rule *src;  /* for the descriptor (messages, fields) */
+    ir_read *reads;     /* of when, check and the message values */
+    int n_reads;
+    ir_value *values;   /* the message's placeholders */
+    int n_values;
 } ir_rule;
 
 /* How a field is accumulated; words are consecutive from `acc`. */
@@ -107,6 +129,9 @@ typedef struct ir_field {
     int acc;            /* first accumulator word, -1 if not accumulated */
     ir_expr *expr;      /* COMPUTED: per-row value */
     const m_field *src;
+    ir_read *reads;     /* COMPUTED: what expr reads */
+    int n_reads;
+    int prev_depth;     /* COMPUTED: periods back expr reads (see ir_form) */
 } ir_field;
 
 typedef struct ir_output {
@@ -132,6 +157,9 @@ typedef struct ir_form {
     int n_acc;          /* words per group; the last one counts rows */
     ir_output *outputs;
     int n_outputs;
+    int prev_depth;     /* periods back any expression reads: previous(x)
+                           is 1, previous(c) of a computed c reading
+                           previous() is 2, ... */
     const m_form *src;
 } ir_form;
 
@@ -149,6 +177,8 @@ int64_t ir_pow10(int k);
 ir_expr *ir_new(arena *a, ir_op op, int scale);
 /* Prints an expression tree as an S-expression (tests, --emit-ir). */
 void ir_print_expr(const ir_expr *e, char *buf, size_t size);
+/* The reads of an expression added to *reads (deduplicated, arena `a`). */
+void ir_collect_reads(arena *a, const ir_expr *e, int form, ir_read **reads, int *n, int *cap);
 /* Row count word of an accumulator group; the sign bit marks overflow. */
 #define IR_ACC_OVERFLOW INT64_MIN
 

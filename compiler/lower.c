@@ -29,10 +29,16 @@ typedef struct lctx {
     int depth;       /* ratio inlining depth (cycles are sema's, but be safe) */
     int other;       /* >= 0: c->form is another form read through
                         batch->other[other] (a cross-form reference) */
+    int quiet;       /* a message value: what cannot be lowered is missing */
+    int quiet_errors;
 } lctx;
 
 static void lerror(lctx *c, src_loc loc, const char *msg)
 {
+    if (c->quiet) {
+        c->quiet_errors++;
+        return;
+    }
     const src_file *f = c->sm && loc.file >= 0 ? src_get(c->sm, loc.file) : NULL;
     fprintf(stderr, "%s:%d:%d: error: %s\n", f ? f->path : "<spec>", loc.line, loc.col, msg);
     c->errors++;
@@ -612,6 +618,24 @@ static int acc_only(const ir_form *f, const ir_expr *e)
 
 static int rg_type_of(ty_kind k);
 
+/* A ratio over aggregated values (SRC_ACC), or over one row (SRC_CUR,
+ * SRC_PREV: a message value): the declared decimals are the scale of the
+ * division itself, so the ratio is rounded once, half away from zero. */
+static ir_expr *lower_ratio(lctx *c, const m_field *m, src_kind src)
+{
+    const ast_expr *e = m->expr;
+    int s = lower_arith_scale(&m->type);
+    if (!e)
+        return NULL;
+    if (e->kind == AST_E_BINARY && e->u.binary.op == AST_OP_DIV) {
+        ir_expr *x = lower_expr(c, e->u.binary.lhs, src);
+        ir_expr *y = lower_expr(c, e->u.binary.rhs, src);
+        return x && y ? mk(c, IR_DIV, s, x, y) : NULL;
+    }
+    ir_expr *v = lower_expr(c, e, src);
+    return v ? rescale(c, v, s) : NULL;
+}
+
 /* Outputs in declaration order: every accumulated field, and the ratios
  * where they were declared. */
 static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
@@ -622,21 +646,9 @@ static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
         int fi = f->field_of[i];
         ir_output *o = &f->outputs[f->n_outputs];
         if (m->flags & RG_FIELD_RATIO) {
-            const ast_expr *e = m->expr;
-            int s = lower_arith_scale(&m->type);
-            ir_expr *v = NULL;
-            if (!e)
+            if (!m->expr)
                 continue;
-            if (e->kind == AST_E_BINARY && e->u.binary.op == AST_OP_DIV) {
-                /* the declared decimals are the scale of the division itself,
-                 * so the ratio is rounded once, half away from zero */
-                ir_expr *x = lower_expr(c, e->u.binary.lhs, SRC_ACC);
-                ir_expr *y = lower_expr(c, e->u.binary.rhs, SRC_ACC);
-                v = x && y ? mk(c, IR_DIV, s, x, y) : NULL;
-            } else {
-                v = lower_expr(c, e, SRC_ACC);
-                v = v ? rescale(c, v, s) : NULL;
-            }
+            ir_expr *v = lower_ratio(c, m, SRC_ACC);
             if (!v)
                 continue;
             if (!acc_only(f, v)) {
@@ -676,6 +688,144 @@ static int rg_type_of(ty_kind k)
     case TY_PERIOD: return RG_T_PERIOD;
     default: return RG_T_INTEGER;
     }
+}
+
+
+/* ---- what expressions read, message values ---- */
+
+/* Periods back `e` reads, given each computed column's own (depth[]). */
+static int prev_depth(const ir_expr *e, const int *depth)
+{
+    if (!e)
+        return 0;
+    int d = 0;
+    if ((e->op == IR_FIELD || e->op == IR_CHILD) && e->field >= 0)
+        d = depth[e->field];
+    else if (e->op == IR_PREV && e->field >= 0)
+        d = 1 + depth[e->field];
+    int a = prev_depth(e->a, depth), b = prev_depth(e->b, depth), x = prev_depth(e->c, depth);
+    d = max_i(d, a);
+    d = max_i(d, b);
+    return max_i(d, x);
+}
+
+static int codelist_of(const m_regime *r, const m_codelist *l)
+{
+    for (int i = 0; l && i < r->n_codelists; i++)
+        if (&r->codelists[i] == l || !strcmp(r->codelists[i].name, l->name))
+            return i;
+    return -1;
+}
+
+/* The value of placeholder `name` of rule r (see ir_value). */
+static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name, ir_value *v)
+{
+    const m_form *mf = f->src;
+    v->name = name;
+    v->field = -1;
+    v->codelist = -1;
+    v->type = RG_T_DECIMAL;
+    size_t len = strlen(name);
+    src_kind src = SRC_CUR;
+    char inner[256];
+    if (!strcmp(name, "imbalance")) {
+        /* the difference of the two sides of the check's comparison (for
+         * `x = children(x)`: the row's own figure less its children's),
+         * as the XForms show it (emit_xform.c) */
+        const ast_expr *k = r->src->check;
+        if (!k || k->kind != AST_E_BINARY || k->u.binary.op < AST_OP_EQ || k->u.binary.op > AST_OP_GE)
+            return;
+        const ast_expr *l = k->u.binary.lhs, *rr = k->u.binary.rhs;
+        if (!l->type || !rr->type || !is_numeric(l->type->kind) || !is_numeric(rr->type->kind))
+            return;
+        c->quiet = 1;
+        c->zero = r->missing == IR_MISS_ZERO;
+        ir_expr *x = lower_expr(c, l, SRC_CUR), *y = lower_expr(c, rr, SRC_CUR);
+        c->quiet = 0;
+        c->zero = 0;
+        if (!x || !y)
+            return;
+        int sc = max_i(x->scale, y->scale);
+        v->expr = mk(c, IR_SUB, sc, rescale(c, x, sc), rescale(c, y, sc));
+        v->type = rg_type_of(l->type->kind);
+        if (v->type == RG_T_COUNT)
+            v->type = RG_T_INTEGER; /* a difference may be negative */
+        v->scale = sc - (v->type == RG_T_PERCENT ? 2 : 0);
+        if (v->scale < 0) {
+            v->type = RG_T_DECIMAL;
+            v->scale = sc;
+        }
+        return;
+    }
+    if (len > 10 && len < sizeof inner + 9 && name[len - 1] == ')' &&
+        (!strncmp(name, "previous(", 9) || !strncmp(name, "children(", 9))) {
+        src = name[0] == 'p' ? SRC_PREV : SRC_CHILD;
+        memcpy(inner, name + 9, len - 10);
+        inner[len - 10] = 0;
+        name = inner;
+    }
+    int mi = m_form_field(mf, name);
+    if (mi < 0)
+        return;
+    const m_field *m = &mf->fields[mi];
+    v->type = rg_type_of(m->type.kind);
+    v->codelist = m->type.kind == TY_CODE ? codelist_of(c->r, m->type.list) : -1;
+    if (src == SRC_CUR && !(m->flags & (RG_FIELD_COMPUTED | RG_FIELD_RATIO))) {
+        v->field = f->field_of[mi]; /* the row's text as typed */
+        v->scale = f->fields[v->field].scale;
+        return;
+    }
+    c->quiet = 1;
+    c->zero = 0;
+    ir_expr *e = m->flags & RG_FIELD_RATIO ? lower_ratio(c, m, src) : field_read(c, mi, src, m->loc);
+    c->quiet = 0;
+    if (!e)
+        return;
+    v->expr = e;
+    v->scale = e->scale - (v->type == RG_T_PERCENT ? 2 : 0);
+    if (v->scale < 0) {
+        v->type = RG_T_DECIMAL;
+        v->scale = e->scale;
+    }
+}
+
+/* The placeholders of every translation of a rule's message, each once. */
+static void lower_values(lctx *c, ir_form *f, ir_rule *r)
+{
+    const ast_texts *msg = r->src->message;
+    int n = 0, cap = 0;
+    ir_value *vals = NULL;
+    if (msg)
+        AST_EACH(ast_text *, t, msg->items) {
+            const char *p = t->text;
+            while (p && (p = strchr(p, '{'))) {
+                if (p > t->text && p[-1] == '\\') {
+                    p++;
+                    continue;
+                }
+                const char *end = strchr(p, '}');
+                if (!end)
+                    break;
+                char *name = arena_strndup(c->a, p + 1, (size_t)(end - p - 1));
+                p = end + 1;
+                int k = 0;
+                while (k < n && strcmp(vals[k].name, name))
+                    k++;
+                if (k < n)
+                    continue;
+                if (n == cap) {
+                    int nc = cap ? cap * 2 : 4;
+                    ir_value *x = arena_alloc(c->a, sizeof *x * (size_t)nc);
+                    if (n)
+                        memcpy(x, vals, sizeof *x * (size_t)n);
+                    vals = x;
+                    cap = nc;
+                }
+                lower_value(c, f, r, name, &vals[n++]);
+            }
+        }
+    r->values = vals;
+    r->n_values = n;
 }
 
 static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
@@ -760,6 +910,28 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
     }
     c->zero = 0;
     qsort(f->rules, (size_t)f->n_rules, sizeof *f->rules, cmp_rule);
+
+    /* What each computed field and rule reads, and how far back. */
+    int *depth = arena_alloc(c->a, sizeof(int) * (size_t)(f->n_fields + 1));
+    for (int k = 0; k < f->n_computed; k++) {
+        ir_field *x = &f->fields[f->computed[k]];
+        int cap = 0;
+        ir_collect_reads(c->a, x->expr, index, &x->reads, &x->n_reads, &cap);
+        x->prev_depth = depth[f->computed[k]] = prev_depth(x->expr, depth);
+        f->prev_depth = max_i(f->prev_depth, x->prev_depth);
+    }
+    for (int i = 0; i < f->n_rules; i++) {
+        ir_rule *r = &f->rules[i];
+        int cap = 0;
+        lower_values(c, f, r);
+        ir_collect_reads(c->a, r->when, index, &r->reads, &r->n_reads, &cap);
+        ir_collect_reads(c->a, r->check, index, &r->reads, &r->n_reads, &cap);
+        f->prev_depth = max_i(f->prev_depth, max_i(prev_depth(r->when, depth), prev_depth(r->check, depth)));
+        for (int k = 0; k < r->n_values; k++) {
+            ir_collect_reads(c->a, r->values[k].expr, index, &r->reads, &r->n_reads, &cap);
+            f->prev_depth = max_i(f->prev_depth, prev_depth(r->values[k].expr, depth));
+        }
+    }
 }
 
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)

@@ -29,8 +29,24 @@ static src_loc narrow(sema *s, src_loc loc, const char *needle)
 
 /* ---- messages ---- */
 
+/* Whether a check is a comparison of two numbers (what {imbalance}, the
+ * difference of its two sides, needs). */
+static int compares_numbers(const ast_expr *e)
+{
+    return e && e->kind == AST_E_BINARY && e->u.binary.op >= AST_OP_EQ && e->u.binary.op <= AST_OP_GE &&
+           e->u.binary.lhs->type && e->u.binary.rhs->type && sema_is_numeric(e->u.binary.lhs->type->kind) &&
+           sema_is_numeric(e->u.binary.rhs->type->kind);
+}
+
+/* A compiled message has at most this many distinct placeholders
+ * (rg_rule.values: one presence word of the message kernel). */
+#define SEMA_MAX_PLACEHOLDERS 64
+
 static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
 {
+    /* distinct placeholders of every translation */
+    const char *seen[SEMA_MAX_PLACEHOLDERS + 1];
+    int n_seen = 0, too_many = 0;
     AST_EACH(ast_text *, t, msg->items) {
         const char *p = t->text;
         while ((p = strchr(p, '{'))) {
@@ -58,6 +74,21 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
                 char *raw = arena_strndup(s->a, p, (size_t)(end - p + 1));
                 diag(s->d, "E0304", narrow(s, t->loc, raw), inner, rule->code);
                 sema_suggest_field(s, inner);
+            } else if (!strcmp(ph, "imbalance") && !compares_numbers(rule->check)) {
+                /* {imbalance} is the difference of the check's two sides */
+                diag(s->d, "E0309", narrow(s, t->loc, "{imbalance}"), rule->code);
+                diag_hint(s->d, "H0309");
+            }
+            char *whole = arena_strndup(s->a, p + 1, (size_t)(end - p - 1));
+            int k = 0;
+            while (k < n_seen && strcmp(seen[k], whole))
+                k++;
+            if (k == n_seen) {
+                if (n_seen < SEMA_MAX_PLACEHOLDERS)
+                    seen[n_seen++] = whole;
+                else if (!too_many++)
+                    diag(s->d, "E0310", narrow(s, t->loc, arena_strndup(s->a, p, (size_t)(end - p + 1))), rule->code,
+                         SEMA_MAX_PLACEHOLDERS);
             }
             p = end + 1;
         }
@@ -265,6 +296,33 @@ static void unique_rule_codes(sema *s)
     free(all);
 }
 
+/* A compiled form has at most 64 roll-up outputs (rg_finalize_fn reports
+ * their presence in one word): the aggregated fields (numbers summed,
+ * averaged or counted over units and time) and the ratios, as lower.c lays
+ * them out. Said here rather than when the library is loaded. */
+#define SEMA_MAX_OUTPUTS 64
+
+static void check_outputs(sema *s, const m_form *form)
+{
+    int n = 0;
+    for (int i = 0; i < form->n_fields; i++) {
+        const m_field *f = &form->fields[i];
+        if (f->flags & RG_FIELD_RATIO) {
+            n += f->expr != NULL;
+            continue;
+        }
+        if (f->flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD | RG_FIELD_DIMENSION))
+            continue;
+        if (!sema_is_numeric(f->type.kind) || f->time_agg == RG_TIME_NONE || f->unit_agg == RG_UNITS_NONE)
+            continue;
+        n++;
+    }
+    if (n > SEMA_MAX_OUTPUTS) {
+        diag(s->d, "E0416", form->decl->name.loc, form->code, n, SEMA_MAX_OUTPUTS);
+        diag_hint(s->d, "H0416");
+    }
+}
+
 void sema_form_exprs(sema *s)
 {
     s->fstate = calloc((size_t)s->r->n_forms + 1, sizeof *s->fstate);
@@ -302,6 +360,7 @@ void sema_form_exprs(sema *s)
                 continue;
             check_rule(s, m, &form->rules[form->n_rules++]);
         }
+        check_outputs(s, form);
         qsort(form->rules, (size_t)form->n_rules, sizeof(m_rule), cmp_rule);
     }
     for (int fi = 0; fi < s->r->n_forms; fi++)

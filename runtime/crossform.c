@@ -69,14 +69,17 @@ struct rt_cross {
 
 static inline int bit(const uint64_t *w, uint32_t i) { return w ? (int)(w[i >> 6] >> (i & 63) & 1) : 0; }
 
-/* Whether a rule's source reads `code.` (a field of that form). */
-static int names_form(const char *src, const char *code)
+/* Whether reads[] read form g, directly or through a computed column of
+ * form f (the descriptor lists a computed column's own reads). */
+static int reads_form(const rg_form *f, const rg_read *reads, uint32_t n, uint32_t g, int depth)
 {
-    size_t n = strlen(code);
-    for (const char *p = src; p && (p = strstr(p, code)) != NULL; p += n) {
-        int before = p == src || !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z') ||
-                                   (p[-1] >= '0' && p[-1] <= '9') || p[-1] == '_' || p[-1] == '.');
-        if (before && p[n] == '.') return 1;
+    for (uint32_t k = 0; k < n; k++) {
+        const rg_read *r = &reads[k];
+        if (r->role == RG_READ_OTHER && (uint32_t)r->form == g) return 1;
+        if (r->role != RG_READ_OTHER && depth < 32 && r->field >= 0 && (uint32_t)r->field < f->n_fields &&
+            (f->fields[r->field].flags & RG_FIELD_COMPUTED) &&
+            reads_form(f, f->fields[r->field].reads, f->fields[r->field].n_reads, g, depth + 1))
+            return 1;
     }
     return 0;
 }
@@ -273,10 +276,15 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
     *use = o;
     const rg_form *f = cfg->form;
     const rg_regime_desc *d = rt_regime_desc(cfg->rg);
-    int any = 0;
-    for (uint32_t r = 0; r < f->n_rules; r++) any |= rule_on[r] && (f->rules[r].flags & RG_RULE_CROSS_FORM);
+    int any = 0, self = (int)(f - d->forms);
+    for (uint32_t g = 0; g < d->n_forms; g++) {
+        if ((int)g == self) continue;
+        for (uint32_t r = 0; r < f->n_rules && !any; r++)
+            any = rule_on[r] && reads_form(f, f->rules[r].reads, f->rules[r].n_reads, g, 0);
+        for (uint32_t k = 0; k < f->n_fields && !any; k++)
+            any = reads_form(f, f->fields[k].reads, f->fields[k].n_reads, g, 0);
+    }
     if (!any) return 0;
-    int self = (int)(f - d->forms);
     rt_cross *cx = rt_xcalloc(1, sizeof *cx);
     cx->rg = cfg->rg;
     cx->form = f;
@@ -321,31 +329,29 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
         has[file_form[i]]++;
         if (file_form[i] == self) cx->data[cx->o2.n_data++] = o->data[i];
     }
-    /* rules: the forms their check names (the source of a rule is its
-     * check: a form read in `when` or through a computed field is not
-     * named, and every form given is joined); off when none is given */
+    /* rules: the forms they read (the descriptor's read sets, through
+     * computed columns too); off when one is not given. Forms read by
+     * computed columns only are joined when given, else those columns are
+     * missing. */
     rt_buf off = {0};
-    int indirect = 0, any_other = 0;
-    for (uint32_t g = 0; g < d->n_forms; g++) any_other |= (int)g != self && has[g];
     for (uint32_t r = 0; r < f->n_rules; r++) {
         const rg_rule *ru = &f->rules[r];
-        if (!rule_on[r] || !(ru->flags & RG_RULE_CROSS_FORM)) continue;
-        int named = 0, absent = !any_other;
-        for (uint32_t g = 0; g < d->n_forms; g++) {
-            if ((int)g == self || !ru->source || !names_form(ru->source, d->forms[g].code)) continue;
-            named = 1;
-            absent |= !has[g];
-        }
-        if (absent) {
+        if (!rule_on[r]) continue;
+        int absent = 0;
+        for (uint32_t g = 0; g < d->n_forms; g++)
+            if ((int)g != self && reads_form(f, ru->reads, ru->n_reads, g, 0) && !has[g]) absent = 1;
+        if (absent && (ru->flags & RG_RULE_CROSS_FORM)) {
             rule_on[r] = 0;
             if (off.n) rt_buf_str(&off, ", ");
             rt_buf_str(&off, ru->code);
             continue;
         }
         for (uint32_t g = 0; g < d->n_forms; g++)
-            if ((int)g != self && ru->source && names_form(ru->source, d->forms[g].code)) need[g] = 1;
-        if (!named) indirect = 1;
+            if ((int)g != self && reads_form(f, ru->reads, ru->n_reads, g, 0)) need[g] = 1;
     }
+    for (uint32_t k = 0; k < f->n_fields; k++)
+        for (uint32_t g = 0; g < d->n_forms; g++)
+            if ((int)g != self && reads_form(f, f->fields[k].reads, f->fields[k].n_reads, g, 0)) need[g] = 1;
     if (off.n) {
         rt_buf_ch(&off, 0);
         rt_warn(TR("rule(s) %s read another form (form.field) of which no file is given, and are skipped; give that form's file in the same run",
@@ -355,7 +361,7 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
     rt_buf_free(&off);
     int rc = 0;
     for (uint32_t g = 0; g < d->n_forms && !rc; g++) {
-        if ((int)g == self || !has[g] || !(need[g] || indirect)) continue;
+        if ((int)g == self || !has[g] || !need[g]) continue;
         xform *x = &cx->x[cx->nx++];
         const rg_form *of = &d->forms[g];
         x->idx = (int)g;

@@ -90,7 +90,7 @@ static void ext_free(void *ctx, void *scratch)
 static void on_prev(void *ctx, const rg_batch *b, const uint64_t *valid)
 {
     (void)valid;
-    rt_prev_collect(((rt_ext *)ctx)->prev, b);
+    rt_prev_collect(((rt_ext *)ctx)->prev_next, b);
 }
 
 static void on_kids(void *ctx, const rg_batch *b, const uint64_t *valid)
@@ -189,41 +189,28 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
     x->spool_fd = -1;
     const rg_form *f = cfg->form;
     int need_prev = 0, need_kids = 0;
-    rt_buf off = {0}, both = {0};
+    rt_buf off = {0};
     for (uint32_t r = 0; r < f->n_rules; r++) {
         const rg_rule *ru = &f->rules[r];
-        if (!rule_on[r]) continue;
-        if ((ru->flags & RG_RULE_CHILDREN) && (ru->flags & RG_RULE_PREVIOUS)) {
-            /* prev holds either the previous period or the children's sums */
+        if (!rule_on[r] || !(ru->flags & RG_RULE_CHILDREN)) continue;
+        if (cfg->units) {
+            need_kids = 1;
+        } else {
             rule_on[r] = 0;
-            if (both.n) rt_buf_str(&both, ", ");
-            rt_buf_str(&both, ru->code);
-        } else if (ru->flags & RG_RULE_CHILDREN) {
-            if (cfg->units) {
-                need_kids = 1;
-            } else {
-                rule_on[r] = 0;
-                if (off.n) rt_buf_str(&off, ", ");
-                rt_buf_str(&off, ru->code);
-            }
-        } else if (rt_prev_rule(ru)) {
-            need_prev = 1;
+            if (off.n) rt_buf_str(&off, ", ");
+            rt_buf_str(&off, ru->code);
         }
     }
+    /* from the descriptor's read sets: a selected rule, one of its message
+     * values, or a computed field (always computed) reads previous() */
+    need_prev = rt_prev_needed(f, rule_on);
     if (off.n) {
         rt_buf_ch(&off, 0);
         rt_warn(TR("rule(s) %s compare units with the sum of their children and are skipped; add --units UNITS.csv to run them",
                    "quy tắc %s so sánh đơn vị với tổng các đơn vị cấp dưới nên bị bỏ qua; thêm --units UNITS.csv để kiểm tra"),
                 off.p);
     }
-    if (both.n) {
-        rt_buf_ch(&both, 0);
-        rt_warn(TR("rule(s) %s read both previous() and children(), which one evaluation cannot join; they are skipped",
-                   "quy tắc %s đọc cả previous() và children(), không thể ghép trong một lần tính; chúng bị bỏ qua"),
-                both.p);
-    }
     rt_buf_free(&off);
-    rt_buf_free(&both);
     if (!rebase && (o->rebase || o->apportion || o->rebase_date)) {
         rt_err(err, 2, TR("--rebase, --apportion and --rebase-date are options of `regrt rollup`",
                           "--rebase, --apportion và --rebase-date là tùy chọn của `regrt rollup`"));
@@ -250,9 +237,19 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
                 break;
             }
     if (need_prev) {
-        x->prev = rt_prev_new(cfg->rg, f, rule_on);
-        if (first_pass(x, cfg, rule_on, o, on_prev, err)) return -1;
-        x->prev_ready = 1;
+        /* one pass per period back: pass k indexes the rows with the
+         * computed columns of pass k-1's join (previous() of a computed
+         * field that itself reads previous()) */
+        uint32_t depth = f->prev_depth ? f->prev_depth : 1;
+        for (uint32_t k = 0; k < depth; k++) {
+            x->prev_next = rt_prev_new(cfg->rg, f, rule_on);
+            int rc = first_pass(x, cfg, rule_on, o, on_prev, err);
+            rt_prev_free(x->prev);
+            x->prev = x->prev_next;
+            x->prev_next = NULL;
+            if (rc) return -1;
+            x->prev_ready = 1;
+        }
     }
     if (need_kids) {
         x->kids = rt_kids_new(cfg->rg, f, cfg->units, err);
@@ -289,6 +286,7 @@ void rt_ext_report(rt_ext *x)
 void rt_ext_close(rt_ext *x)
 {
     rt_prev_free(x->prev);
+    rt_prev_free(x->prev_next);
     rt_kids_free(x->kids);
     rt_rebase_free(x->rebase);
     if (x->spool_fd >= 0) close(x->spool_fd);
@@ -299,11 +297,13 @@ void rt_ext_close(rt_ext *x)
 
 /* ---- message values ------------------------------------------------------------------- */
 
-void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, rt_buf *b)
+/* A value of type `type` at `scale` as a message shows it: scaled
+ * decimals, dates, codes, periods. */
+static void typed_text(const rg_regime_desc *d, const rg_form *f, uint32_t type, int32_t scale, int32_t codelist,
+                       int64_t v, rt_buf *b)
 {
-    const rg_field *fd = &f->fields[k];
     char buf[48];
-    switch (fd->type) {
+    switch (type) {
     case RG_T_DATE:
         rt_date_format(v, buf);
         rt_buf_str(b, buf);
@@ -312,8 +312,8 @@ void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, 
         rt_buf_str(b, v ? TR("yes", "có") : TR("no", "không"));
         return;
     case RG_T_CODE:
-        if (fd->codelist >= 0 && v >= 0 && (uint32_t)v < d->codelists[fd->codelist].n_codes) {
-            rt_buf_str(b, d->codelists[fd->codelist].codes[v].code);
+        if (codelist >= 0 && (uint32_t)codelist < d->n_codelists && v >= 0 && (uint32_t)v < d->codelists[codelist].n_codes) {
+            rt_buf_str(b, d->codelists[codelist].codes[v].code);
             return;
         }
         break;
@@ -325,130 +325,39 @@ void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, 
     }
     default: break;
     }
-    if (fd->scale > 0) {
-        size_t n = rt_format_scaled(v, fd->scale, buf);
+    if (scale > 0) {
+        size_t n = rt_format_scaled(v, scale, buf);
         rt_buf_put(b, buf, n);
     } else {
         rt_buf_i64(b, v);
     }
-    if (fd->type == RG_T_PERCENT) rt_buf_ch(b, '%');
+    if (type == RG_T_PERCENT) rt_buf_ch(b, '%');
 }
 
-static int field_named(const rg_form *f, const char *s, size_t n)
+void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, rt_buf *b)
 {
-    for (uint32_t k = 0; k < f->n_fields; k++)
-        if (strlen(f->fields[k].code) == n && !memcmp(f->fields[k].code, s, n)) return (int)k;
-    return -1;
-}
-
-static void value_or_empty(const rg_regime_desc *d, const rg_form *f, const rg_column *cols, int k, uint32_t i,
-                           rt_buf *b)
-{
-    if (cols && cols[k].present && (cols[k].present[i >> 6] >> (i & 63) & 1))
-        rt_value_text(d, f, k, cols[k].v[i], b);
-    else
-        rt_buf_str(b, TR("(empty)", "(trống)"));
-}
-
-/* A ratio of the row: the row alone accumulated and finalized by the form's
- * own kernels, the arithmetic of a roll-up. */
-static int ratio_text(const rg_form *f, const rt_row *row, uint32_t o, rt_buf *b)
-{
-    const rg_batch *bt = row->batch;
-    if (!f->accumulate || !f->finalize || f->n_outputs > 64 || !f->n_acc) return 0;
-    uint32_t n = bt->n_rows;
-    uint32_t *slot = rt_xmalloc(n * sizeof *slot);
-    uint8_t *pos = rt_xmalloc(n);
-    int64_t *acc = rt_xcalloc(f->n_acc, sizeof *acc), out[64];
-    for (uint32_t i = 0; i < n; i++) slot[i] = UINT32_MAX;
-    slot[row->index] = 0;
-    memset(pos, 3, n);
-    uint64_t present = 0;
-    if (f->accumulate(bt, slot, pos, acc) == 0) f->finalize(acc, out, &present);
-    if (present >> o & 1) {
-        char buf[48];
-        int32_t sc = f->outputs[o].scale;
-        size_t len = sc > 0 ? rt_format_scaled(out[o], sc, buf) : (size_t)snprintf(buf, sizeof buf, "%lld", (long long)out[o]);
-        rt_buf_put(b, buf, len);
-        if (f->outputs[o].type == RG_T_PERCENT) rt_buf_ch(b, '%');
-    } else {
-        rt_buf_str(b, TR("(empty)", "(trống)"));
-    }
-    free(slot);
-    free(pos);
-    free(acc);
-    return 1;
-}
-
-/* {imbalance}: the row's own figures less its children's, summed over the
- * fields the rule reads with children() (for `x = children(x)`, x less the
- * children's x), at the finest scale among them. */
-static void imbalance_text(const rg_form *f, const rt_row *row, const rg_rule *ru, rt_buf *b)
-{
-    const rg_column *own = row->batch->cols, *ch = row->children;
-    uint32_t i = row->index;
-    __int128 sum = 0;
-    int scale = 0, any = 0, ok = ch != NULL;
-    /* the finest scale first, then the sum at that scale */
-    for (int pass = 0; pass < 2 && ok; pass++) {
-        const char *p = ru->source;
-        while (p && (p = strstr(p, "children(")) != NULL) {
-            p += 9;
-            size_t n = strcspn(p, ") ");
-            int k = field_named(f, p, n);
-            p += n;
-            if (k < 0) continue;
-            if (pass == 0) {
-                if (f->fields[k].scale > scale) scale = f->fields[k].scale;
-                continue;
-            }
-            if (!(own[k].present[i >> 6] >> (i & 63) & 1) || !(ch[k].present[i >> 6] >> (i & 63) & 1)) {
-                ok = 0;
-                break;
-            }
-            __int128 x = (__int128)own[k].v[i] - ch[k].v[i];
-            for (int s = f->fields[k].scale; s < scale; s++) x *= 10;
-            sum += x;
-            any = 1;
-        }
-    }
-    if (!ok || !any || sum > INT64_MAX || sum < INT64_MIN) {
-        rt_buf_str(b, TR("(empty)", "(trống)"));
-        return;
-    }
-    if (scale > 0) {
-        char buf[48];
-        rt_buf_put(b, buf, rt_format_scaled((int64_t)sum, scale, buf));
-    } else {
-        rt_buf_i64(b, (int64_t)sum);
-    }
+    const rg_field *fd = &f->fields[k];
+    typed_text(d, f, fd->type, fd->scale, fd->codelist, v, b);
 }
 
 int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, const char *s,
                    size_t n, rt_buf *b)
 {
-    if (!row->batch) return 0;
-    uint32_t i = row->index;
-    int k = field_named(f, s, n);
-    if (k >= 0) {
-        if (!(f->fields[k].flags & RG_FIELD_COMPUTED)) return 0; /* the raw text, as typed */
-        value_or_empty(d, f, row->batch->cols, k, i, b);
-        return 1;
+    const rg_rule *ru = &f->rules[rule];
+    uint32_t k;
+    for (k = 0; k < ru->n_values; k++)
+        if (strlen(ru->values[k].name) == n && !memcmp(ru->values[k].name, s, n)) break;
+    if (k == ru->n_values || ru->values[k].field >= 0) return 0; /* literal, or the raw text */
+    const rg_value *v = &ru->values[k];
+    int64_t out[64];
+    uint64_t present = 0;
+    if (row->batch && f->message && k < 64) {
+        /* the batch validate saw, with the children's sums of this row */
+        rg_batch bt = *row->batch;
+        bt.children = row->children;
+        if (f->message(&bt, rule, row->index, out, &present) < 0) present = 0;
     }
-    if (n > 10 && !memcmp(s, "previous(", 9) && s[n - 1] == ')' && (k = field_named(f, s + 9, n - 10)) >= 0) {
-        value_or_empty(d, f, row->batch->prev, k, i, b);
-        return 1;
-    }
-    if (n > 10 && !memcmp(s, "children(", 9) && s[n - 1] == ')' && (k = field_named(f, s + 9, n - 10)) >= 0) {
-        value_or_empty(d, f, row->children, k, i, b);
-        return 1;
-    }
-    if (n == 9 && !memcmp(s, "imbalance", 9) && (f->rules[rule].flags & RG_RULE_CHILDREN)) {
-        imbalance_text(f, row, &f->rules[rule], b);
-        return 1;
-    }
-    for (uint32_t o = 0; o < f->n_outputs; o++)
-        if (f->outputs[o].field < 0 && strlen(f->outputs[o].code) == n && !memcmp(f->outputs[o].code, s, n))
-            return ratio_text(f, row, o, b);
-    return 0;
+    if (present >> k & 1) typed_text(d, f, v->type, v->scale, v->codelist, out[k], b);
+    else rt_buf_str(b, TR("(empty)", "(trống)"));
+    return 1;
 }

@@ -32,6 +32,8 @@ typedef struct rt_ext {
     const rt_units *units;
     rt_prev *prev;
     int prev_ready;   /* the index is complete: fill batch->prev */
+    rt_prev *prev_next; /* chains (prev_depth > 1): the index being built
+                           while `prev` fills batch->prev */
     rt_kids *kids;
     rt_rebase *rebase;
     int verbose;
@@ -62,8 +64,11 @@ void rt_ext_close(rt_ext *x);
 
 /* ---- prev.c ---------------------------------------------------------------- */
 
-/* Whether rule r (selected) needs the previous period joined. */
+/* Whether rule r reads the previous period (its read set, message values
+ * included); whether the form needs it joined (a selected rule or any
+ * computed field does). */
 int rt_prev_rule(const rg_rule *r);
+int rt_prev_needed(const rg_form *f, const uint8_t *rule_on);
 rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_on);
 void rt_prev_free(rt_prev *p);
 /* First pass: indexes every row of a batch (thread-safe). */

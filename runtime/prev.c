@@ -4,8 +4,12 @@
  *
  * A first pass over the files indexes every row by its series (the raw text
  * of the unit and of each dimension value: an unknown unit or code still
- * joins with itself) and its period number, keeping only the fields that the
- * previous() rules read. The scan then fills batch->prev row by row from the
+ * joins with itself) and its period number, keeping only the columns that
+ * the descriptor says are read in the previous period (rg_read, role
+ * PREVIOUS, of the selected rules and of the computed fields). A computed
+ * column read in the previous period that itself reads previous() needs its
+ * own previous period: ext.c runs rg_form.prev_depth such passes, each with
+ * the index of the one before joined. The scan then fills batch->prev row by row from the
  * index: a row whose series has no row in the previous period gets prev
  * values that are not present, so its previous() rules are skipped (or read
  * 0 with `missing zero`, or fail with `missing fail`). A key that appears
@@ -41,30 +45,33 @@ struct rt_prev {
 
 #define PERIOD_BITS 20
 
-int rt_prev_rule(const rg_rule *r)
+static int reads_prev(const rg_read *reads, uint32_t n)
 {
-    /* A rule that also reads children() is evaluated with the children's
-     * sums as prev (children.c): it has no previous period. */
-    return (r->flags & RG_RULE_PREVIOUS) && !(r->flags & RG_RULE_CHILDREN);
+    for (uint32_t k = 0; k < n; k++)
+        if (reads[k].role == RG_READ_PREVIOUS) return 1;
+    return 0;
 }
 
-/* Fields named in previous(NAME) in the rule's source; -1 in *unknown when
- * one is not a column of the form (a ratio: its parts are not listed). */
-static void prev_names(const rg_form *f, const char *src, uint8_t *use, int *unknown)
+int rt_prev_rule(const rg_rule *r) { return reads_prev(r->reads, r->n_reads); }
+
+int rt_prev_needed(const rg_form *f, const uint8_t *rule_on)
 {
-    const char *p = src;
-    while (p && (p = strstr(p, "previous(")) != NULL) {
-        p += 9;
-        while (*p == ' ') p++;
-        size_t n = 0;
-        while (p[n] && p[n] != ')' && p[n] != ' ') n++;
-        uint32_t k;
-        for (k = 0; k < f->n_fields; k++)
-            if (strlen(f->fields[k].code) == n && !memcmp(f->fields[k].code, p, n)) break;
-        if (k < f->n_fields) use[k] = 1;
-        else *unknown = 1;
-        p += n;
-    }
+    for (uint32_t k = 0; k < f->n_fields; k++)
+        if ((f->fields[k].flags & RG_FIELD_COMPUTED) && reads_prev(f->fields[k].reads, f->fields[k].n_reads))
+            return 1;
+    for (uint32_t r = 0; r < f->n_rules; r++)
+        if (rule_on[r] && rt_prev_rule(&f->rules[r])) return 1;
+    return 0;
+}
+
+/* The columns read in the previous period (the descriptor's read sets of
+ * the selected rules and of every computed column, which is always
+ * computed), into use[]. */
+static void mark_prev(const rg_form *f, const rg_read *reads, uint32_t n, uint8_t *use)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (reads[k].role == RG_READ_PREVIOUS && reads[k].field >= 0 && (uint32_t)reads[k].field < f->n_fields)
+            use[reads[k].field] = 1;
 }
 
 rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_on)
@@ -74,18 +81,14 @@ rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_
     p->form = f;
     p->nf = f->n_fields;
     uint8_t *use = rt_xcalloc(f->n_fields ? f->n_fields : 1, 1);
-    int unknown = 0;
-    for (uint32_t r = 0; r < f->n_rules; r++) {
-        const rg_rule *ru = &f->rules[r];
-        if (!rule_on[r] || !rt_prev_rule(ru)) continue;
-        for (uint32_t j = 0; j < ru->n_fields; j++)
-            if (ru->fields[j] >= 0 && (uint32_t)ru->fields[j] < f->n_fields) use[ru->fields[j]] = 1;
-        prev_names(f, ru->source, use, &unknown);
-    }
+    for (uint32_t r = 0; r < f->n_rules; r++)
+        if (rule_on[r]) mark_prev(f, f->rules[r].reads, f->rules[r].n_reads, use);
+    for (uint32_t k = 0; k < f->n_fields; k++)
+        if (f->fields[k].flags & RG_FIELD_COMPUTED) mark_prev(f, f->fields[k].reads, f->fields[k].n_reads, use);
     p->kf = rt_xcalloc(f->n_fields ? f->n_fields : 1, sizeof *p->kf);
     for (uint32_t k = 0; k < f->n_fields; k++) {
         if (f->fields[k].type == RG_T_TEXT) continue;
-        if (use[k] || unknown) p->kf[p->nk++] = (int32_t)k;
+        if (use[k]) p->kf[p->nk++] = (int32_t)k;
     }
     free(use);
     p->nmask = (p->nk + 63) / 64;

@@ -657,7 +657,8 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
     if (cfg->cross) b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
-    if (form->validate && s->nr) rc = form->validate(&b, w->failp, w->overflow);
+    /* also without rules: the computed fields are the kernel's output too */
+    if (form->validate) rc = form->validate(&b, w->failp, w->overflow);
     const rg_column *children = NULL;
     if (cfg->after && cfg->after(cfg->ext_ctx, &b, w->failp, w->overflow, &children, &w->ext_scratch) < 0)
         rc = -1;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 libxml2-dev
       libxml2-utils check pkg-config valgrind make gcc python3 nodejs chromium
-      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev curl)
+      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libcurl4-gnutls-dev curl)
 
 missing=()
 for p in "${PKGS[@]}"; do

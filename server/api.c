@@ -340,9 +340,19 @@ static int h_status(srv_req *r, srv_resp *o)
     if (asof_arg && rt_date_parse(asof_arg, strlen(asof_arg), &asof))
         return bad_request(o, TR("as_of: give a date YYYY-MM-DD", "as_of: hãy cho ngày YYYY-MM-DD"));
     rt_date_format(asof, asof_s);
+    /* ?tier=NAME: the units of a tier above the form's (a province's batch
+     * of forwarded reports counts as arrived when its last one arrived) */
+    int tier = f->unit_tier;
+    const char *tn = srv_arg(r, "tier");
+    if (tn) {
+        tier = rt_regime_tier(fr->reg->rg, tn);
+        if (tier < 0 || rt_units_count(fr->reg->units, tier) == 0)
+            return bad_request(o, TR("tier: not a tier of the regime with units in the unit list",
+                                     "tier: không phải cấp của chế độ có đơn vị trong danh sách"));
+    }
     const rg_deadline *dl = NULL;
     for (uint32_t k = 0; k < d->n_deadlines; k++)
-        if (d->deadlines[k].tier == f->unit_tier) dl = &d->deadlines[k];
+        if ((int)d->deadlines[k].tier == tier) dl = &d->deadlines[k];
     int64_t ws, we;
     if (rt_cutoff_window(d->cutoff, d->cutoff_day, f->frequency, p, &ws, &we)) we = ws = 0;
     int64_t due = dl ? rt_deadline(we, dl->days, (int)dl->working, fr->reg->holidays) : we;
@@ -363,8 +373,30 @@ static int h_status(srv_req *r, srv_resp *o)
     }
     rt_strmap arrived;
     rt_strmap_init(&arrived, rows.n_rows * 2 + 4);
-    for (uint32_t i = 0; i < rows.n_rows; i++)
-        rt_strmap_put(&arrived, srv_cell(&rows, i, 0), (uint32_t)strlen(srv_cell(&rows, i, 0)), i);
+    const rt_units *u = fr->reg->units;
+    if (tier == f->unit_tier) {
+        for (uint32_t i = 0; i < rows.n_rows; i++)
+            rt_strmap_put(&arrived, srv_cell(&rows, i, 0), (uint32_t)strlen(srv_cell(&rows, i, 0)), i);
+    } else {
+        /* the latest of the first arrivals below each unit of the tier */
+        for (uint32_t i = 0; i < rows.n_rows; i++) {
+            const char *code = srv_cell(&rows, i, 0);
+            int32_t g = rt_units_find(u, f->unit_tier, code, strlen(code));
+            while (g >= 0 && rt_units_tier(u, (uint32_t)g) != tier) g = rt_units_parent(u, (uint32_t)g);
+            if (g < 0) continue;
+            const char *up = rt_units_code(u, (uint32_t)g);
+            uint32_t prev;
+            if (rt_strmap_get(&arrived, up, (uint32_t)strlen(up), &prev)) {
+                if (strcmp(srv_cell(&rows, i, 1), srv_cell(&rows, prev, 1)) > 0)
+                    for (uint32_t sl = 0; sl < arrived.cap; sl++)
+                        if (arrived.slots[sl].key && arrived.slots[sl].val == prev &&
+                            !strcmp(arrived.slots[sl].key, up))
+                            arrived.slots[sl].val = i;
+            } else {
+                rt_strmap_put(&arrived, up, (uint32_t)strlen(up), i);
+            }
+        }
+    }
 
     const char *fmt = srv_arg(r, "format");
     int csv = fmt && !strcmp(fmt, "csv"), json = fmt && !strcmp(fmt, "json");
@@ -376,9 +408,8 @@ static int h_status(srv_req *r, srv_resp *o)
         rt_buf_printf(b, ",\"form\":\"%s\",\"as_of\":\"%s\",\"periods\":[\n{\"period\":\"%s\",\"deadline\":\"%s\",\"units\":[",
                       f->code, asof_s, lab, dls);
     }
-    const rt_units *u = fr->reg->units;
-    const uint32_t *sorted = rt_units_sorted(u, f->unit_tier);
-    uint32_t nu = rt_units_count(u, f->unit_tier), n_on = 0, n_late = 0, n_miss = 0, shown = 0;
+    const uint32_t *sorted = rt_units_sorted(u, tier);
+    uint32_t nu = rt_units_count(u, tier), n_on = 0, n_late = 0, n_miss = 0, shown = 0;
     const char *root = scope_of(r);
     for (uint32_t k = 0; k < nu; k++) {
         uint32_t g = sorted[k];

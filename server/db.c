@@ -95,6 +95,15 @@ srv_db *srv_db_open(const char *url, rt_error *err)
         free(db);
         return NULL;
     }
+    /* REGRT_SERVE_SQLITE_MAX_PAGES=N caps the file at N pages: a full disk
+     * on demand, for the test that a full store answers 503 and keeps
+     * nothing partial. */
+    const char *cap = getenv("REGRT_SERVE_SQLITE_MAX_PAGES");
+    if (cap && *cap) {
+        char q[64];
+        snprintf(q, sizeof q, "PRAGMA max_page_count=%ld", strtol(cap, NULL, 10));
+        sqlite3_exec(db->lite, q, NULL, NULL, NULL);
+    }
     return db;
 }
 

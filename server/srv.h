@@ -162,6 +162,7 @@ typedef struct srv_route {
 
 extern const srv_route srv_routes_openrosa[];
 extern const srv_route srv_routes_api[];
+extern const srv_route srv_routes_forward[];
 
 void srv_lock(srv *s);
 void srv_unlock(srv *s);
@@ -193,6 +194,7 @@ int srv_submit(srv *s, const srv_account *acct, rt_lang lang, const char *xml, s
 
 /* Forwarding (forward.c). */
 int srv_forward_start(srv *s);
+void srv_forward_kick(void);
 void srv_forward_stop(srv *s);
 
 /* Entry points from regrt.c. */

@@ -272,6 +272,24 @@ int srv_submit(srv *s, const srv_account *acct, rt_lang lang, const char *xml, s
     const rg_form *f = &fr->reg->desc->forms[fr->form];
     outcome oc;
     validate(s, fr, xml, len, &oc);
+    if (oc.unusable == 2) {
+        /* the server's own trouble (its scratch disk): nothing is stored,
+         * the client is asked to come back */
+        rt_buf_ch(&oc.messages, 0);
+        char m[1200];
+        snprintf(m, sizeof m,
+                 TR("The server could not check the submission (%s); nothing was stored. Send it again later.",
+                    "Máy chủ không kiểm tra được bản nộp (%s); không có gì được lưu. Hãy gửi lại sau."),
+                 oc.messages.p);
+        o->status = 503;
+        snprintf(o->extra_name, sizeof o->extra_name, "Retry-After");
+        snprintf(o->extra_value, sizeof o->extra_value, "60");
+        srv_openrosa_body(o, "error", m);
+        rt_buf_free(&oc.messages);
+        rt_set_lang(saved);
+        srv_unlock(s);
+        return 0;
+    }
     char hash[65];
     sha256_hex(xml, len, hash);
     char *unit = NULL, *period = NULL, *iid = NULL;
@@ -386,6 +404,8 @@ int srv_submit(srv *s, const srv_account *acct, rt_lang lang, const char *xml, s
 store_failed:
     srv_db_rollback(s->db);
     o->status = 503;
+    snprintf(o->extra_name, sizeof o->extra_name, "Retry-After");
+    snprintf(o->extra_value, sizeof o->extra_value, "60");
     {
         char m[1200];
         snprintf(m, sizeof m,

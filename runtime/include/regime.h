@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define REGIME_ABI_VERSION 2u
+#define REGIME_ABI_VERSION 3u
 
 /* ---- localized text --------------------------------------------------- */
 
@@ -110,20 +110,38 @@ typedef enum rg_unit_agg {
 
 /* Rule flags. */
 #define RG_RULE_WELL_FORMED 0x01u /* reports malformed values of the row */
-#define RG_RULE_PREVIOUS    0x02u /* reads the previous period (prev columns) */
+#define RG_RULE_PREVIOUS    0x02u /* reads the previous period (batch->prev) */
 #define RG_RULE_CHILDREN    0x04u /* compares a unit with the sum of its children */
-/* How validate evaluates a CHILDREN rule: children(x) reads batch->prev as
- * the sum of the unit's children. A host checks such rules at roll-up by
- * calling validate on a batch whose cols hold the units' own figures and
- * whose prev holds the summed children, and reads only the CHILDREN rules'
- * bits; from ordinary validation (prev = previous period) their bits mean
- * nothing. A CROSS_FORM rule reads another form's fields from batch->other
- * (the other form's row of the same unit, period and shared dimension
- * values); they are missing when other, or other[form], is NULL. */
+/* How validate evaluates a CHILDREN rule: children(x) reads
+ * batch->children, the sum of the unit's children. A host checks such rules
+ * by calling validate on a batch whose cols hold the units' own figures and
+ * whose children hold the summed children (prev may be joined at the same
+ * time), and reads only the CHILDREN rules' bits for those rows; when
+ * children is NULL the children() values are missing. A CROSS_FORM rule
+ * reads another form's fields from batch->other (the other form's row of
+ * the same unit, period and shared dimension values); they are missing when
+ * other, or other[form], is NULL. The flags summarise rg_rule.reads, which
+ * is what a host plans its joins from. */
 #define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
 #define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
 
 /* ---- descriptor ------------------------------------------------------- */
+
+/* What an expression reads: one column in one role (ABI 3). */
+typedef enum rg_role {
+    RG_READ_ROW = 1,  /* this row: batch->cols[field] */
+    RG_READ_PREVIOUS, /* the previous period's row of the same unit and
+                         dimension values: batch->prev[field] */
+    RG_READ_CHILDREN, /* the sum of the unit's children: batch->children[field] */
+    RG_READ_OTHER     /* another form's row of the same unit, period and
+                         shared dimensions: batch->other[form][field] */
+} rg_role;
+
+typedef struct rg_read {
+    uint32_t role;  /* rg_role */
+    int32_t form;   /* the form whose column is read (this form but for OTHER) */
+    int32_t field;  /* column of that form */
+} rg_read;
 
 typedef struct rg_code {
     const char *code;
@@ -167,16 +185,44 @@ typedef struct rg_field {
     uint32_t time_agg; /* rg_time_agg */
     uint32_t unit_agg; /* rg_unit_agg */
     int32_t weight;    /* field index for weighted average, else -1 */
+    uint32_t n_reads;  /* COMPUTED: the columns its expression reads */
+    const rg_read *reads;
 } rg_field;
+
+/*
+ * One placeholder of a rule's message (ABI 3). `name` is the text between
+ * the braces as written in every translation ("imbalance",
+ * "previous(e_share)", "total"). When `field` >= 0 the placeholder shows
+ * the row's own text of that input column, as typed; otherwise its value is
+ * output `k` of the form's message kernel for that rule (k = the index of
+ * this entry), a number of type `type` scaled by 10^scale (a percent: 90%%
+ * is 90 * 10^scale), a code index of `codelist`, a date or a period
+ * number; not present means "(empty)".
+ */
+typedef struct rg_value {
+    const char *name;
+    uint32_t type;     /* rg_type */
+    int32_t scale;
+    int32_t codelist;  /* RG_T_CODE: index into codelists, else -1 */
+    int32_t field;     /* >= 0: the raw text of this column; -1: computed */
+} rg_value;
 
 typedef struct rg_rule {
     const char *code; /* "V1" */
     uint32_t severity; /* rg_severity */
     uint32_t flags;    /* RG_RULE_* */
-    rg_texts message;  /* template; {field} placeholders, {imbalance} */
-    const char *source; /* the check as written in the spec, for reports */
+    rg_texts message;  /* template: placeholders are listed in `values` */
+    const char *source; /* the check as written, comments and blank runs
+                           removed: display text only */
     uint32_t n_fields;
     const int32_t *fields; /* fields the rule reads, for reports */
+    uint32_t n_reads;
+    const rg_read *reads;  /* every column its guard and check read, each
+                              once, with its role; a computed column is
+                              listed itself (its own reads are the field's) */
+    uint32_t n_values;     /* at most 64 */
+    const rg_value *values; /* the message's placeholders, in order of first
+                               appearance */
 } rg_rule;
 
 /* ---- batches ---------------------------------------------------------- */
@@ -202,15 +248,21 @@ typedef struct rg_batch {
     uint32_t n_rows;
     const rg_column *cols;      /* one per field of the form, in field order */
     const rg_column *prev;      /* previous period's row of the same unit and
-                                   dimensions, per field; NULL if not joined */
+                                   dimensions, per field, computed fields
+                                   included; NULL if not joined */
     const uint64_t *well_formed; /* bit i: row i has no malformed value */
     const rg_column *const *other; /* per form index: that form's columns (its
                                       field order) joined to this row, or NULL;
                                       NULL: no form joined (ABI 2) */
+    const rg_column *children;  /* per field: the sum of the row's unit's
+                                   children (same period and dimensions);
+                                   NULL if not joined (ABI 3) */
 } rg_batch;
 
 /*
- * validate: evaluates every row rule. For rule r, bit i of fail[r] is set
+ * validate: computes the computed fields, then evaluates every row rule. A
+ * host calls it for every batch, also when the form has no rules (the
+ * computed fields are then its only output). For rule r, bit i of fail[r] is set
  * when row i fails it (rules skipped for missing operands do not fail).
  * fail[r] is cleared by the kernel first. Computed fields (COMPUTED) are
  * written into their columns (v and present) before the rules run.
@@ -243,6 +295,16 @@ typedef int (*rg_combine_fn)(int64_t *dst, const int64_t *src);
  */
 typedef void (*rg_finalize_fn)(const int64_t *acc, int64_t *out, uint64_t *present);
 
+/*
+ * message (ABI 3): the values of the placeholders of rule `rule`'s message
+ * for row `row` of the batch (the same batch validate was given, after
+ * validate wrote its computed columns): out[k] and bit k of *present for
+ * rules[rule].values[k] (entries with field >= 0 are left to the host).
+ * Returns 0, or -1 when rule is out of range.
+ */
+typedef int (*rg_message_fn)(const rg_batch *batch, uint32_t rule, uint32_t row, int64_t *out,
+                             uint64_t *present);
+
 /* One column of the roll-up output of a form. */
 typedef struct rg_output {
     const char *code;  /* column name */
@@ -272,6 +334,10 @@ typedef struct rg_form {
     rg_accumulate_fn accumulate;
     rg_combine_fn combine;
     rg_finalize_fn finalize;
+    rg_message_fn message;   /* ABI 3 */
+    uint32_t prev_depth;     /* periods back the kernels read: 0 none, 1
+                                previous(), 2 previous() of a computed field
+                                that itself reads previous(), ... (ABI 3) */
 } rg_form;
 
 /* A roll-up declared by the spec: a form over tiers and time. */

@@ -196,8 +196,8 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     for (int g = 0; g < OTH_FORMS; g++)
         oth_forms[g] = rnd() % 6 == 0 ? NULL : oth.cols;
     const rg_column *const *other = rnd() % 5 == 0 ? NULL : oth_forms;
-    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other};
-    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other};
+    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other, NULL};
+    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other, NULL};
 
     /* ---- validate ---- */
     uint64_t **fa = calloc((size_t)nr + 1, sizeof *fa), **fb = calloc((size_t)nr + 1, sizeof *fb);

@@ -79,7 +79,7 @@ if need cc; then
     if cc -shared -fPIC -o "$tmp/old.so" "$tmp/old.c" 2>/dev/null; then
         "$REGRT" validate "$tmp/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
         expect_status "rt malformed: ABI mismatch" 2 $?
-        grep -q "was built for ABI 999 but this regrt speaks ABI 2" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
+        grep -q "was built for ABI 999 but this regrt speaks ABI 3" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
     fi
     mkdir -p "$tmp/lib"
     cp "$RTLIB" "$tmp/lib/tthc.so"
@@ -87,7 +87,7 @@ if need cc; then
     "$REGRT" validate "$tmp/lib" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
     expect_status "rt malformed: manifest ABI" 2 $?
     grep -q "manifest.json says ABI 7" "$tmp/err" && pass || fail "rt malformed: manifest message: $(cat "$tmp/err")"
-    printf '{"regime": "tthc", "abi_version": 2}\n' >"$tmp/lib/manifest.json"
+    printf '{"regime": "tthc", "abi_version": 3}\n' >"$tmp/lib/manifest.json"
     "$REGRT" validate "$tmp/lib" --units "$FX/edge_units.csv" --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
     expect_status "rt malformed: library folder" 1 $?
 fi

@@ -43,8 +43,11 @@ sv_start() {
         sleep 0.1
         i=$((i + 1))
     done
+    sleep 0.2
     SV_URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$SV/server.log")
     if [ -z "$SV_URL" ]; then
+        kill -9 $SV_PID 2>/dev/null
+        wait $SV_PID 2>/dev/null
         fail "t_serve[$SV_LABEL]: the server did not start"
         cat "$SV/server.log"
         return 1
@@ -259,12 +262,106 @@ sv_suite() {
     sv_check "edoc rollup identical to regrt" cmp -s "$X/edoc.csv" "$X/edoc_regrt.csv"
     sv_stop
 
+    # ---- tiers connected: this server as a province's, forwarding to a national one ----
+    sv_forwarding "$store"
+
     # ---- the audit log: every write ----
     "$REGRT" serve-admin --store "$store" audit --limit 100 >"$X/audit.txt"
     sv_check "audit: accepted submission" grep -q " c00001 submit submission [0-9]* instanceID uuid:t-1 .*accepted" "$X/audit.txt"
     sv_check "audit: rejected submission" grep -q " c00001 submit .*uuid:t-bad .*rejected" "$X/audit.txt"
     sv_check "audit: refusal" grep -q " c00001 submit-refused " "$X/audit.txt"
     sv_check "audit: accounts" grep -q " serve-admin account added account c00001" "$X/audit.txt"
+}
+
+# sv_launch NAME STORE [options...]: another server (log $SV/NAME.log); sets
+# SV_LPID and SV_LURL
+sv_launch() {
+    nm=$1
+    st=$2
+    shift 2
+    "$REGRT" serve --regimes "$SV/regimes/tthc" --units "$SV_U3" --store "$st" --listen 127.0.0.1:0 \
+        --spool "$SV/spool" "$@" >"$SV/$nm.log" 2>&1 &
+    SV_LPID=$!
+    i=0
+    while [ $i -lt 900 ] && ! grep -q "listening on" "$SV/$nm.log" 2>/dev/null && kill -0 $SV_LPID 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.2
+    SV_LURL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$SV/$nm.log")
+    [ -n "$SV_LURL" ] || { fail "t_serve[$SV_LABEL]: server $nm did not start"; cat "$SV/$nm.log"; }
+}
+sv_halt() {
+    kill -TERM "$1" 2>/dev/null
+    wait "$1"
+    sv_check "server $2 exits with 0" [ $? -eq 0 ]
+}
+
+# sv_wait_sent N: polls the province's outbox until N rows are sent (30 s)
+sv_wait_sent() {
+    i=0
+    while [ $i -lt 300 ]; do
+        curl -s -u sup01:pw-sup01 "$SV_PURL/api/outbox" >"$X/outbox.csv"
+        [ "$(grep -c ',sent,' "$X/outbox.csv")" -ge "$1" ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+sv_forwarding() {
+    store=$1
+    nat="sqlite:$X/national.db"
+    printf 'name,role,unit,password,rate\np01,supervisor,01,pw-p01-nat,0\nnadmin,admin,,pw-nadmin,0\n' >"$X/nat.csv"
+    "$REGRT" serve-admin --store "$nat" import "$X/nat.csv" --cost min >/dev/null
+    echo pw-p01-nat >"$X/fw.pw"
+    # the province deadline of January is the 22nd: the 23rd is one working day late
+    REGRT_SERVE_NOW=2025-01-23T03:00:00Z sv_launch national "$nat"
+    SV_NPID=$SV_LPID
+    SV_NURL=$SV_LURL
+    sv_launch province "$store" --forward-to "$SV_NURL" --forward-user p01 --forward-password-file "$X/fw.pw"
+    SV_PPID=$SV_LPID
+    SV_PURL=$SV_LURL
+    curl -s -H "Accept-Language: en" -o "$X/fwd.txt" -w '%{http_code}' -X POST -u sup01:pw-sup01 "$SV_PURL/api/forward?form=bieu06&period=2025-01" >"$SV/code"
+    sv_check "forward: 202" sv_code 202
+    sv_check "forward: the three reports of province 01" grep -q "^3 report" "$X/fwd.txt"
+    sv_check "forward: all three sent" sv_wait_sent 3
+    curl -s -u nadmin:pw-nadmin "$SV_NURL/api/submissions?form=bieu06" >"$X/nat_list.csv"
+    sv_check "national: three accepted reports from p01" [ "$(grep -c ',p01,.*,accepted,1,' "$X/nat_list.csv")" = 3 ]
+    curl -s -u nadmin:pw-nadmin "$SV_NURL/api/rollup?form=bieu06&period=month" >"$X/nat_rollup.csv"
+    curl -s -u sup01:pw-sup01 "$SV_PURL/api/rollup?form=bieu06&period=month" >"$X/prov_rollup.csv"
+    sv_check "national roll-up = the province's" cmp -s "$X/nat_rollup.csv" "$X/prov_rollup.csv"
+    sv_check "national roll-up has province 01" grep -q "^province,01,2025-01," "$X/nat_rollup.csv"
+    curl -s -u nadmin:pw-nadmin "$SV_NURL/api/status?form=bieu06&period=2025-01&tier=province&format=csv" >"$X/nat_status.csv"
+    sv_check "national status: province 01 late by 1 working day" \
+        grep -q "^2025-01,01,.*,late,2025-01-22,2025-01-23T03:00:00Z,1$" "$X/nat_status.csv"
+    sv_check "national status: province 02 missing" grep -q "^2025-01,02,.*,missing,2025-01-22,,$" "$X/nat_status.csv"
+
+    # the national server goes away: the new report waits in the outbox, across a
+    # restart of the province's server, and goes when the national one is back
+    sv_halt $SV_NPID national
+    sv_tthc "$ROOT/examples/tthc/xml/valid/bieu06_00001_2025-01.xml" 00007 2025-01 uuid:t-7 "$X/t7.xml"
+    curl -s -o /dev/null -w '%{http_code}' -u sup01:pw-sup01 -F "xml_submission_file=@$X/t7.xml" "$SV_PURL/submission" >"$SV/code"
+    sv_check "province: a fourth report" sv_code 201
+    curl -s -H "Accept-Language: en" -o "$X/fwd2.txt" -X POST -u sup01:pw-sup01 "$SV_PURL/api/forward?form=bieu06&period=2025-01"
+    sv_check "forward again: one new" grep -q "^4 report.* 1 queued" "$X/fwd2.txt"
+    sleep 1
+    curl -s -u sup01:pw-sup01 "$SV_PURL/api/outbox" >"$X/outbox2.csv"
+    sv_check "outbox: pending while the national server is down" grep -q ',pending,[1-9][0-9]*,no answer' "$X/outbox2.csv"
+    sv_halt $SV_PPID province
+    REGRT_SERVE_NOW=2025-01-23T03:00:00Z sv_launch national "$nat"
+    SV_NPID=$SV_LPID
+    SV_NURL2=$SV_LURL
+    sv_launch province "$store" --forward-to "$SV_NURL2" --forward-user p01 --forward-password-file "$X/fw.pw"
+    SV_PPID=$SV_LPID
+    SV_PURL=$SV_LURL
+    sv_check "after restarts: the fourth report sent" sv_wait_sent 4
+    curl -s -u nadmin:pw-nadmin "$SV_NURL2/api/submissions?form=bieu06" >"$X/nat_list2.csv"
+    sv_check "national: four reports, none twice" [ "$(grep -c ',p01,.*,accepted,1,' "$X/nat_list2.csv")" = 4 ]
+    curl -s -H "Accept-Language: en" -o "$X/fwd3.txt" -X POST -u sup01:pw-sup01 "$SV_PURL/api/forward?form=bieu06&period=2025-01"
+    sv_check "forward a third time: nothing new" grep -q "^4 report.* 0 queued" "$X/fwd3.txt"
+    sv_halt $SV_PPID province
+    sv_halt $SV_NPID national
 }
 
 if [ "$sv_ok" = 1 ]; then

@@ -47,6 +47,15 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_form, t_form, 12, n_acc);
     OFF(rg_form, t_form, 15, validate);
     OFF(rg_form, t_form, 18, finalize);
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_read), (long)sizeof(rg_read));
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_value), (long)sizeof(rg_value));
+    OFF(rg_field, t_field, 15, reads);
+    OFF(rg_rule, t_rule, 8, reads);
+    OFF(rg_rule, t_rule, 10, values);
+    OFF(rg_value, t_value, 4, field);
+    OFF(rg_form, t_form, 19, message);
+    OFF(rg_form, t_form, 20, prev_depth);
+    OFF(rg_batch, t_batch, 5, children);
     OFF(rg_regime_desc, t_desc, 5, label);
     OFF(rg_regime_desc, t_desc, 15, method);
     OFF(rg_regime_desc, t_desc, 26, holidays);
@@ -137,7 +146,7 @@ START_TEST(compiled_descriptor_and_kernels)
     uint64_t px = 0xf, py = 0xb, pu = 0xf;
     rg_column cols[4] = {{unit, NULL, NULL, &pu, NULL}, {per, NULL, NULL, &pu, NULL},
                          {x, NULL, NULL, &px, NULL}, {y, NULL, NULL, &py, NULL}};
-    rg_batch bt = {4, cols, NULL, NULL, NULL};
+    rg_batch bt = {4, cols, NULL, NULL, NULL, NULL};
     uint64_t fa = ~0ull, fz = ~0ull, ovf = ~0ull;
     uint64_t *fail[2] = {&fa, &fz};
     ck_assert_int_eq(f->validate(&bt, fail, &ovf), 0);
