@@ -319,8 +319,22 @@ build/fuzz/fuzz_fmtdiff: tests/fuzz/fuzz_fmtdiff.c $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LLVM_CFLAGS) -o $@ $< $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ) \
 	    $(LLVM_LIBS) $(XML_LIBS) -ldl -lm
 
+# fuzz_submit: the server's submission path (multipart + XML) over a
+# loopback connection to an in-process server (tests/fuzz/fuzz_submit.c).
+FUZZ_SRV_OBJ := $(SERVER_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(XML_CFLAGS) $(SERVER_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_submit: tests/fuzz/fuzz_submit.c $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) build/fuzz/lib/tthc/tthc.so
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iserver -fsanitize=fuzzer $(XML_CFLAGS) $(SERVER_CFLAGS) -o $@ $< \
+	    $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) $(XML_LIBS) $(SERVER_LIBS) -ldl -lm
+
 .PHONY: fuzz-robustness valgrind
-fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff
+fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff build/fuzz/fuzz_submit
 
 valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 	$(Q)O=$(O) sh tests/valgrind.sh

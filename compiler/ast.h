@@ -133,6 +133,13 @@ typedef enum ast_attr_kind {
     AST_A_WHEN       /* when expr (relevance of a field) */
 } ast_attr_kind;
 
+/* `missing MODE [for f, g]` of a roll-up */
+typedef struct ast_rollup_miss {
+    ast_name mode;
+    ast_list *fields; /* NULL: every field */
+    src_loc loc;
+} ast_rollup_miss;
+
 typedef struct ast_attr {
     ast_attr_kind kind;
     src_loc loc;
@@ -151,6 +158,7 @@ typedef struct ast_rule {
     ast_expr *when;    /* guard, or NULL */
     ast_expr *check;   /* must hold, or NULL (an error) */
     ast_expr *tolerance; /* NULL when exact */
+    ast_expr *tolerance_of; /* `tolerance 1% of X`: relative to |X|, or NULL */
     ast_name missing;  /* skip | zero | fail; text NULL = default skip */
     ast_texts *message;
     ast_list extra;    /* duplicated clauses, kept for diagnostics (ast_attr*) */
@@ -268,7 +276,8 @@ typedef struct ast_decl {
         struct { ast_texts *label; ast_list levels; const char *units; } tiers; /* ast_level* */
         struct { ast_texts *label; const char *from; src_loc from_loc; ast_list codes; } codelist; /* ast_code* */
         struct { ast_list members; } form;             /* ast_member* */
-        struct { ast_name form; ast_list levels; ast_name period; ast_name count; ast_list extra; } rollup;
+        struct { ast_name form; ast_list levels; ast_name period; ast_name count; ast_list extra;
+                 ast_list missing; /* ast_rollup_missing*, in order */ ast_name coverage; } rollup;
         struct { ast_list data; ast_list expects; } test; /* ast_data*, ast_expect* */
         struct { ast_type *type; } alias;
         struct { const char *from; src_loc from_loc; } holidays;

@@ -407,6 +407,14 @@ ast_attr *ast_attr_word(parse_ctx *c, ast_attr_kind k, ast_name w, src_loc loc)
     return a;
 }
 
+ast_attr *ast_attr_stock(parse_ctx *c, ast_name kind, ast_name strict, src_loc loc)
+{
+    ast_attr *a = attr_new(c, AST_A_STOCK, loc);
+    a->word = kind;
+    a->by = strict; /* "strict": sema checks the word */
+    return a;
+}
+
 ast_attr *ast_attr_weighted(parse_ctx *c, ast_name agg, ast_name by, src_loc loc)
 {
     ast_attr *a = attr_new(c, AST_A_OVER_UNITS, loc);
@@ -484,12 +492,13 @@ ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
     return r;
 }
 
-ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
+ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc)
 {
-    loc = src_span(loc, e->loc); /* the keyword to the end of the clause */
+    loc = src_span(loc, (of ? of : e)->loc); /* the keyword to the end of the clause */
     if (r->tolerance)
         rule_dup(r, c, "tolerance", loc);
     r->tolerance = e;
+    r->tolerance_of = of;
     return r;
 }
 
@@ -534,6 +543,29 @@ ast_decl *ast_rollup_count(ast_decl *d, parse_ctx *c, ast_name n, src_loc loc)
     if (d->u.rollup.count.text)
         diag(c->diag, "E0014", loc, "completeness");
     d->u.rollup.count = n;
+    return d;
+}
+
+ast_decl *ast_rollup_missing(ast_decl *d, parse_ctx *c, ast_name mode, ast_list *fields, src_loc loc)
+{
+    ast_rollup_miss *m = arena_alloc(c->arena, sizeof *m);
+    memset(m, 0, sizeof *m);
+    m->mode = mode;
+    m->fields = fields;
+    m->loc = loc;
+    ast_list_push(c->arena, &d->u.rollup.missing, m);
+    return d;
+}
+
+ast_decl *ast_rollup_coverage(ast_decl *d, parse_ctx *c, ast_name kw, ast_name n, src_loc loc)
+{
+    if (strcmp(kw.text, "coverage")) {
+        diag(c->diag, "E0001", kw.loc, kw.text, "levels, period, completeness, missing or coverage");
+        return d;
+    }
+    if (d->u.rollup.coverage.text)
+        diag(c->diag, "E0014", loc, "coverage");
+    d->u.rollup.coverage = n;
     return d;
 }
 

@@ -43,10 +43,10 @@ void cg_types(cg *c)
     c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P}, 11);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
     c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P}, 6);
-    c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I}, 5);
+    c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
                       (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I}, 21);
-    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P}, 7);
+    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P}, 10);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
                       27);
@@ -255,8 +255,9 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
         const ir_output *o = &f->outputs[i];
         outs[i] = record(c->t_output,
                          (LLVMValueRef[]){str(c, o->code), texts(c, o->src ? o->src->label : NULL, "label"),
-                                          u32(c, o->type), u32(c, o->scale), u32(c, o->field)},
-                         5);
+                                          u32(c, o->type), u32(c, o->scale), u32(c, o->field),
+                                          u32(c, o->acc_from)},
+                         6);
     }
     snprintf(name, sizeof name, "%s.outputs", f->code);
     LLVMValueRef g_outs = array(c, c->t_output, outs, f->n_outputs, name);
@@ -324,11 +325,27 @@ void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS])
         const m_rollup *u = &r->rollups[i];
         char name[256];
         snprintf(name, sizeof name, "rollup.%s.levels", u->name);
+        LLVMValueRef lv = i32_array(c, u->levels, u->n_levels, name);
+        /* the mode of each output of the form, when a field has its own */
+        const ir_form *irf = &ir->forms[u->form];
+        const m_form *mf = &r->forms[u->form];
+        int own = 0;
+        LLVMValueRef *modes = calloc((size_t)irf->n_outputs + 1, sizeof *modes);
+        for (int k = 0; k < irf->n_outputs; k++) {
+            int fi = (int)(irf->outputs[k].src - mf->fields);
+            int m = u->missing_of && fi >= 0 && fi < mf->n_fields && u->missing_of[fi] ? u->missing_of[fi] : u->missing;
+            own |= m != u->missing;
+            modes[k] = LLVMConstInt(c->i8, (unsigned long long)m, 0);
+        }
+        snprintf(name, sizeof name, "rollup.%s.missing", u->name);
+        LLVMValueRef mo = own ? array(c, c->i8, modes, irf->n_outputs, name) : null_ptr(c);
+        free(modes);
         rus[i] = record(c->t_rollup,
-                        (LLVMValueRef[]){str(c, u->name), u32(c, u->form), u32(c, u->n_levels),
-                                         i32_array(c, u->levels, u->n_levels, name), u32(c, u->period),
-                                         str(c, u->period_column), str(c, u->count_column)},
-                        7);
+                        (LLVMValueRef[]){str(c, u->name), u32(c, u->form), u32(c, u->n_levels), lv, u32(c, u->period),
+                                         str(c, u->period_column), str(c, u->count_column),
+                                         u32(c, u->missing ? u->missing : RG_MISS_PARTIAL_ZERO), mo,
+                                         str(c, u->coverage_column)},
+                        10);
     }
     LLVMValueRef g_rus = array(c, c->t_rollup, rus, r->n_rollups, "rollups");
 

@@ -207,15 +207,26 @@ static cg_val read_acc(cg *c, cg_row *r, int field)
     const ir_field *x = &r->f->fields[field];
     LLVMValueRef g = LLVMBuildGEP2(c->b, c->i64, r->acc, (LLVMValueRef[]){cg_i64(c, x->acc)}, 1, "");
     LLVMValueRef w0 = LLVMBuildLoad2(c->b, c->i64, g, "");
+    /* an item with an empty value makes the aggregate empty; min and max
+     * of no value are empty */
+    LLVMValueRef has = cg_true(c);
+    if (x->acc_null >= 0) {
+        LLVMValueRef gn = LLVMBuildGEP2(c->b, c->i64, r->acc, (LLVMValueRef[]){cg_i64(c, x->acc_null)}, 1, "");
+        has = LLVMBuildICmp(c->b, LLVMIntEQ, LLVMBuildLoad2(c->b, c->i64, gn, ""), cg_i64(c, 0), "");
+    }
+    if (x->acc_nv >= 0) {
+        LLVMValueRef gv = LLVMBuildGEP2(c->b, c->i64, r->acc, (LLVMValueRef[]){cg_i64(c, x->acc_nv)}, 1, "");
+        has = LLVMBuildAnd(c->b, has, LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildLoad2(c->b, c->i64, gv, ""), cg_i64(c, 0), ""), "");
+    }
     if (x->acc_kind == IR_ACC_SUM || x->acc_kind == IR_ACC_COUNT)
-        return mkv(w0, cg_true(c), cg_false(c));
+        return mkv(w0, has, cg_false(c));
     LLVMValueRef g1 = LLVMBuildGEP2(c->b, c->i64, r->acc, (LLVMValueRef[]){cg_i64(c, x->acc + 1)}, 1, "");
     LLVMValueRef w1 = LLVMBuildLoad2(c->b, c->i64, g1, "");
     LLVMValueRef nz = LLVMBuildICmp(c->b, LLVMIntNE, w1, cg_i64(c, 0), "");
     LLVMValueRef d = LLVMBuildSelect(c->b, nz, w1, cg_i64(c, 1), "");
     LLVMValueRef ovf;
     LLVMValueRef q = cg_div_round128(c, LLVMBuildSExt(c->b, w0, c->i128, ""), LLVMBuildSExt(c->b, d, c->i128, ""), &ovf);
-    return mkv(q, LLVMBuildAnd(c->b, nz, LLVMBuildNot(c->b, ovf, ""), ""), cg_false(c));
+    return mkv(q, LLVMBuildAnd(c->b, has, LLVMBuildAnd(c->b, nz, LLVMBuildNot(c->b, ovf, ""), ""), ""), cg_false(c));
 }
 
 static LLVMValueRef cmp_pred(cg *c, ir_cmp k, LLVMValueRef a, LLVMValueRef b)

@@ -503,17 +503,41 @@ static LLVMValueRef emit_accumulate(cg *c, const ir_form *f)
     LLVMValueRef pp = load(c, c->i8, gep1(c, c->i8, posp, LLVMBuildMul(B, i, posst, "")));
     LLVMValueRef first = LLVMBuildTrunc(B, pp, c->i1, "");
     LLVMValueRef last = LLVMBuildTrunc(B, LLVMBuildLShr(B, pp, LLVMConstInt(c->i8, 1, 0), ""), c->i1, "");
+    /* the sub-period's index in the target period, and index + 1 for the
+     * stocks' selection words (0 = no row yet) */
+    LLVMValueRef idx = LLVMBuildZExt(B, LLVMBuildLShr(B, pp, LLVMConstInt(c->i8, 2, 0), ""), c->i64, "idx");
+    LLVMValueRef nsel = LLVMBuildAdd(B, idx, cg_i64(c, 1), "");
+    LLVMValueRef zero = cg_i64(c, 0);
     LLVMValueRef o = cg_false(c);
     for (int fi = 0; fi < nf; fi++) {
         const ir_field *x = &f->fields[fi];
         if (x->acc < 0)
             continue;
         LLVMValueRef v = load(c, c->i64, gep1(c, c->i64, vptr[fi], i));
-        LLVMValueRef take = row_bit(c, pptr[fi], pst[fi], i);
-        if (x->time_agg == RG_TIME_OPENING)
-            take = LLVMBuildAnd(B, take, first, "");
-        else if (x->time_agg == RG_TIME_CLOSING)
-            take = LLVMBuildAnd(B, take, last, "");
+        LLVMValueRef pv = row_bit(c, pptr[fi], pst[fi], i);
+        if (x->acc_kind == IR_ACC_WEIGHTED)
+            pv = LLVMBuildAnd(B, pv, row_bit(c, pptr[x->weight], pst[x->weight], i), "");
+        /* item: the row is one of the field's items (its value counts, or
+         * its empty value makes the aggregate empty); repl: a stock's row
+         * of a later (closing) or earlier (opening) sub-period replaces
+         * what the group held */
+        LLVMValueRef item = cg_true(c), repl = NULL;
+        if (x->time_agg == RG_TIME_OPENING_STRICT)
+            item = first;
+        else if (x->time_agg == RG_TIME_CLOSING_STRICT)
+            item = last;
+        else if (x->acc_sel >= 0) {
+            LLVMValueRef selp = gep1(c, c->i64, g, cg_i64(c, x->acc_sel));
+            LLVMValueRef sel = load(c, c->i64, selp);
+            if (x->time_agg == RG_TIME_CLOSING)
+                repl = LLVMBuildICmp(B, LLVMIntUGT, nsel, sel, "");
+            else
+                repl = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, sel, zero, ""),
+                                   LLVMBuildICmp(B, LLVMIntULT, nsel, sel, ""), "");
+            item = LLVMBuildOr(B, repl, LLVMBuildICmp(B, LLVMIntEQ, nsel, sel, ""), "");
+            LLVMBuildStore(B, LLVMBuildSelect(B, repl, nsel, sel, ""), selp);
+        }
+        LLVMValueRef take = LLVMBuildAnd(B, item, pv, "");
         LLVMValueRef w0p = gep1(c, c->i64, g, cg_i64(c, x->acc)), w1p = gep1(c, c->i64, g, cg_i64(c, x->acc + 1));
         LLVMValueRef add0 = v, add1 = NULL, ov0, ov1 = cg_false(c), ovm = cg_false(c);
         switch (x->acc_kind) {
@@ -524,9 +548,7 @@ static LLVMValueRef emit_accumulate(cg *c, const ir_form *f)
             add1 = cg_i64(c, 1);
             break;
         case IR_ACC_WEIGHTED: {
-            int wi = x->weight;
-            LLVMValueRef wv = load(c, c->i64, gep1(c, c->i64, vptr[wi], i));
-            take = LLVMBuildAnd(B, take, row_bit(c, pptr[wi], pst[wi], i), "");
+            LLVMValueRef wv = load(c, c->i64, gep1(c, c->i64, vptr[x->weight], i));
             add0 = cg_mul_ovf(c, v, wv, &ovm);
             add1 = wv;
             break;
@@ -534,19 +556,44 @@ static LLVMValueRef emit_accumulate(cg *c, const ir_form *f)
         default:
             break;
         }
-        LLVMValueRef old0 = load(c, c->i64, w0p), s0 = sadd(c, old0, add0, &ov0);
+        LLVMValueRef old0 = load(c, c->i64, w0p);
+        if (repl)
+            old0 = LLVMBuildSelect(B, repl, zero, old0, "");
+        LLVMValueRef s0 = sadd(c, old0, add0, &ov0);
         LLVMValueRef old1 = NULL, s1 = NULL;
         if (add1) {
             old1 = load(c, c->i64, w1p);
+            if (repl)
+                old1 = LLVMBuildSelect(B, repl, zero, old1, "");
             s1 = sadd(c, old1, add1, &ov1);
         }
         LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildOr(B, ov0, ov1, ""), ovm, "");
+        bad = LLVMBuildAnd(B, take, bad, "");
         LLVMValueRef ok = LLVMBuildAnd(B, take, LLVMBuildNot(B, bad, ""), "");
         LLVMBuildStore(B, LLVMBuildSelect(B, ok, s0, old0, ""), w0p);
         if (add1)
             LLVMBuildStore(B, LLVMBuildSelect(B, ok, s1, old1, ""), w1p);
-        o = LLVMBuildOr(B, o, LLVMBuildAnd(B, take, bad, ""), "");
+        int extra[2] = {x->acc_null, x->acc_nv};
+        for (int k = 0; k < 2; k++) {
+            if (extra[k] < 0)
+                continue;
+            LLVMValueRef ep = gep1(c, c->i64, g, cg_i64(c, extra[k]));
+            LLVMValueRef ev = load(c, c->i64, ep);
+            if (repl)
+                ev = LLVMBuildSelect(B, repl, zero, ev, "");
+            LLVMValueRef inc = k == 0 ? LLVMBuildAnd(B, item, LLVMBuildNot(B, pv, ""), "") : ok;
+            LLVMBuildStore(B, LLVMBuildAdd(B, ev, LLVMBuildZExt(B, inc, c->i64, ""), ""), ep);
+        }
+        o = LLVMBuildOr(B, o, bad, "");
     }
+    int na = f->n_acc;
+    LLVMValueRef mp = gep1(c, c->i64, g, cg_i64(c, RG_ACC_MASK(na)));
+    LLVMValueRef bitv = LLVMBuildShl(B, cg_i64(c, 1), LLVMBuildAnd(B, idx, cg_i64(c, 63), ""), "");
+    LLVMBuildStore(B, LLVMBuildOr(B, load(c, c->i64, mp), bitv, ""), mp);
+    LLVMValueRef fp = gep1(c, c->i64, g, cg_i64(c, RG_ACC_FIRST(na)));
+    LLVMBuildStore(B, LLVMBuildAdd(B, load(c, c->i64, fp), LLVMBuildZExt(B, first, c->i64, ""), ""), fp);
+    LLVMValueRef lp = gep1(c, c->i64, g, cg_i64(c, RG_ACC_LAST(na)));
+    LLVMBuildStore(B, LLVMBuildAdd(B, load(c, c->i64, lp), LLVMBuildZExt(B, last, c->i64, ""), ""), lp);
     LLVMValueRef cp = gep1(c, c->i64, g, cg_i64(c, f->n_acc - 1));
     LLVMValueRef cnt = LLVMBuildAdd(B, load(c, c->i64, cp), cg_i64(c, 1), "");
     cnt = LLVMBuildSelect(B, o, LLVMBuildOr(B, cnt, cg_i64(c, IR_ACC_OVERFLOW), ""), cnt, "");
@@ -597,10 +644,32 @@ static LLVMValueRef emit_combine(cg *c, const ir_form *f)
             dv[k] = load(c, c->i64, dp[k]);
             sv[k] = load(c, c->i64, sp[k]);
         }
+        /* counts of empty values and of values add up; a stock's source
+         * is the earliest of the units' (0 = none) */
+        int extra[2] = {x->acc_null, x->acc_nv};
+        LLVMValueRef snv = NULL, dnv = NULL;
+        for (int k = 0; k < 2; k++) {
+            if (extra[k] < 0)
+                continue;
+            LLVMValueRef ep = gep1(c, c->i64, dst, cg_i64(c, extra[k]));
+            LLVMValueRef ed = load(c, c->i64, ep), es = load(c, c->i64, gep1(c, c->i64, src, cg_i64(c, extra[k])));
+            if (k == 1)
+                dnv = ed, snv = es;
+            LLVMBuildStore(B, LLVMBuildAdd(B, ed, es, ""), ep);
+        }
+        if (x->acc_sel >= 0) {
+            LLVMValueRef ep = gep1(c, c->i64, dst, cg_i64(c, x->acc_sel));
+            LLVMValueRef ed = load(c, c->i64, ep), es = load(c, c->i64, gep1(c, c->i64, src, cg_i64(c, x->acc_sel)));
+            LLVMValueRef takes = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, ed, cg_i64(c, 0), ""),
+                                             LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, es, cg_i64(c, 0), ""),
+                                                          LLVMBuildICmp(B, LLVMIntULT, es, ed, ""), ""), "");
+            LLVMBuildStore(B, LLVMBuildSelect(B, takes, es, ed, ""), ep);
+        }
         if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX)) {
+            /* only a side with a value takes part */
             LLVMValueRef better = LLVMBuildICmp(B, x->unit_agg == RG_UNITS_MIN ? LLVMIntSLT : LLVMIntSGT, sv[0], dv[0], "");
-            LLVMValueRef take = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, nd, cg_i64(c, 0), ""), better, "");
-            take = LLVMBuildAnd(B, take, LLVMBuildICmp(B, LLVMIntNE, ns, cg_i64(c, 0), ""), "");
+            LLVMValueRef take = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, dnv, cg_i64(c, 0), ""), better, "");
+            take = LLVMBuildAnd(B, take, LLVMBuildICmp(B, LLVMIntNE, snv, cg_i64(c, 0), ""), "");
             LLVMBuildStore(B, LLVMBuildSelect(B, take, sv[0], dv[0], ""), dp[0]);
             continue;
         }
@@ -612,6 +681,16 @@ static LLVMValueRef emit_combine(cg *c, const ir_form *f)
         for (int k = 0; k < nwords; k++)
             LLVMBuildStore(B, LLVMBuildSelect(B, bad, dv[k], r[k], ""), dp[k]);
         o = LLVMBuildOr(B, o, bad, "");
+    }
+    /* the sub-periods seen, the rows of the first and of the last */
+    {
+        int na = f->n_acc;
+        LLVMValueRef mp = gep1(c, c->i64, dst, cg_i64(c, RG_ACC_MASK(na)));
+        LLVMBuildStore(B, LLVMBuildOr(B, load(c, c->i64, mp), load(c, c->i64, gep1(c, c->i64, src, cg_i64(c, RG_ACC_MASK(na)))), ""), mp);
+        for (int w = RG_ACC_FIRST(na); w <= RG_ACC_LAST(na); w++) {
+            LLVMValueRef wp = gep1(c, c->i64, dst, cg_i64(c, w));
+            LLVMBuildStore(B, LLVMBuildAdd(B, load(c, c->i64, wp), load(c, c->i64, gep1(c, c->i64, src, cg_i64(c, w))), ""), wp);
+        }
     }
     LLVMValueRef flags = LLVMBuildAnd(B, LLVMBuildOr(B, dc, sc, ""), cg_i64(c, IR_ACC_OVERFLOW), "");
     LLVMValueRef cnt = LLVMBuildOr(B, LLVMBuildAdd(B, nd, ns, ""), flags, "");

@@ -15,7 +15,7 @@ int webjson_layout_of(const cg_module *m, webjson_layout *l)
     unsigned off[5], size;
     memset(l, 0, sizeof *l);
     if (cg_struct_layout(m, "rg_column", l->column_off, 5, &l->column_size) < 0 ||
-        cg_struct_layout(m, "rg_batch", l->batch_off, 5, &l->batch_size) < 0 ||
+        cg_struct_layout(m, "rg_batch", l->batch_off, 6, &l->batch_size) < 0 ||
         cg_struct_layout(m, "rg_text", off, 2, &size) < 0)
         return -1;
     l->ptr_size = size / 2; /* rg_text is two pointers */
@@ -81,8 +81,9 @@ static void form_json(FILE *f, const m_regime *r, const ir_form *x, int index)
         if (x->field_of[mf->dims[i]] >= 0)
             fprintf(f, "%s%d", nd++ ? ", " : "", x->field_of[mf->dims[i]]);
     fprintf(f, "],\n     \"exports\": {\"validate\": \"rg_validate_%d\", \"accumulate\": \"rg_accumulate_%d\", "
-               "\"combine\": \"rg_combine_%d\", \"finalize\": \"rg_finalize_%d\"},\n     \"fields\": [",
-            index, index, index, index);
+               "\"combine\": \"rg_combine_%d\", \"finalize\": \"rg_finalize_%d\", \"message\": \"rg_message_%d\"},"
+               "\n     \"fields\": [",
+            index, index, index, index, index);
     for (int i = 0; i < x->n_fields; i++) {
         const ir_field *fd = &x->fields[i];
         const m_field *m = fd->src;
@@ -124,7 +125,17 @@ static void form_json(FILE *f, const m_regime *r, const ir_form *x, int index)
                 fprintf(f, "%s%d", n++ ? ", " : "", x->field_of[m->fields[j]]);
         fputs("], \"message\": ", f);
         texts(f, m->message);
-        fputc('}', f);
+        /* the placeholders: field >= 0 the raw text of that column, else
+         * value k of the message kernel (regime.h, rg_value) */
+        fputs(", \"values\": [", f);
+        for (int k = 0; k < ru->n_values; k++) {
+            const ir_value *v = &ru->values[k];
+            fputs(k ? ", {\"name\": " : "{\"name\": ", f);
+            json_write_string(f, v->name);
+            fprintf(f, ", \"type\": \"%s\", \"scale\": %d, \"codelist\": %d, \"field\": %d}", type_name(v->type),
+                    v->scale, v->codelist, v->field);
+        }
+        fputs("]}", f);
     }
     fputs("],\n     \"outputs\": [", f);
     for (int i = 0; i < x->n_outputs; i++) {
@@ -154,11 +165,11 @@ int emit_webjson(const ir_regime *ir, const char *version, const webjson_layout 
     snprintf(wasm, sizeof wasm, "%s.wasm", ir->name ? ir->name : "regime");
     json_write_string(f, wasm);
     static const char *const col[] = {"v", "str", "len", "present", "malformed"};
-    static const char *const bat[] = {"n_rows", "cols", "prev", "well_formed", "other"};
+    static const char *const bat[] = {"n_rows", "cols", "prev", "well_formed", "other", "children"};
     fprintf(f, ",\n  \"layout\": {\"pointer\": %u, \"column\": ", l->ptr_size);
     offsets(f, col, l->column_off, 5, l->column_size);
     fputs(", \"batch\": ", f);
-    offsets(f, bat, l->batch_off, 5, l->batch_size);
+    offsets(f, bat, l->batch_off, 6, l->batch_size);
     fputs("},\n  \"label\": ", f);
     texts(f, r->label);
     fputs(",\n  \"tiers\": [", f);

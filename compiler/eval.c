@@ -80,11 +80,14 @@ static eval_val read_acc(const ir_form *f, int field, const int64_t *acc)
         return val(0, 0, 0);
     const int64_t *w = acc + x->acc;
     int64_t q;
+    /* an item with an empty value makes the aggregate empty; min and max
+     * of no value are empty */
+    int has = (x->acc_null < 0 || acc[x->acc_null] == 0) && (x->acc_nv < 0 || acc[x->acc_nv] != 0);
     switch (x->acc_kind) {
     case IR_ACC_SUM: case IR_ACC_COUNT:
-        return val(w[0], 1, 0);
+        return val(w[0], has, 0);
     case IR_ACC_AVERAGE: case IR_ACC_WEIGHTED: {
-        if (w[1] == 0)
+        if (w[1] == 0 || !has)
             return val(0, 0, 0);
         /* weighted: sum(x*w) has scale x+w, sum(w) scale w: quotient at x */
         int o = eval_div_round128(w[0], w[1], &q);
@@ -288,58 +291,90 @@ static int64_t count_add(int64_t c, int64_t n) { return (int64_t)((uint64_t)c + 
 
 int eval_accumulate(const ir_form *f, const rg_batch *b, const uint32_t *slot, const uint8_t *pos, int64_t *acc)
 {
-    int ret = 0;
+    int ret = 0, na = f->n_acc;
     for (uint32_t i = 0; i < b->n_rows; i++) {
         if (slot[i] == UINT32_MAX)
             continue;
-        int64_t *g = acc + (size_t)slot[i] * (size_t)f->n_acc;
+        int64_t *g = acc + (size_t)slot[i] * (size_t)na;
         int pp = pos ? pos[i] : 3, o = 0;
+        int first = pp & 1, last = (pp >> 1) & 1;
+        int64_t nsel = (int64_t)(pp >> 2) + 1;
         for (int fi = 0; fi < f->n_fields; fi++) {
             const ir_field *x = &f->fields[fi];
             if (x->acc < 0)
                 continue;
-            eval_val v = read_col(&b->cols[fi], i, 0);
-            if (!v.present)
-                continue;
-            if ((x->time_agg == RG_TIME_OPENING && !(pp & 1)) || (x->time_agg == RG_TIME_CLOSING && !(pp & 2)))
-                continue;
+            eval_val v = read_col(&b->cols[fi], i, 0), wt = {0, 1, 0};
+            if (x->acc_kind == IR_ACC_WEIGHTED)
+                wt = read_col(&b->cols[x->weight], i, 0);
+            int pv = v.present && wt.present;
+            /* item: the row is one of the field's items; repl: a stock's
+             * later (closing) or earlier (opening) row replaces the group's */
+            int item = 1, repl = 0;
+            if (x->time_agg == RG_TIME_OPENING_STRICT)
+                item = first;
+            else if (x->time_agg == RG_TIME_CLOSING_STRICT)
+                item = last;
+            else if (x->acc_sel >= 0) {
+                int64_t sel = g[x->acc_sel];
+                repl = x->time_agg == RG_TIME_CLOSING ? (uint64_t)nsel > (uint64_t)sel
+                                                      : sel == 0 || (uint64_t)nsel < (uint64_t)sel;
+                item = repl || nsel == sel;
+                if (repl)
+                    g[x->acc_sel] = nsel;
+            }
             int64_t *w = g + x->acc, s, t;
+            int nwords = x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
+            if (repl) {
+                for (int k = 0; k < nwords; k++)
+                    w[k] = 0;
+                if (x->acc_null >= 0)
+                    g[x->acc_null] = 0;
+                if (x->acc_nv >= 0)
+                    g[x->acc_nv] = 0;
+            }
+            if (x->acc_null >= 0 && item && !pv)
+                g[x->acc_null]++;
+            if (!item || !pv)
+                continue;
+            int ok = 0;
             switch (x->acc_kind) {
             case IR_ACC_SUM:
                 if (__builtin_add_overflow(w[0], v.v, &s))
                     o = 1;
                 else
-                    w[0] = s;
+                    w[0] = s, ok = 1;
                 break;
             case IR_ACC_COUNT:
                 if (__builtin_add_overflow(w[0], (int64_t)1, &s))
                     o = 1;
                 else
-                    w[0] = s;
+                    w[0] = s, ok = 1;
                 break;
             case IR_ACC_AVERAGE:
                 if (__builtin_add_overflow(w[0], v.v, &s) || __builtin_add_overflow(w[1], (int64_t)1, &t))
                     o = 1;
                 else
-                    w[0] = s, w[1] = t;
+                    w[0] = s, w[1] = t, ok = 1;
                 break;
             case IR_ACC_WEIGHTED: {
-                eval_val wt = read_col(&b->cols[x->weight], i, 0);
                 int64_t m;
-                if (!wt.present)
-                    break;
                 if (__builtin_mul_overflow(v.v, wt.v, &m) || __builtin_add_overflow(w[0], m, &s) ||
                     __builtin_add_overflow(w[1], wt.v, &t))
                     o = 1;
                 else
-                    w[0] = s, w[1] = t;
+                    w[0] = s, w[1] = t, ok = 1;
                 break;
             }
             default:
                 break;
             }
+            if (x->acc_nv >= 0 && ok)
+                g[x->acc_nv]++;
         }
-        int64_t *cnt = g + f->n_acc - 1;
+        g[RG_ACC_MASK(na)] |= (int64_t)(1ull << ((pp >> 2) & 63));
+        g[RG_ACC_FIRST(na)] += first;
+        g[RG_ACC_LAST(na)] += last;
+        int64_t *cnt = g + na - 1;
         *cnt = count_add(*cnt, 1);
         if (o) {
             *cnt |= IR_ACC_OVERFLOW;
@@ -358,11 +393,19 @@ int eval_combine(const ir_form *f, int64_t *dst, const int64_t *src)
         if (x->acc < 0)
             continue;
         int w = x->acc, nwords = x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
+        int64_t dnv = x->acc_nv >= 0 ? dst[x->acc_nv] : 0, snv = x->acc_nv >= 0 ? src[x->acc_nv] : 0;
+        if (x->acc_null >= 0)
+            dst[x->acc_null] += src[x->acc_null];
+        if (x->acc_nv >= 0)
+            dst[x->acc_nv] += src[x->acc_nv];
+        if (x->acc_sel >= 0 && (dst[x->acc_sel] == 0 ||
+                                (src[x->acc_sel] != 0 && (uint64_t)src[x->acc_sel] < (uint64_t)dst[x->acc_sel])))
+            dst[x->acc_sel] = src[x->acc_sel];
         if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX)) {
-            /* an empty side (no rows) does not take part */
-            if (ns == 0)
+            /* only a side with a value takes part */
+            if (snv == 0)
                 continue;
-            if (nd == 0 || (x->unit_agg == RG_UNITS_MIN ? src[w] < dst[w] : src[w] > dst[w]))
+            if (dnv == 0 || (x->unit_agg == RG_UNITS_MIN ? src[w] < dst[w] : src[w] > dst[w]))
                 dst[w] = src[w];
             continue;
         }
@@ -377,6 +420,9 @@ int eval_combine(const ir_form *f, int64_t *dst, const int64_t *src)
         for (int k = 0; k < nwords; k++)
             dst[w + k] = s[k];
     }
+    dst[RG_ACC_MASK(f->n_acc)] |= src[RG_ACC_MASK(f->n_acc)];
+    dst[RG_ACC_FIRST(f->n_acc)] += src[RG_ACC_FIRST(f->n_acc)];
+    dst[RG_ACC_LAST(f->n_acc)] += src[RG_ACC_LAST(f->n_acc)];
     int64_t flags = (dst[last] | src[last]) & IR_ACC_OVERFLOW;
     dst[last] = count_add(nd, ns) | flags | (o ? IR_ACC_OVERFLOW : 0);
     return o ? -1 : 0;

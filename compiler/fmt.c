@@ -609,7 +609,11 @@ static void emit_attr(printer *p, const ast_attr *a)
         rt_buf_ch(&b, ' ');
         put_token(p, &b, a->word.loc, 0, a->number);
         break;
-    case AST_A_STOCK: rt_buf_printf(&b, " %s", a->word.text); break;
+    case AST_A_STOCK:
+        rt_buf_printf(&b, " %s", a->word.text);
+        if (a->by.text)
+            rt_buf_printf(&b, " %s", a->by.text);
+        break;
     case AST_A_OVER_UNITS:
         rt_buf_printf(&b, " %s", a->word.text);
         if (a->by.text)
@@ -658,7 +662,16 @@ static void emit_member(printer *p, const ast_member *m)
         line_sb(p, 2, src, &b);
         emit_clause(p, "when", r->when);
         emit_clause(p, "check", r->check);
-        emit_clause(p, "tolerance", r->tolerance);
+        if (r->tolerance && r->tolerance_of) {
+            sbuf tb = {0};
+            rt_buf_str(&tb, "tolerance ");
+            put_expr(&tb, r->tolerance, 0);
+            rt_buf_str(&tb, " of ");
+            put_expr(&tb, r->tolerance_of, 0);
+            line_sb(p, 4, r->tolerance->loc.line, &tb);
+        } else {
+            emit_clause(p, "tolerance", r->tolerance);
+        }
         if (r->missing.text) {
             rt_buf_printf(&b, "missing %s", r->missing.text);
             line_sb(p, 4, r->missing.loc.line, &b);
@@ -830,6 +843,21 @@ static void emit_decl(printer *p, const ast_decl *d)
         if (d->u.rollup.count.text) {
             rt_buf_printf(&b, "completeness %s", d->u.rollup.count.text);
             line_sb(p, 2, d->u.rollup.count.loc.line, &b);
+        }
+        if (d->u.rollup.coverage.text) {
+            rt_buf_printf(&b, "coverage %s", d->u.rollup.coverage.text);
+            line_sb(p, 2, d->u.rollup.coverage.loc.line, &b);
+        }
+        AST_EACH(const ast_rollup_miss *, m, d->u.rollup.missing) {
+            rt_buf_printf(&b, "missing %s", m->mode.text);
+            if (m->fields) {
+                rt_buf_str(&b, " for");
+                char *full = rt_buf_take(&b);
+                emit_words(p, 2, m->loc.line, full, m->fields);
+                free(full);
+            } else {
+                line_sb(p, 2, m->loc.line, &b);
+            }
         }
         break;
     }
@@ -1128,12 +1156,25 @@ static int attrs_eq(const ast_list *a, const ast_list *b)
     return 1;
 }
 
+static int rollup_missing_eq(const ast_list *a, const ast_list *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++) {
+        const ast_rollup_miss *x = a->items[i], *y = b->items[i];
+        if (!name_eq(&x->mode, &y->mode) || !x->fields != !y->fields || (x->fields && !names_eq(x->fields, y->fields)))
+            return 0;
+    }
+    return 1;
+}
+
 static int rule_eq(const ast_rule *a, const ast_rule *b)
 {
     if (!a || !b)
         return a == b;
     return str_eq(a->code, b->code) && name_eq(&a->severity, &b->severity) && fmt_expr_equal(a->when, b->when) &&
            fmt_expr_equal(a->check, b->check) && fmt_expr_equal(a->tolerance, b->tolerance) &&
+           fmt_expr_equal(a->tolerance_of, b->tolerance_of) &&
            name_eq(&a->missing, &b->missing) && fmt_texts_equal(a->message, b->message) &&
            attrs_eq(&a->extra, &b->extra);
 }
@@ -1212,7 +1253,8 @@ static int decl_eq(const ast_decl *a, const ast_decl *b)
     case AST_D_ROLLUP:
         return name_eq(&a->u.rollup.form, &b->u.rollup.form) && names_eq(&a->u.rollup.levels, &b->u.rollup.levels) &&
                name_eq(&a->u.rollup.period, &b->u.rollup.period) && name_eq(&a->u.rollup.count, &b->u.rollup.count) &&
-               a->u.rollup.extra.n == b->u.rollup.extra.n;
+               a->u.rollup.extra.n == b->u.rollup.extra.n && name_eq(&a->u.rollup.coverage, &b->u.rollup.coverage) &&
+               rollup_missing_eq(&a->u.rollup.missing, &b->u.rollup.missing);
     case AST_D_TEST:
         LIST_EQ(data_eq, a->u.test.data, b->u.test.data);
         LIST_EQ(expect_eq, a->u.test.expects, b->u.test.expects);

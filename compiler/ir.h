@@ -127,6 +127,11 @@ typedef struct ir_field {
     int weight;         /* field index or -1 */
     ir_acc_kind acc_kind;
     int acc;            /* first accumulator word, -1 if not accumulated */
+    int acc_null;       /* word counting items whose value is empty (null),
+                           -1 when it cannot be (required, or a count) */
+    int acc_nv;         /* min/max: word counting items with a value, else -1 */
+    int acc_sel;        /* stock opening/closing (not strict): the chosen
+                           row's sub-period index + 1 (0 none), else -1 */
     ir_expr *expr;      /* COMPUTED: per-row value */
     const m_field *src;
     ir_read *reads;     /* COMPUTED: what expr reads */
@@ -140,6 +145,7 @@ typedef struct ir_output {
     int scale;
     int field;          /* field whose aggregate this is, -1 for a ratio */
     ir_expr *expr;      /* ratio: its value over IR_ACC leaves, else NULL */
+    int acc_from;       /* the field's acc_sel, or -1 (rg_output.acc_from) */
     const m_field *src; /* the field or ratio declared in the spec */
 } ir_output;
 
@@ -154,7 +160,9 @@ typedef struct ir_form {
     int n_computed;
     ir_rule *rules;     /* sorted by code, byte-wise */
     int n_rules;
-    int n_acc;          /* words per group; the last one counts rows */
+    int n_acc;          /* words per group; the last four are the
+                           sub-period mask, the rows of the first and of
+                           the last sub-period and the row count (RG_ACC_*) */
     ir_output *outputs;
     int n_outputs;
     int prev_depth;     /* periods back any expression reads: previous(x)

@@ -30,6 +30,7 @@ typedef struct lctx {
     int other;       /* >= 0: c->form is another form read through
                         batch->other[other] (a cross-form reference) */
     int quiet;       /* a message value: what cannot be lowered is missing */
+    const ast_expr *tol_of; /* the rule's relative tolerance base, or NULL */
     int quiet_errors;
 } lctx;
 
@@ -244,6 +245,14 @@ static ir_expr *lower_cmp(lctx *c, const ast_expr *e, ir_cmp cmp, const ast_expr
     ir_expr *t = tol ? lower_expr(c, tol, SRC_CUR) : NULL;
     if (tol && !t)
         return NULL;
+    if (t && c->tol_of) {
+        /* relative: the tolerance times the absolute value of its base
+         * (missing base: the rule cannot be evaluated) */
+        ir_expr *of = lower_expr(c, c->tol_of, SRC_CUR);
+        if (!of)
+            return NULL;
+        t = mk(c, IR_MUL, t->scale + of->scale, t, mk(c, IR_ABS, of->scale, of, NULL));
+    }
     int s = max_i(a->scale, b->scale);
     if (t)
         s = max_i(s, t->scale);
@@ -520,7 +529,10 @@ static ir_expr *lower_check(lctx *c, const m_rule *r)
             lerror(c, r->tolerance->loc, "a tolerance needs a comparison as the check");
             return NULL;
         }
-        return lower_binary(c, e, SRC_CUR, r->tolerance);
+        c->tol_of = r->tolerance_of;
+        ir_expr *x = lower_binary(c, e, SRC_CUR, r->tolerance);
+        c->tol_of = NULL;
+        return x;
     }
     return lower_expr(c, e, SRC_CUR);
 }
@@ -604,7 +616,22 @@ static void layout_acc(ir_form *f)
         x->acc = w;
         w += x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
     }
-    f->n_acc = w + 1;
+    /* the words of missing values and stocks follow the values */
+    for (int i = 0; i < f->n_fields; i++) {
+        ir_field *x = &f->fields[i];
+        x->acc_null = x->acc_nv = x->acc_sel = -1;
+        if (x->acc < 0)
+            continue;
+        int wreq = x->acc_kind == IR_ACC_WEIGHTED && (f->fields[x->weight].flags & RG_FIELD_REQUIRED);
+        if (x->acc_kind != IR_ACC_COUNT &&
+            (!(x->flags & RG_FIELD_REQUIRED) || (x->acc_kind == IR_ACC_WEIGHTED && !wreq)))
+            x->acc_null = w++;
+        if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX))
+            x->acc_nv = w++;
+        if (x->time_agg == RG_TIME_OPENING || x->time_agg == RG_TIME_CLOSING)
+            x->acc_sel = w++;
+    }
+    f->n_acc = w + 4; /* mask, first, last, rows */
 }
 
 static int acc_only(const ir_form *f, const ir_expr *e)
@@ -656,6 +683,7 @@ static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
                 continue;
             }
             o->field = -1;
+            o->acc_from = -1;
             o->expr = v;
             o->scale = m->type.scale > 0 ? m->type.scale : 0;
         } else {
@@ -663,6 +691,7 @@ static void layout_outputs(lctx *c, const m_form *mf, ir_form *f)
                 continue;
             o->field = fi;
             o->scale = f->fields[fi].scale;
+            o->acc_from = f->fields[fi].acc_sel;
         }
         o->code = m->code;
         o->type = rg_type_of(m->type.kind);

@@ -119,6 +119,7 @@ typedef struct m_rule {
     ast_expr *when;         /* guard or NULL */
     ast_expr *check;        /* typed bool */
     ast_expr *tolerance;    /* NULL = exact */
+    ast_expr *tolerance_of; /* relative: the tolerance is tolerance * |tolerance_of| */
     m_missing missing;
     ast_texts *message;
     int *fields;            /* fields read, ascending, no duplicates */
@@ -151,6 +152,9 @@ typedef struct m_rollup {
     rg_freq period;
     const char *period_column; /* "quarter", "half", "year", "month" */
     const char *count_column;  /* or NULL */
+    int missing;               /* rg_missing_mode of the fields not named below */
+    int *missing_of;           /* per model field of the form: its mode, 0 = `missing` */
+    const char *coverage_column; /* or NULL */
     ast_decl *decl;
 } m_rollup;
 

@@ -144,13 +144,16 @@ ast_type *ast_type_code(parse_ctx *c, ast_name list, src_loc loc);
 ast_rule *ast_rule_new(parse_ctx *c);
 ast_rule *ast_rule_when(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
 ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
-ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
+ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc);
 ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc);
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc);
 
 ast_decl *ast_rollup_levels(ast_decl *d, parse_ctx *c, ast_list *levels, src_loc loc);
 ast_decl *ast_rollup_period(ast_decl *d, parse_ctx *c, ast_name p, src_loc loc);
 ast_decl *ast_rollup_count(ast_decl *d, parse_ctx *c, ast_name n, src_loc loc);
+ast_decl *ast_rollup_missing(ast_decl *d, parse_ctx *c, ast_name mode, ast_list *fields, src_loc loc);
+ast_decl *ast_rollup_coverage(ast_decl *d, parse_ctx *c, ast_name kw, ast_name n, src_loc loc);
+ast_attr *ast_attr_stock(parse_ctx *c, ast_name kind, ast_name strict, src_loc loc);
 
 ast_decl *ast_test_data(ast_decl *d, parse_ctx *c, ast_data *data);
 ast_decl *ast_test_expect(ast_decl *d, parse_ctx *c, ast_expect *x);

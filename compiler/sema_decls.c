@@ -968,6 +968,14 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
                 break;
             }
             f->time_agg = aggs[k];
+            if (a->by.text) {
+                /* `stock closing strict`: the calendar-last sub-period only */
+                if (strcmp(a->by.text, "strict") || k == 2) {
+                    diag(s->d, "E0146", a->by.loc, a->word.text, a->by.text);
+                    break;
+                }
+                f->time_agg = k == 0 ? RG_TIME_OPENING_STRICT : RG_TIME_CLOSING_STRICT;
+            }
             break;
         }
         case AST_A_FLOW:

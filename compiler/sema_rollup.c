@@ -7,6 +7,48 @@
 
 /* ---- roll-ups ---- */
 
+static const char *const modes[] = {"non_null", "non_zero", "partial_null", "partial_zero", "always_null",
+                                    "always_zero"};
+
+/* `missing MODE` (every field) and `missing MODE for f, g` (those fields):
+ * the SDMX VTL hierarchy modes, RG_MISS_* in this order. The default is
+ * partial_zero: the total of the items found (absent ones add nothing, an
+ * empty one makes it empty), written when at least one item was found. */
+static void missing_modes(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
+{
+    ru->missing = RG_MISS_PARTIAL_ZERO;
+    ru->missing_of = arena_alloc(s->a, sizeof(int) * (size_t)(form->n_fields + 1));
+    memset(ru->missing_of, 0, sizeof(int) * (size_t)(form->n_fields + 1));
+    int seen_all = 0;
+    AST_EACH(const ast_rollup_miss *, m, d->u.rollup.missing) {
+        int k = -1;
+        for (int i = 0; i < 6; i++)
+            if (!strcmp(m->mode.text, modes[i]))
+                k = i;
+        if (k < 0) {
+            diag(s->d, "E0418", m->mode.loc, m->mode.text);
+            sema_suggest(s, m->mode.text, modes, 6);
+            continue;
+        }
+        if (!m->fields) {
+            if (seen_all++)
+                diag(s->d, "E0014", m->loc, "missing");
+            ru->missing = k + 1;
+            continue;
+        }
+        AST_EACH(const ast_name *, w, *m->fields) {
+            int fi = sema_field(s, form, w->text);
+            if (fi < 0) {
+                diag(s->d, "E0419", w->loc, w->text, form->code);
+                continue;
+            }
+            if (ru->missing_of[fi])
+                diag(s->d, "E0014", w->loc, w->text);
+            ru->missing_of[fi] = k + 1;
+        }
+    }
+}
+
 void sema_rollups(sema *s)
 {
     int n = 0;
@@ -70,5 +112,9 @@ void sema_rollups(sema *s)
         ru->count_column = d->u.rollup.count.text;
         if (ru->count_column && sema_field(s, form, ru->count_column) >= 0)
             diag(s->d, "E0415", d->u.rollup.count.loc, ru->count_column);
+        ru->coverage_column = d->u.rollup.coverage.text;
+        if (ru->coverage_column && sema_field(s, form, ru->coverage_column) >= 0)
+            diag(s->d, "E0415", d->u.rollup.coverage.loc, ru->coverage_column);
+        missing_modes(s, d, form, ru);
     }
 }

@@ -572,6 +572,11 @@ static const char *check_val(xp *c, const m_rule *r, terms *t)
     pres(c, r->tolerance, t);
     arena *a = c->x->a;
     const char *l = val(c, e->u.binary.lhs), *rr = val(c, e->u.binary.rhs), *tol = val(c, r->tolerance);
+    if (r->tolerance_of) {
+        /* relative: the tolerance times the absolute value of its base */
+        pres(c, r->tolerance_of, t);
+        tol = arena_printf(a, "(%s * abs(%s))", tol, val(c, r->tolerance_of));
+    }
     const char *d = arena_printf(a, "(%s - %s)", l, rr);
     switch (e->u.binary.op) {
     case AST_OP_EQ: return arena_printf(a, "(abs%s <= %s)", d, tol);

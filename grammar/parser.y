@@ -289,6 +289,7 @@ attr
     | KW_MAX KW_DIGITS NUMBER   { $$ = ast_attr_number(ctx, AST_A_MAX_DIGITS, $3, @3, @$); }
     | KW_DECIMALS NUMBER        { $$ = ast_attr_number(ctx, AST_A_DECIMALS, $2, @2, @$); }
     | KW_STOCK word             { $$ = ast_attr_word(ctx, AST_A_STOCK, $2, @$); }
+    | KW_STOCK word IDENT       { $$ = ast_attr_stock(ctx, $2, ast_name_of(ctx, $3, @3), @$); }
     | KW_FLOW                   { $$ = ast_attr_flag(ctx, AST_A_FLOW, @$); }
     | KW_OVER KW_UNITS word     { $$ = ast_attr_word(ctx, AST_A_OVER_UNITS, $3, @$); }
     | KW_OVER KW_UNITS word KW_BY word { $$ = ast_attr_weighted(ctx, $3, $5, @$); }
@@ -315,7 +316,8 @@ rule_items
     : %empty                    { $$ = ast_rule_new(ctx); }
     | rule_items KW_WHEN expr   { $$ = ast_rule_when($1, ctx, $3, @2); }
     | rule_items KW_CHECK expr  { $$ = ast_rule_check($1, ctx, $3, @2); }
-    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, @2); }
+    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, NULL, @2); }
+    | rule_items KW_TOLERANCE expr KW_OF expr { $$ = ast_rule_tolerance($1, ctx, $3, $5, @2); }
     | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @2); }
     | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @2); }
     ;
@@ -327,6 +329,9 @@ rollup_body
     | rollup_body KW_LEVELS word_list { $$ = ast_rollup_levels($1, ctx, $3, @2); yyerrok; }
     | rollup_body KW_PERIOD word { $$ = ast_rollup_period($1, ctx, $3, @2); yyerrok; }
     | rollup_body KW_COMPLETENESS word { $$ = ast_rollup_count($1, ctx, $3, @2); yyerrok; }
+    | rollup_body KW_MISSING word { $$ = ast_rollup_missing($1, ctx, $3, NULL, @2); yyerrok; }
+    | rollup_body KW_MISSING word KW_FOR word_list { $$ = ast_rollup_missing($1, ctx, $3, $5, @2); yyerrok; }
+    | rollup_body IDENT word    { $$ = ast_rollup_coverage($1, ctx, ast_name_of(ctx, $2, @2), $3, @2); yyerrok; }
     | rollup_body error         { $$ = $1; }
     ;
 
@@ -474,7 +479,7 @@ static const char *const regime_items[] = {"version", "label", "content", "outli
 static const char *const tiers_items[] = {"units", "level", "label", "within", "column", "names", "code",
                                           "optional", NULL};
 static const char *const codelist_items[] = {"code", "label", NULL};
-static const char *const rollup_items[] = {"levels", "period keyword", "completeness", NULL};
+static const char *const rollup_items[] = {"levels", "period keyword", "completeness", "missing", NULL};
 static const char *const test_items[] = {"data", "expect", NULL};
 
 /* Folds class `cls` into `phrase` when every token of `need` is expected. */

@@ -178,7 +178,10 @@ int rt_period_map(uint32_t from, int64_t p, uint32_t to, int64_t *target, uint8_
     if (t < 0 || period_of_month(to, l) != t) return -1;
     rt_period_months(to, t, &tf, &tl);
     *target = t;
-    *pos = (uint8_t)((f == tf ? 1 : 0) | (l == tl ? 2 : 0));
+    /* the sub-period's index: whole source periods from the target's start */
+    int64_t idx = (f - tf) / (l - f + 1);
+    if (idx > 63) idx = 63;
+    *pos = (uint8_t)((f == tf ? 1 : 0) | (l == tl ? 2 : 0) | (idx << 2));
     return 0;
 }
 

@@ -32,7 +32,9 @@ struct rt_acc {
     pthread_mutex_t mu;
     uint32_t n_periods;
     int64_t *period_num;
-    int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 2) | pos) + 1 */
+    int32_t *src_map; /* source period -> 0 unknown, -1 none, ((pidx << 8) | pos) + 1 */
+    uint8_t *nsub;    /* per period index: sub-periods of the target period */
+    int64_t *src_first; /* per period index: its first source period */
     int64_t src_map_n;
     int64_t *acc;     /* n_groups * n_acc words */
     /* Completeness (bottom-tier units with rows) of the parent groups, which
@@ -52,7 +54,21 @@ struct rt_acc {
     int64_t only_period;
     uint64_t skip_filter;
     int full; /* the slot space is exhausted */
+    /* Duplicates: a (unit, sub-period, dimensions) key seen twice. The
+     * repeated row is not added and the unit's whole group (its roll-up
+     * period) is left out: which of the rows is right cannot be known. */
+    int merging;         /* re-basing: rows of several old units share a group */
+    const struct rt_rebase *rebase; /* ... and the provenance columns */
+    uint8_t *poison;     /* per group: 1 = holds a duplicated key */
+    uint32_t poison_cap;
+    uint64_t dup_rows;   /* repeated rows */
+    uint64_t dup_groups, dup_group_rows; /* groups left out, and their rows */
+    struct dupkey { uint32_t unit, combo; int64_t period; } *dups;
+    uint32_t n_dups;     /* keys kept for the report (at most DUP_KEEP) */
+    uint32_t *expect;    /* per unit: units of the form's tier at or below it */
 };
+
+#define DUP_KEEP 20
 
 /* REGRT_HUGEPAGES=0 turns the huge-page hint off (for measurements). */
 static int want_huge(void)
@@ -222,6 +238,8 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     a->only_period = -1;
+    a->nsub = rt_xcalloc(MAX_PERIODS, sizeof *a->nsub);
+    a->src_first = rt_xcalloc(MAX_PERIODS, sizeof *a->src_first);
     pthread_mutex_init(&a->mu, NULL);
     a->blk = rt_xcalloc(MAX_PERIODS, sizeof *a->blk);
     a->period_num = rt_xcalloc(MAX_PERIODS, sizeof *a->period_num);
@@ -242,6 +260,11 @@ void rt_acc_free(rt_acc *a)
     free(a->gcount);
     free(a->period_num);
     free(a->src_map);
+    free(a->nsub);
+    free(a->src_first);
+    free(a->poison);
+    free(a->dups);
+    free(a->expect);
     free(a->dim_card);
     free(a);
 }
@@ -271,11 +294,60 @@ static int32_t period_slot(rt_acc *a, int64_t p)
             return -2;
         }
         a->period_num[i] = t;
+        int64_t f, l, tf, tl;
+        if (!rt_period_months(a->src_freq, p, &f, &l) && !rt_period_months(a->dst_freq, t, &tf, &tl))
+            a->nsub[i] = (uint8_t)((tl - tf + 1) / (l - f + 1));
+        a->src_first[i] = p - (pos >> 2);
         a->n_periods++;
     }
-    e = (int32_t)(((i << 2) | pos) + 1);
+    e = (int32_t)(((i << 8) | pos) + 1);
     __atomic_store_n(&a->src_map[p], e, __ATOMIC_RELEASE);
     return e;
+}
+
+void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r)
+{
+    a->merging = 1;
+    a->rebase = r;
+}
+
+/* Rows whose (unit, sub-period, dimensions) is already in their group: the
+ * sub-period's bit of the group's mask (set here as well as by the kernel,
+ * for two rows of one batch). They are not added; the group is marked.
+ * Under the lock; returns the number of such rows. */
+static uint32_t find_dups(rt_acc *a, const rg_batch *b, uint32_t *slot, const uint8_t *pos, const uint32_t *combo)
+{
+    const uint32_t na = a->n_acc, n = b->n_rows;
+    uint32_t nd = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = slot[i];
+        if (k == UINT32_MAX) continue;
+        int64_t *mask = &a->acc[(size_t)k * na + RG_ACC_MASK(na)];
+        int64_t bit = (int64_t)(1ull << (pos[i] >> 2));
+        if (!(*mask & bit)) {
+            *mask |= bit;
+            continue;
+        }
+        slot[i] = UINT32_MAX;
+        nd++;
+        a->dup_rows++;
+        if (k >= a->poison_cap) {
+            uint32_t cap = a->poison_cap ? a->poison_cap : 1024;
+            while (cap <= k) cap *= 2;
+            a->poison = rt_xrealloc(a->poison, cap);
+            memset(a->poison + a->poison_cap, 0, cap - a->poison_cap);
+            a->poison_cap = cap;
+        }
+        a->poison[k] = 1;
+        if (a->n_dups < DUP_KEEP) {
+            if (!a->dups) a->dups = rt_xcalloc(DUP_KEEP, sizeof *a->dups);
+            struct dupkey *d = &a->dups[a->n_dups++];
+            d->unit = (uint32_t)b->cols[a->unit_field].v[i];
+            d->combo = combo[i];
+            d->period = b->cols[a->period_field].v[i];
+        }
+    }
+    return nd;
 }
 
 void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot, uint8_t *pos,
@@ -331,8 +403,8 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
         }
         combo[i] = cb;
         if (e > 0) {
-            pos[i] = (uint8_t)((e - 1) & 3);
-            const uint32_t *tab = block_tab(a, (uint32_t)(e - 1) >> 2, cb);
+            pos[i] = (uint8_t)((e - 1) & 255);
+            const uint32_t *tab = block_tab(a, (uint32_t)(e - 1) >> 8, cb);
             uint32_t g = tab ? __atomic_load_n(&tab[u], __ATOMIC_ACQUIRE) : 0;
             if (g) {
                 slot[i] = g - 1;
@@ -357,8 +429,8 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
                 else sk_period++;
                 continue;
             }
-            pos[i] = (uint8_t)((e - 1) & 3);
-            uint32_t k = group_of(a, (uint32_t)(e - 1) >> 2, combo[i], (uint32_t)uc->v[i]);
+            pos[i] = (uint8_t)((e - 1) & 255);
+            uint32_t k = group_of(a, (uint32_t)(e - 1) >> 8, combo[i], (uint32_t)uc->v[i]);
             if (k == UINT32_MAX) {
                 a->full = 1;
                 sk_full++;
@@ -368,6 +440,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             slot[i] = k;
         }
     }
+    if (!a->merging) in -= find_dups(a, b, slot, pos, combo);
     a->form->accumulate(b, slot, pos, a->acc);
     a->skip_unit += sk_unit;
     a->skip_dim += sk_dim;
@@ -405,6 +478,10 @@ static int roll_up(rt_acc *a)
 {
     const rt_units *u = a->units;
     const int32_t *parent = rt_units_parents(u);
+    /* the units expected below each unit: those of the form's tier */
+    a->expect = rt_xcalloc(a->n_units, sizeof *a->expect);
+    for (uint32_t g = a->unit_lo; g < a->unit_hi; g++)
+        for (int32_t p = (int32_t)g; p >= 0; p = parent[p]) a->expect[p]++;
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
     a->n_leaf = a->n_groups; /* every group so far is a form-tier unit's */
     const uint32_t na = a->n_acc;
@@ -419,6 +496,13 @@ static int roll_up(rt_acc *a)
                     if (!gi) continue;
                     uint32_t k = gi - 1;
                     int64_t cnt = a->acc[(size_t)k * na + na - 1];
+                    if (cnt != 0 && k < a->poison_cap && a->poison[k]) {
+                        /* a duplicated key: the unit's group is left out */
+                        a->dup_groups++;
+                        a->dup_group_rows += (uint64_t)(cnt & INT64_MAX);
+                        a->acc[(size_t)k * na + na - 1] = 0;
+                        continue;
+                    }
                     if (cnt == 0) continue;
                     a->gcount[g]++;
                     int32_t par = parent[g];
@@ -553,6 +637,59 @@ static char *sink_room(sink *k, size_t need)
 
 static void sink_done(sink *k, const char *w) { k->o->n = (size_t)(w - k->o->buf); }
 
+/* The missing-value modes (regime.h rg_missing_mode) on one finalized
+ * group: which cells are produced. An item is a (unit, sub-period) report;
+ * a stock's items are units (the strict ones: units whose calendar-first
+ * or -last sub-period is there). The kernels already made a cell empty
+ * when an item had an empty value, and counted absent items as 0. */
+static uint64_t apply_modes(const rt_acc *a, const int64_t *grp, uint32_t p, uint32_t g, uint32_t nunits,
+                            const uint8_t *mode, const uint8_t *tagg, int64_t *out, uint64_t present,
+                            uint64_t *produced)
+{
+    uint64_t made = 0;
+    const uint32_t na = a->n_acc, nout = a->form->n_outputs;
+    uint64_t rows = (uint64_t)(grp[na - 1] & INT64_MAX);
+    uint64_t eu = a->expect ? a->expect[g] : 1, ns = a->nsub[p] ? a->nsub[p] : 1;
+    for (uint32_t o = 0; o < nout && o < 64; o++) {
+        uint64_t found, expected = eu;
+        switch (tagg[o]) {
+        case RG_TIME_OPENING: case RG_TIME_CLOSING: found = nunits; break;
+        case RG_TIME_OPENING_STRICT: found = (uint64_t)grp[RG_ACC_FIRST(na)]; break;
+        case RG_TIME_CLOSING_STRICT: found = (uint64_t)grp[RG_ACC_LAST(na)]; break;
+        default: found = rows; expected = eu * ns; break;
+        }
+        int absent = found < expected, pk = (int)(present >> o & 1), keep = pk, made_o = 1;
+        switch (mode[o]) {
+        case RG_MISS_NON_NULL: keep = made_o = pk && !absent; break;
+        case RG_MISS_ALWAYS_NULL: keep = pk && !absent; break;
+        case RG_MISS_NON_ZERO: keep = pk && out[o] != 0; made_o = !pk || out[o] != 0; break;
+        case RG_MISS_PARTIAL_NULL: keep = pk && rows && !absent; made_o = rows != 0; break;
+        case RG_MISS_PARTIAL_ZERO: keep = pk && rows; made_o = rows != 0; break;
+        default: break; /* always_zero: as the kernel made it */
+        }
+        if (!keep) present &= ~(1ull << o);
+        if (made_o) made |= 1ull << o;
+    }
+    *produced = made;
+    return present;
+}
+
+/* The coverage columns: sub-periods with a row, then per stock the
+ * sub-period its figure came from (the earliest of the units'). */
+static char *put_coverage(const rt_acc *a, char *w, const int64_t *grp, uint32_t p)
+{
+    const rg_form *f = a->form;
+    *w++ = ',';
+    w = put_u64(w, (uint64_t)__builtin_popcountll((uint64_t)grp[RG_ACC_MASK(a->n_acc)]));
+    for (uint32_t o = 0; o < f->n_outputs; o++) {
+        if (f->outputs[o].acc_from < 0) continue;
+        *w++ = ',';
+        int64_t sel = grp[f->outputs[o].acc_from];
+        if (sel > 0) w += rt_period_format(a->src_freq, a->src_first[p] + sel - 1, w);
+    }
+    return w;
+}
+
 /* Lines of level lv for the units sorted[from, to). */
 static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
 {
@@ -567,10 +704,21 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
     const uint32_t *sorted = rt_units_sorted(a->units, t);
     int64_t out[64];
     int32_t scale[64];
-    for (uint32_t o = 0; o < nout && o < 64; o++) scale[o] = f->outputs[o].scale;
+    uint8_t mode[64], tagg[64];
+    int always = 0, all_non = 1;
+    for (uint32_t o = 0; o < nout && o < 64; o++) {
+        scale[o] = f->outputs[o].scale;
+        mode[o] = (uint8_t)(ru->missing_of ? ru->missing_of[o] : ru->missing);
+        if (!mode[o]) mode[o] = RG_MISS_PARTIAL_ZERO;
+        always |= mode[o] == RG_MISS_ALWAYS_NULL || mode[o] == RG_MISS_ALWAYS_ZERO;
+        all_non &= mode[o] == RG_MISS_NON_NULL || mode[o] == RG_MISS_NON_ZERO;
+        int32_t fi = f->outputs[o].field;
+        tagg[o] = (uint8_t)(fi >= 0 ? f->fields[fi].time_agg : RG_TIME_SUM);
+    }
+    int64_t *zero = always ? rt_xcalloc(na, sizeof *zero) : NULL;
     for (uint32_t ui = from; ui < to; ui++) {
         uint32_t g = sorted[ui];
-        if (!a->gcount[g]) continue;
+        if (!a->gcount[g] && !always) continue;
         const char *code = rt_units_code(a->units, g);
         cell ucell;
         cell_set(&ucell, code, strlen(code));
@@ -581,16 +729,20 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
             for (uint32_t ci = 0; ci < x->ucnt[p]; ci++) {
                 uint32_t c = ul[ci];
                 uint32_t gi = a->blk[p][c][g];
-                if (!gi) continue;
-                size_t s = gi - 1;
-                const int64_t *grp = a->acc + s * na;
-                if (grp[na - 1] == 0) continue;
+                if (!gi && !always) continue;
+                size_t s = gi ? gi - 1 : 0;
+                const int64_t *grp = gi ? a->acc + s * na : zero;
+                if (grp[na - 1] == 0 && !always) continue;
                 if (grp[na - 1] < 0) {
                     k->overflowed++;
                     continue;
                 }
                 uint64_t present = 0;
                 f->finalize(grp, out, &present);
+                uint32_t nunits = grp[na - 1] ? ucount_of(a, (uint32_t)s) : 0;
+                uint64_t produced;
+                present = apply_modes(a, grp, p, g, nunits, mode, tagg, out, present, &produced);
+                if (all_non && !produced) continue; /* VTL: the data point is not produced */
                 char *w = sink_room(k, x->fixed + lname.n + ucell.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
                 *w++ = ',';
@@ -612,13 +764,27 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 }
                 if (ru->count_column) {
                     *w++ = ',';
-                    w = put_u64(w, ucount_of(a, (uint32_t)s));
+                    w = put_u64(w, nunits);
+                }
+                if (ru->coverage_column) w = put_coverage(a, w, grp, p);
+                if (a->rebase) {
+                    /* which old units went into the row (rebase.c) */
+                    rt_buf pb = {0};
+                    if (t != a->unit_tier ||
+                        !rt_rebase_sources(a->rebase, g, a->src_freq, a->src_first[p], a->nsub[p] ? a->nsub[p] : 1, &pb))
+                        rt_buf_str(&pb, ",,,");
+                    sink_done(k, w);
+                    w = sink_room(k, pb.n + 2);
+                    memcpy(w, pb.p, pb.n);
+                    w += pb.n;
+                    rt_buf_free(&pb);
                 }
                 *w++ = '\n';
                 sink_done(k, w);
             }
         }
     }
+    free(zero);
 }
 
 static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_error *err)
@@ -645,6 +811,17 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
         rt_buf_ch(&b, ',');
         rt_buf_str(&b, ru->count_column);
     }
+    if (ru->coverage_column) {
+        rt_buf_ch(&b, ',');
+        rt_buf_str(&b, ru->coverage_column);
+        for (uint32_t k = 0; k < nout; k++) {
+            if (f->outputs[k].acc_from < 0) continue;
+            rt_buf_ch(&b, ',');
+            rt_buf_str(&b, f->outputs[k].code);
+            rt_buf_str(&b, "_from");
+        }
+    }
+    if (a->rebase) rt_buf_str(&b, ",merged_units,merged_from,sources");
     rt_buf_ch(&b, '\n');
     rt_out_put(o, b.p, b.n);
     rt_buf_free(&b);
@@ -726,7 +903,7 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
         for (uint32_t ci = 0; ci < nc; ci++)
             if (block_tab(a, p, corder[ci])) ulist[(size_t)p * nc + ucnt[p]++] = corder[ci];
 
-    size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24;
+    size_t fixed = 64 + 32 + 32 + 32 + 24 * (size_t)nout + 24 + (ru->coverage_column ? 24 + 20 * (size_t)nout : 0);
     wctx x = {a, flt, plab, pl, porder, clab, cfull, ulist, ucnt, fixed};
     sink main_sink = {o, 0};
     for (int lv = 0; lv <= flt->max_level; lv++)
@@ -751,6 +928,48 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
 
 /* ---- the command ------------------------------------------------------------------------ */
 
+/* Duplicated keys, said whether or not --verbose: a file sent twice must
+ * not pass unnoticed. */
+static void report_dups(const rt_acc *a)
+{
+    if (!a->dup_rows) return;
+    rt_warn(TR("[DUP1] %llu row(s) repeat the unit, period and dimension values of an earlier row; %llu roll-up group(s) of those units and periods (%llu rows) are left out, since which row is right cannot be known",
+               "[DUP1] %llu dòng lặp lại đơn vị, kỳ và giá trị chiều của một dòng trước; %llu nhóm tổng hợp của các đơn vị và kỳ đó (%llu dòng) bị loại vì không biết dòng nào đúng"),
+            (unsigned long long)a->dup_rows, (unsigned long long)a->dup_groups,
+            (unsigned long long)(a->dup_group_rows + a->dup_rows));
+    const rg_form *f = a->form;
+    for (uint32_t i = 0; i < a->n_dups; i++) {
+        const struct dupkey *d = &a->dups[i];
+        char per[16];
+        rt_period_format(a->src_freq, d->period, per);
+        rt_buf b = {0};
+        uint32_t rest = d->combo;
+        const char *vals[64];
+        for (int k = (int)a->n_dims - 1; k >= 0; k--) {
+            uint32_t x = rest % a->dim_card[k];
+            rest /= a->dim_card[k];
+            const rg_field *fd = &f->fields[f->dims[k]];
+            const char *v = x + 1 == a->dim_card[k] ? "" : fd->type == RG_T_CODE ? a->desc->codelists[fd->codelist].codes[x].code : (x ? "1" : "0");
+            if (k < 64) vals[k] = v;
+        }
+        for (uint32_t k = 0; k < a->n_dims && k < 64; k++) {
+            rt_buf_str(&b, ", ");
+            rt_buf_str(&b, f->fields[f->dims[k]].code);
+            rt_buf_str(&b, " ");
+            rt_buf_str(&b, vals[k]);
+        }
+        rt_buf_ch(&b, 0);
+        rt_warn(TR("[DUP1]   unit %s, period %s%s: sent more than once",
+                   "[DUP1]   đơn vị %s, kỳ %s%s: gửi nhiều hơn một lần"),
+                rt_units_code(a->units, d->unit), per, b.p ? b.p : "");
+        rt_buf_free(&b);
+    }
+    if (a->dup_rows > a->n_dups)
+        rt_warn(TR("[DUP1]   ... (%llu more; `regrt validate` lists every one with its rows)",
+                   "[DUP1]   ... (còn %llu; `regrt validate` liệt kê từng dòng)"),
+                (unsigned long long)(a->dup_rows - a->n_dups));
+}
+
 /* Every row read is accounted for: rolled up, rejected (an error-level rule
  * failed, per rule; a row may fail several) or left out (per reason).
  * Printed whenever a row was not rolled up, or with -v. Returns the rows
@@ -759,12 +978,15 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
                               const rt_acc *a)
 {
     const rg_form *f = c->form;
-    uint64_t left = a->skip_unit + a->skip_period + a->skip_dim + a->skip_full;
+    /* Rows of a group left out for a duplicated key were accumulated
+     * (rows_in) and then taken out again; repeated rows never were. */
+    uint64_t rolled = a->rows_in - a->dup_group_rows;
+    uint64_t left = a->skip_unit + a->skip_period + a->skip_dim + a->skip_full + a->dup_rows + a->dup_group_rows;
     uint64_t out = st->rows_err + left + a->skip_filter;
     if (out || o->verbose)
         rt_info(TR("regrt: %llu rows read: %llu rolled up into %u period(s), %llu rejected with errors, %llu left out\n",
                    "regrt: đã đọc %llu dòng: %llu dòng được tổng hợp vào %u kỳ, %llu dòng có lỗi bị loại, %llu dòng bị bỏ ra\n"),
-                (unsigned long long)st->rows, (unsigned long long)a->rows_in, a->n_periods,
+                (unsigned long long)st->rows, (unsigned long long)rolled, a->n_periods,
                 (unsigned long long)st->rows_err, (unsigned long long)(left + a->skip_filter));
     if (st->rows_err) {
         for (uint32_t r = 0; r < f->n_rules; r++)
@@ -783,6 +1005,8 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
         {a->skip_period, "period missing or outside the roll-up", "kỳ trống hoặc ngoài phạm vi tổng hợp"},
         {a->skip_dim, "dimension value not in its list", "giá trị chiều không có trong danh mục"},
         {a->skip_full, "no room for more groups", "hết chỗ cho nhóm mới"},
+        {a->dup_rows, "repeat an earlier row's key (DUP1)", "lặp lại khóa của một dòng trước (DUP1)"},
+        {a->dup_group_rows, "in a group left out for a repeated key (DUP1)", "thuộc nhóm bị loại vì khóa lặp lại (DUP1)"},
         {a->skip_filter, "outside --period %s", "ngoài --period %s"},
     };
     for (size_t k = 0; k < sizeof why / sizeof *why; k++) {
@@ -798,14 +1022,14 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
         rt_info("%s\n", b.p);
         rt_buf_free(&b);
     }
-    if (st->rows != a->rows_in + out)
+    if (st->rows != rolled + out)
         rt_warn(TR("%llu rows read but %llu accounted for: please report this",
                    "đã đọc %llu dòng nhưng chỉ tính được %llu dòng: hãy báo lỗi này"),
-                (unsigned long long)st->rows, (unsigned long long)(a->rows_in + out));
-    if (st->rows && !a->rows_in)
+                (unsigned long long)st->rows, (unsigned long long)(rolled + out));
+    if (st->rows && !rolled)
         rt_warn(TR("no row was rolled up: the roll-up is empty",
                    "không có dòng nào được tổng hợp: bảng tổng hợp rỗng"));
-    return st->rows_err + left + (st->rows != a->rows_in + out);
+    return st->rows_err + left + (st->rows != rolled + out);
 }
 
 int rt_cmd_rollup(const rt_opts *o, rt_error *err)
@@ -943,6 +1167,9 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_err(err, 2, TR("out of memory for the roll-up groups", "không đủ bộ nhớ cho các nhóm tổng hợp"));
         failed = 1;
     }
+    if (!failed) report_dups(a);
+    if (!failed && o->left_out && ext.rebase && rt_rebase_write_left(ext.rebase, o->left_out, err))
+        failed = 1; /* the partial merges left out, as a CSV beside the report */
     if (!failed) {
         rt_phase("roll up");
         write_rollup(a, &rout, &flt, err);

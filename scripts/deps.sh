@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(flex bison llvm-19-dev clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 libxml2-dev
       libxml2-utils check pkg-config valgrind make gcc python3 nodejs chromium
-      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libcurl4-gnutls-dev curl)
+      libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libsodium-dev libcurl4-gnutls-dev curl nginx openssl)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -14,7 +14,11 @@ for p in "${PKGS[@]}"; do
     fi
 done
 
+# npm packages of the browser tests, pinned by their lockfile
+web_deps() { bash "$(dirname "$0")/web-deps.sh"; }
+
 if [ ${#missing[@]} -eq 0 ]; then
+    web_deps
     exit 0
 fi
 
@@ -26,3 +30,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+web_deps

@@ -480,28 +480,15 @@ static int md5_file(const char *path, char out[33])
     return srv_md5_file(path, out);
 }
 
-typedef struct serve_opts {
-    const char *regimes, *store, *bind, *spool, *realm, *base_url;
-    const char *units_all;
-    char *units_name[16];
-    const char *units_file[16];
-    char *bind_alloc;
-    int n_units_for;
-    int port, threads;
-    size_t max_body;
-    const char *forward_url, *forward_user, *forward_password_file;
-    int forward_interval;
-    const char *argv0;
-} serve_opts;
 
-static const char *units_of(const serve_opts *so, const char *regime)
+static const char *units_of(const srv_config *so, const char *regime)
 {
     for (int i = 0; i < so->n_units_for; i++)
         if (!strcmp(so->units_name[i], regime)) return so->units_file[i];
     return so->units_all;
 }
 
-static int load_regime(srv *s, const serve_opts *so, const char *dir, rt_error *err)
+static int load_regime(srv *s, const srv_config *so, const char *dir, rt_error *err)
 {
     rt_regime *rg = rt_regime_open(dir, err);
     if (!rg) return -1;
@@ -555,7 +542,7 @@ static int load_regime(srv *s, const serve_opts *so, const char *dir, rt_error *
     return 0;
 }
 
-static int load_regimes(srv *s, const serve_opts *so, rt_error *err)
+static int load_regimes(srv *s, const srv_config *so, rt_error *err)
 {
     if (has_so(so->regimes)) return load_regime(s, so, so->regimes, err);
     DIR *d = opendir(so->regimes);
@@ -655,9 +642,107 @@ static int opt(int argc, char **argv, int *i, const char *name, const char **out
 static volatile sig_atomic_t g_stop;
 static void on_signal(int sig) { (void)sig; g_stop = 1; }
 
+/* Loads the regimes and units, opens the store, makes the spool folder. */
+int srv_open(srv *s, const srv_config *so, rt_error *err)
+{
+    memset(s, 0, sizeof *s);
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&s->mu, &ma);
+    pthread_mutexattr_destroy(&ma);
+    s->max_body = so->max_body;
+    s->realm = so->realm;
+    s->base_url = so->base_url ? rt_xstrndup(so->base_url, strlen(so->base_url)) : NULL;
+    if (load_regimes(s, so, err)) return -1;
+    for (int i = 0; i < s->n_forms; i++) s->forms[i].reg = &s->regimes[s->forms[i].reg_ix];
+    s->db = srv_db_open(so->store, err);
+    if (!s->db || srv_schema(s->db, err)) return -1;
+    if (so->spool) {
+        s->spool = rt_xstrndup(so->spool, strlen(so->spool));
+        mkdir(s->spool, 0700);
+    } else {
+        char tmpl[] = "/tmp/regrt-serve-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            rt_err(err, 2, "cannot create a spool folder in /tmp: %s", strerror(errno));
+            return -1;
+        }
+        s->spool = rt_xstrndup(tmpl, strlen(tmpl));
+    }
+    s->rl = srv_ratelimit_new();
+    if (so->forward_url) {
+        s->forward_url = so->forward_url;
+        s->forward_user = so->forward_user;
+        if (so->forward_password_file) {
+            FILE *pf = fopen(so->forward_password_file, "r");
+            char line[256] = "";
+            if (!pf || !fgets(line, sizeof line, pf)) {
+                rt_err(err, 2, TR("cannot read --forward-password-file %s", "không đọc được --forward-password-file %s"),
+                       so->forward_password_file);
+                if (pf) fclose(pf);
+                return -1;
+            }
+            fclose(pf);
+            line[strcspn(line, "\r\n")] = 0;
+            s->forward_password = rt_xstrndup(line, strlen(line));
+        }
+        s->forward_interval = so->forward_interval;
+    }
+    return 0;
+}
+
+/* Starts libmicrohttpd on so->bind:so->port (s->port is then the port). */
+struct MHD_Daemon *srv_listen(srv *s, const srv_config *so, rt_error *err)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)so->port);
+    if (inet_pton(AF_INET, so->bind, &sa.sin_addr) != 1) {
+        rt_err(err, 2, TR("--listen: '%s' is not an IPv4 address", "--listen: '%s' không phải địa chỉ IPv4"), so->bind);
+        return NULL;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, (uint16_t)so->port, NULL,
+                         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)so->threads, MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+    if (!d) {
+        rt_err(err, 2, TR("cannot listen on %s:%d: %s", "không lắng nghe được trên %s:%d: %s"), so->bind, so->port,
+               strerror(errno));
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : so->port;
+    return d;
+}
+
+void srv_close(srv *s, const srv_config *so)
+{
+    srv_db_close(s->db);
+    srv_ratelimit_free(s->rl);
+    for (int i = 0; i < s->n_regimes; i++) {
+        rt_units_free(s->regimes[i].units);
+        rt_holidays_free(s->regimes[i].holidays);
+        rt_regime_close(s->regimes[i].rg);
+        free(s->regimes[i].dir);
+        free(s->regimes[i].units_path);
+    }
+    for (int i = 0; i < s->n_forms; i++) free(s->forms[i].xform_path);
+    free(s->forms);
+    free(s->regimes);
+    if (s->spool && !so->spool) rmdir(s->spool);
+    free(s->spool);
+    free(s->base_url);
+    free(s->forward_password);
+    pthread_mutex_destroy(&s->mu);
+    memset(s, 0, sizeof *s);
+}
+
 int srv_main(int argc, char **argv)
 {
-    serve_opts so;
+    srv_config so;
     memset(&so, 0, sizeof so);
     so.store = "serve.db";
     so.bind = "127.0.0.1";
@@ -734,74 +819,13 @@ int srv_main(int argc, char **argv)
         return 2;
     }
     srv s;
-    memset(&s, 0, sizeof s);
-    pthread_mutexattr_t ma;
-    pthread_mutexattr_init(&ma);
-    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
-    pthread_mutex_init(&s.mu, &ma);
-    pthread_mutexattr_destroy(&ma);
-    s.max_body = so.max_body;
-    s.realm = so.realm;
-    s.base_url = so.base_url ? rt_xstrndup(so.base_url, strlen(so.base_url)) : NULL;
     rt_error err;
     memset(&err, 0, sizeof err);
     int rc = 2;
     struct MHD_Daemon *d = NULL;
-    if (load_regimes(&s, &so, &err)) goto out;
-    for (int i = 0; i < s.n_forms; i++) s.forms[i].reg = &s.regimes[s.forms[i].reg_ix];
-    s.db = srv_db_open(so.store, &err);
-    if (!s.db || srv_schema(s.db, &err)) goto out;
-    if (so.spool) {
-        s.spool = rt_xstrndup(so.spool, strlen(so.spool));
-        mkdir(s.spool, 0700);
-    } else {
-        char tmpl[] = "/tmp/regrt-serve-XXXXXX";
-        if (!mkdtemp(tmpl)) {
-            rt_err(&err, 2, "cannot create a spool folder in /tmp: %s", strerror(errno));
-            goto out;
-        }
-        s.spool = rt_xstrndup(tmpl, strlen(tmpl));
-    }
-    s.rl = srv_ratelimit_new();
-    if (so.forward_url) {
-        s.forward_url = so.forward_url;
-        s.forward_user = so.forward_user;
-        if (so.forward_password_file) {
-            FILE *pf = fopen(so.forward_password_file, "r");
-            char line[256] = "";
-            if (!pf || !fgets(line, sizeof line, pf)) {
-                rt_err(&err, 2, TR("cannot read --forward-password-file %s", "không đọc được --forward-password-file %s"),
-                       so.forward_password_file);
-                if (pf) fclose(pf);
-                goto out;
-            }
-            fclose(pf);
-            line[strcspn(line, "\r\n")] = 0;
-            s.forward_password = rt_xstrndup(line, strlen(line));
-        }
-        s.forward_interval = so.forward_interval;
-    }
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)so.port);
-    if (inet_pton(AF_INET, so.bind, &sa.sin_addr) != 1) {
-        rt_err(&err, 2, TR("--listen: '%s' is not an IPv4 address", "--listen: '%s' không phải địa chỉ IPv4"), so.bind);
-        goto out;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, (uint16_t)so.port, NULL,
-                         NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)so.threads, MHD_OPTION_NOTIFY_COMPLETED, on_done, &s,
-                         MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 2000u,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
-    if (!d) {
-        rt_err(&err, 2, TR("cannot listen on %s:%d: %s", "không lắng nghe được trên %s:%d: %s"), so.bind, so.port,
-               strerror(errno));
-        goto out;
-    }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    s.port = di ? di->port : so.port;
+    if (srv_open(&s, &so, &err)) goto out;
+    d = srv_listen(&s, &so, &err);
+    if (!d) goto out;
     if (s.forward_url && srv_forward_start(&s)) goto out;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -815,24 +839,9 @@ int srv_main(int argc, char **argv)
 out:
     if (d) MHD_stop_daemon(d);
     if (rc && err.msg[0]) fprintf(stderr, "regrt serve: %s\n", err.msg);
-    srv_db_close(s.db);
-    srv_ratelimit_free(s.rl);
-    for (int i = 0; i < s.n_regimes; i++) {
-        rt_units_free(s.regimes[i].units);
-        rt_holidays_free(s.regimes[i].holidays);
-        rt_regime_close(s.regimes[i].rg);
-        free(s.regimes[i].dir);
-        free(s.regimes[i].units_path);
-    }
-    for (int i = 0; i < s.n_forms; i++) free(s.forms[i].xform_path);
-    free(s.forms);
-    free(s.regimes);
-    if (s.spool && !so.spool) rmdir(s.spool);
-    free(s.spool);
-    free(s.base_url);
-    free(s.forward_password);
+    srv_close(&s, &so);
     for (int i = 0; i < so.n_units_for; i++) free(so.units_name[i]);
     free(so.bind_alloc);
-    pthread_mutex_destroy(&s.mu);
     return rc;
 }
+

@@ -197,6 +197,26 @@ int srv_forward_start(srv *s);
 void srv_forward_kick(void);
 void srv_forward_stop(srv *s);
 
+/* The configuration of a server (regrt serve's options). */
+typedef struct srv_config {
+    const char *regimes, *store, *bind, *spool, *realm, *base_url;
+    const char *units_all;
+    char *units_name[16];
+    const char *units_file[16];
+    char *bind_alloc;
+    int n_units_for;
+    int port, threads;
+    size_t max_body;
+    const char *forward_url, *forward_user, *forward_password_file;
+    int forward_interval;
+    const char *argv0;
+} srv_config;
+
+struct MHD_Daemon;
+int srv_open(srv *s, const srv_config *c, rt_error *err);
+struct MHD_Daemon *srv_listen(srv *s, const srv_config *c, rt_error *err);
+void srv_close(srv *s, const srv_config *c);
+
 /* Entry points from regrt.c. */
 int srv_main(int argc, char **argv);
 int srv_admin_main(int argc, char **argv);

@@ -81,11 +81,28 @@ typedef enum rg_severity { RG_SEV_ERROR = 1, RG_SEV_WARNING, RG_SEV_INFO } rg_se
 /* Aggregation of a field over time (within a coarser period). */
 typedef enum rg_time_agg {
     RG_TIME_SUM = 1,  /* flow: sum of every sub-period */
-    RG_TIME_OPENING,  /* stock: value of the period's first sub-period only */
-    RG_TIME_CLOSING,  /* stock: value of the period's last sub-period only */
+    RG_TIME_OPENING,  /* stock: value of the first sub-period present */
+    RG_TIME_CLOSING,  /* stock: value of the last sub-period present */
     RG_TIME_AVERAGE,  /* stock: average of the sub-periods present */
-    RG_TIME_NONE      /* not aggregated over time */
+    RG_TIME_NONE,     /* not aggregated over time */
+    RG_TIME_OPENING_STRICT, /* stock: value of the calendar-first sub-period only */
+    RG_TIME_CLOSING_STRICT  /* stock: value of the calendar-last sub-period only */
 } rg_time_agg;
+
+/* What a roll-up makes of missing values (SDMX VTL 2.1 `hierarchy` modes).
+ * An item is one unit's report for one sub-period (for a stock: one unit's
+ * stock); it is *absent* when an expected unit (from the units list) or
+ * sub-period sent no row, *null* when its row is there with the value
+ * empty. A null item always makes the aggregate empty; the modes say what
+ * absent items count as and whether the output cell is produced. */
+typedef enum rg_missing_mode {
+    RG_MISS_NON_NULL = 1, /* absent = null; produced only when not null */
+    RG_MISS_NON_ZERO,     /* absent = 0; produced only when not 0 */
+    RG_MISS_PARTIAL_NULL, /* absent = null; produced when an item is found */
+    RG_MISS_PARTIAL_ZERO, /* absent = 0; produced when an item is found */
+    RG_MISS_ALWAYS_NULL,  /* absent = null; always produced */
+    RG_MISS_ALWAYS_ZERO   /* absent = 0; always produced */
+} rg_missing_mode;
 
 /* Aggregation of a field over units (children into parent). */
 typedef enum rg_unit_agg {
@@ -277,10 +294,21 @@ typedef int (*rg_validate_fn)(const rg_batch *batch, uint64_t *const *fail,
 /*
  * accumulate: adds each row i whose slot[i] != UINT32_MAX into the
  * accumulator group acc + slot[i] * n_acc. pos[i] tells the row's place in
- * the target period: bit 0 = first sub-period, bit 1 = last sub-period.
+ * the target period: bit 0 = first sub-period, bit 1 = last sub-period,
+ * bits 2..7 = the index of its sub-period in the target period (0 = the
+ * first). pos NULL: every row is sub-period 0, first and last (3).
  * Returns 0, or -1 on 64-bit overflow (the group is then marked overflowed
  * in its accumulator's last word).
+ *
+ * The last four words of a group are the host's to read (RG_ACC_*): the
+ * mask of sub-periods with a row (bit = index), the number of rows in the
+ * first sub-period, in the last sub-period, and the number of rows (its
+ * sign bit marks overflow). A group is empty when its row count is 0.
  */
+#define RG_ACC_MASK(n_acc)  ((n_acc) - 4)
+#define RG_ACC_FIRST(n_acc) ((n_acc) - 3)
+#define RG_ACC_LAST(n_acc)  ((n_acc) - 2)
+#define RG_ACC_ROWS(n_acc)  ((n_acc) - 1)
 typedef int (*rg_accumulate_fn)(const rg_batch *batch, const uint32_t *slot,
                                 const uint8_t *pos, int64_t *acc);
 
@@ -312,6 +340,9 @@ typedef struct rg_output {
     uint32_t type;     /* rg_type of the value */
     int32_t scale;
     int32_t field;     /* source field, or -1 for a ratio */
+    int32_t acc_from;  /* accumulator word holding the sub-period index + 1
+                          of a stock's value (the earliest of the units'),
+                          0 = none; -1 when the stock is strict or a flow */
 } rg_output;
 
 typedef struct rg_form {
@@ -349,6 +380,10 @@ typedef struct rg_rollup {
     uint32_t period;        /* rg_freq of the output periods */
     const char *period_column; /* output column name ("quarter") */
     const char *count_column;  /* completeness column ("n_units"), or NULL */
+    uint32_t missing;          /* rg_missing_mode of every output ... */
+    const uint8_t *missing_of; /* ... or per output of the form (NULL: all `missing`) */
+    const char *coverage_column; /* number of sub-periods covered, and a
+                                    FIELD_from column per stock, or NULL */
 } rg_rollup;
 
 typedef struct rg_regime_desc {

@@ -124,7 +124,8 @@ int rt_period_months(uint32_t freq, int64_t p, int64_t *first, int64_t *last);
 /*
  * Maps source period p of frequency `from` into frequency `to` (coarser or
  * equal). Stores the target period and its place: bit 0 = p is the target's
- * first sub-period, bit 1 = its last. Returns -1 when p does not fall in any
+ * first sub-period, bit 1 = its last, bits 2..7 = its index in the target
+ * period (0 = the first). Returns -1 when p does not fall in any
  * target period (e.g. October for nine months) or `to` is finer than `from`.
  */
 int rt_period_map(uint32_t from, int64_t p, uint32_t to, int64_t *target, uint8_t *pos);
@@ -195,6 +196,7 @@ typedef struct rt_opts {
     const char *rebase;      /* --rebase MERGES.csv (rollup) */
     const char *apportion;   /* --apportion SHARES.csv (rollup, with --rebase) */
     const char *rebase_date; /* --rebase-date YYYY-MM-DD (default: in MERGES' name) */
+    const char *left_out;    /* --left-out FILE.csv: partial merges left out (rollup, with --rebase) */
     int year;                /* --year (calendar) */
     int threads;             /* 0 = automatic */
     int verbose;

@@ -149,6 +149,11 @@
     return v === null ? {bad: true} : {v};
   }
 
+  /* a value of type `type` as regrt writes it (runtime/ext.c, typed_text) */
+  function typedText(desc, form, type, scale, codelist, v, lang) {
+    const id = typeof type === 'number' ? type : T[type];
+    return valueText(desc, form, { type_id: id, scale, codelist }, v, lang);
+  }
   function valueText(desc, form, fd, v, lang) {
     switch (fd.type_id) {
     case T.date: { const [y, m, d] = civilFromDays(Number(v));
@@ -240,6 +245,7 @@
       dv.setUint32(batch + L.batch.prev, 0, true);
       dv.setUint32(batch + L.batch.well_formed, wf, true);
       dv.setUint32(batch + L.batch.other, 0, true);
+      if (L.batch.children !== undefined) dv.setUint32(batch + L.batch.children, 0, true);
       for (let r = 0; r < nr; r++) dv.setUint32(failv + 4 * r, fails[r], true);
       const rc = this.x[form.exports.validate](batch, failv, ovf);
       const mem = new DataView(this.x.memory.buffer);
@@ -259,7 +265,7 @@
           if (!bit(fails[r], i)) continue;
           const rule = form.rules[r];
           res.fail.push({rule: rule.code, severity: rule.severity, fields: rule.fields.map((k) => form.fields[k].code),
-                         message: this.message(formIndex, r, rows[i], res, lang, (o) => this.ratioText(form, batch, n, i, o))});
+                         message: this.message(formIndex, r, rows[i], res, lang, (k) => this.messageValue(form, batch, r, i, k, lang))});
         }
         out.push(res);
       }
@@ -268,45 +274,51 @@
     /* The rule's message with {field} filled as regrt fills it
      * (runtime/report.c): raw text for typed fields, the kernel's value for
      * computed ones; malformed values listed for well-formedness rules. */
-    /* A ratio of row i alone: accumulated and finalized by the form's own
-     * kernels, the arithmetic of a roll-up (runtime/ext.c, ratio_text). */
-    ratioText(form, batch, n, i, o) {
+    /* Value k of rule r's message for row i: the form's message kernel
+     * (ABI 3), on the batch validate has just filled. null: not present. */
+    messageValue(form, batch, r, i, k, lang) {
+      const fn = this.x[form.exports.message];
+      if (!fn || k >= 64) return null;
       const top = this.top;
-      const slot = this.alloc(4 * n), pos = this.alloc(n || 1), acc = this.alloc(8 * form.n_acc);
-      const out = this.alloc(8 * form.outputs.length), pres = this.alloc(8);
-      let dv = new DataView(this.x.memory.buffer);
-      for (let j = 0; j < n; j++) { dv.setUint32(slot + 4 * j, j === i ? 0 : 0xffffffff, true); dv.setUint8(pos + j, 3); }
+      const out = this.alloc(8 * 64), pres = this.alloc(8);
       let text = null;
-      if (this.x[form.exports.accumulate](batch, slot, pos, acc) === 0) {
-        this.x[form.exports.finalize](acc, out, pres);
-        dv = new DataView(this.x.memory.buffer);
-        if ((dv.getBigUint64(pres, true) >> BigInt(o)) & 1n) {
-          const ou = form.outputs[o];
-          text = formatScaled(dv.getBigInt64(out + 8 * o, true), ou.scale) + (ou.type === 'percent' ? '%' : '');
+      if (fn(batch, r, i, out, pres) === 0) {
+        const dv = new DataView(this.x.memory.buffer);
+        if ((dv.getBigUint64(pres, true) >> BigInt(k)) & 1n) {
+          const v = form.rules[r].values[k];
+          text = typedText(this.desc, form, v.type, v.scale, v.codelist, dv.getBigInt64(out + 8 * k, true), lang);
         }
       }
       this.top = top;
       return text;
     }
-    message(formIndex, r, row, res, lang, ratio) {
+    message(formIndex, r, row, res, lang, value) {
       const form = this.desc.forms[formIndex], rule = form.rules[r];
       const empty = lang === 'vi' ? '(trống)' : '(empty)';
-      let m = pick(rule.message, lang) || rule.code;
-      m = m.replace(/\{([^{}]*)\}/g, (all, name) => {
-        const fd = form.fields.find((f) => f.code === name);
-        if (!fd) {
-          const o = form.outputs.findIndex((x) => x.field < 0 && x.code === name);
-          if (o < 0 || !ratio) return all;
-          const t = ratio(o);
-          return t === null ? empty : t;
-        }
-        if (fd.flags & F_COMPUTED) return res.computed[name] === '' ? empty : res.computed[name];
-        const raw = row[name] === undefined || row[name] === null ? '' : String(row[name]);
-        return raw.length ? raw : empty;
-      });
+      const raw = (c) => (row[c] === undefined || row[c] === null ? '' : String(row[c]));
+      let m = pick(rule.message, lang) || rule.source || rule.code, out = '';
+      /* as runtime/report.c: '{' to the next '}' names a placeholder; a
+       * value of the message kernel, else a column's text as typed, else
+       * the braces stay as written */
+      for (;;) {
+        const open = m.indexOf('{');
+        if (open < 0) { out += m; break; }
+        out += m.slice(0, open);
+        const close = m.indexOf('}', open);
+        if (close < 0) { out += m.slice(open); break; }
+        const name = m.slice(open + 1, close);
+        const k = (rule.values || []).findIndex((v) => v.name === name);
+        if (k >= 0 && rule.values[k].field < 0) {
+          const t = value(k);
+          out += t === null ? empty : t;
+        } else if (form.fields.some((f) => f.code === name)) {
+          out += raw(name).length ? raw(name) : empty;
+        } else out += m.slice(open, close + 1);
+        m = m.slice(close + 1);
+      }
       if ((rule.flags & R_WELL_FORMED) && res.malformed.length)
-        m += ' [' + res.malformed.map((c) => c + '="' + (row[c] === undefined ? '' : String(row[c])) + '"').join(', ') + ']';
-      return m;
+        out += ' [' + res.malformed.map((c) => c + '="' + raw(c) + '"').join(', ') + ']';
+      return out;
     }
   }
 

@@ -245,7 +245,7 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     uint8_t *pos = malloc(n + 1);
     for (uint32_t i = 0; i < n; i++) {
         slot[i] = rnd() % 7 == 0 ? UINT32_MAX : (uint32_t)rnd_range(0, groups - 1);
-        pos[i] = (uint8_t)rnd_range(0, 3);
+        pos[i] = (uint8_t)rnd_range(0, 255); /* first, last, sub-period index */
     }
     size_t accn = (size_t)groups * (size_t)na;
     int64_t *acc_a = calloc(accn + 1, sizeof *acc_a), *acc_b = calloc(accn + 1, sizeof *acc_b);
@@ -478,7 +478,9 @@ static void gen_form(rform *rf, int id)
                                   {RG_TIME_CLOSING, RG_UNITS_SUM}, {RG_TIME_SUM, RG_UNITS_COUNT},
                                   {RG_TIME_AVERAGE, RG_UNITS_AVERAGE}, {RG_TIME_SUM, RG_UNITS_WEIGHTED_AVERAGE},
                                   {RG_TIME_SUM, RG_UNITS_MIN}, {RG_TIME_SUM, RG_UNITS_MAX},
-                                  {RG_TIME_NONE, RG_UNITS_NONE}};
+                                  {RG_TIME_NONE, RG_UNITS_NONE}, {RG_TIME_OPENING_STRICT, RG_UNITS_SUM},
+                                  {RG_TIME_CLOSING_STRICT, RG_UNITS_SUM}, {RG_TIME_CLOSING, RG_UNITS_MAX},
+                                  {RG_TIME_OPENING, RG_UNITS_AVERAGE}};
     rf->n_num = (int)rnd_range(2, 6);
     int nf = 3 + rf->n_num + 2;
     ir_form *f = &rf->f;
@@ -494,6 +496,7 @@ static void gen_form(rform *rf, int id)
         f->field_of[i] = i;
         x->src = &mfs[i];
         x->acc = -1;
+        x->acc_null = x->acc_nv = x->acc_sel = -1;
         x->weight = -1;
         mfs[i].weight = -1;
         x->code = arena_printf(&rnd_arena, "f%d", i);
@@ -513,7 +516,7 @@ static void gen_form(rform *rf, int id)
         } else {
             x->type = types[rnd() % 6];
             x->scale = x->type == RG_T_INTEGER || x->type == RG_T_COUNT ? 0 : (int)rnd_range(0, 4);
-            int a = i == 3 ? 0 : (int)rnd_range(0, 8); /* field 3 is always summed */
+            int a = i == 3 ? 0 : (int)rnd_range(0, 12); /* field 3 is always summed */
             x->time_agg = aggs[a][0];
             x->unit_agg = aggs[a][1];
             if (x->unit_agg == RG_UNITS_WEIGHTED_AVERAGE)
@@ -527,7 +530,20 @@ static void gen_form(rform *rf, int id)
             }
         }
     }
-    f->n_acc = w + 1;
+    /* counts of empty values (unless the field is "required"), of values for
+     * min and max, and the stocks' sub-periods, as lower.c lays them out */
+    for (int i = 0; i < nf; i++) {
+        ir_field *x = &f->fields[i];
+        if (x->acc < 0)
+            continue;
+        if (x->acc_kind != IR_ACC_COUNT && rnd() % 4)
+            x->acc_null = w++;
+        if (x->acc_kind == IR_ACC_SUM && (x->unit_agg == RG_UNITS_MIN || x->unit_agg == RG_UNITS_MAX))
+            x->acc_nv = w++;
+        if (x->time_agg == RG_TIME_OPENING || x->time_agg == RG_TIME_CLOSING)
+            x->acc_sel = w++;
+    }
+    f->n_acc = w + 4;
     /* the computed field */
     ir_field *cf = &f->fields[nf - 1];
     cf->expr = to_scale(gen_num(rf, 3, 0), 2);

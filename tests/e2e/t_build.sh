@@ -40,7 +40,7 @@ if need sha256sum; then
     want=$(sha256sum "$tmp/a/tthc.so" | cut -d' ' -f1)
     grep -q "\"sha256\": \"$want\"" "$tmp/a/manifest.json" && pass || fail "manifest: sha256 of tthc.so"
 fi
-grep -q '#define TTHC_BIEU06_R_V1 1' "$tmp/a/tthc.h" && grep -q '#define TTHC_BIEU06_N_ACC 12' "$tmp/a/tthc.h" \
+grep -q '#define TTHC_BIEU06_R_V1 1' "$tmp/a/tthc.h" && grep -q '#define TTHC_BIEU06_N_ACC 15' "$tmp/a/tthc.h" \
     && pass || fail "header: rule and accumulator macros"
 printf '#include "tthc.h"\nint main(void) { return TTHC_BIEU06_N_RULES == 9 ? 0 : 1; }\n' >"$tmp/use.c"
 cc -std=c11 -Wall -Werror -I"$ROOT/runtime/include" -I"$tmp/a" -o "$tmp/use" "$tmp/use.c" 2>"$tmp/cc.err" && "$tmp/use" \

@@ -224,7 +224,9 @@ EOF
     fi
     # (b) kill -9 at several moments of a roll-up and a validation on a
     # large input: the target is the old file or the complete new one
-    for i in $(seq 1 6); do cat "$I/m04.csv"; done >"$I/big.csv"
+    # (six months: the same month six times would be one key sent six times,
+    # which a roll-up leaves out as duplicates)
+    for i in $(seq 1 6); do sed "s/,2025-04,/,2025-0$i,/" "$I/m04.csv"; done >"$I/big.csv"
     cat "$I/big_bad.csv" "$I/big_bad.csv" | grep -v '^unit' >>"$I/big.csv"
     "$REGRT" rollup "$I/lib" --units "$I/units.csv" -o "$I/ref_r.csv" --errors "$I/ref_e.csv" "$I/big.csv" 2>/dev/null
     for d in 0.02 0.05 0.1 0.2 0.4 0.8; do

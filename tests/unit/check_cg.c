@@ -139,7 +139,7 @@ START_TEST(compiled_descriptor_and_kernels)
     ck_assert_uint_eq(f->n_outputs, 3);
     ck_assert_int_eq(f->outputs[2].field, -1);
     ck_assert_int_eq(f->outputs[2].scale, 2);
-    ck_assert_uint_eq(f->n_acc, 3);
+    ck_assert_uint_eq(f->n_acc, 8); /* x, y, their empty counts, mask, first, last, rows */
 
     /* rows: x=3 y=3.00 ; x=3 y=1.49 ; x=3 y missing ; x=4 y=2.00 */
     int64_t x[4] = {3, 3, 3, 4}, y[4] = {300, 149, 7, 200}, unit[4] = {0}, per[4] = {0};
@@ -155,11 +155,16 @@ START_TEST(compiled_descriptor_and_kernels)
     ck_assert_uint_eq(ovf, 0);
 
     uint32_t slot[4] = {0, 0, UINT32_MAX, 0};
-    int64_t acc[3] = {0};
+    int64_t acc[8] = {0};
     ck_assert_int_eq(f->accumulate(&bt, slot, NULL, acc), 0);
     ck_assert_int_eq(acc[0], 10);
     ck_assert_int_eq(acc[1], 649);
-    ck_assert_int_eq(acc[2], 3);
+    ck_assert_int_eq(acc[2], 0);
+    ck_assert_int_eq(acc[3], 0);
+    ck_assert_int_eq(acc[4], 1);
+    ck_assert_int_eq(acc[5], 3);
+    ck_assert_int_eq(acc[6], 3);
+    ck_assert_int_eq(acc[7], 3);
     int64_t out[3];
     uint64_t present = 0;
     f->finalize(acc, out, &present);

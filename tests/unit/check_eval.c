@@ -198,11 +198,14 @@ END_TEST
 static ir_form form2(ir_rule *rules, int n_rules, ir_field *fields)
 {
     memset(fields, 0, sizeof(ir_field) * 2);
-    fields[0] = (ir_field){.code = "a", .type = RG_T_COUNT, .time_agg = RG_TIME_OPENING, .unit_agg = RG_UNITS_SUM,
-                           .weight = -1, .acc_kind = IR_ACC_SUM, .acc = 0};
+    fields[0] = (ir_field){.code = "a", .type = RG_T_COUNT, .time_agg = RG_TIME_OPENING_STRICT,
+                           .unit_agg = RG_UNITS_SUM, .weight = -1, .acc_kind = IR_ACC_SUM, .acc = 0,
+                           .acc_null = -1, .acc_nv = -1, .acc_sel = -1};
     fields[1] = (ir_field){.code = "b", .type = RG_T_COUNT, .time_agg = RG_TIME_SUM, .unit_agg = RG_UNITS_MAX,
-                           .weight = -1, .acc_kind = IR_ACC_SUM, .acc = 1};
-    ir_form f = {.code = "f", .fields = fields, .n_fields = 2, .rules = rules, .n_rules = n_rules, .n_acc = 3};
+                           .weight = -1, .acc_kind = IR_ACC_SUM, .acc = 1, .acc_null = -1, .acc_nv = 2,
+                           .acc_sel = -1};
+    /* words: a, b, b's number of values, then mask, first, last, rows */
+    ir_form f = {.code = "f", .fields = fields, .n_fields = 2, .rules = rules, .n_rules = n_rules, .n_acc = 7};
     return f;
 }
 
@@ -254,31 +257,36 @@ START_TEST(accumulate_combine_finalize)
     rg_batch bt = {3, c, NULL, NULL, NULL, NULL};
     uint32_t slot[3] = {0, 0, 1};
     uint8_t pos[3] = {1, 2, 3};
-    int64_t acc[6] = {0};
+    int64_t acc[14] = {0};
     ck_assert_int_eq(eval_accumulate(&f, &bt, slot, pos, acc), 0);
-    /* a is an opening stock: only row 0 (pos bit 0) and row 2 count */
+    /* a is a strict opening stock: only row 0 (pos bit 0) and row 2 count */
     ck_assert_int_eq(acc[0], 10);
     ck_assert_int_eq(acc[1], 32);
-    ck_assert_int_eq(acc[2], 2);
-    ck_assert_int_eq(acc[3], 30);
-    ck_assert_int_eq(acc[4], 0); /* b missing in row 2 */
-    ck_assert_int_eq(acc[5], 1);
+    ck_assert_int_eq(acc[2], 2);  /* two values of b */
+    ck_assert_int_eq(acc[3], 1);  /* sub-period 0 seen */
+    ck_assert_int_eq(acc[4], 1);  /* one row of the first sub-period */
+    ck_assert_int_eq(acc[5], 1);  /* one of the last */
+    ck_assert_int_eq(acc[6], 2);  /* two rows */
+    ck_assert_int_eq(acc[7], 30);
+    ck_assert_int_eq(acc[8], 0);  /* b missing in row 2 */
+    ck_assert_int_eq(acc[9], 0);  /* so it has no value */
+    ck_assert_int_eq(acc[13], 1);
     int64_t out[3];
     uint64_t present;
     eval_finalize(&f, acc, out, &present);
     ck_assert_uint_eq(present, 0x7);
     ck_assert_int_eq(out[2], 3125); /* 10/32 = 0.3125 */
-    eval_finalize(&f, acc + 3, out, &present);
-    ck_assert_uint_eq(present, 0x3); /* denominator 0: the ratio is empty */
-    /* combine: a sums, b takes the max over units */
-    ck_assert_int_eq(eval_combine(&f, acc, acc + 3), 0);
+    eval_finalize(&f, acc + 7, out, &present);
+    ck_assert_uint_eq(present, 0x1); /* the max of no value is empty, and so is the ratio */
+    /* combine: a sums, b takes the max over the units with a value */
+    ck_assert_int_eq(eval_combine(&f, acc, acc + 7), 0);
     ck_assert_int_eq(acc[0], 40);
     ck_assert_int_eq(acc[1], 32);
-    ck_assert_int_eq(acc[2], 3);
+    ck_assert_int_eq(acc[6], 3);
     /* overflow marks the group and is contagious */
-    int64_t g1[3] = {INT64_MAX, 0, 1}, g2[3] = {1, 0, 1};
+    int64_t g1[7] = {INT64_MAX, 0, 0, 0, 0, 0, 1}, g2[7] = {1, 0, 0, 0, 0, 0, 1};
     ck_assert_int_eq(eval_combine(&f, g1, g2), -1);
-    ck_assert(g1[2] < 0);
+    ck_assert(g1[6] < 0);
     eval_finalize(&f, g1, out, &present);
     ck_assert_uint_eq(present, 0);
 }

@@ -72,7 +72,12 @@ START_TEST(fields_and_layout)
     ck_assert_int_eq(f->fields[4].acc, 1);
     ck_assert_int_eq(f->fields[5].acc, 2);
     ck_assert_int_eq(f->fields[6].acc, 3);
-    ck_assert_int_eq(f->n_acc, 5); /* four sums and the row count */
+    /* four sums, then per field its count of empty values and (stocks s, o)
+     * its sub-period, then mask, first, last and rows */
+    ck_assert_int_eq(f->fields[3].acc_null, 4);
+    ck_assert_int_eq(f->fields[5].acc_sel, 7);
+    ck_assert_int_eq(f->fields[6].acc_sel, 9);
+    ck_assert_int_eq(f->n_acc, 14);
     ck_assert_int_eq(f->n_outputs, 5);
     ck_assert_int_eq(f->outputs[4].field, -1);
     ck_assert_int_eq(f->outputs[4].scale, 3);

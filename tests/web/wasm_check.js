@@ -91,6 +91,7 @@ async function compare(kern, desc, lib, file, label) {
     res.forEach((r, i) => r.fail.forEach((f) => got.push(`${i + 1} ${f.rule} ${f.message}`)));
     got.sort();
     compared += rows.length;
+    if (lang === 'vi') console.log(`${label}: form ${form.code}, ${rows.length} rows, ${want.length} violations of the rules a page runs`);
     violations += want.length;
     if (JSON.stringify(want) !== JSON.stringify(got)) {
       failures++;
