@@ -78,7 +78,7 @@ REGRT    := $(O)/bin/regrt
 UNIT_SRC   := $(wildcard tests/unit/check_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps test test-run test-unit test-golden test-e2e demo bench fuzz serve-demo \
+.PHONY: all deps test test-run test-unit test-golden test-e2e test-forms demo bench fuzz serve-demo \
         fuzz-short clean install format format-check tools
 .DEFAULT_GOAL := all
 
@@ -173,9 +173,15 @@ test-golden: $(REGC) $(REGRT)
 test-e2e: $(REGC) $(REGRT)
 	$(Q)O=$(O) sh tests/e2e/run.sh
 
+# The conformance suite of the generated forms in real form engines (ODK's
+# engine in Node, Enketo in Chromium; docs/FORMS.md). Once, not per build.
+test-forms: $(REGC) $(REGRT)
+	$(Q)O=$(O) sh tests/forms/run.sh
+
 # The full suite: normal build, then the sanitizer build.
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
+	$(Q)$(MAKE) --no-print-directory test-forms
 	$(Q)$(MAKE) --no-print-directory SAN=1 test-run
 	$(Q)if command -v clang-19 >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-short; fi
 	@echo "make test: all suites passed"

@@ -158,6 +158,7 @@ typedef struct ast_rule {
     ast_expr *when;    /* guard, or NULL */
     ast_expr *check;   /* must hold, or NULL (an error) */
     ast_expr *tolerance; /* NULL when exact */
+    ast_expr *tolerance_of; /* `tolerance 1% of X`: relative to |X|, or NULL */
     ast_name missing;  /* skip | zero | fail; text NULL = default skip */
     ast_texts *message;
     ast_list extra;    /* duplicated clauses, kept for diagnostics (ast_attr*) */

@@ -492,12 +492,13 @@ ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
     return r;
 }
 
-ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc)
+ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc)
 {
-    loc = src_span(loc, e->loc); /* the keyword to the end of the clause */
+    loc = src_span(loc, (of ? of : e)->loc); /* the keyword to the end of the clause */
     if (r->tolerance)
         rule_dup(r, c, "tolerance", loc);
     r->tolerance = e;
+    r->tolerance_of = of;
     return r;
 }
 

@@ -35,6 +35,7 @@
 #include "fmt.h"
 #include "ir.h"
 #include "lower.h"
+#include "core.h"
 #include "regrt.h"
 
 static void usage(FILE *f)
@@ -575,20 +576,11 @@ static void groups_free(tgroups *g)
 static char *scaled(int64_t v, int scale)
 {
     char buf[48];
-    size_t n = rt_format_scaled(v, scale, buf);
-    buf[n] = 0;
-    return strdup(buf);
+    return rt_xstrndup(rt_dec_str(v, scale, buf), strlen(buf));
 }
 
-static int num_equal(int64_t a, int sa, int64_t b, int sb)
-{
-    __int128 x = a, y = b;
-    for (int i = sa; i < sb; i++)
-        x *= 10;
-    for (int i = sb; i < sa; i++)
-        y *= 10;
-    return x == y;
-}
+/* Exact at any pair of scales (the shared core, core.h). */
+static int num_equal(int64_t a, int sa, int64_t b, int sb) { return rt_dec_cmp(a, sa, b, sb) == 0; }
 
 static void expect_rollup(trun *u, const ast_expect *x)
 {

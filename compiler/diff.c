@@ -84,9 +84,7 @@ static void add(diff_result *d, const char *kind, char *path, const char *fmt, .
         abort(); /* a kind missing from the table is a bug */
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 32;
-        d->v = realloc(d->v, (size_t)d->cap * sizeof *d->v);
-        if (!d->v)
-            abort();
+        d->v = rt_xrealloc(d->v, (size_t)d->cap * sizeof *d->v);
     }
     va_list ap;
     va_start(ap, fmt);
@@ -862,10 +860,8 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
     free(p);
 
     /* fields: by code; an unmatched pair with the same label is a rename */
-    int *match_b = calloc((size_t)b->n_fields + 1, sizeof *match_b); /* 1 + index in a, 0 = none */
-    int *match_a = calloc((size_t)a->n_fields + 1, sizeof *match_a);
-    if (!match_a || !match_b)
-        abort();
+    int *match_b = rt_xcalloc((size_t)b->n_fields + 1, sizeof *match_b); /* 1 + index in a, 0 = none */
+    int *match_a = rt_xcalloc((size_t)a->n_fields + 1, sizeof *match_a);
     for (int i = 0; i < a->n_fields; i++) {
         int j = m_form_field(b, a->fields[i].code);
         if (j >= 0) {
@@ -885,10 +881,8 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
             }
     }
     renames rn = {0}, inv = {0};
-    rn.from = calloc((size_t)a->n_fields + 1, sizeof *rn.from);
-    rn.to = calloc((size_t)a->n_fields + 1, sizeof *rn.to);
-    if (!rn.from || !rn.to)
-        abort();
+    rn.from = rt_xcalloc((size_t)a->n_fields + 1, sizeof *rn.from);
+    rn.to = rt_xcalloc((size_t)a->n_fields + 1, sizeof *rn.to);
     for (int i = 0; i < a->n_fields; i++)
         if (match_a[i] && strcmp(a->fields[i].code, b->fields[match_a[i] - 1].code)) {
             rn.from[rn.n] = a->fields[i].code;

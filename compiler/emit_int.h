@@ -92,9 +92,10 @@ const char *xml_xform_type(const m_field *f);
 /* ---- XPath (xpath.c) ---- */
 
 /* The XPath true when rule r passes, following the native semantics:
- * the guard, the missing-value mode, the tolerance. NULL when XPath cannot
+ * the guard, the missing-value mode, the tolerance; evaluated at a node of
+ * the row when from_row. NULL when XPath cannot
  * express it, with *reason set. */
-const char *xml_xpath_rule(const xml_form *x, const m_rule *r, const char **reason);
+const char *xml_xpath_rule(const xml_form *x, const m_rule *r, int from_row, const char **reason);
 /* The calculate of a computed field or ratio ('' when a value is missing),
  * or NULL with *reason. */
 const char *xml_xpath_calculate(const xml_form *x, int field, const char **reason);
@@ -105,7 +106,11 @@ const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason
 const char *xml_xpath_range(const xml_form *x, int field, const char *self);
 /* The XPath value of an expression of a rule (for message placeholders such
  * as {imbalance}), or NULL. */
-const char *xml_xpath_value(const xml_form *x, const m_rule *r, const ast_expr *e);
+const char *xml_xpath_value(const xml_form *x, const m_rule *r, int from_row, const ast_expr *e);
+/* How an XPath evaluated at a node reaches field `field`: `../code` from a
+ * node of the row (ODK XForms 1.0 reads absolute paths inside a repeat as
+ * the first row, not the current one), else its absolute path. */
+const char *xml_ref(const xml_form *x, int field, int from_row);
 /* A string literal in XPath 1.0 ('a', "it's", or concat(...)). */
 char *xml_xpath_string(arena *a, const char *s);
 

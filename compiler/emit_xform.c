@@ -20,6 +20,9 @@
 
 #include "emit_int.h"
 
+/* Code lists longer than this render as a drop-down (appearance minimal). */
+#define XML_LONG_LIST 8
+
 static void leaf(wr *w, const char *name, const char *s)
 {
     start(w, name);
@@ -158,10 +161,96 @@ static const char *range_text(const xml_form *x, int i, const char *lang)
 
 /* ---- rich texts: rule messages with placeholders ---- */
 
-/* Writes a message template; {field} becomes <output value="/path"/>,
+/* The XPath value of placeholder `name` of rule r's message, or NULL:
+ * {field} is the field's value, {imbalance} the difference of the check's
+ * two sides. */
+static const char *placeholder(const xml_form *x, const m_rule *r, const char *name, int from_row, const char *lang)
+{
+    int fi = m_form_field(x->f, name);
+    if (fi >= 0) {
+        /* as regrt writes it: an input as typed, a computed number with
+         * its decimals (0.5000), an empty value as (empty) */
+        const m_field *f = &x->f->fields[fi];
+        const char *v = xml_ref(x, fi, from_row), *shown = v;
+        if (!xml_is_input(f) && xml_is_numeric(f->type.kind)) {
+            int sc = f->type.scale > 0 ? f->type.scale : 0;
+            if (sc == 0) {
+                shown = arena_printf(x->a, "round(%s)", v);
+            } else {
+                char p10[32];
+                long long m = 1;
+                for (int k = 0; k < sc && k < 18; k++)
+                    m *= 10;
+                snprintf(p10, sizeof p10, "%lld", m);
+                const char *n = arena_printf(x->a, "round(abs(%s) * %s)", v, p10);
+                shown = arena_printf(x->a, "concat(if(%s < 0 and %s != 0, '-', ''), floor(%s div %s), '.', "
+                                           "substring(string(%s + %s mod %s), 2))",
+                                     v, n, n, p10, p10, n, p10);
+            }
+            if ((f->flags & RG_FIELD_RATIO) && f->type.kind == TY_PERCENT)
+                shown = arena_printf(x->a, "concat(%s, '%%')", shown);
+        }
+        return arena_printf(x->a, "if(%s = '', '%s', %s)", v, is_vi(lang) ? "(trống)" : "(empty)", shown);
+    }
+    if (!strcmp(name, "imbalance") && r && r->check && r->check->kind == AST_E_BINARY &&
+        r->check->u.binary.op >= AST_OP_EQ && r->check->u.binary.op <= AST_OP_GE) {
+        const char *l = xml_xpath_value(x, r, from_row, r->check->u.binary.lhs);
+        const char *rr = xml_xpath_value(x, r, from_row, r->check->u.binary.rhs);
+        if (l && rr)
+            return arena_printf(x->a, "%s - %s", l, rr);
+    }
+    return NULL;
+}
+
+/* A message template as one XPath string: concat('V1: ', 'Received (',
+ * ../received, ') ...'). */
+static const char *message_xpath(const xml_form *x, const m_rule *r, const char *prefix, const char *s,
+                                 int from_row, const char *lang)
+{
+    xml_sb lit = {0}, out = {0};
+    int n = 0;
+    xml_sb_put(&lit, prefix);
+#define FLUSH()                                                                                                  \
+    do {                                                                                                         \
+        if (lit.n) {                                                                                             \
+            xml_sb_printf(&out, "%s%s", n++ ? ", " : "", xml_xpath_string(x->a, lit.p));                         \
+            lit.n = 0;                                                                                           \
+            lit.p[0] = 0;                                                                                        \
+        }                                                                                                        \
+    } while (0)
+    const char *p = s;
+    while (*p) {
+        if (p[0] == '\\' && (p[1] == '{' || p[1] == '}')) {
+            char c[2] = {p[1], 0};
+            xml_sb_put(&lit, c);
+            p += 2;
+            continue;
+        }
+        const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+        const char *value = close ? placeholder(x, r, arena_strndup(x->a, p + 1, (size_t)(close - p - 1)), from_row, lang) : NULL;
+        if (!value) {
+            /* previous(x), children(x): only the server knows them */
+            size_t len = close ? (size_t)(close - p + 1) : 1;
+            xml_sb_put(&lit, arena_strndup(x->a, p, len));
+            p += len;
+            continue;
+        }
+        FLUSH();
+        xml_sb_printf(&out, "%s%s", n++ ? ", " : "", value);
+        p = close + 1;
+    }
+    xml_sb_put(&lit, "\n");
+    FLUSH();
+#undef FLUSH
+    free(lit.p);
+    char *body = xml_sb_take(&out, x->a);
+    return n > 1 ? arena_printf(x->a, "concat(%s)", body) : body;
+}
+
+/* Writes a message template; {field} becomes <output value="../field"/>,
  * {imbalance} the difference of the check's two sides. Indentation is off
  * inside: it would add blanks to the text. */
-static void rich(wr *w, const m_rule *r, const char *s)
+static void rich(wr *w, const m_rule *r, const char *s, int from_row, const char *lang)
 {
     const xml_form *x = w->x;
     xml_sb b = {0};
@@ -180,17 +269,7 @@ static void rich(wr *w, const m_rule *r, const char *s)
             continue;
         }
         char *name = arena_strndup(x->a, p + 1, (size_t)(close - p - 1));
-        const char *value = NULL;
-        int fi = m_form_field(x->f, name);
-        if (fi >= 0)
-            value = x->path[fi];
-        else if (!strcmp(name, "imbalance") && r && r->check && r->check->kind == AST_E_BINARY &&
-                 r->check->u.binary.op >= AST_OP_EQ && r->check->u.binary.op <= AST_OP_GE) {
-            const char *l = xml_xpath_value(x, r, r->check->u.binary.lhs);
-            const char *rr = xml_xpath_value(x, r, r->check->u.binary.rhs);
-            if (l && rr)
-                value = arena_printf(x->a, "%s - %s", l, rr);
-        }
+        const char *value = placeholder(x, r, name, from_row, lang);
         if (!value) {
             /* previous(x), children(x): only the server knows them */
             char *lit = arena_strndup(x->a, p, (size_t)(close - p + 1));
@@ -242,14 +321,35 @@ static void it_add(const xml_form *x, it_list *l, const char *id, it_kind k, int
     l->e[l->n++] = (it_entry){id, k, field, index};
 }
 
-/* The constraint of field i: its own range and the rules it carries. */
+/* On the last dimension of a row: no other row has the same codes (the
+ * XSD's xs:unique, checked while the form is filled in). */
+static const char *unique_of(const xml_form *x, int i)
+{
+    const m_form *f = x->f;
+    if (!x->row || !f->n_dims || f->dims[f->n_dims - 1] != i)
+        return NULL;
+    xml_sb b = {0};
+    xml_sb_printf(&b, "count(/%s/%s[", x->root, x->row);
+    for (int d = 0; d < f->n_dims; d++) {
+        const char *code = f->fields[f->dims[d]].code;
+        xml_sb_printf(&b, "%s%s = current()/../%s", d ? " and " : "", code, code);
+    }
+    xml_sb_put(&b, "]) <= 1");
+    return xml_sb_take(&b, x->a);
+}
+
+/* The constraint of field i: its own range, the uniqueness of the row's
+ * dimensions and the rules it carries. */
 static const char *constraint_of(const xml_form *x, int i)
 {
-    const char **part = arena_alloc(x->a, sizeof *part * (size_t)(x->f->n_rules + 2));
+    const char **part = arena_alloc(x->a, sizeof *part * (size_t)(x->f->n_rules + 3));
     int n = 0;
     const char *range = xml_xpath_range(x, i, ".");
     if (range)
         part[n++] = range;
+    const char *uniq = unique_of(x, i);
+    if (uniq)
+        part[n++] = uniq;
     for (int r = 0; r < x->f->n_rules; r++)
         if (x->rules[r].kind == XML_RULE_CONSTRAINT && x->rules[r].field == i)
             part[n++] = x->rules[r].pass;
@@ -291,11 +391,53 @@ static void collect_nodes(const xml_form *x, it_list *l, const xml_node *nodes, 
     }
 }
 
-static void write_rule_message(wr *w, const m_rule *r, const char *lang)
+static void write_rule_message(wr *w, const m_rule *r, const char *lang, int from_row)
 {
     text(w, r->code);
     text(w, ": ");
-    rich(w, r, xml_text(w->x, r->message, lang, r->code));
+    rich(w, r, xml_text(w->x, r->message, lang, r->code), from_row, lang);
+}
+
+/* One line of a constraint message, shown only while its own check fails:
+ * <output value="if(PASS, '', 'the message')"/>. */
+static void message_if_failed(wr *w, const char *pass, const char *msg)
+{
+    start(w, "output");
+    attr(w, "value", arena_printf(w->x->a, "if(%s, '', %s)", pass, msg));
+    end(w);
+}
+
+/* The message of field i's constraint: the message of each part that fails,
+ * and of those only, in the language of the translation. */
+static void write_constraint_message(wr *w, int i, const char *lang)
+{
+    const xml_form *x = w->x;
+    int row = x->in_row[i];
+    const char *self = xml_ref(x, i, row);
+    const char *range = xml_xpath_range(x, i, self);
+    if (range)
+        message_if_failed(w, range, xml_xpath_string(x->a, arena_printf(x->a, "%s\n", range_text(x, i, lang))));
+    const char *uniq = unique_of(x, i);
+    if (uniq) {
+        const m_form *f = x->f;
+        xml_sb b = {0};
+        for (int d = 0; d < f->n_dims; d++)
+            xml_sb_printf(&b, "%s%s", d ? " / " : "", field_label(x, f->dims[d], lang));
+        const char *what = xml_sb_take(&b, x->a);
+        const char *msg = arena_printf(x->a, is_vi(lang) ? "Đã có một dòng khác cùng %s: mỗi dòng một giá trị\n"
+                                                          : "Another row has the same %s: one row per value\n",
+                                       what);
+        message_if_failed(w, uniq, xml_xpath_string(x->a, msg));
+    }
+    for (int r = 0; r < x->f->n_rules; r++) {
+        const xml_rule *xr = &x->rules[r];
+        if (xr->kind != XML_RULE_CONSTRAINT || xr->field != i)
+            continue;
+        const m_rule *ru = xr->rule;
+        message_if_failed(w, xr->pass,
+                          message_xpath(x, ru, arena_printf(x->a, "%s: ", ru->code),
+                                        xml_text(x, ru->message, lang, ru->code), row, lang));
+    }
 }
 
 static void write_entry(wr *w, const it_entry *e, const char *lang)
@@ -327,22 +469,12 @@ static void write_entry(wr *w, const it_entry *e, const char *lang)
         }
         break;
     }
-    case IT_NOTE: write_rule_message(w, x->rules[e->index].rule, lang); break;
-    case IT_CONSTRAINT: {
-        int n = 0;
-        if (xml_xpath_range(x, e->field, ".")) {
-            plain(w, range_text(x, e->field, lang));
-            n++;
-        }
-        for (int r = 0; r < x->f->n_rules; r++) {
-            if (x->rules[r].kind != XML_RULE_CONSTRAINT || x->rules[r].field != e->field)
-                continue;
-            if (n++)
-                text(w, "\n");
-            write_rule_message(w, x->rules[r].rule, lang);
-        }
+    case IT_NOTE: {
+        const xml_rule *xr = &x->rules[e->index];
+        write_rule_message(w, xr->rule, lang, x->in_row[xr->field]);
         break;
     }
+    case IT_CONSTRAINT: write_constraint_message(w, e->field, lang); break;
     }
     end(w); /* value */
     if (mixed) {
@@ -534,6 +666,9 @@ static void write_control(wr *w, int i)
     int select = xml_is_input(f) && (f->type.kind == TY_CODE || f->type.kind == TY_BOOL);
     start(w, select ? "select1" : "input");
     attr(w, "ref", p);
+    /* a long list as a drop-down, not one radio button per code in every row */
+    if (select && f->type.kind == TY_CODE && f->type.list && f->type.list->n_codes > XML_LONG_LIST)
+        attr(w, "appearance", "minimal");
     label_ref(w, arena_printf(x->a, "%s:label", p));
     if (field_hint(x, i, x->langs[0])) {
         start(w, "hint");

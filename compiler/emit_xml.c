@@ -147,9 +147,10 @@ static void plan_rules(xml_form *x)
             }
         if (!xr->reason && last < 0)
             xr->reason = "no-field";
+        int at = r->severity == RG_SEV_ERROR && free_last >= 0 ? free_last : last;
         if (!xr->reason) {
             const char *why = NULL;
-            xr->pass = xml_xpath_rule(x, r, &why);
+            xr->pass = xml_xpath_rule(x, r, x->in_row[at], &why);
             if (!xr->pass)
                 xr->reason = why;
         }

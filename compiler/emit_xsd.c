@@ -74,19 +74,26 @@ static void restriction(wr *w, int i)
         int64_t lo, hi;
         int hl, hh;
         xml_int_bounds(f, &lo, &hl, &hi, &hh);
-        attr(w, "base", count ? "xs:nonNegativeInteger" : "xs:integer");
+        /* Without max digits (or beyond 9) the XForm may bind it as a
+         * decimal (ODK's int is 32 bits) and ODK's engine writes 18 as
+         * 18.0: a whole decimal, which the native reader accepts for such
+         * a field too (runtime/value.c). */
+        int dec = f->max_digits == 0 || f->max_digits > 9;
+        attr(w, "base", dec ? "xs:decimal" : count ? "xs:nonNegativeInteger" : "xs:integer");
         /* the lexical form of the native reader: digits only, no '+' */
         if (f->max_digits > 0)
-            snprintf(buf, sizeof buf, "%s[0-9]{1,%d}", count ? "" : "-?", f->max_digits);
+            snprintf(buf, sizeof buf, "%s[0-9]{1,%d}%s", count ? "" : "-?", f->max_digits, dec ? "(\\.0+)?" : "");
         else
-            snprintf(buf, sizeof buf, "%s[0-9]+", count ? "" : "-?");
+            snprintf(buf, sizeof buf, "%s[0-9]+%s", count ? "" : "-?", dec ? "(\\.0+)?" : "");
         facet(w, "xs:pattern", buf);
-        if (hl && !(count && lo == 0))
+        if (hl && !(count && lo == 0 && !dec))
             facet_int(w, "xs:minInclusive", (long long)lo);
         if (hh)
             facet_int(w, "xs:maxInclusive", (long long)hi);
         if (f->max_digits > 0)
             facet_int(w, "xs:totalDigits", f->max_digits);
+        if (dec)
+            facet_int(w, "xs:fractionDigits", 0);
         break;
     }
     case TY_DECIMAL:

@@ -313,9 +313,7 @@ static void add_line(printer *p, int indent, int src, int kind, char *text)
 {
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
-        p->v = realloc(p->v, (size_t)p->cap * sizeof *p->v);
-        if (!p->v)
-            abort();
+        p->v = rt_xrealloc(p->v, (size_t)p->cap * sizeof *p->v);
     }
     oline *l = &p->v[p->n++];
     l->indent = indent;
@@ -329,9 +327,7 @@ static void line_sb(printer *p, int indent, int src, sbuf *b) { add_line(p, inde
 
 static void line_str(printer *p, int indent, int src, int kind, const char *s)
 {
-    char *t = strdup(s);
-    if (!t)
-        abort();
+    char *t = rt_xstrndup(s, strlen(s));
     add_line(p, indent, src, kind, t);
 }
 
@@ -508,16 +504,12 @@ enum { LV_WITHIN, LV_CODE, LV_COLUMN, LV_NAMES, LV_OPTIONAL, LV_LABEL, LV_N };
 static void emit_tiers(printer *p, const ast_decl *d)
 {
     int nl = d->u.tiers.levels.n;
-    int(*lines)[LV_N] = calloc((size_t)nl + 1, sizeof *lines);
-    if (!lines)
-        abort();
+    int(*lines)[LV_N] = rt_xcalloc((size_t)nl + 1, sizeof *lines);
     int units_line = 0;
     int cap = 4096, nt;
     token *t;
     for (;;) {
-        t = malloc((size_t)cap * sizeof *t);
-        if (!t)
-            abort();
+        t = rt_xmalloc((size_t)cap * sizeof *t);
         nt = scan_tokens(p, d->loc, t, cap);
         if (nt < cap)
             break;
@@ -662,7 +654,16 @@ static void emit_member(printer *p, const ast_member *m)
         line_sb(p, 2, src, &b);
         emit_clause(p, "when", r->when);
         emit_clause(p, "check", r->check);
-        emit_clause(p, "tolerance", r->tolerance);
+        if (r->tolerance && r->tolerance_of) {
+            sbuf tb = {0};
+            rt_buf_str(&tb, "tolerance ");
+            put_expr(&tb, r->tolerance, 0);
+            rt_buf_str(&tb, " of ");
+            put_expr(&tb, r->tolerance_of, 0);
+            line_sb(p, 4, r->tolerance->loc.line, &tb);
+        } else {
+            emit_clause(p, "tolerance", r->tolerance);
+        }
         if (r->missing.text) {
             rt_buf_printf(&b, "missing %s", r->missing.text);
             line_sb(p, 4, r->missing.loc.line, &b);
@@ -883,9 +884,7 @@ static char *comment_text(const char *text)
     size_t n = strlen(text);
     while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
         n--;
-    char *s = malloc(n + 2);
-    if (!s)
-        abort();
+    char *s = rt_xmalloc(n + 2);
     s[0] = '#';
     memcpy(s + 1, text, n);
     s[n + 1] = '\0';
@@ -922,9 +921,7 @@ static char *render(printer *p)
 {
     /* events: own-line comments and the source's blank lines */
     int max_ev = p->file->comments.n + p->n_lines + 1;
-    event *ev = malloc((size_t)max_ev * sizeof *ev);
-    if (!ev)
-        abort();
+    event *ev = rt_xmalloc((size_t)max_ev * sizeof *ev);
     int ne = 0;
     for (int i = 0; i < p->file->comments.n; i++) {
         const ast_comment *c = p->file->comments.items[i];
@@ -943,9 +940,7 @@ static char *render(printer *p)
     qsort(ev, (size_t)ne, sizeof *ev, cmp_event);
 
     /* merge, then drop redundant blank lines */
-    oline *out = malloc((size_t)(p->n + ne + 1) * sizeof *out);
-    if (!out)
-        abort();
+    oline *out = rt_xmalloc((size_t)(p->n + ne + 1) * sizeof *out);
     int no = 0, ei = 0;
     for (int i = 0; i <= p->n; i++) {
         oline *l = i < p->n ? &p->v[i] : NULL;
@@ -1024,9 +1019,7 @@ char *fmt_ast(const ast_file *f, const src_file *src)
     int nl = 1;
     for (size_t i = 0; i < src->len; i++)
         nl += src->text[i] == '\n';
-    p.line_off = malloc(((size_t)nl + 2) * sizeof *p.line_off);
-    if (!p.line_off)
-        abort();
+    p.line_off = rt_xmalloc(((size_t)nl + 2) * sizeof *p.line_off);
     p.line_off[1] = 0;
     int l = 1;
     for (size_t i = 0; i < src->len; i++)
@@ -1165,6 +1158,7 @@ static int rule_eq(const ast_rule *a, const ast_rule *b)
         return a == b;
     return str_eq(a->code, b->code) && name_eq(&a->severity, &b->severity) && fmt_expr_equal(a->when, b->when) &&
            fmt_expr_equal(a->check, b->check) && fmt_expr_equal(a->tolerance, b->tolerance) &&
+           fmt_expr_equal(a->tolerance_of, b->tolerance_of) &&
            name_eq(&a->missing, &b->missing) && fmt_texts_equal(a->message, b->message) &&
            attrs_eq(&a->extra, &b->extra);
 }
@@ -1261,9 +1255,7 @@ static char *comment_key(const ast_comment *c)
     size_t n = strlen(c->text);
     while (n && strchr(" \t\r", c->text[n - 1]))
         n--;
-    char *s = malloc(n + 1);
-    if (!s)
-        abort();
+    char *s = rt_xmalloc(n + 1);
     memcpy(s, c->text, n);
     s[n] = 0;
     return s;
@@ -1276,9 +1268,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static int same_comments(const ast_file *a, const ast_file *b)
 {
     int n = a->comments.n, ok = 1;
-    char **x = malloc(sizeof *x * (size_t)(n + 1)), **y = malloc(sizeof *y * (size_t)(n + 1));
-    if (!x || !y)
-        abort();
+    char **x = rt_xmalloc(sizeof *x * (size_t)(n + 1)), **y = rt_xmalloc(sizeof *y * (size_t)(n + 1));
     for (int i = 0; i < n; i++) {
         x[i] = comment_key(a->comments.items[i]);
         y[i] = comment_key(b->comments.items[i]);

@@ -297,33 +297,15 @@ void lex_str_unterminated(parse_ctx *c, const src_loc *loc)
     diag_hint(c->diag, "H0003");
 }
 
-/* 1 if [s, s+n) is well-formed UTF-8 (no overlongs, no surrogates). */
+/* 1 if [s, s+n) is well-formed UTF-8 (no overlongs, no surrogates): the
+ * check of submissions (core.h). */
 static int utf8_valid(const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        int len;
-        uint32_t cp;
-        if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; }
-        else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; }
-        else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; }
-        else return 0;
-        if (i + (size_t)len > n)
+    for (size_t i = 0; i < n;) {
+        int k = rt_utf8_len(s + i, s + n);
+        if (!k)
             return 0;
-        for (int k = 1; k < len; k++) {
-            if ((s[i + (size_t)k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + (size_t)k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += (size_t)len;
+        i += (size_t)k;
     }
     return 1;
 }

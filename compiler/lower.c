@@ -30,6 +30,7 @@ typedef struct lctx {
     int other;       /* >= 0: c->form is another form read through
                         batch->other[other] (a cross-form reference) */
     int quiet;       /* a message value: what cannot be lowered is missing */
+    const ast_expr *tol_of; /* the rule's relative tolerance base, or NULL */
     int quiet_errors;
 } lctx;
 
@@ -244,6 +245,14 @@ static ir_expr *lower_cmp(lctx *c, const ast_expr *e, ir_cmp cmp, const ast_expr
     ir_expr *t = tol ? lower_expr(c, tol, SRC_CUR) : NULL;
     if (tol && !t)
         return NULL;
+    if (t && c->tol_of) {
+        /* relative: the tolerance times the absolute value of its base
+         * (missing base: the rule cannot be evaluated) */
+        ir_expr *of = lower_expr(c, c->tol_of, SRC_CUR);
+        if (!of)
+            return NULL;
+        t = mk(c, IR_MUL, t->scale + of->scale, t, mk(c, IR_ABS, of->scale, of, NULL));
+    }
     int s = max_i(a->scale, b->scale);
     if (t)
         s = max_i(s, t->scale);
@@ -520,7 +529,10 @@ static ir_expr *lower_check(lctx *c, const m_rule *r)
             lerror(c, r->tolerance->loc, "a tolerance needs a comparison as the check");
             return NULL;
         }
-        return lower_binary(c, e, SRC_CUR, r->tolerance);
+        c->tol_of = r->tolerance_of;
+        ir_expr *x = lower_binary(c, e, SRC_CUR, r->tolerance);
+        c->tol_of = NULL;
+        return x;
     }
     return lower_expr(c, e, SRC_CUR);
 }

@@ -119,6 +119,7 @@ typedef struct m_rule {
     ast_expr *when;         /* guard or NULL */
     ast_expr *check;        /* typed bool */
     ast_expr *tolerance;    /* NULL = exact */
+    ast_expr *tolerance_of; /* relative: the tolerance is tolerance * |tolerance_of| */
     m_missing missing;
     ast_texts *message;
     int *fields;            /* fields read, ascending, no duplicates */

@@ -144,7 +144,7 @@ ast_type *ast_type_code(parse_ctx *c, ast_name list, src_loc loc);
 ast_rule *ast_rule_new(parse_ctx *c);
 ast_rule *ast_rule_when(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
 ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
-ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
+ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc);
 ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc);
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc);
 

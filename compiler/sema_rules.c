@@ -4,6 +4,7 @@
  * placeholders, what constant folding proves about them, and codes that are
  * unique in the whole regime. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sema_int.h"
@@ -112,6 +113,17 @@ static int contains_div(const ast_expr *e)
     }
 }
 
+/* v / 10^scale as text ("0.01"), for messages */
+static void fmt_scaled(int64_t v, int scale, char *out)
+{
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, p = 1;
+    for (int k = 0; k < scale && k < 18; k++)
+        p *= 10;
+    int n = sprintf(out, "%s%llu", v < 0 ? "-" : "", (unsigned long long)(u / p));
+    if (scale > 0 && scale <= 18)
+        sprintf(out + n, ".%0*llu", scale, (unsigned long long)(u % p));
+}
+
 /* `A = previous(B)` carries B of one period into A of the next: both are
  * balances (stocks). One left to the default, summed over time by a
  * roll-up to a coarser period, is a stock summed without saying so. */
@@ -213,6 +225,21 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
             tol < 0)
             diag(s->d, "E0213", r->tolerance->loc);
         mr->tolerance = r->tolerance;
+        if (r->tolerance_of) {
+            /* `tolerance 1% of received`: |a - b| <= 1% x |received| */
+            sema_type *ot = sema_expr(s, r->tolerance_of);
+            if (ot->kind != TY_ERROR && !sema_is_numeric(ot->kind))
+                diag(s->d, "E0213", r->tolerance_of->loc);
+            mr->tolerance_of = r->tolerance_of;
+        } else if (r->tolerance->kind == AST_E_PERCENT) {
+            /* `tolerance 1%` is the number 0.01, which is rarely meant */
+            char pct[48], num[48];
+            fmt_scaled(r->tolerance->u.num.value, r->tolerance->u.num.scale, pct);
+            fmt_scaled(r->tolerance->u.num.value, r->tolerance->u.num.scale + 2, num);
+            strcat(pct, "%");
+            diag(s->d, "W0306", r->tolerance->loc, pct, num);
+            diag_hint(s->d, "H0316");
+        }
     }
     s->in_rule = 0;
     mr->flags = (s->uses_prev ? RG_RULE_PREVIOUS : 0) | (s->uses_children ? RG_RULE_CHILDREN : 0) |

@@ -174,7 +174,15 @@ typedef struct xp {
     const m_rule *rule; /* for well_formed: the rule's operands */
     int zero;           /* `missing zero`: numeric fields read as 0 */
     const char *reason; /* first construct XPath cannot express */
+    int row;            /* evaluated in a row of the repeat: its fields are ../code */
 } xp;
+
+const char *xml_ref(const xml_form *x, int field, int from_row)
+{
+    if (from_row && x->in_row && x->in_row[field])
+        return arena_printf(x->a, "../%s", x->f->fields[field].code);
+    return x->path[field];
+}
 
 static void term_add(xp *c, terms *t, const char *pos, const char *neg)
 {
@@ -263,7 +271,7 @@ static int field_zero(const xp *c, const m_field *f) { return c->zero && xml_is_
 static const char *field_val(xp *c, int idx)
 {
     const m_field *f = &c->x->f->fields[idx];
-    const char *p = c->x->path[idx];
+    const char *p = xml_ref(c->x, idx, c->row);
     arena *a = c->x->a;
     const char *base = field_zero(c, f) ? arena_printf(a, "coalesce(%s, 0)", p) : p;
     switch (f->type.kind) {
@@ -286,11 +294,12 @@ static const char *well_formed(xp *c)
         int i = c->rule ? c->rule->fields[k] : k;
         if (!xml_is_input(&f->fields[i]))
             continue;
-        const char *r = xml_xpath_range(c->x, i, c->x->path[i]);
+        const char *ref = xml_ref(c->x, i, c->row);
+        const char *r = xml_xpath_range(c->x, i, ref);
         if (!r)
             continue;
         /* an empty value is missing, not malformed, here: presence decides */
-        xml_sb_printf(&b, "%s(%s = '' or %s)", n++ ? " and " : "", c->x->path[i], strstr(r, " and ") ? paren(c, r) : r);
+        xml_sb_printf(&b, "%s(%s = '' or %s)", n++ ? " and " : "", ref, strstr(r, " and ") ? paren(c, r) : r);
     }
     if (!n) {
         free(b.p);
@@ -502,7 +511,7 @@ static void pres(xp *c, const ast_expr *e, terms *t)
             const m_field *f = &c->x->f->fields[e->ref->index];
             if (field_zero(c, f))
                 return;
-            const char *p = c->x->path[e->ref->index];
+            const char *p = xml_ref(c->x, e->ref->index, c->row);
             term_add(c, t, arena_printf(a, "%s != ''", p), arena_printf(a, "%s = ''", p));
         }
         return;
@@ -572,6 +581,11 @@ static const char *check_val(xp *c, const m_rule *r, terms *t)
     pres(c, r->tolerance, t);
     arena *a = c->x->a;
     const char *l = val(c, e->u.binary.lhs), *rr = val(c, e->u.binary.rhs), *tol = val(c, r->tolerance);
+    if (r->tolerance_of) {
+        /* relative: the tolerance times the absolute value of its base */
+        pres(c, r->tolerance_of, t);
+        tol = arena_printf(a, "(%s * abs(%s))", tol, val(c, r->tolerance_of));
+    }
     const char *d = arena_printf(a, "(%s - %s)", l, rr);
     switch (e->u.binary.op) {
     case AST_OP_EQ: return arena_printf(a, "(abs%s <= %s)", d, tol);
@@ -583,9 +597,9 @@ static const char *check_val(xp *c, const m_rule *r, terms *t)
     }
 }
 
-const char *xml_xpath_rule(const xml_form *x, const m_rule *r, const char **reason)
+const char *xml_xpath_rule(const xml_form *x, const m_rule *r, int from_row, const char **reason)
 {
-    xp c = {x, r, r->missing == M_MISSING_ZERO, NULL};
+    xp c = {x, r, r->missing == M_MISSING_ZERO, NULL, from_row};
     if (!r->check) {
         *reason = "no-check";
         return NULL;
@@ -634,7 +648,7 @@ const char *xml_xpath_rule(const xml_form *x, const m_rule *r, const char **reas
 const char *xml_xpath_calculate(const xml_form *x, int field, const char **reason)
 {
     const m_field *f = &x->f->fields[field];
-    xp c = {x, NULL, 0, NULL};
+    xp c = {x, NULL, 0, NULL, x->in_row[field]};
     arena *a = x->a;
     const char *out;
     if (!f->expr) {
@@ -685,7 +699,7 @@ const char *xml_xpath_calculate(const xml_form *x, int field, const char **reaso
 const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason)
 {
     const m_field *f = &x->f->fields[field];
-    xp c = {x, NULL, 0, NULL};
+    xp c = {x, NULL, 0, NULL, x->in_row[field]};
     if (!f->relevant)
         return NULL;
     terms t = {0};
@@ -700,9 +714,9 @@ const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason
     return out;
 }
 
-const char *xml_xpath_value(const xml_form *x, const m_rule *r, const ast_expr *e)
+const char *xml_xpath_value(const xml_form *x, const m_rule *r, int from_row, const ast_expr *e)
 {
-    xp c = {x, r, r ? r->missing == M_MISSING_ZERO : 0, NULL};
+    xp c = {x, r, r ? r->missing == M_MISSING_ZERO : 0, NULL, from_row};
     const char *v = val(&c, e);
     return c.reason ? NULL : bare(&c, v);
 }
@@ -746,12 +760,15 @@ const char *xml_xpath_range(const xml_form *x, int field, const char *s)
             xml_format_scaled(f->max, f->type.scale, hi_s);
             PART("%s <= %s", s, hi_s);
         }
+        /* On the number, not on its spelling: ODK's engine writes a whole
+         * decimal as 18.0, Enketo as 18, both mean 18 (string(number(.))
+         * is XPath's canonical spelling, without trailing zeros). */
         if (f->max_digits > 0)
-            PART("string-length(translate(%s, '-.', '')) <= %d", s, f->max_digits);
+            PART("string-length(translate(string(number(%s)), '-.', '')) <= %d", s, f->max_digits);
         if (f->type.scale == 0)
-            PART("not(contains(%s, '.'))", s);
+            PART("floor(%s) = %s", s, s);
         else
-            PART("string-length(substring-after(%s, '.')) <= %d", s, f->type.scale);
+            PART("string-length(substring-after(string(number(%s)), '.')) <= %d", s, f->type.scale);
         break;
     case TY_DATE:
         if (f->flags & RG_FIELD_HAS_MIN) {

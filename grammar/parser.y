@@ -316,7 +316,8 @@ rule_items
     : %empty                    { $$ = ast_rule_new(ctx); }
     | rule_items KW_WHEN expr   { $$ = ast_rule_when($1, ctx, $3, @2); }
     | rule_items KW_CHECK expr  { $$ = ast_rule_check($1, ctx, $3, @2); }
-    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, @2); }
+    | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, NULL, @2); }
+    | rule_items KW_TOLERANCE expr KW_OF expr { $$ = ast_rule_tolerance($1, ctx, $3, $5, @2); }
     | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @2); }
     | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @2); }
     ;

@@ -39,15 +39,12 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
+/* n (1..4) digits, no sign: the count parser of core_dec.c. */
 static int dig(const char *s, size_t n, int *v)
 {
-    int x = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = (unsigned)(unsigned char)s[i] - '0';
-        if (c > 9) return -1;
-        x = x * 10 + (int)c;
-    }
-    *v = x;
+    int64_t x;
+    if (rt_parse_count(s, n, 0, &x)) return -1;
+    *v = (int)x;
     return 0;
 }
 

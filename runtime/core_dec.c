@@ -24,27 +24,50 @@ static int digits_to_u64(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
+/* A whole number written as a decimal ("18.0", "18.00"), as ODK's form
+ * engine submits a number its XForm binds as a decimal: a count or integer
+ * without `max digits` or with more than 9 (ODK's int is 32 bits; regc's
+ * forms and XSDs make the same cut, compiler/xpath.c). The length of its
+ * digits before the point, or 0 when s is not of that shape or the field
+ * is bound as an int (1 to 9 digits: such a field is strictly digits, as
+ * the benchmark's contract says). Only looked at once the plain parse
+ * failed, so the hot path does not pay for it. */
+static size_t whole_decimal(const char *s, size_t len, int max_digits)
+{
+    if (max_digits > 0 && max_digits <= 9) return 0;
+    size_t i = len;
+    while (i > 0 && s[i - 1] == '0') i--;
+    if (i == len || i < 2 || s[i - 1] != '.') return 0;
+    return i - 1;
+}
+
 int rt_parse_count(const char *s, size_t len, int max_digits, int64_t *out)
 {
-    if (len == 0 || (max_digits > 0 && len > (size_t)max_digits)) return -1;
+    if (len == 0 || (max_digits > 0 && len > (size_t)max_digits)) goto whole;
     if (len <= 18) {
         int64_t v = 0;
         for (size_t i = 0; i < len; i++) {
             unsigned d = (unsigned)(unsigned char)s[i] - '0';
-            if (d > 9) return -1;
+            if (d > 9) goto whole;
             v = v * 10 + (int64_t)d;
         }
         *out = v;
         return 0;
     }
     uint64_t u;
-    if (digits_to_u64(s, len, &u) || u > (uint64_t)INT64_MAX) return -1;
+    if (digits_to_u64(s, len, &u)) goto whole;
+    if (u > (uint64_t)INT64_MAX) return -1;
     *out = (int64_t)u;
     return 0;
+whole:;
+    size_t n = whole_decimal(s, len, max_digits);
+    return n && !memchr(s, '.', n) ? rt_parse_count(s, n, max_digits, out) : -1;
 }
 
 int rt_parse_integer(const char *s, size_t len, int max_digits, int64_t *out)
 {
+    size_t n = whole_decimal(s, len, max_digits);
+    if (n && memchr(s, '.', n) == NULL) len = n; /* "-18.0" is -18 */
     int neg = len > 0 && s[0] == '-';
     uint64_t u;
     s += neg;
@@ -70,7 +93,13 @@ int rt_parse_decimal(const char *s, size_t len, int scale, int max_digits, int64
     size_t ni = dot, nfrac = dot < len ? len - dot - 1 : 0;
     if (ni == 0) return -1; /* ".5" is not accepted: write 0.5 */
     if (dot < len && nfrac == 0) return -1; /* "5." */
-    if (max_digits > 0 && ni + nfrac > (size_t)max_digits) return -1;
+    if (max_digits > 0 && ni + nfrac > (size_t)max_digits) {
+        /* trailing zeros of the decimals are not digits of the value:
+         * ODK's engine writes 99 as 99.0 */
+        size_t sig = nfrac;
+        while (sig > 0 && s[dot + sig] == '0') sig--;
+        if (ni + sig > (size_t)max_digits) return -1;
+    }
     if (scale < 0 || scale > 18) return -1;
     uint64_t ip, fp = 0;
     if (digits_to_u64(s, ni, &ip)) return -1;

@@ -211,14 +211,14 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
                 off.p);
     }
     rt_buf_free(&off);
-    if (!rebase && (o->rebase || o->apportion || o->rebase_date)) {
-        rt_err(err, 2, TR("--rebase, --apportion and --rebase-date are options of `regrt rollup`",
-                          "--rebase, --apportion và --rebase-date là tùy chọn của `regrt rollup`"));
+    if (!rebase && (o->rebase || o->apportion || o->rebase_date || o->left_out)) {
+        rt_err(err, 2, TR("--rebase, --apportion, --rebase-date and --left-out are options of `regrt rollup`",
+                          "--rebase, --apportion, --rebase-date và --left-out là tùy chọn của `regrt rollup`"));
         return -1;
     }
-    if ((o->apportion || o->rebase_date) && !o->rebase) {
-        rt_err(err, 2, TR("--apportion and --rebase-date need --rebase MERGES.csv",
-                          "--apportion và --rebase-date cần --rebase MERGES.csv"));
+    if ((o->apportion || o->rebase_date || o->left_out) && !o->rebase) {
+        rt_err(err, 2, TR("--apportion, --rebase-date and --left-out need --rebase MERGES.csv",
+                          "--apportion, --rebase-date và --left-out cần --rebase MERGES.csv"));
         return -1;
     }
     if (o->rebase) {

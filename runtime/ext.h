@@ -109,6 +109,16 @@ void rt_rebase_units(rt_rebase *r, const rg_batch *b);
  * or left out (thread-safe). */
 void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid);
 void rt_rebase_report(rt_rebase *r);
+/* --left-out FILE: the rows of partial merges without shares, one line
+ * per old unit and period (old_code,old_name,period,rows,new_units, then
+ * the fields summed over units). 0, or -1 with err set. */
+int rt_rebase_write_left(rt_rebase *r, const char *path, rt_error *err);
+/* Provenance of the roll-up row of unit g for the source periods
+ * first .. first + n - 1 (frequency freq): appends ",N,CODES,COVERAGE" — the
+ * old units whose rows went in, their codes, and `complete` or
+ * `incomplete: missing CODES` — and returns 1; 0 (nothing appended) when
+ * no old unit went into g in those periods. */
+int rt_rebase_sources(const rt_rebase *r, uint32_t g, uint32_t freq, int64_t first, uint32_t n, rt_buf *out);
 /* v split into n parts by shares of 1,000,000 that add up to 1,000,000 (at
  * most 64): each part v * share rounded down, then one more unit to the
  * largest remainders, so that the parts add up exactly to v (a negative v

@@ -41,6 +41,8 @@ typedef struct old_unit {
     const char *code, *name;
     uint32_t t0, nt;    /* targets */
     uint8_t partial, apportioned;
+    int64_t *seen;      /* periods of its valid rows (provenance), unsorted */
+    uint32_t n_seen, cap_seen;
 } old_unit;
 
 typedef struct target {
@@ -78,6 +80,10 @@ struct rt_rebase {
     uint64_t rows_rebased, rows_apportioned, parts, rows_left, rows_unmapped, rows_later;
     left_row *left;
     uint32_t n_left, cap_left;
+    /* provenance: per unit of --units, the old units that went into it */
+    uint32_t *src_start, *src; /* src[src_start[g] .. src_start[g + 1]) */
+    uint32_t n_units;
+    int left_merged;
 };
 
 static inline int bit(const uint64_t *w, uint32_t i) { return (int)(w[i >> 6] >> (i & 63) & 1); }
@@ -323,6 +329,8 @@ out:
     return rc;
 }
 
+static void index_sources(rt_rebase *r);
+
 rt_rebase *rt_rebase_open(const rt_regime *rg, const rg_form *f, const rt_units *u, const rt_opts *o,
                           rt_error *err)
 {
@@ -354,6 +362,7 @@ rt_rebase *rt_rebase_open(const rt_regime *rg, const rg_form *f, const rt_units 
     rt_date_format(r->reform_day, r->reform_text);
     if (load_map(r, o->rebase, err)) goto fail;
     if (o->apportion && load_shares(r, o->apportion, err)) goto fail;
+    index_sources(r);
     r->split = rt_xcalloc(f->n_fields ? f->n_fields : 1, 1);
     for (uint32_t k = 0; k < f->n_fields; k++) {
         const rg_field *fd = &f->fields[k];
@@ -378,7 +387,10 @@ void rt_rebase_free(rt_rebase *r)
         free(r->left[i].ovf);
     }
     free(r->left);
+    for (uint32_t i = 0; i < r->n_olds; i++) free(r->olds[i].seen);
     free(r->olds);
+    free(r->src_start);
+    free(r->src);
     free(r->targets);
     free(r->split);
     rt_strmap_free(&r->map);
@@ -388,7 +400,7 @@ void rt_rebase_free(rt_rebase *r)
 }
 
 /* Whether period p ends before the reform. */
-static int is_old(rt_rebase *r, int64_t p)
+static int is_old(const rt_rebase *r, int64_t p)
 {
     int64_t first, last;
     if (rt_period_months(r->form->frequency, p, &first, &last)) return 0;
@@ -484,9 +496,67 @@ static void apportion(const target *t, uint32_t nt, int64_t v, int64_t *part)
     rt_apportion(share, nt, v, part);
 }
 
+/* The old unit sent a valid row for period p (under the lock). */
+static void mark_seen(old_unit *o, int64_t p)
+{
+    for (uint32_t k = o->n_seen; k-- > 0;)
+        if (o->seen[k] == p) return;
+    if (o->n_seen == o->cap_seen) {
+        o->cap_seen = o->cap_seen ? o->cap_seen * 2 : 4;
+        o->seen = rt_xrealloc(o->seen, o->cap_seen * sizeof *o->seen);
+    }
+    o->seen[o->n_seen++] = p;
+}
+
+/* Per unit of --units, the old units of the map that went into it. */
+static void index_sources(rt_rebase *r)
+{
+    uint32_t n = rt_units_total(r->units);
+    r->n_units = n;
+    r->src_start = rt_xcalloc((size_t)n + 2, sizeof *r->src_start);
+    for (uint32_t t = 0; t < r->n_targets; t++)
+        if (r->targets[t].g >= 0) r->src_start[r->targets[t].g + 2]++;
+    for (uint32_t g = 0; g < n; g++) r->src_start[g + 2] += r->src_start[g + 1];
+    r->src = rt_xcalloc(r->n_targets ? r->n_targets : 1, sizeof *r->src);
+    for (uint32_t o = 0; o < r->n_olds; o++)
+        for (uint32_t t = r->olds[o].t0; t < r->olds[o].t0 + r->olds[o].nt; t++)
+            if (r->targets[t].g >= 0) r->src[r->src_start[r->targets[t].g + 1]++] = o;
+}
+
+int rt_rebase_sources(const rt_rebase *r, uint32_t g, uint32_t freq, int64_t first, uint32_t n, rt_buf *out)
+{
+    if (!r->src_start || g >= r->n_units) return 0;
+    uint32_t a = r->src_start[g], e = r->src_start[g + 1], sent = 0, missing = 0;
+    if (a == e) return 0;
+    /* the old units count for periods of the old units only */
+    int any_old = 0;
+    for (uint32_t k = 0; k < n && !any_old; k++) any_old = is_old(r, first + k);
+    if (!any_old || freq != r->form->frequency) return 0;
+    rt_buf codes = {0}, miss = {0};
+    for (uint32_t i = a; i < e; i++) {
+        const old_unit *o = &r->olds[r->src[i]];
+        int has = 0;
+        for (uint32_t k = 0; k < o->n_seen && !has; k++) has = o->seen[k] >= first && o->seen[k] < first + n;
+        /* a partial merge without shares sends rows that are left out */
+        if (has && o->partial && !o->apportioned) has = 0;
+        rt_buf *b = has ? &codes : &miss;
+        if (b->n) rt_buf_ch(b, ' ');
+        rt_buf_str(b, o->code);
+        if (!has && o->partial && !o->apportioned) rt_buf_str(b, TR(" (partial, not apportioned)", " (một phần, chưa phân bổ)"));
+        if (has) sent++;
+        else missing++;
+    }
+    rt_buf_printf(out, ",%u,%.*s,", sent, (int)codes.n, codes.p ? codes.p : "");
+    if (missing) rt_buf_printf(out, "%s %.*s", TR("incomplete: missing", "thiếu:"), (int)miss.n, miss.p);
+    else rt_buf_str(out, TR("complete", "đủ"));
+    rt_buf_free(&codes);
+    rt_buf_free(&miss);
+    return 1;
+}
+
 void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_t *valid)
 {
-    rt_acc_merging(acc); /* old units merged share their new unit's group */
+    rt_acc_rebasing(acc, r); /* old units merged share their new unit's group */
     const rg_form *f = r->form;
     const uint32_t n = b->n_rows, nw = (n + 63) / 64, nf = f->n_fields;
     const rg_column *uc = &b->cols[f->unit_field], *pc = &b->cols[f->period_field];
@@ -508,7 +578,8 @@ void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_
             unmapped++;
             continue;
         }
-        const old_unit *ou = &r->olds[o];
+        old_unit *ou = &r->olds[o];
+        mark_seen(ou, pc->v[i]);
         if (!ou->partial) {
             rebased++;
             continue;
@@ -603,11 +674,13 @@ static int cmp_left(const void *a, const void *b, void *ctx)
     return (x->period > y->period) - (x->period < y->period);
 }
 
-void rt_rebase_report(rt_rebase *r)
+/* One line per old unit and period, its rows (dimension values) summed;
+ * once. */
+static void merge_left(rt_rebase *r)
 {
     const rg_form *f = r->form;
-    const rg_regime_desc *d = rt_regime_desc(r->rg);
-    /* one line per old unit and period, its rows (dimension values) summed */
+    if (r->left_merged) return;
+    r->left_merged = 1;
     if (r->n_left) qsort_r(r->left, r->n_left, sizeof *r->left, cmp_left, r);
     uint32_t out = 0;
     for (uint32_t i = 0; i < r->n_left; i++) {
@@ -627,6 +700,51 @@ void rt_rebase_report(rt_rebase *r)
         }
     }
     r->n_left = out;
+}
+
+int rt_rebase_write_left(rt_rebase *r, const char *path, rt_error *err)
+{
+    const rg_form *f = r->form;
+    const rg_regime_desc *d = rt_regime_desc(r->rg);
+    merge_left(r);
+    rt_out o;
+    if (rt_out_open(&o, path, err)) return -1;
+    rt_buf b = {0};
+    rt_buf_str(&b, "old_code,old_name,period,rows,new_units");
+    for (uint32_t k = 0; k < f->n_fields; k++)
+        if (r->split[k]) rt_buf_printf(&b, ",%s", f->fields[k].code);
+    rt_buf_ch(&b, '\n');
+    for (uint32_t i = 0; i < r->n_left; i++) {
+        const left_row *l = &r->left[i];
+        const old_unit *ou = &r->olds[l->old];
+        char per[16];
+        rt_period_format(f->frequency, l->period, per);
+        rt_buf_csv(&b, ou->code, strlen(ou->code));
+        rt_buf_ch(&b, ',');
+        rt_buf_csv(&b, ou->name, strlen(ou->name));
+        rt_buf_printf(&b, ",%s,%llu,", per, (unsigned long long)l->rows);
+        for (uint32_t t = ou->t0; t < ou->t0 + ou->nt; t++) {
+            if (t > ou->t0) rt_buf_ch(&b, ' ');
+            rt_buf_str(&b, r->targets[t].code);
+        }
+        for (uint32_t k = 0; k < f->n_fields; k++) {
+            if (!r->split[k]) continue;
+            rt_buf_ch(&b, ',');
+            /* a sum too large for int64 is left empty, never wrapped */
+            if (!(l->ovf && l->ovf[k])) rt_value_text(d, f, (int)k, l->sum[k], &b);
+        }
+        rt_buf_ch(&b, '\n');
+    }
+    rt_out_put(&o, b.p, b.n);
+    rt_buf_free(&b);
+    return rt_out_close(&o, err);
+}
+
+void rt_rebase_report(rt_rebase *r)
+{
+    const rg_form *f = r->form;
+    const rg_regime_desc *d = rt_regime_desc(r->rg);
+    merge_left(r);
     for (uint32_t i = 0; i < r->n_left; i++) {
         const left_row *l = &r->left[i];
         const old_unit *o = &r->olds[l->old];

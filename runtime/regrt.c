@@ -29,7 +29,7 @@ static void usage(FILE *f)
              "  regrt rollup   LIB --units U.csv DATA... [-o FILE] [--errors FILE]\n"
              "                 [--to LEVEL] [--period month|quarter|half|9m|year|2025-Q1] [--rollup NAME]\n"
              "                 [--rules V1,V2] [--rebase MERGES.csv [--apportion SHARES.csv]\n"
-             "                 [--rebase-date YYYY-MM-DD]]\n"
+             "                 [--rebase-date YYYY-MM-DD] [--left-out LEFT.csv]]\n"
              "  regrt calendar LIB --year Y [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
              "  regrt status   LIB --units U.csv DATA... --as-of YYYY-MM-DD [--period P]\n"
              "                 [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
@@ -60,7 +60,7 @@ static void usage(FILE *f)
              "  regrt rollup   LIB --units U.csv DỮ_LIỆU... [-o TỆP] [--errors TỆP]\n"
              "                 [--to CẤP] [--period month|quarter|half|9m|year|2025-Q1] [--rollup TÊN]\n"
              "                 [--rules V1,V2] [--rebase SÁP_NHẬP.csv [--apportion TỶ_LỆ.csv]\n"
-             "                 [--rebase-date YYYY-MM-DD]]\n"
+             "                 [--rebase-date YYYY-MM-DD] [--left-out BỊ_LOẠI.csv]]\n"
              "  regrt calendar LIB --year NĂM [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
              "  regrt status   LIB --units U.csv DỮ_LIỆU... --as-of YYYY-MM-DD [--period KỲ]\n"
              "                 [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
@@ -190,6 +190,7 @@ static int run_main(int argc, char **argv)
         else if (opt_value(argc, argv, &i, "--rebase-date", &o.rebase_date)) {}
         else if (opt_value(argc, argv, &i, "--rebase", &o.rebase)) {}
         else if (opt_value(argc, argv, &i, "--apportion", &o.apportion)) {}
+        else if (opt_value(argc, argv, &i, "--left-out", &o.left_out)) {}
         else if (opt_value(argc, argv, &i, "--lang", &v)) {
             if (rt_lang_parse(v, &lang)) {
                 fprintf(stderr, TR("regrt: --lang %s: use vi or en\n", "regrt: --lang %s: dùng vi hoặc en\n"), v);

@@ -54,6 +54,7 @@ struct rt_acc {
      * repeated row is not added and the unit's whole group (its roll-up
      * period) is left out: which of the rows is right cannot be known. */
     int merging;         /* re-basing: rows of several old units share a group */
+    const struct rt_rebase *rebase; /* ... and the provenance columns */
     uint8_t *poison;     /* per group: 1 = holds a duplicated key */
     uint32_t poison_cap;
     uint64_t dup_rows;   /* repeated rows */
@@ -295,7 +296,11 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     return e;
 }
 
-void rt_acc_merging(rt_acc *a) { a->merging = 1; }
+void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r)
+{
+    a->merging = 1;
+    a->rebase = r;
+}
 
 /* Rows whose (unit, sub-period, dimensions) is already in their group: the
  * sub-period's bit of the group's mask (set here as well as by the kernel,
@@ -750,6 +755,18 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                     w = put_u64(w, nunits);
                 }
                 if (ru->coverage_column) w = put_coverage(a, w, grp, p);
+                if (a->rebase) {
+                    /* which old units went into the row (rebase.c) */
+                    rt_buf pb = {0};
+                    if (t != a->unit_tier ||
+                        !rt_rebase_sources(a->rebase, g, a->src_freq, a->src_first[p], a->nsub[p] ? a->nsub[p] : 1, &pb))
+                        rt_buf_str(&pb, ",,,");
+                    sink_done(k, w);
+                    w = sink_room(k, pb.n + 2);
+                    memcpy(w, pb.p, pb.n);
+                    w += pb.n;
+                    rt_buf_free(&pb);
+                }
                 *w++ = '\n';
                 sink_done(k, w);
             }
@@ -792,6 +809,7 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
             rt_buf_str(&b, "_from");
         }
     }
+    if (a->rebase) rt_buf_str(&b, ",merged_units,merged_from,sources");
     rt_buf_ch(&b, '\n');
     rt_out_put(o, b.p, b.n);
     rt_buf_free(&b);
@@ -1092,6 +1110,8 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         failed = 1;
     }
     if (!failed) report_dups(a);
+    if (!failed && o->left_out && ext.rebase && rt_rebase_write_left(ext.rebase, o->left_out, err))
+        failed = 1; /* the partial merges left out, as a CSV beside the report */
     if (!failed) {
         rt_phase("roll up");
         write_rollup(a, &rout, &flt, err);

@@ -472,6 +472,15 @@ static __attribute__((noinline)) int fast_record(scan *s, worker *w, const fastc
                 l = (uint32_t)(p - st);
                 status = ST_MALFORMED;
                 v = 0;
+                /* without max digits (or beyond 9) a count may be written
+                 * as a whole decimal, 18.0 (runtime/value.c) */
+                if (c->ci->maxd <= 0 || c->ci->maxd > 9) {
+                    int64_t cv = 0;
+                    if (!convert(s, w, c->ci, (const char *)st, l, &cv)) {
+                        status = ST_PRESENT;
+                        v = cv;
+                    }
+                }
             } else if (l - 1 < c->maxd) {
                 status = ST_PRESENT;
             } else if (l == 0) {

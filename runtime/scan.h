@@ -62,9 +62,10 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
 void rt_acc_free(rt_acc *a);
 /* Accumulates valid rows of a batch (thread-safe: takes the lock). slot,
  * pos and combo are scratch arrays of b->n_rows entries. */
-/* Rows of several old units may share a group (re-basing): no duplicate
- * check. */
-void rt_acc_merging(rt_acc *a);
+/* Re-basing: rows of several old units share a group (no duplicate
+ * check), and the output says which old units went into each row. */
+struct rt_rebase;
+void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r);
 void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot,
                   uint8_t *pos, uint32_t *combo);
 

@@ -14,20 +14,18 @@ for p in "${PKGS[@]}"; do
     fi
 done
 
-# npm packages of the browser tests, pinned by their lockfile
-web_deps() { bash "$(dirname "$0")/web-deps.sh"; }
-
-if [ ${#missing[@]} -eq 0 ]; then
-    web_deps
-    exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}" >&2
+    SUDO=
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-echo "deps: installing ${missing[*]}" >&2
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-web_deps
+# npm packages of the browser tests and of the forms conformance suite,
+# each pinned by its lockfile (nothing is done when it is installed)
+bash "$(dirname "$0")/web-deps.sh"
+sh "$(dirname "$0")/../tests/forms/install.sh"

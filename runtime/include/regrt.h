@@ -196,6 +196,7 @@ typedef struct rt_opts {
     const char *rebase;      /* --rebase MERGES.csv (rollup) */
     const char *apportion;   /* --apportion SHARES.csv (rollup, with --rebase) */
     const char *rebase_date; /* --rebase-date YYYY-MM-DD (default: in MERGES' name) */
+    const char *left_out;    /* --left-out FILE.csv: partial merges left out (rollup, with --rebase) */
     int year;                /* --year (calendar) */
     int threads;             /* 0 = automatic */
     int verbose;

@@ -9,7 +9,7 @@
 # expected exit status and, where recorded, the expected output
 # (examples/*/expected/*). Regenerate recorded outputs of this file alone
 # (not of the whole suite) with
-#   UPDATE=1 O=build sh -c '. tests/lib.sh; tmp=$(mktemp -d); . tests/e2e/t_examples.sh; summary' tests/e2e/run.sh
+#   UPDATE=1 O=build sh tests/e2e/run.sh tests/e2e/t_examples.sh
 # and read the diff before committing it.
 
 ex_root=$ROOT

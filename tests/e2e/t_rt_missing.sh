@@ -201,3 +201,58 @@ v_expect non_zero 2 'item,B,2010,11' 'item,D,2010,3' 'item,E,2010,' 'group,G,201
 # ex_3.csv: B 11, C 0, D NULL, E NULL, G 11, H NULL (and I NULL)
 v_expect partial_null 3 'item,B,2010,11' 'item,C,2010,0' 'item,D,2010,' 'item,E,2010,' 'group,G,2010,11' \
     'group,H,2010,'
+
+# Relative tolerance: `tolerance 1% of total` holds when |parts - total| <=
+# 1% of |total|. By hand: 100 vs 101 (1 <= 1.01) passes, 100 vs 102 (2 >
+# 1.02) fails, 10 vs 11 (1 > 0.11) fails; an empty total cannot be evaluated
+# (skipped). The same in `regc test` (the evaluator) and `regrt validate`
+# (the kernels), and in the form's XForms constraint.
+R="$tmp/rel"
+mkdir -p "$R"
+cat >"$R/rel.regime" <<'EOF'
+regime rel {
+  version "1.0.0"
+  frequency monthly
+  submitted by commune
+  tiers t
+}
+tiers t {
+  level nation
+    code "VN"
+  level commune
+    within nation
+    column "commune_code"
+}
+form f {
+  reported by commune
+  period month
+  field parts: count
+  field total: count
+  rule T1 error
+    check parts = total
+    tolerance 1% of total
+    message en "parts {parts} and total {total} differ by more than 1%"
+}
+test "within 1% of the total" {
+  data f (unit, period, parts, total)
+    ("A", 2025-01, 101, 100)
+    ("A", 2025-02, 102, 100)
+    ("A", 2025-03, 11, 10)
+    ("A", 2025-04, 5, missing)
+  expect row 1 passes
+  expect row 2 fails T1
+  expect row 3 fails T1
+  expect row 4 passes
+}
+EOF
+"$REGC" test "$R/rel.regime" >"$R/test.out" 2>&1
+expect_status "relative tolerance: regc test" 0 $?
+"$REGC" check "$R/rel.regime" >"$R/check.out" 2>&1
+grep -q W0306 "$R/check.out" && fail "relative tolerance: W0306 on an 'of' tolerance" || pass
+if "$REGC" build "$R/rel.regime" -o "$R/lib" >"$R/build.out" 2>&1; then pass; else fail "relative tolerance: regc build"; cat "$R/build.out"; fi
+printf 'unit,period,parts,total\nA,2025-01,101,100\nA,2025-02,102,100\nA,2025-03,11,10\nA,2025-04,5,\n' >"$R/d.csv"
+"$REGRT" validate "$R/lib" --format csv -o "$R/v.csv" "$R/d.csv" 2>/dev/null
+expect_status "relative tolerance: validate" 1 $?
+[ "$(cut -d, -f1,4 "$R/v.csv" | tail -n +2 | tr '\n' ' ')" = '2,T1 3,T1 ' ] && pass || fail "relative tolerance: kernels: $(cat "$R/v.csv")"
+grep -q '(abs(/f/parts - /f/total) &lt;= (0.01 \* abs(/f/total)))' "$R/lib/forms/f.xform.xml" && pass ||
+    fail "relative tolerance: XForms constraint: $(grep -o 'constraint="[^"]*abs[^"]*"' "$R/lib/forms/f.xform.xml")"

@@ -105,11 +105,34 @@ PY
     bad "not a target" "old unit 21142 did not go into 03325" --rebase "$B_MAP" --apportion "$tmp/s3.csv"
     printf 'old_code,new_code,share\n21142,21136,1.5\n' >"$tmp/s4.csv"
     bad "share range" "share '1.5': expected a number from 0 to 1" --rebase "$B_MAP" --apportion "$tmp/s4.csv"
-    bad "apportion alone" "--apportion and --rebase-date need --rebase MERGES.csv" --apportion "$tmp/s1.csv"
+    bad "apportion alone" "--apportion, --rebase-date and --left-out need --rebase MERGES.csv" --apportion "$tmp/s1.csv"
     bad "bad date" "--rebase-date 2025-13-01: expected a date" --rebase "$B_MAP" --rebase-date 2025-13-01
     "$REGRT" validate "$L" --units "$B_OLD" --rebase "$B_MAP" "$B_EX/registrations_2025-Q2.csv" >/dev/null 2>"$tmp/v.err"
     expect_status "rebase: validate --rebase" 2 $?
     grep -q 'are options of `regrt rollup`' "$tmp/v.err" && pass || fail "rebase: validate --rebase message"
+
+    # provenance: each new commune's row names the old communes in it and
+    # whether every one of them sent its figures. Delete 03317's row: 03325's
+    # total drops and its row says which source is missing.
+    grep -q '^commune,03325,2025-Q2,57,54,17,26,13640,0.9474,1,3,03317 03325 03326,complete$' "$B_EX/expected/rollup-rebased.csv" &&
+        grep -q '^commune,21136,2025-Q2,22,19,6,8,5120,0.8636,1,1,21136,incomplete: missing 21142 (partial, not apportioned)$' "$B_EX/expected/rollup-rebased.csv" &&
+        grep -q '^province,11,2025-Q2,164,155,42,75,40070,0.9451,2,,,$' "$B_EX/expected/rollup-rebased.csv" &&
+        pass || fail "rebase: provenance columns"
+    grep -v '^03317,' "$B_EX/registrations_2025-Q2.csv" >"$tmp/no03317.csv"
+    "$REGRT" rollup "$L" --units "$B_NEW" --rebase "$B_MAP" -q "$tmp/no03317.csv" -o "$tmp/n.csv"
+    grep -q '^commune,03325,2025-Q2,39,37,11,17,9430,0.9487,1,2,03325 03326,incomplete: missing 03317$' "$tmp/n.csv" &&
+        pass || fail "rebase: a missing source is named: $(grep 03325 "$tmp/n.csv")"
+    # --left-out: the partial merges without shares, as a CSV
+    "$REGRT" rollup "$L" --units "$B_NEW" --rebase "$B_MAP" -q --left-out "$tmp/left.csv" \
+        "$B_EX/registrations_2025-Q2.csv" -o "$tmp/r2.csv"
+    expect_status "rebase: --left-out" 0 $?
+    printf 'old_code,old_name,period,rows,new_units,births,births_ontime,deaths,marriages,population\n21142,Xã Trà Bùi,2025-Q2,1,21136 21157,16,13,5,6,3970\n' >"$tmp/left.want"
+    expect_file "rebase: --left-out CSV" "$tmp/left.want" "$tmp/left.csv"
+    "$REGRT" rollup "$L" --units "$B_NEW" --rebase "$B_MAP" --apportion "$B_EX/shares.csv" -q --left-out "$tmp/left2.csv" \
+        "$B_EX/registrations_2025-Q2.csv" -o "$tmp/r3.csv"
+    [ "$(wc -l <"$tmp/left2.csv")" = 1 ] && pass || fail "rebase: --left-out with shares holds only its header"
+    "$REGRT" rollup "$L" --units "$B_NEW" --left-out "$tmp/x.csv" "$B_EX/registrations_2025-Q2.csv" -o "$tmp/r4.csv" 2>"$tmp/x.err"
+    expect_status "rebase: --left-out without --rebase" 2 $?
 else
     fail "rebase: regc build failed: $(tail -3 "$tmp/build.log")"
 fi

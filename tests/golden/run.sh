@@ -1,7 +1,8 @@
 #!/bin/sh
 # Golden-file tests: every input beside its expected output.
 #   check/NAME.regime  -> NAME.err   (regc check: stdout+stderr and exit status)
-# UPDATE=1 regenerates the expected files.
+# UPDATE=1 rewrites the expected files that differ, prints their diffs and
+# fails the run (tests/lib.sh): review the diffs, then run again.
 T_NAME=golden
 . "$(dirname "$0")/../lib.sh"
 G="$ROOT/tests/golden"

@@ -34,6 +34,19 @@ START_TEST(counts_without_limit)
     ck_assert_int_eq(cnt("9223372036854775808", 0, &v), -1);
     ck_assert_int_eq(cnt("000000000000000000000001", 0, &v), 0);
     ck_assert_int_eq(v, 1);
+    /* bound as a decimal in the XForm: ODK's engine writes 18 as 18.0 */
+    ck_assert_int_eq(cnt("18.0", 0, &v), 0);
+    ck_assert_int_eq(v, 18);
+    ck_assert_int_eq(cnt("18.00", 12, &v), 0);
+    ck_assert_int_eq(v, 18);
+    ck_assert_int_eq(cnt("123456789012.0", 12, &v), 0);
+    ck_assert_int_eq(v, 123456789012);
+    ck_assert_int_eq(rt_parse_integer("-18.0", 5, 0, &v), 0);
+    ck_assert_int_eq(v, -18);
+    static const char *bad[] = {"18.5", "18.", ".0", "1.0.0", "18.0.0", "-1.0", "18.01"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) ck_assert_msg(cnt(bad[i], 0, &v) == -1, "'%s' accepted", bad[i]);
+    ck_assert_int_eq(rt_parse_decimal("99.0", 4, 1, 2, &v), 0);
+    ck_assert_int_eq(v, 990);
 }
 END_TEST
 
