@@ -472,13 +472,9 @@ static int has_so(const char *dir)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static int md5_file(const char *path, char out[33])
-{
-    /* OpenRosa's form list hash is MD5 of the form file; libsodium has no
-     * MD5, so a small one is used (md5.c). */
-    extern int srv_md5_file(const char *path, char out[33]);
-    return srv_md5_file(path, out);
-}
+/* OpenRosa's form list hash is MD5 of the form file; libsodium has no MD5,
+ * so a small one is used (md5.c). */
+static int md5_file(const char *path, char out[33]) { return srv_md5_file(path, out); }
 
 
 static const char *units_of(const srv_config *so, const char *regime)

@@ -217,6 +217,9 @@ int srv_open(srv *s, const srv_config *c, rt_error *err);
 struct MHD_Daemon *srv_listen(srv *s, const srv_config *c, rt_error *err);
 void srv_close(srv *s, const srv_config *c);
 
+/* MD5 of a file as 32 hex digits (md5.c: the form list's hash). */
+int srv_md5_file(const char *path, char out[33]);
+
 /* Entry points from regrt.c. */
 int srv_main(int argc, char **argv);
 int srv_admin_main(int argc, char **argv);
