@@ -44,6 +44,10 @@ XML_CFLAGS   := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS     := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+# libsodium: Ed25519 signatures and SHA-256 of regime artifacts
+# (runtime/verify.c); every program linking libregrt needs it.
+SODIUM_CFLAGS := $(shell pkg-config --cflags libsodium 2>/dev/null)
+SODIUM_LIBS   := $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
 # The reporting server (server/, `regrt serve`): HTTP, the two stores, Argon2id.
 SERVER_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
 SERVER_LIBS   := $(shell pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcurl 2>/dev/null)
@@ -113,7 +117,7 @@ $(O)/obj/compiler/%.o: compiler/%.c $(O)/gen/parser.h $(O)/gen/lexer.h
 $(O)/obj/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(SODIUM_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/obj/server/%.o: server/%.c
 	@mkdir -p $(@D)
@@ -135,12 +139,12 @@ $(LIBREGRT): $(RUNTIME_OBJ)
 $(REGC): $(O)/obj/compiler/main.o $(LIBREGC) $(LIBREGRT)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LLVM_LIBS) $(XML_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LLVM_LIBS) $(XML_LIBS) $(SODIUM_LIBS) -lm
 
 $(REGRT): $(O)/obj/runtime/regrt.o $(LIBREGSRV) $(LIBREGRT)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(XML_LIBS) $(SERVER_LIBS) -ldl -lm
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(XML_LIBS) $(SERVER_LIBS) $(SODIUM_LIBS) -ldl -lm
 
 -include $(wildcard $(O)/obj/*/*.d)
 
@@ -150,7 +154,7 @@ $(O)/tests/check_%: tests/unit/check_%.c $(LIBREGC) $(LIBREGRT)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(XML_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< \
-	    $(LIBREGC) $(LIBREGRT) $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) $(CHECK_LIBS) -ldl -lm
+	    $(LIBREGC) $(LIBREGRT) $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) $(SODIUM_LIBS) $(CHECK_LIBS) -ldl -lm
 
 # The server's unit tests link the server's library and its dependencies.
 $(O)/tests/check_srv: tests/unit/check_srv.c $(LIBREGSRV) $(LIBREGRT)
@@ -241,10 +245,19 @@ clean:
 # tthc_hand.c), so that libregrt is tested before regc can build the real one.
 FIXTURE_TTHC := $(O)/fixtures/tthc/tthc.so
 
-$(FIXTURE_TTHC): tests/fixtures/tthc_hand.c runtime/include/regime.h
+# The development key, made once by scripts/devkey.sh: tests/lib.sh,
+# examples/demo.sh and bench/regime-peer.sh export it as REGIME_SIGNING_KEY
+# and its trust store $(O)/devkey/trusted as REGIME_TRUST; the fixture is
+# signed with it, as a regime must be to load (docs/DISTRIBUTION.md).
+DEVKEY := $(O)/devkey/dev.key
+$(DEVKEY): | $(REGC)
+	$(Q)sh scripts/devkey.sh $(REGC) $(O)/devkey dev
+
+$(FIXTURE_TTHC): tests/fixtures/tthc_hand.c runtime/include/regime.h $(REGC) $(DEVKEY)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -shared -Iruntime/include -o $@ $<
+	$(Q)$(REGC) sign --key $(DEVKEY) $(@D) >/dev/null
 
 .PHONY: fixtures
 fixtures: $(FIXTURE_TTHC)
@@ -260,7 +273,7 @@ $(REGDIFF): tests/diff/regdiff.c $(LIBREGC) $(LIBREGRT)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(CFLAGS) -o $@ $< $(LIBREGC) $(LIBREGRT) \
-	    $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) -ldl -lm
+	    $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) $(SODIUM_LIBS) -ldl -lm
 
 test-e2e: $(REGDIFF)
 
@@ -315,22 +328,30 @@ build/fuzz/obj/gen/%.o: build/gen/%.c
 build/fuzz/lib/tthc/tthc.so: examples/tthc/tthc.regime examples/tthc/domains.csv $(REGC)
 build/fuzz/lib/edoc/edoc.so: examples/edoc/edoc.regime $(REGC)
 build/fuzz/lib/itplan/itplan.so: examples/itplan/itplan.regime $(REGC)
-$(FUZZ_LIBS):
+$(FUZZ_LIBS): | $(DEVKEY)
 	@mkdir -p $(@D)
 	@echo "  REGC    $@"
-	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build $< -o $(@D) >/dev/null
+	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build $< -o $(@D) --sign $(DEVKEY) >/dev/null
 
 build/fuzz/fuzz_csv build/fuzz/fuzz_xml: build/fuzz/%: tests/fuzz/%.c $(FUZZ_RT_OBJ) $(FUZZ_LIBS)
 	@mkdir -p $(@D)
 	@echo "  FUZZLD  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(XML_CFLAGS) -o $@ $< $(FUZZ_RT_OBJ) \
-	    $(XML_LIBS) -ldl -lm
+	    $(XML_LIBS) $(SODIUM_LIBS) -ldl -lm
 
 build/fuzz/fuzz_fmtdiff: tests/fuzz/fuzz_fmtdiff.c $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ)
 	@mkdir -p $(@D)
 	@echo "  FUZZLD  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LLVM_CFLAGS) -o $@ $< $(FUZZ_CC_OBJ) $(FUZZ_RT_OBJ) \
-	    $(LLVM_LIBS) $(XML_LIBS) -ldl -lm
+	    $(LLVM_LIBS) $(XML_LIBS) $(SODIUM_LIBS) -ldl -lm
+
+# fuzz_manifest.c: the parsers of signed artifacts (runtime/verify.c):
+# manifest.json, manifest.sig, key files (tests/fuzz/seeds-manifest/).
+build/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_RT_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(XML_CFLAGS) -o $@ $< $(FUZZ_RT_OBJ) \
+	    $(XML_LIBS) $(SODIUM_LIBS) -ldl -lm
 
 # fuzz_submit: the server's submission path (multipart + XML) over a
 # loopback connection to an in-process server (tests/fuzz/fuzz_submit.c).
@@ -347,7 +368,8 @@ build/fuzz/fuzz_submit: tests/fuzz/fuzz_submit.c $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) 
 	    $(FUZZ_SRV_OBJ) $(FUZZ_RT_OBJ) $(XML_LIBS) $(SERVER_LIBS) -ldl -lm
 
 .PHONY: fuzz-robustness valgrind
-fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff build/fuzz/fuzz_submit
+fuzz-robustness: build/fuzz/fuzz_csv build/fuzz/fuzz_xml build/fuzz/fuzz_fmtdiff build/fuzz/fuzz_submit \
+                 build/fuzz/fuzz_manifest
 
 valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 	$(Q)O=$(O) sh tests/valgrind.sh
@@ -358,10 +380,13 @@ valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 # tests/fuzz/seeds-spec/ and tests/fuzz/spec.dict). Built with clang-19 and
 # -fsanitize=fuzzer,address,undefined from the front end's sources only: the
 # objects of build/fuzz/obj/ (compiled by the robustness section above) and
-# the generated parser and lexer of build/gen/.
+# the generated parser and lexer of build/gen/, and the shared core
+# (runtime/core_*.c but core_out.c, which needs the runtime's language) that
+# the lexer and sema_decls.c read literals with.
 FUZZ_SPEC_SRC := $(addprefix compiler/,arena.c srcloc.c diag.c diag_catalog.c lex.c ast_build.c \
                    driver.c model.c $(notdir $(wildcard compiler/sema*.c)))
-FUZZ_SPEC_OBJ := $(FUZZ_SPEC_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
+FUZZ_SPEC_OBJ := $(FUZZ_SPEC_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out runtime/core_out.c,$(wildcard runtime/core_*.c))) \
+                 build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
 
 build/fuzz/fuzz_spec: tests/fuzz/fuzz_spec.c $(FUZZ_SPEC_OBJ)
 	@mkdir -p $(@D)

@@ -15,6 +15,13 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 REGRT="$ROOT/build/bin/regrt"
+# A regime loads only when signed by a trusted key (docs/DISTRIBUTION.md): unless the caller
+# has a key of its own, the benchmark signs with the development key of build/devkey/ (made
+# once by scripts/devkey.sh; the Makefile signs the fixture with it) and trusts it.
+if [ -z "${REGIME_SIGNING_KEY:-}" ]; then
+  make -C "$ROOT" --no-print-directory -s build/devkey/dev.key >&2
+  export REGIME_SIGNING_KEY="$ROOT/build/devkey/dev.key" REGIME_TRUST="$ROOT/build/devkey/trusted"
+fi
 if [ "${REGIME_PEER_LIB:-regc}" = regc ]; then
   LIB="$ROOT/build/bench/tthc"
   NEED="$LIB/tthc.so"

@@ -1,7 +1,6 @@
 /* cmd_build.c — `regc build FILE -o DIR [--emit-llvm] [--target TRIPLE]`:
  * check, lower, generate code, link DIR/<regime>.so, write DIR/<regime>.h,
  * the form schemas and DIR/manifest.json. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,9 @@
 #include "emit_xml.h"
 #include "lower.h"
 #include "manifest.h"
+#include "sign.h"
+
+#include <sodium.h>
 
 static void usage(FILE *f)
 {
@@ -37,6 +39,9 @@ static void usage(FILE *f)
                "                     DIR/<regime>.wasm.json for web pages (docs/CODEGEN.md)\n"
                "  --cpu NAME|native  CPU to generate for (default: a portable baseline,\n"
                "                     x86-64-v2 on x86-64; native = this machine only)\n"
+               "  --sign KEY         sign the folder with that secret key (`regc keygen`):\n"
+               "                     writes DIR/manifest.sig (default: $REGIME_SIGNING_KEY;\n"
+               "                     unsigned when neither is given; docs/DISTRIBUTION.md)\n"
                "  -I DIR             add DIR to the import search path\n"
                "  --lang en|vi       language of messages (default en)\n"
                "  --Werror           treat warnings as errors\n"
@@ -63,44 +68,7 @@ static int mkdirs(const char *dir)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Files the forms emitter wrote, sorted, as "forms/NAME". */
-static char **list_forms(const char *dir, int *n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/forms", dir);
-    *n = 0;
-    DIR *d = opendir(path);
-    if (!d)
-        return NULL;
-    char **v = NULL;
-    int cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            char **nv = realloc(v, sizeof *v * (size_t)cap);
-            if (!nv)
-                break;
-            v = nv;
-        }
-        size_t k = strlen(e->d_name) + 7;
-        v[*n] = malloc(k);
-        if (!v[*n])
-            break;
-        snprintf(v[*n], k, "forms/%s", e->d_name);
-        (*n)++;
-    }
-    closedir(d);
-    if (v)
-        qsort(v, (size_t)*n, sizeof *v, cmp_str);
-    return v;
-}
-
-static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
+static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfile *key)
 {
     ir_regime ir;
     if (lower_regime(&c->arena, r, &c->sm, &ir) < 0)
@@ -190,55 +158,68 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r)
         free(triple);
         return 1;
     }
-    int n_forms = 0;
-    char **forms = list_forms(dir, &n_forms);
-    const char **outs = calloc((size_t)n_forms + 3, sizeof *outs);
-    char libname[512], hdrname[512], jsonname[512];
-    snprintf(libname, sizeof libname, "%s.%s", name, ext);
-    snprintf(hdrname, sizeof hdrname, "%s.h", name);
-    snprintf(jsonname, sizeof jsonname, "%s.wasm.json", name);
-    int n_outs = 0;
-    if (outs) {
-        outs[n_outs++] = libname;
-        if (wasm)
-            outs[n_outs++] = jsonname;
-        outs[n_outs++] = hdrname;
-        for (int i = 0; i < n_forms; i++)
-            outs[n_outs++] = forms[i];
-    }
     char *cpu = !host ? NULL
                 : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
                                                       : LLVMCreateMessage(o->cpu ? o->cpu : cg_default_cpu(triple));
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
-                        .cpu = cpu, .dir = dir, .outputs = outs, .n_outputs = n_outs};
-    if (manifest_write(c, &mi) < 0) {
-        fprintf(stderr, "regc build: cannot write '%s/manifest.json'\n", dir);
+                        .cpu = cpu, .dir = dir, .key = key};
+    char why[1024];
+    if (manifest_write(c, &mi, why, sizeof why) < 0) {
+        fprintf(stderr, "regc build: cannot write '%s/manifest.json': %s\n", dir, why);
         rc = 1;
     }
     if (cpu)
         LLVMDisposeMessage(cpu);
-    for (int i = 0; i < n_forms; i++)
-        free(forms[i]);
-    free(forms);
-    free(outs);
     free(triple);
     return rc;
 }
 
 int cmd_build(int argc, char **argv)
 {
+    /* --sign is build's own: taken out before the shared option parser */
+    const char *signarg = NULL;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    int na = 0;
+    if (!args)
+        return 2;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !strcmp(argv[i], "--sign") && i + 1 < argc)
+            signarg = argv[++i];
+        else if (i > 0 && !strncmp(argv[i], "--sign=", 7))
+            signarg = argv[i] + 7;
+        else
+            args[na++] = argv[i];
+    }
     cli_opts o;
-    int r = cli_parse(&o, argc, argv, "build", CLI_OUTPUT | CLI_EMIT | CLI_WERROR, usage);
-    if (r >= 0)
+    int r = cli_parse(&o, na, args, "build", CLI_OUTPUT | CLI_EMIT | CLI_WERROR, usage);
+    if (r >= 0) {
+        free(args);
         return r;
+    }
+    /* the key is read before anything is built: a wrong key is a usage
+     * error, not a half-published folder */
+    rt_keyfile key;
+    const char *kp = o.output ? sign_key_path(signarg) : NULL;
+    if (kp) {
+        char why[1024];
+        if (sign_load_key(kp, &key, why, sizeof why) < 0) {
+            fprintf(stderr, "regc build: %s%s\n", why,
+                    signarg ? "" : " (named by REGIME_SIGNING_KEY)");
+            cli_free(&o);
+            free(args);
+            return 2;
+        }
+    }
     if (!o.output && !o.emit_llvm) {
         fprintf(stderr, "regc build: missing '-o DIR'\nTry 'regc build --help'.\n");
         cli_free(&o);
+        free(args);
         return 2;
     }
     if (o.n_files != 1) {
         fprintf(stderr, "regc build: expected one spec file, got %d\n", o.n_files);
         cli_free(&o);
+        free(args);
         return 2;
     }
     compile_ctx c;
@@ -250,8 +231,11 @@ int cmd_build(int argc, char **argv)
     driver_load(&c, o.files[0]);
     m_regime *m = driver_check(&c);
     diag_print_text(&c.diag, stderr, isatty(2));
-    int status = m ? build(&c, &o, m) : 1;
+    int status = m ? build(&c, &o, m, kp ? &key : NULL) : 1;
+    if (kp)
+        sodium_memzero(&key, sizeof key);
     driver_free(&c);
     cli_free(&o);
+    free(args);
     return status;
 }

@@ -18,6 +18,8 @@ static const struct {
     {"test", cmd_test, "run the tests written inside specs"},
     {"diff", cmd_diff, "classify the changes between two versions of a regime"},
     {"fmt", cmd_fmt, "format specs canonically"},
+    {"keygen", cmd_keygen, "make a signing key pair (docs/DISTRIBUTION.md)"},
+    {"sign", cmd_sign, "sign a built regime folder"},
 };
 
 static void usage(FILE *f)

@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "manifest.h"
 #include "regime.h"
 #include "sha256.h"
+#include "sign.h"
 
 static const char *base_name(const char *p)
 {
@@ -32,21 +32,19 @@ void manifest_source_hash(const compile_ctx *c, char hex[65])
     sha256_to_hex(d, hex);
 }
 
-int manifest_write(const compile_ctx *c, const manifest_info *m)
+int manifest_write(const compile_ctx *c, const manifest_info *m, char *why, size_t whyn)
 {
-    size_t n = strlen(m->dir) + 32;
-    char *path = malloc(n);
-    if (!path)
-        return -1;
-    /* written beside, then renamed: an interrupted build leaves the old
-     * manifest or the new one, never half of one */
-    snprintf(path, n, "%s/.manifest.json.tmp", m->dir);
-    FILE *f = fopen(path, "w");
+    char *head = NULL;
+    size_t hlen = 0;
+    FILE *f = open_memstream(&head, &hlen);
     if (!f) {
-        free(path);
+        snprintf(why, whyn, "out of memory");
         return -1;
     }
-    fputs("{\n  \"regime\": ", f);
+    /* the members are separated by ",\n  " exactly: `regc sign` keeps them
+     * as text and joins them the same way, so that build --sign and build
+     * then sign give the same bytes */
+    fputs("\"regime\": ", f);
     json_write_string(f, m->regime ? m->regime : "");
     fputs(",\n  \"version\": ", f);
     json_write_string(f, m->version ? m->version : "");
@@ -69,34 +67,13 @@ int manifest_write(const compile_ctx *c, const manifest_info *m)
         json_write_string(f, fh);
         fputs("}", f);
     }
-    fputs("\n  ],\n  \"outputs\": [", f);
-    for (int i = 0; i < m->n_outputs; i++) {
-        size_t k = strlen(m->dir) + strlen(m->outputs[i]) + 2;
-        char *p = malloc(k);
-        char fh[65] = "";
-        if (p) {
-            snprintf(p, k, "%s/%s", m->dir, m->outputs[i]);
-            if (sha256_file_hex(p, fh) < 0)
-                fh[0] = '\0';
-            free(p);
-        }
-        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
-        json_write_string(f, m->outputs[i]);
-        fputs(", \"sha256\": ", f);
-        json_write_string(f, fh);
-        fputs("}", f);
+    fputs(c->sm.n ? "\n  ]" : "]", f);
+    if (fclose(f) != 0 || !head) {
+        free(head);
+        snprintf(why, whyn, "out of memory");
+        return -1;
     }
-    fputs("\n  ]\n}\n", f);
-    int bad = ferror(f) != 0;
-    bad |= fclose(f) != 0;
-    char *final = malloc(n);
-    if (final)
-        snprintf(final, n, "%s/manifest.json", m->dir);
-    if (bad || !final || rename(path, final) != 0) {
-        unlink(path);
-        bad = 1;
-    }
-    free(final);
-    free(path);
-    return bad ? -1 : 0;
+    int rc = sign_publish(m->dir, head, m->key, why, whyn);
+    free(head);
+    return rc;
 }

@@ -10,14 +10,18 @@
  * the library) does not depend on where the sources sit. */
 void manifest_source_hash(const compile_ctx *c, char hex[65]);
 
+struct rt_keyfile;
+
 typedef struct manifest_info {
     const char *regime, *version, *source_hash, *triple, *cpu;
     const char *dir;
-    const char **outputs; /* files under dir to list with their sha256 */
-    int n_outputs;
+    const struct rt_keyfile *key; /* sign with it, or NULL */
 } manifest_info;
 
-/* Writes dir/manifest.json; no timestamps, so it is reproducible. */
-int manifest_write(const compile_ctx *c, const manifest_info *m);
+/* Writes dir/manifest.json: what was built, from what, by what, and every
+ * file under dir with its size and sha256 (sign.h); with a key, also the
+ * signer's id and dir/manifest.sig. No timestamps: reproducible. 0, or -1
+ * with the reason in why. */
+int manifest_write(const compile_ctx *c, const manifest_info *m, char *why, size_t whyn);
 
 #endif

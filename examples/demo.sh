@@ -62,12 +62,23 @@ st=$?
 [ $st -eq 0 ] || die "regc check failed (exit $st)"
 echo "clean: no errors"
 
-section "2. regc build $SPEC -o build/demo/tthc"
-"$REGC" build "$SPEC" -o "$OUT/tthc"
+# A compiled regime is native code: regrt loads it only when its folder is
+# signed by a key it trusts (docs/DISTRIBUTION.md). The demo plays the national
+# office with a development key made once under build/devkey/, unless
+# REGIME_SIGNING_KEY (and REGIME_TRUST) name keys of your own.
+if [ -z "${REGIME_SIGNING_KEY:-}" ]; then
+    sh scripts/devkey.sh "$REGC" "$O/devkey" dev || die "cannot make the development key"
+    export REGIME_SIGNING_KEY="$ROOT/$O/devkey/dev.key" REGIME_TRUST="$ROOT/$O/devkey/trusted"
+fi
+
+section "2. regc build $SPEC -o build/demo/tthc --sign $(basename "$REGIME_SIGNING_KEY")"
+"$REGC" build "$SPEC" -o "$OUT/tthc" --sign "$REGIME_SIGNING_KEY"
 st=$?
 [ $st -eq 0 ] || die "regc build failed (exit $st)"
 ls -l "$OUT/tthc" | awk '/^-/ { printf "  %-32s %9s bytes\n", $NF, $5 }'
 [ -d "$OUT/tthc/forms" ] && ls "$OUT/tthc/forms" | sed 's/^/  forms\//'
+"$REGRT" info "$OUT/tthc" | sed -n 's/^signer *\(.*\)/signed by key \1/p'
+[ -n "$("$REGRT" info "$OUT/tthc" 2>&1 | grep '^signer')" ] || die "the signed library does not verify: $("$REGRT" info "$OUT/tthc" 2>&1)"
 
 # ---- 2. a month of submissions -----------------------------------------------
 section "3. one month ($MONTH) of submissions for every commune in $UNITS"

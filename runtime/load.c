@@ -1,5 +1,6 @@
 /*
- * load.c — opening a compiled regime: dlopen, ABI version, manifest, and a
+ * load.c — opening a compiled regime: verification (verify.c) before
+ * anything of it runs, dlopen of the verified bytes, ABI version, and a
  * structural check of the descriptor so that a damaged or foreign library is
  * refused with a message instead of crashing the runtime later.
  */
@@ -7,9 +8,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rt.h"
+#include "verify.h"
 
 static char *path_join(const char *dir, const char *name)
 {
@@ -55,51 +60,66 @@ static char *find_so(const char *dir, rt_error *err)
     return found;
 }
 
-/* Reads "abi_version" (or "abi") from DIR/manifest.json when there is one.
- * A manifest is optional; a manifest that contradicts the library is not. */
-static int check_manifest(const char *so, rt_error *err)
+/* dlopen of the bytes that were verified, from a private in-memory copy:
+ * the code that runs is the code that was hashed, and a file truncated or
+ * replaced afterwards can neither crash nor swap the loaded library. The
+ * copy stays open while the library is loaded so that its name
+ * (/proc/self/fd/N) is not reused by another regime. */
+static void *load_bytes(const char *so, const rt_verified *v, int *memfd, rt_error *err)
 {
-    char *dir = rt_xstrndup(so, strlen(so));
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else strcpy(dir, ".");
-    char *mp = path_join(dir, "manifest.json");
-    free(dir);
-    FILE *f = fopen(mp, "rb");
-    if (!f) {
-        free(mp);
-        return 0;
-    }
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    static const char *keys[] = {"\"abi_version\"", "\"abi\""};
-    for (size_t k = 0; k < 2; k++) {
-        const char *p = strstr(buf, keys[k]);
-        if (!p) continue;
-        p += strlen(keys[k]);
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-        if (*p != ':') continue;
-        p++;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '"') p++;
-        unsigned long v = 0;
-        int digits = 0;
-        while (*p >= '0' && *p <= '9' && digits < 9) {
-            v = v * 10 + (unsigned long)(*p++ - '0');
-            digits++;
+    *memfd = -1;
+    int fd = memfd_create("regime", MFD_CLOEXEC);
+    for (size_t off = 0; fd >= 0 && off < v->so_len;) {
+        ssize_t w = write(fd, v->so + off, v->so_len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            close(fd);
+            fd = -1;
+            break;
         }
-        if (digits && v != REGIME_ABI_VERSION) {
-            rt_err(err, 2, TR("%s says ABI %lu but this regrt speaks ABI %u; rebuild the regime with a matching regc",
-                              "%s ghi ABI %lu nhưng regrt này dùng ABI %u; hãy biên dịch lại bằng regc cùng phiên bản"),
-                   mp, v, REGIME_ABI_VERSION);
-            free(mp);
-            return -1;
-        }
-        break;
+        off += (size_t)w;
     }
-    free(mp);
-    return 0;
+    char p[64];
+    for (int tries = 0; fd >= 0; tries++) {
+        snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+        if (access(p, R_OK) != 0) {
+            close(fd);
+            fd = -1;
+            break;
+        }
+        void *old = dlopen(p, RTLD_NOW | RTLD_NOLOAD);
+        dlerror();
+        if (!old) break;
+        /* that name still belongs to a library that was not unloaded */
+        dlclose(old);
+        int nfd = tries < 8 ? fcntl(fd, F_DUPFD_CLOEXEC, fd + 1) : -1;
+        close(fd);
+        fd = nfd;
+    }
+    void *dl;
+    if (fd >= 0) {
+        dl = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+    } else {
+        /* no memfd or no /proc: the file itself, if it is still the one
+         * that was checked (same size; no code of it has run yet) */
+        struct stat st;
+        if (stat(so, &st) < 0 || (uint64_t)st.st_size != v->so_len) {
+            rt_err(err, 2, TR("'%s' changed while it was being checked; try again", "'%s' thay đổi trong khi đang kiểm tra; hãy thử lại"), so);
+            return NULL;
+        }
+        dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    }
+    if (!dl) {
+        const char *e = dlerror();
+        if (e && !strncmp(e, "/proc/self/fd/", 14) && strstr(e, ": ")) e = strstr(e, ": ") + 2;
+        rt_err(err, 2, TR("cannot load '%s': %s; is it a library made by `regc build`?",
+                          "không nạp được '%s': %s; đây có phải thư viện do `regc build` tạo ra?"),
+               so, e ? e : "?");
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    *memfd = fd;
+    return dl;
 }
 
 #define BAD(...)                                                                          \
@@ -165,6 +185,9 @@ int rt_desc_check(const rg_regime_desc *d, rt_error *err)
                     f->rules[k].severity);
             if (k && strcmp(f->rules[k - 1].code, f->rules[k].code) >= 0)
                 BAD("form %s: rules are not sorted by code", f->code);
+            if ((f->rules[k].n_reads && !f->rules[k].reads) || (f->rules[k].n_values && !f->rules[k].values) ||
+                f->rules[k].n_values > 64)
+                BAD("form %s: rule %s: read set or message values missing", f->code, f->rules[k].code);
         }
         if (f->n_rules && !f->validate) BAD("form %s has rules but no validate kernel", f->code);
         if (f->n_outputs && !f->outputs) BAD("form %s: outputs missing", f->code);
@@ -204,12 +227,24 @@ rt_regime *rt_regime_open(const char *path, rt_error *err)
     } else {
         so = rt_xstrndup(path, strlen(path));
     }
-    void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    /* nothing of the library may run before it is verified */
+    char *dir = rt_xstrndup(so, strlen(so));
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? so + (slash - dir) + 1 : so;
+    if (slash) *slash = 0;
+    rt_verified v;
+    int bad = rt_verify_artifact(slash ? dir : ".", base, &v, err);
+    free(dir);
+    if (bad) {
+        free(so);
+        return NULL;
+    }
+    int memfd;
+    void *dl = load_bytes(so, &v, &memfd, err);
+    free(v.so);
+    v.so = NULL;
     if (!dl) {
-        const char *e = dlerror();
-        rt_err(err, 2, TR("cannot load '%s': %s; is it a library made by `regc build`?",
-                          "không nạp được '%s': %s; đây có phải thư viện do `regc build` tạo ra?"),
-               so, e ? e : "?");
+        rt_verified_free(&v);
         free(so);
         return NULL;
     }
@@ -227,9 +262,12 @@ rt_regime *rt_regime_open(const char *path, rt_error *err)
                so, *abi != REGIME_ABI_VERSION ? *abi : desc->abi_version, REGIME_ABI_VERSION);
         goto fail;
     }
-    if (check_manifest(so, err) || rt_desc_check(desc, err)) goto fail;
+    if (rt_desc_check(desc, err)) goto fail;
     rt_regime *rg = rt_xcalloc(1, sizeof *rg);
     rg->dl = dl;
+    rg->memfd = memfd;
+    memcpy(rg->signer, v.signer, sizeof rg->signer);
+    rg->signer_key = v.signer_key;
     rg->desc = desc;
     rg->path = so;
     rg->codes = rt_xcalloc(desc->n_codelists ? desc->n_codelists : 1, sizeof *rg->codes);
@@ -242,6 +280,8 @@ rt_regime *rt_regime_open(const char *path, rt_error *err)
     return rg;
 fail:
     dlclose(dl);
+    if (memfd >= 0) close(memfd);
+    rt_verified_free(&v);
     free(so);
     return NULL;
 }
@@ -252,11 +292,15 @@ void rt_regime_close(rt_regime *rg)
     for (uint32_t c = 0; c < rg->desc->n_codelists; c++) rt_strmap_free(&rg->codes[c]);
     free(rg->codes);
     dlclose(rg->dl);
+    if (rg->memfd >= 0) close(rg->memfd);
+    free(rg->signer_key);
     free(rg->path);
     free(rg);
 }
 
 const rg_regime_desc *rt_regime_desc(const rt_regime *rg) { return rg->desc; }
+const char *rt_regime_signer(const rt_regime *rg) { return rg->signer; }
+const char *rt_regime_signer_key(const rt_regime *rg) { return rg->signer_key; }
 
 int rt_regime_form(const rt_regime *rg, const char *code)
 {

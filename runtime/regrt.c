@@ -21,8 +21,11 @@ static void usage(FILE *f)
              "  rollup    aggregate submissions over tiers and periods\n"
              "  calendar  periods, cut-off windows and deadlines of a year\n"
              "  status    who reported, who is missing, who was late\n"
+             "  info      what a compiled regime is, who signed it, and whether it verifies\n"
              "\n"
              "LIB is the compiled regime: a .so made by `regc build`, or its output folder.\n"
+             "It is loaded only when its folder is signed by a trusted key and every file\n"
+             "matches the signed manifest (docs/DISTRIBUTION.md).\n"
              "\n"
              "  regrt validate LIB DATA... [--units U.csv] [--form F] [--rules V1,V2]\n"
              "                 [--format text|csv|json] [-o FILE]\n"
@@ -33,6 +36,7 @@ static void usage(FILE *f)
              "  regrt calendar LIB --year Y [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
              "  regrt status   LIB --units U.csv DATA... --as-of YYYY-MM-DD [--period P]\n"
              "                 [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
+             "  regrt info     LIB\n"
              "  regrt serve    --regimes DIR --units U.csv [--store URL] [--listen [ADDR:]PORT]\n"
              "                 the reporting server (OpenRosa); 'regrt serve --help'\n"
              "  regrt serve-admin [--store URL] add|import|passwd|disable|enable|list|audit ...\n"
@@ -41,6 +45,10 @@ static void usage(FILE *f)
              "  --lang vi|en    language of messages (default en; also REGRT_LANG)\n"
              "  --threads N     worker threads (default: the number of CPUs, at most 8)\n"
              "  -v, --verbose   print a summary on stderr     -q, --quiet  no warnings\n"
+             "  --trust DIR     trusted public keys (default $REGIME_TRUST, else\n"
+             "                  " RT_TRUST_SYSTEM_DIR ")\n"
+             "  --allow-unsigned  load an unsigned library anyway, with a warning\n"
+             "                  (development only; also REGIME_ALLOW_UNSIGNED=1)\n"
              "  DATA may be '-' for the standard input.\n"
              "\n"
              "Exit status: 0 ok, 1 an error-level rule failed (validate) or a unit is late\n"
@@ -52,8 +60,11 @@ static void usage(FILE *f)
              "  rollup    tổng hợp số liệu theo cấp và theo kỳ\n"
              "  calendar  các kỳ, thời gian chốt số liệu và hạn gửi trong năm\n"
              "  status    đơn vị đã nộp, chưa nộp, trễ hạn\n"
+             "  info      chế độ báo cáo đã biên dịch là gì, ai ký, có kiểm tra được không\n"
              "\n"
              "LIB là chế độ báo cáo đã biên dịch: tệp .so do `regc build` tạo ra, hoặc thư mục đầu ra.\n"
+             "Chỉ được nạp khi thư mục được ký bằng khóa tin cậy và mọi tệp khớp với manifest\n"
+             "đã ký (docs/DISTRIBUTION.md).\n"
              "\n"
              "  regrt validate LIB DỮ_LIỆU... [--units U.csv] [--form F] [--rules V1,V2]\n"
              "                 [--format text|csv|json] [-o TỆP]\n"
@@ -64,6 +75,7 @@ static void usage(FILE *f)
              "  regrt calendar LIB --year NĂM [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
              "  regrt status   LIB --units U.csv DỮ_LIỆU... --as-of YYYY-MM-DD [--period KỲ]\n"
              "                 [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
+             "  regrt info     LIB\n"
              "  regrt serve    --regimes THƯ_MỤC --units U.csv [--store URL] [--listen [ĐC:]CỔNG]\n"
              "                 máy chủ nhận báo cáo (OpenRosa); 'regrt serve --help'\n"
              "  regrt serve-admin [--store URL] add|import|passwd|disable|enable|list|audit ...\n"
@@ -72,6 +84,10 @@ static void usage(FILE *f)
              "  --lang vi|en    ngôn ngữ thông báo (mặc định en; hoặc biến REGRT_LANG)\n"
              "  --threads N     số luồng xử lý (mặc định: số CPU, tối đa 8)\n"
              "  -v, --verbose   in tóm tắt ra stderr     -q, --quiet  không in cảnh báo\n"
+             "  --trust DIR     các khóa công khai tin cậy (mặc định $REGIME_TRUST, nếu không\n"
+             "                  thì " RT_TRUST_SYSTEM_DIR ")\n"
+             "  --allow-unsigned  vẫn nạp thư viện chưa ký, kèm cảnh báo\n"
+             "                  (chỉ khi phát triển; hoặc REGIME_ALLOW_UNSIGNED=1)\n"
              "  DỮ_LIỆU có thể là '-' (đầu vào chuẩn).\n"
              "\n"
              "Mã thoát: 0 thành công, 1 có quy tắc mức lỗi không đạt (validate) hoặc có đơn vị\n"
@@ -139,6 +155,7 @@ static int run_main(int argc, char **argv)
     else if (!strcmp(cmd, "rollup")) run = rt_cmd_rollup;
     else if (!strcmp(cmd, "calendar")) run = rt_cmd_calendar;
     else if (!strcmp(cmd, "status")) run = rt_cmd_status;
+    else if (!strcmp(cmd, "info")) run = rt_cmd_info;
     if (!run) {
         if (cmd[0] == '-')
             fprintf(stderr, TR("regrt: unknown option '%s'\nTry 'regrt --help'.\n",
@@ -154,7 +171,8 @@ static int run_main(int argc, char **argv)
     o.argv0 = argv[0];
     const char **data = calloc((size_t)argc, sizeof *data);
     if (!data) return 2;
-    int year_set = 0;
+    int year_set = 0, allow_unsigned = -1;
+    const char *trust = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v;
         if (a[0] != '-' || !strcmp(a, "-")) {
@@ -176,6 +194,8 @@ static int run_main(int argc, char **argv)
         }
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o.verbose = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rt_set_quiet(1);
+        else if (!strcmp(a, "--allow-unsigned")) allow_unsigned = 1;
+        else if (opt_value(argc, argv, &i, "--trust", &trust)) {}
         else if (opt_value(argc, argv, &i, "--units", &o.units)) {}
         else if (opt_value(argc, argv, &i, "--form", &o.form)) {}
         else if (opt_value(argc, argv, &i, "--rules", &o.rules)) {}
@@ -232,6 +252,7 @@ static int run_main(int argc, char **argv)
     o.data = data;
     const char *need = NULL;
     if (!o.lib) need = TR("the compiled regime LIB", "chế độ báo cáo đã biên dịch LIB");
+    else if (run == rt_cmd_info) {}
     else if (run == rt_cmd_calendar ? !year_set : o.n_data == 0)
         need = run == rt_cmd_calendar ? "--year Y" : TR("at least one DATA file", "ít nhất một tệp DỮ_LIỆU");
     if (need) {
@@ -240,6 +261,7 @@ static int run_main(int argc, char **argv)
         free(data);
         return 2;
     }
+    rt_trust_configure(trust, allow_unsigned);
     rt_error err;
     memset(&err, 0, sizeof err);
     int rc = run(&o, &err);

@@ -62,6 +62,9 @@ struct rt_regime {
     const rg_regime_desc *desc;
     char *path;
     rt_strmap *codes; /* one per code list */
+    int memfd;        /* the verified copy dlopen mapped, or -1 */
+    char signer[17];  /* key id, "" when loaded unsigned */
+    char *signer_key; /* trusted key file, or NULL */
 };
 
 /* Structural checks of a descriptor (indexes in range, kernels present). */

@@ -6,6 +6,15 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 REGC="${T_REGC:-$ROOT/$O/bin/regc}"
 REGRT="$ROOT/$O/bin/regrt"
 export REGIME_PATH="$ROOT/stdlib"
+# Regimes load only when signed by a trusted key (docs/DISTRIBUTION.md):
+# every `regc build` of the tests signs with the development key made once
+# under $O/devkey/ (scripts/devkey.sh; the Makefile signs the hand-written
+# fixture with it too), and regrt trusts $O/devkey/trusted.
+REGIME_DEVKEY="$ROOT/$O/devkey"
+sh "$ROOT/scripts/devkey.sh" "$REGC" "$REGIME_DEVKEY" dev || { echo "FAIL: cannot make the development key"; exit 1; }
+export REGIME_SIGNING_KEY="$REGIME_DEVKEY/dev.key"
+export REGIME_TRUST="$REGIME_DEVKEY/trusted"
+unset REGIME_ALLOW_UNSIGNED
 export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -26,6 +26,11 @@ case "$O" in
 esac
 command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (scripts/deps.sh installs it)"; exit 2; }
 [ -x "$REGC" ] && [ -x "$REGRT" ] || { echo "valgrind: build $REGC and $REGRT first (make)"; exit 2; }
+# regimes load only when signed by a trusted key (docs/DISTRIBUTION.md): the
+# development key, as in tests/lib.sh
+sh "$ROOT/scripts/devkey.sh" "$REGC" "$ROOT/$O/devkey" dev || exit 2
+export REGIME_SIGNING_KEY="$ROOT/$O/devkey/dev.key" REGIME_TRUST="$ROOT/$O/devkey/trusted"
+unset REGIME_ALLOW_UNSIGNED
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

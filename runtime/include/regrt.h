@@ -47,9 +47,27 @@ void rt_set_quiet(int quiet);
 typedef struct rt_regime rt_regime;
 
 /* PATH is the .so itself or the directory `regc build` wrote (the single
- * *.so in it). Checks regime_abi_version and DIR/manifest.json (if any). */
+ * *.so in it). Before any code of the library runs, checks the folder's
+ * signature (manifest.sig over manifest.json) against the trust store and
+ * the size and sha256 of every file the manifest lists, then loads exactly
+ * the bytes it checked; then regime_abi_version and the descriptor. See
+ * docs/DISTRIBUTION.md. Refusals are status 2 with the reason. */
 rt_regime *rt_regime_open(const char *path, rt_error *err);
 void rt_regime_close(rt_regime *rg);
+/* The trust store, where rt_regime_open finds the public keys it accepts
+ * (KEY.pub files) and the revocation list (a file named `revoked`): dir,
+ * else $REGIME_TRUST, else RT_TRUST_SYSTEM_DIR. allow_unsigned 1 loads
+ * unsigned or unverifiable libraries with a loud warning (development
+ * only; the files' sizes and hashes are still checked against a manifest
+ * when there is one), 0 refuses them, -1 leaves it to
+ * REGIME_ALLOW_UNSIGNED=1. Process-wide; call before rt_regime_open. */
+#define RT_TRUST_SYSTEM_DIR "/etc/regime/trusted"
+void rt_trust_configure(const char *dir, int allow_unsigned);
+const char *rt_trust_dir(void);
+/* The id of the key that signed the loaded regime ("" when it was loaded
+ * unsigned), and the trusted key file that verified it (NULL then). */
+const char *rt_regime_signer(const rt_regime *rg);
+const char *rt_regime_signer_key(const rt_regime *rg);
 const rg_regime_desc *rt_regime_desc(const rt_regime *rg);
 /* Index of the form / tier / codelist with that code, or -1. */
 int rt_regime_form(const rt_regime *rg, const char *code);
@@ -174,6 +192,31 @@ const char *rt_csv_field(const rt_csv *c, uint32_t i, uint32_t *len);
 uint64_t rt_csv_line(const rt_csv *c);
 void rt_csv_close(rt_csv *c);
 
+/* ---- in-memory batches ---------------------------------------------------------- */
+
+/*
+ * A host that holds rows itself (`regc test`, a server) builds an rg_batch
+ * (regime.h: columns of scaled integers with presence bits, in the form's
+ * field order; values parsed with rt_parse_* and rt_period_parse as a scan
+ * parses them) and calls the form's kernels directly: f->validate first
+ * (it computes the computed fields, also for a form without rules), with
+ * batch->prev holding the previous period's rows when f->prev_depth > 0 (a
+ * chain needs prev_depth rounds: validate the previous rows with their own
+ * previous rows first), batch->children the children's sums for children()
+ * rules and batch->other the other forms' rows; then accumulate, combine
+ * and finalize for roll-ups. What a rule reads, in which role, is in its
+ * read set (rg_rule.reads), so a host joins exactly that.
+ *
+ * rt_batch_message: the message of rule `rule` for row `row` of a batch
+ * that validate has run on, exactly as `regrt validate` writes it (in the
+ * current language, rt_set_lang): placeholders of input fields show raw[k]
+ * (raw_len[k] bytes, the text as typed; NULL = empty), every other
+ * placeholder the value the library's message kernel computes. Returns a
+ * malloc'd string (free it), or NULL for a row or rule out of range.
+ */
+char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint32_t row, uint32_t rule,
+                       const char *const *raw, const uint32_t *raw_len);
+
 /* ---- commands --------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
@@ -207,6 +250,8 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);
+/* `regrt info LIB`: the regime, its signer and trust store (stdout). */
+int rt_cmd_info(const rt_opts *o, rt_error *err);
 
 #ifdef __cplusplus
 }

@@ -69,25 +69,36 @@ printf '%s\n"0,1",2025-01,"D""1",2,3,1,6,1,3,0,4,1,1,2\n' "$HDR" >"$tmp/q.csv"
 "$REGRT" validate "$RTLIB" --units "$FX/edge_units.csv" --format csv "$tmp/q.csv" >"$tmp/out" 2>/dev/null
 [ "$(sed -n 2p "$tmp/out")" = '1,"0,1",2025-01,"D""1",V6,error' ] && pass || fail "rt malformed: quoted echo: $(sed -n 2p "$tmp/out")"
 
-# Libraries that are not compiled regimes
-printf 'not a library\n' >"$tmp/fake.so"
-"$REGRT" validate "$tmp/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
+# Libraries that are not compiled regimes. Unsigned, they are refused before
+# dlopen (tests/e2e/t_sign.sh); signed, dlopen or the ABI check refuses them.
+mkdir -p "$tmp/fake"
+printf 'not a library\n' >"$tmp/fake/fake.so"
+"$REGRT" validate "$tmp/fake/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
+expect_status "rt malformed: unsigned not a library" 2 $?
+grep -q "is not signed" "$tmp/err" && pass || fail "rt malformed: unsigned message: $(cat "$tmp/err")"
+"$REGC" sign "$tmp/fake" >/dev/null
+"$REGRT" validate "$tmp/fake/fake.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
 expect_status "rt malformed: not a library" 2 $?
-grep -q "cannot load '$tmp/fake.so'" "$tmp/err" && pass || fail "rt malformed: not a library message"
+grep -q "cannot load '$tmp/fake/fake.so'" "$tmp/err" && pass || fail "rt malformed: not a library message: $(cat "$tmp/err")"
 if need cc; then
+    mkdir -p "$tmp/old"
     printf '#include <stdint.h>\nconst uint32_t regime_abi_version = 999;\nconst char regime_descriptor[512] = {0};\n' >"$tmp/old.c"
-    if cc -shared -fPIC -o "$tmp/old.so" "$tmp/old.c" 2>/dev/null; then
-        "$REGRT" validate "$tmp/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
+    if cc -shared -fPIC -o "$tmp/old/old.so" "$tmp/old.c" 2>/dev/null && "$REGC" sign "$tmp/old" >/dev/null; then
+        "$REGRT" validate "$tmp/old/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
         expect_status "rt malformed: ABI mismatch" 2 $?
         grep -q "was built for ABI 999 but this regrt speaks ABI 3" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
+    else
+        fail "rt malformed: cannot build and sign the old-ABI library"
     fi
     mkdir -p "$tmp/lib"
     cp "$RTLIB" "$tmp/lib/tthc.so"
     printf '{"regime": "tthc", "abi_version": 7}\n' >"$tmp/lib/manifest.json"
+    "$REGC" sign "$tmp/lib" >/dev/null
     "$REGRT" validate "$tmp/lib" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
     expect_status "rt malformed: manifest ABI" 2 $?
     grep -q "manifest.json says ABI 7" "$tmp/err" && pass || fail "rt malformed: manifest message: $(cat "$tmp/err")"
     printf '{"regime": "tthc", "abi_version": 3}\n' >"$tmp/lib/manifest.json"
+    "$REGC" sign "$tmp/lib" >/dev/null
     "$REGRT" validate "$tmp/lib" --units "$FX/edge_units.csv" --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
     expect_status "rt malformed: library folder" 1 $?
 fi
