@@ -202,13 +202,14 @@ demo: deps
 	$(Q)sh examples/demo.sh
 
 # The reporting server on the bundled tthc example (docs/SERVER.md).
-serve-demo: all
+serve-demo: all | $(DEVKEY)
 	$(Q)mkdir -p build/serve-demo
-	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc >/dev/null
+	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc \
+	    --sign $(DEVKEY) >/dev/null
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add c00001 --role reporter --unit 00001 2>/dev/null || true
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add admin --role admin --unit '' 2>/dev/null || true
 	$(REGRT) serve --regimes build/serve-demo/regimes --units stdlib/data/vn_admin_units_2025-03-01.csv \
-	    --store build/serve-demo/store.db --listen 127.0.0.1:8080
+	    --store build/serve-demo/store.db --listen 127.0.0.1:8080 --trust $(O)/devkey/trusted
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -210,6 +210,8 @@ typedef struct srv_config {
     const char *forward_url, *forward_user, *forward_password_file;
     int forward_interval;
     const char *argv0;
+    const char *trust;   /* --trust DIR (NULL: $REGIME_TRUST, else the system's) */
+    int allow_unsigned;
 } srv_config;
 
 struct MHD_Daemon;
