@@ -373,10 +373,13 @@ valgrind: $(REGC) $(REGRT) $(FIXTURE_TTHC)
 # tests/fuzz/seeds-spec/ and tests/fuzz/spec.dict). Built with clang-19 and
 # -fsanitize=fuzzer,address,undefined from the front end's sources only: the
 # objects of build/fuzz/obj/ (compiled by the robustness section above) and
-# the generated parser and lexer of build/gen/.
+# the generated parser and lexer of build/gen/, and the shared core
+# (runtime/core_*.c but core_out.c, which needs the runtime's language) that
+# the lexer and sema_decls.c read literals with.
 FUZZ_SPEC_SRC := $(addprefix compiler/,arena.c srcloc.c diag.c diag_catalog.c lex.c ast_build.c \
                    driver.c model.c $(notdir $(wildcard compiler/sema*.c)))
-FUZZ_SPEC_OBJ := $(FUZZ_SPEC_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
+FUZZ_SPEC_OBJ := $(FUZZ_SPEC_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out runtime/core_out.c,$(wildcard runtime/core_*.c))) \
+                 build/fuzz/obj/gen/parser.o build/fuzz/obj/gen/lexer.o
 
 build/fuzz/fuzz_spec: tests/fuzz/fuzz_spec.c $(FUZZ_SPEC_OBJ)
 	@mkdir -p $(@D)

@@ -232,7 +232,8 @@ typedef struct ast_data {
 typedef enum ast_expect_kind {
     AST_X_PASSES, /* expect row N passes */
     AST_X_FAILS,  /* expect row N fails V1, V4 */
-    AST_X_ROLLUP  /* expect quarterly commune "00001" 2025-Q1 D01 carried = 2 */
+    AST_X_ROLLUP, /* expect quarterly commune "00001" 2025-Q1 D01 carried = 2 */
+    AST_X_MESSAGE /* expect row N message en "..." */
 } ast_expect_kind;
 
 typedef struct ast_expect {
@@ -245,6 +246,7 @@ typedef struct ast_expect {
     ast_list keys;     /* ROLLUP: unit, period, dimension values (ast_expr*) */
     ast_name measure;  /* ROLLUP: output column */
     ast_expr *value;   /* ROLLUP: expected value, or `missing` */
+    ast_texts *message; /* MESSAGE: a message of a rule the row fails, per language */
 } ast_expect;
 
 /* ---- declarations ----------------------------------------------------- */

@@ -619,6 +619,16 @@ ast_expect *ast_expect_row(parse_ctx *c, struct lex_number row, src_loc rloc, as
     return x;
 }
 
+ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc)
+{
+    ast_expect *x = arena_alloc(c->arena, sizeof *x);
+    x->kind = AST_X_MESSAGE;
+    x->loc = loc;
+    x->row = row.scale ? -1 : row.value;
+    x->message = message;
+    return x;
+}
+
 ast_expect *ast_expect_rollup(parse_ctx *c, ast_name rollup, ast_name level, ast_list *keys,
                               ast_name measure, ast_expr *value, src_loc loc)
 {

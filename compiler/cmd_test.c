@@ -1,17 +1,21 @@
 /* cmd_test.c — `regc test FILE...`: runs the `test` blocks of specs.
  *
- * Each test's data rows are read the way the runtime reads a CSV
- * submission (the same value parsers, required-and-empty is malformed, a
- * value outside its range is malformed, an unknown code is present but not
- * in its list) into column batches, and run through the reference evaluator
- * (eval.h), which has the contracts of the compiled kernels:
+ * The spec is compiled into the very library `regc build` ships (cg_build_so
+ * into a private temporary folder, then dlopen), and each test's
+ * data rows are read the way the runtime reads a CSV submission (the same
+ * value parsers, required-and-empty is malformed, a value outside its range
+ * is malformed, an unknown code is present but not in its list) into column
+ * batches that go through the library's kernels (regrt.h, "in-memory
+ * batches"): what `regc test` says is what `regrt` computes.
  *   - `expect row N passes | fails A, B`: the rules that fail on row N
  *     (numbered across the test's data blocks) are exactly those listed;
+ *   - `expect row N message LANG "TEXT"`: one of the rules row N fails has
+ *     that message in that language, as `regrt validate` writes it;
  *   - `expect ROLLUP LEVEL UNIT PERIOD DIMS... MEASURE = VALUE`: the valid
  *     rows (no error-level failure) accumulated over time into the roll-up's
  *     period, then combined over units up to LEVEL, give VALUE.
  * previous() reads the row of the same unit and dimensions one period
- * earlier in the test's own data; `form.field` reads the row of that form,
+ * earlier in the test's own data (as many rounds as the form's prev_depth); `form.field` reads the row of that form,
  * among the test's data blocks, of the same unit and period (and the same
  * values of the dimensions both forms have; missing when there is none or
  * more than one), as regrt joins other forms' files; children() reads
@@ -22,14 +26,18 @@
  * declaration of each rule involved, then `N passed, M failed` (tests);
  * `--format json` and `--format junit` for CI. Exit status: 0 every test
  * passed, 1 a test failed, 2 a spec does not check or usage error. */
+#include <dlfcn.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cg_llvm.h"
 #include "cli.h"
 #include "cmd.h"
+#include "core.h"
 #include "driver.h"
 #include "eval.h"
 #include "fmt.h"
@@ -72,6 +80,9 @@ typedef struct tfile {
     const m_regime *r;
     ir_regime ir;
     rt_units *units;        /* NULL when the tiers name no readable file */
+    void *lib;              /* the compiled library of the spec (dlopen) */
+    const rg_regime_desc *desc; /* its descriptor */
+    char *libdir, *libso;   /* its temporary folder and file */
     const char *units_error;
     diag_ctx out;           /* the failures, printed with the spec's lines */
 } tfile;
@@ -102,6 +113,9 @@ typedef struct tbatch {
     /* other forms joined to the rows (cross-form rules): per form index,
      * NULL or that form's columns; owned blocks in ocols/ovals/obits */
     const rg_column **other;
+    rg_column *children;      /* children's sums of parent rows, or NULL */
+    int64_t *children_v;
+    uint64_t *children_p;
     rg_column *ocols;
     int64_t *ovals;
     uint64_t *obits;
@@ -124,6 +138,9 @@ static void batch_free(tbatch *b)
     free(b->unit_code);
     free(b->test_row);
     free(b->other);
+    free(b->children);
+    free(b->children_v);
+    free(b->children_p);
     free(b->ocols);
     free(b->ovals);
     free(b->obits);
@@ -197,10 +214,25 @@ typedef struct unit_names {
     int n;
 } unit_names;
 
-static int64_t unit_index(const tfile *t, const m_form *mf, unit_names *un, const char *s)
+/* Whether a form has children() rules (its rows may be parents'). */
+static int has_children_rules(const ir_form *f)
 {
-    if (t->units)
-        return rt_units_find(t->units, mf->unit_tier, s, strlen(s));
+    for (int r = 0; r < f->n_rules; r++)
+        if (f->rules[r].flags & RG_RULE_CHILDREN)
+            return 1;
+    return 0;
+}
+
+static int64_t unit_index(const tfile *t, const tbatch *b, unit_names *un, const char *s)
+{
+    const m_form *mf = b->mf;
+    if (t->units) {
+        int32_t g = rt_units_find(t->units, mf->unit_tier, s, strlen(s));
+        /* a form with children() rules takes parents' own rows, as regrt */
+        for (int tier = mf->unit_tier - 1; g < 0 && tier >= 0 && has_children_rules(b->f); tier--)
+            g = rt_units_find(t->units, tier, s, strlen(s));
+        return g;
+    }
     for (int i = 0; i < un->n; i++)
         if (!strcmp(un->v[i], s))
             return i;
@@ -235,7 +267,7 @@ static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, ui
     case RG_T_BOOL: bad = rt_parse_bool(s, l, &v); break;
     case RG_T_DATE: bad = rt_date_parse(s, l, &v); break;
     case RG_T_CODE: v = code_index(mf ? mf->type.list : NULL, s); break;
-    case RG_T_UNIT: v = unit_index(t, b->mf, un, s); break;
+    case RG_T_UNIT: v = unit_index(t, b, un, s); break;
     case RG_T_PERIOD:
         v = rt_period_parse(b->mf->frequency, s, l);
         bad = v < 0;
@@ -374,36 +406,129 @@ static void join_other(tbatch *b, tbatch *all, int n_all, int n_forms)
     }
 }
 
-/* Runs the rules: computed fields first, then (when a rule reads it) the
- * previous period joined, and children() rules apart, without any join. */
-static void evaluate(tbatch *b)
+/* Runs the library's validate kernel: computed fields, then the rules; when
+ * the form reads previous(), again with the previous period joined, one
+ * round per period back a chain reads (the previous rows' own computed
+ * fields first). */
+static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k);
+
+static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
     rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other, NULL};
-    eval_validate(b->f, &rb, b->fail, b->overflow);
-    int prev = 0, children = 0;
-    for (int r = 0; r < b->f->n_rules; r++) {
-        prev |= (b->f->rules[r].flags & RG_RULE_PREVIOUS) != 0;
-        children |= (b->f->rules[r].flags & RG_RULE_CHILDREN) != 0;
+    k->validate(&rb, b->fail, b->overflow);
+    for (uint32_t d = 0; d < k->prev_depth; d++) {
+        join_previous(b);
+        rb.prev = b->prev;
+        k->validate(&rb, b->fail, b->overflow);
     }
-    if (!prev)
+    evaluate_children(t, b, k);
+}
+
+/* children(): each parent row (a unit above the form's tier) against the
+ * valid rows of the form's tier under it, of the same period and dimension
+ * values, summed by the library's accumulate and finalize kernels, as
+ * regrt does (runtime/children.c); the children() rules' bits come from
+ * that evaluation for parent rows and are cleared for every other row. */
+static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
+{
+    const ir_form *f = b->f;
+    const m_form *mf = b->mf;
+    if (!has_children_rules(f))
         return;
-    uint64_t *keep = NULL, *keep_ovf = NULL;
-    if (children) {
-        keep = xcalloc((size_t)b->f->n_rules * b->nw, sizeof *keep);
-        memcpy(keep, b->fail_words, sizeof *keep * (size_t)b->f->n_rules * b->nw);
-        keep_ovf = xcalloc(b->nw, sizeof *keep_ovf);
-        memcpy(keep_ovf, b->overflow, sizeof *keep_ovf * b->nw);
+    uint32_t n = b->n, nw = b->nw ? b->nw : 1;
+    int uf = f->field_of[mf->unit_field], pf = f->field_of[mf->period_field];
+    const rg_column *uc = &b->cols[uf], *pc = &b->cols[pf];
+    /* valid rows of the form's tier: no error-level failure, no overflow */
+    uint64_t *leaf = xcalloc(nw, sizeof *leaf), *parent = xcalloc(nw, sizeof *parent);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!t->units || !BIT(uc->present, i) || uc->v[i] < 0)
+            continue;
+        int tier = rt_units_tier(t->units, (uint32_t)uc->v[i]);
+        if (tier < mf->unit_tier) {
+            SET(parent, i);
+            continue;
+        }
+        int err = BIT(b->overflow, i);
+        for (int q = 0; q < f->n_rules; q++)
+            err |= BIT(b->fail[q], i) && f->rules[q].severity == RG_SEV_ERROR && !(f->rules[q].flags & RG_RULE_CHILDREN);
+        if (!err)
+            SET(leaf, i);
     }
-    join_previous(b);
-    rb.prev = b->prev;
-    eval_validate(b->f, &rb, b->fail, b->overflow);
-    if (children) {
-        for (int r = 0; r < b->f->n_rules; r++)
-            if (b->f->rules[r].flags & RG_RULE_CHILDREN)
-                memcpy(b->fail[r], keep + (size_t)r * b->nw, sizeof *keep * b->nw);
-        free(keep);
-        free(keep_ovf);
+    size_t nf = (size_t)f->n_fields;
+    rg_column *ch = xcalloc(nf, sizeof *ch);
+    int64_t *cv = xcalloc(nf * n, sizeof *cv);
+    uint64_t *cp = xcalloc(nf * nw, sizeof *cp);
+    for (size_t x = 0; x < nf; x++)
+        ch[x] = (rg_column){cv + x * n, NULL, NULL, cp + x * nw, NULL};
+    uint32_t *slot = xcalloc(n, sizeof *slot);
+    int64_t *acc = xcalloc((size_t)f->n_acc + 1, sizeof *acc), out[64];
+    rg_batch rb = {n, b->cols, NULL, b->well_formed, b->other, NULL};
+    for (uint32_t i = 0; i < n; i++) {
+        if (!BIT(parent, i) || !BIT(pc->present, i))
+            continue;
+        int tier = rt_units_tier(t->units, (uint32_t)uc->v[i]), any = 0;
+        for (uint32_t j = 0; j < n; j++) {
+            slot[j] = UINT32_MAX;
+            if (!BIT(leaf, j) || !BIT(pc->present, j) || pc->v[j] != pc->v[i])
+                continue;
+            int same = 1;
+            for (int d = 0; d < mf->n_dims && same; d++) {
+                const rg_column *dc = &b->cols[f->field_of[mf->dims[d]]];
+                same = BIT(dc->present, i) == BIT(dc->present, j) && (!BIT(dc->present, i) || dc->v[i] == dc->v[j]);
+            }
+            int32_t g = same ? (int32_t)uc->v[j] : -1;
+            while (g >= 0 && rt_units_tier(t->units, (uint32_t)g) > tier)
+                g = rt_units_parent(t->units, (uint32_t)g);
+            if (g == uc->v[i]) {
+                slot[j] = 0;
+                any = 1;
+            }
+        }
+        if (!any)
+            continue; /* no child reporting: not present, the rule is skipped */
+        memset(acc, 0, sizeof *acc * (size_t)f->n_acc);
+        uint64_t present = 0;
+        if (k->accumulate(&rb, slot, NULL, acc) == 0)
+            k->finalize(acc, out, &present);
+        for (int o = 0; o < f->n_outputs && o < 64; o++) {
+            int x = f->outputs[o].field;
+            if (x < 0 || !(present >> o & 1))
+                continue;
+            int64_t v = out[o];
+            for (int s = f->outputs[o].scale; s < f->fields[x].scale; s++)
+                v *= 10;
+            ch[x].v[i] = v;
+            SET(ch[x].present, i);
+        }
     }
+    uint64_t *fw = xcalloc((size_t)f->n_rules * nw + 1, sizeof *fw), **fp = xcalloc((size_t)f->n_rules + 1, sizeof *fp);
+    uint64_t *ov = xcalloc(nw, sizeof *ov);
+    for (int q = 0; q < f->n_rules; q++)
+        fp[q] = fw + (size_t)q * nw;
+    rg_batch rc = {n, b->cols, k->prev_depth ? b->prev : NULL, b->well_formed, b->other, ch};
+    k->validate(&rc, fp, ov);
+    for (int q = 0; q < f->n_rules; q++)
+        if (f->rules[q].flags & RG_RULE_CHILDREN)
+            for (uint32_t w = 0; w < nw; w++)
+                b->fail[q][w] = fp[q][w] & parent[w];
+    for (uint32_t w = 0; w < nw; w++)
+        b->overflow[w] |= ov[w] & parent[w];
+    b->children = ch;
+    b->children_v = cv;
+    b->children_p = cp;
+    free(fw);
+    free(fp);
+    free(ov);
+    free(slot);
+    free(acc);
+    free(leaf);
+    free(parent);
+}
+
+/* The form of the compiled library that an IR form became. */
+static const rg_form *lib_form(const tfile *t, const ir_form *f)
+{
+    return &t->desc->forms[f->index];
 }
 
 /* ---- expectations -------------------------------------------------------------------- */
@@ -521,6 +646,55 @@ static void expect_row(trun *u, const ast_expect *x)
     free(want);
 }
 
+/* expect row N message LANG "TEXT": a rule the row fails has that message. */
+static void expect_message(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    if (x->row < 1 || x->row > u->n_rows || !x->message)
+        return; /* sema reported it */
+    tbatch *b = &u->batches[u->row_batch[x->row - 1]];
+    uint32_t i = u->row_index[x->row - 1];
+    const rg_form *k = lib_form(t, b->f);
+    const rg_regime_desc *d = t->desc;
+    rg_batch rb = {b->n, b->cols, k->prev_depth ? b->prev : NULL, b->well_formed, b->other, b->children};
+    const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
+    uint32_t *len = xcalloc((size_t)b->f->n_fields + 1, sizeof *len);
+    for (int f = 0; f < b->f->n_fields; f++) {
+        raw[f] = b->cols[f].str ? b->cols[f].str[i] : NULL;
+        len[f] = b->cols[f].len ? b->cols[f].len[i] : 0;
+    }
+    rt_lang saved = rt_get_lang();
+    AST_EACH(const ast_text *, want, x->message->items) {
+        rt_lang lang = saved;
+        if (want->lang)
+            rt_lang_parse(want->lang, &lang);
+        rt_set_lang(lang);
+        rt_buf got = {0};
+        int found = 0;
+        for (int r = 0; r < b->f->n_rules && !found; r++) {
+            if (!BIT(b->fail[r], i))
+                continue;
+            char *m = rt_batch_message(d, k, &rb, i, (uint32_t)r, raw, len);
+            found = m && !strcmp(m, want->text);
+            if (m && !found) {
+                rt_buf_str(&got, got.n ? "; " : "");
+                rt_buf_printf(&got, "%s: \"%s\"", b->f->rules[r].code, m);
+            }
+            free(m);
+        }
+        rt_set_lang(saved);
+        if (!found) {
+            const char *g = rt_buf_cstr(&got);
+            diag(&t->out, "E0728", x->loc, u->test->name.text, (long long)x->row, want->text, *g ? g : "none");
+            diag_hint(&t->out, "H0721", (long long)x->row, u->row_loc[x->row - 1]->line);
+            u->failures++;
+        }
+        rt_buf_free(&got);
+    }
+    free(raw);
+    free(len);
+}
+
 /* A roll-up group: target unit code, target period, dimension values. */
 typedef struct tgroup {
     const char *unit;
@@ -613,6 +787,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
             if (t->ir.forms[k].src == mf)
                 f = &t->ir.forms[k];
     }
+    const rg_form *kf = lib_form(t, f);
     tgroups bottom = {.n_dims = mf->n_dims, .n_acc = f->n_acc}, top = bottom;
     int64_t *dims = xcalloc((size_t)mf->n_dims + 1, sizeof *dims);
     /* rows -> groups of the reporting tier and the roll-up's period */
@@ -630,6 +805,11 @@ static void expect_rollup(trun *u, const ast_expect *x)
         const rg_column *pc = &b->cols[pf];
         int64_t target;
         uint8_t ps;
+        /* parents' own rows (children() forms) are checked, never summed */
+        const rg_column *ucol = &b->cols[f->field_of[mf->unit_field]];
+        if (t->units && BIT(ucol->present, i) && ucol->v[i] >= 0 &&
+            rt_units_tier(t->units, (uint32_t)ucol->v[i]) < mf->unit_tier)
+            continue;
         if (err || !b->unit_code[i] || !BIT(pc->present, i) ||
             rt_period_map(mf->frequency, pc->v[i], ru->period, &target, &ps) < 0)
             continue;
@@ -649,7 +829,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
         for (uint32_t i = 0; i < n; i++)
             slot[i] = gof[i] == g ? 0 : UINT32_MAX;
         rg_batch rb = {n, b->cols, NULL, b->well_formed, NULL, NULL};
-        eval_accumulate(f, &rb, slot, pos, bottom.v[g].acc);
+        kf->accumulate(&rb, slot, pos, bottom.v[g].acc);
         bottom.v[g].ucount = 1;
     }
     /* over units, up to the level asked */
@@ -657,7 +837,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
     if (level != mf->unit_tier) {
         for (int g = 0; g < bottom.n && !t->units; g++) {
             int k = group_get(&top, root, bottom.v[g].period, bottom.v[g].dims);
-            eval_combine(f, top.v[k].acc, bottom.v[g].acc);
+            kf->combine(top.v[k].acc, bottom.v[g].acc);
             top.v[k].ucount += bottom.v[g].ucount;
         }
         for (int g = 0; g < bottom.n && t->units; g++) {
@@ -668,7 +848,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
                 continue;
             int k = group_get(&top, rt_units_code(t->units, (uint32_t)u0), bottom.v[g].period, bottom.v[g].dims);
             tgroup *dst = &top.v[k];
-            eval_combine(f, dst->acc, bottom.v[g].acc);
+            kf->combine(dst->acc, bottom.v[g].acc);
             dst->ucount += bottom.v[g].ucount;
         }
         res = &top;
@@ -710,7 +890,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
         } else {
             int64_t *out = xcalloc((size_t)f->n_outputs + 1, sizeof *out);
             uint64_t pres = 0;
-            eval_finalize(f, hit->acc, out, &pres);
+            kf->finalize(hit->acc, out, &pres);
             for (int k = 0; k < f->n_outputs; k++)
                 if (!strcmp(f->outputs[k].code, what)) {
                     got = out[k];
@@ -852,7 +1032,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         if (cross)
             join_other(b, u.batches, u.n_batches, t->ir.n_forms);
         if (b->n)
-            evaluate(b);
+            evaluate(t, b, lib_form(t, b->f));
     }
     int first = t->out.n;
     int expectations = 0;
@@ -860,6 +1040,8 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         expectations++;
         if (x->kind == AST_X_ROLLUP)
             expect_rollup(&u, x);
+        else if (x->kind == AST_X_MESSAGE)
+            expect_message(&u, x);
         else
             expect_row(&u, x);
     }
@@ -873,6 +1055,41 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
     free(u.row_batch);
     free(u.row_index);
     free(u.row_loc);
+}
+
+/* The library `regc build` would ship, built into a temporary folder and
+ * loaded as regrt loads it. */
+static int build_lib(tfile *t, const char *path)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (asprintf(&t->libdir, "%s/regc-test-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+        abort();
+    char *err = NULL;
+    if (!mkdtemp(t->libdir)) {
+        fprintf(stderr, "regc: %s: cannot create a temporary folder for the compiled library: %s\n", path,
+                strerror(errno));
+        free(t->libdir);
+        t->libdir = NULL;
+        return -1;
+    }
+    if (asprintf(&t->libso, "%s/%s.so", t->libdir, t->ir.name ? t->ir.name : "regime") < 0)
+        abort();
+    cg_opts co = {.compiler_version = "regc " REGIME_VERSION, .sm = &t->c->sm, .opt = 1};
+    if (cg_build_so(&t->ir, &co, t->libso, &err) < 0) {
+        fprintf(stderr, "regc: %s: the spec cannot be compiled for its tests: %s\n", path, err ? err : "?");
+        free(err);
+        return -1;
+    }
+    /* built here, by this process, in a private folder: loaded as such
+     * (regrt's rt_regime_open verifies what a publisher signed) */
+    t->lib = dlopen(t->libso, RTLD_NOW | RTLD_LOCAL);
+    const uint32_t *abi = t->lib ? dlsym(t->lib, "regime_abi_version") : NULL;
+    t->desc = t->lib ? dlsym(t->lib, "regime_descriptor") : NULL;
+    if (!abi || !t->desc || *abi != REGIME_ABI_VERSION || (int)t->desc->n_forms != t->ir.n_forms) {
+        fprintf(stderr, "regc: %s: the compiled library does not load: %s\n", path, t->lib ? "bad descriptor" : dlerror());
+        return -1;
+    }
+    return 0;
 }
 
 /* The tiers as the runtime's unit loader wants them. */
@@ -1054,6 +1271,11 @@ int cmd_test(int argc, char **argv)
             continue;
         }
         load_units(t);
+        if (t->r->n_tests && build_lib(t, f->path) < 0) {
+            f->error = 1;
+            errors++;
+            continue;
+        }
         f->tests = xcalloc((size_t)t->r->n_tests + 1, sizeof *f->tests);
         for (int k = 0; k < t->r->n_tests; k++) {
             run_test(t, t->r->tests[k], &f->tests[f->n_tests]);
@@ -1080,6 +1302,14 @@ int cmd_test(int argc, char **argv)
             continue;
         if (t->units)
             rt_units_free(t->units);
+        if (t->lib)
+            dlclose(t->lib);
+        if (t->libso)
+            unlink(t->libso);
+        if (t->libdir)
+            rmdir(t->libdir);
+        free(t->libso);
+        free(t->libdir);
         diag_free(&t->out);
         driver_free(t->c);
         free(t->c);

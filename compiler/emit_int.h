@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "core.h"
+#include "ir.h"
 #include "model.h"
 #include "srcloc.h"
 
@@ -58,6 +59,9 @@ typedef struct xml_form {
     const m_regime *r;
     const m_form *f;
     int form_index;
+    const ir_form *ir;       /* the form lowered (lower.c): every XPath of a
+                                rule, calculation or relevance is written
+                                from it; NULL when lowering failed */
     const src_manager *sm;   /* for the source text of server-side checks; may be NULL */
     const char **langs;      /* translations, default first */
     int n_langs;
@@ -72,7 +76,7 @@ typedef struct xml_form {
 } xml_form;
 
 /* Builds the plan of form `fi`; everything is allocated in `a`. */
-void xml_plan(xml_form *x, arena *a, const m_regime *r, int fi, const src_manager *sm);
+void xml_plan(xml_form *x, arena *a, const m_regime *r, const ir_regime *ir, int fi, const src_manager *sm);
 
 /* The text of a label in `lang`, falling back to the default language, any
  * language, then `dflt`. */
@@ -104,9 +108,11 @@ const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason
 /* The value constraint of field `field` (type, range, digits) applied to
  * `self` (an XPath: "." or a path), or NULL when it has none. */
 const char *xml_xpath_range(const xml_form *x, int field, const char *self);
-/* The XPath value of an expression of a rule (for message placeholders such
- * as {imbalance}), or NULL. */
-const char *xml_xpath_value(const xml_form *x, const m_rule *r, int from_row, const ast_expr *e);
+/* The XPath of placeholder `name` of rule r's message, as regrt writes it
+ * in `lang` (an input as typed, a computed value with its decimals, an
+ * empty value as "(empty)"), or NULL when only the server knows it. */
+const char *xml_xpath_message_value(const xml_form *x, const m_rule *r, const char *name, int from_row,
+                                    const char *lang);
 /* How an XPath evaluated at a node reaches field `field`: `../code` from a
  * node of the row (ODK XForms 1.0 reads absolute paths inside a repeat as
  * the first row, not the current one), else its absolute path. */

@@ -9,8 +9,10 @@
  * itext ids follow XLSForm: /form/row/field:label, :hint, :constraintMsg,
  * /form/row/field/CODE:label for the items of a select. Every id exists in
  * every translation: a text missing in a language falls back to the default
- * language. Rule messages become itext values whose {field} placeholders
- * are <output value="/path"/> elements.
+ * language. Rule messages become itext values whose placeholders are
+ * <output> elements (xml_xpath_message_value); a constraint message has one
+ * <output> per check of its bind, empty while that check passes. Inside the
+ * repeat every path to the row is relative (../field).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,45 +163,12 @@ static const char *range_text(const xml_form *x, int i, const char *lang)
 
 /* ---- rich texts: rule messages with placeholders ---- */
 
-/* The XPath value of placeholder `name` of rule r's message, or NULL:
- * {field} is the field's value, {imbalance} the difference of the check's
- * two sides. */
+/* The XPath value of placeholder `name` of rule r's message, or NULL (the
+ * text stays as written: previous(x), children(x), only the server knows
+ * them). From the rule's IR values, the ones regrt prints (xpath.c). */
 static const char *placeholder(const xml_form *x, const m_rule *r, const char *name, int from_row, const char *lang)
 {
-    int fi = m_form_field(x->f, name);
-    if (fi >= 0) {
-        /* as regrt writes it: an input as typed, a computed number with
-         * its decimals (0.5000), an empty value as (empty) */
-        const m_field *f = &x->f->fields[fi];
-        const char *v = xml_ref(x, fi, from_row), *shown = v;
-        if (!xml_is_input(f) && xml_is_numeric(f->type.kind)) {
-            int sc = f->type.scale > 0 ? f->type.scale : 0;
-            if (sc == 0) {
-                shown = arena_printf(x->a, "round(%s)", v);
-            } else {
-                char p10[32];
-                long long m = 1;
-                for (int k = 0; k < sc && k < 18; k++)
-                    m *= 10;
-                snprintf(p10, sizeof p10, "%lld", m);
-                const char *n = arena_printf(x->a, "round(abs(%s) * %s)", v, p10);
-                shown = arena_printf(x->a, "concat(if(%s < 0 and %s != 0, '-', ''), floor(%s div %s), '.', "
-                                           "substring(string(%s + %s mod %s), 2))",
-                                     v, n, n, p10, p10, n, p10);
-            }
-            if ((f->flags & RG_FIELD_RATIO) && f->type.kind == TY_PERCENT)
-                shown = arena_printf(x->a, "concat(%s, '%%')", shown);
-        }
-        return arena_printf(x->a, "if(%s = '', '%s', %s)", v, is_vi(lang) ? "(trống)" : "(empty)", shown);
-    }
-    if (!strcmp(name, "imbalance") && r && r->check && r->check->kind == AST_E_BINARY &&
-        r->check->u.binary.op >= AST_OP_EQ && r->check->u.binary.op <= AST_OP_GE) {
-        const char *l = xml_xpath_value(x, r, from_row, r->check->u.binary.lhs);
-        const char *rr = xml_xpath_value(x, r, from_row, r->check->u.binary.rhs);
-        if (l && rr)
-            return arena_printf(x->a, "%s - %s", l, rr);
-    }
-    return NULL;
+    return r ? xml_xpath_message_value(x, r, name, from_row, lang) : NULL;
 }
 
 /* A message template as one XPath string: concat('V1: ', 'Received (',

@@ -23,6 +23,7 @@
 
 #include "emit_int.h"
 #include "emit_xml.h"
+#include "lower.h"
 
 /* ---- plan ---- */
 
@@ -207,10 +208,11 @@ static void langs_of(lang_set *s, const ast_texts *t)
 
 static int cmp_lang(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-void xml_plan(xml_form *x, arena *a, const m_regime *r, int fi, const src_manager *sm)
+void xml_plan(xml_form *x, arena *a, const m_regime *r, const ir_regime *ir, int fi, const src_manager *sm)
 {
     const m_form *f = &r->forms[fi];
     memset(x, 0, sizeof *x);
+    x->ir = ir && fi < ir->n_forms ? &ir->forms[fi] : NULL;
     x->a = a;
     x->r = r;
     x->f = f;
@@ -408,14 +410,14 @@ static int make_dir(const char *path, diag_ctx *d, src_loc loc)
     return 0;
 }
 
-static int emit_form(const m_regime *r, int fi, const char *dir, diag_ctx *d)
+static int emit_form(const m_regime *r, const ir_regime *ir, int fi, const char *dir, diag_ctx *d)
 {
     const m_form *f = &r->forms[fi];
     src_loc loc = f->decl ? f->decl->loc : (src_loc){-1, 0, 0, 0, 0};
     arena a;
     arena_init(&a);
     xml_form x;
-    xml_plan(&x, &a, r, fi, d ? d->sm : NULL);
+    xml_plan(&x, &a, r, ir, fi, d ? d->sm : NULL);
     int rc = -1;
     xmlBufferPtr xf = xmlBufferCreate(), xs = xmlBufferCreate();
     char *path = NULL;
@@ -492,8 +494,17 @@ int emit_forms(const m_regime *r, const char *dir, diag_ctx *d)
     xmlInitParser();
     int rc = make_dir(dir, d, loc) || make_dir(forms, d, loc) ? -1 : 0;
     free(forms);
+    /* The XPath of the forms is written from the IR the kernels are
+     * compiled from. A spec lower.c refuses (regc build stops before the
+     * forms then) still gets forms, with the rules it could not lower
+     * listed as server-side checks ("not-compiled"). */
+    arena ia;
+    arena_init(&ia);
+    ir_regime ir;
+    lower_regime(&ia, r, d ? d->sm : NULL, &ir);
     for (int i = 0; rc == 0 && i < r->n_forms; i++)
-        if (emit_form(r, i, dir, d) != 0)
+        if (emit_form(r, &ir, i, dir, d) != 0)
             rc = -1;
+    arena_free(&ia);
     return rc;
 }

@@ -731,6 +731,15 @@ static void emit_expect(printer *p, const ast_expect *x)
             }
         }
         break;
+    case AST_X_MESSAGE:
+        rt_buf_str(&b, "row ");
+        put_token(p, &b, x->loc, 1, x->row);
+        rt_buf_str(&b, " message");
+        for (int i = 0; x->message && i < x->message->items.n; i++) {
+            rt_buf_ch(&b, ' ');
+            put_text(&b, x->message->items.items[i]);
+        }
+        break;
     case AST_X_ROLLUP:
         rt_buf_printf(&b, "%s %s", x->rollup.text, x->level.text);
         for (int i = 0; i < x->keys.n; i++) {

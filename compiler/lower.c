@@ -975,3 +975,23 @@ int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *
         lower_form(&c, &r->forms[i], i, &out->forms[i]);
     return c.errors ? -1 : 0;
 }
+
+/* ---- one expression of a row, for the XForms ---- */
+
+static ir_expr *lower_row(arena *a, const m_regime *r, const ir_form *f, const ast_expr *e, const m_field *ratio)
+{
+    ir_form copy = *f; /* only read: lctx wants a mutable one */
+    lctx c = {.a = a, .r = r, .form = f->src, .form_index = f->index, .out = &copy, .other = -1, .quiet = 1};
+    ir_expr *v = ratio ? lower_ratio(&c, ratio, SRC_CUR) : lower_expr(&c, e, SRC_CUR);
+    return c.quiet_errors ? NULL : v;
+}
+
+ir_expr *lower_row_expr(arena *a, const m_regime *r, const ir_form *f, const ast_expr *e)
+{
+    return e ? lower_row(a, r, f, e, NULL) : NULL;
+}
+
+ir_expr *lower_row_ratio(arena *a, const m_regime *r, const ir_form *f, const m_field *ratio)
+{
+    return ratio ? lower_row(a, r, f, NULL, ratio) : NULL;
+}

@@ -11,6 +11,13 @@
  * or -1 after such an error. */
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out);
 
+/* For the XForms (xpath.c): an expression of form `f` over one row (a
+ * field's `relevant when`), and a ratio of one row (its declared decimals
+ * are the scale of the division), lowered as the rules are; NULL when it
+ * cannot be, without a message. Allocated in `a`. */
+ir_expr *lower_row_expr(arena *a, const m_regime *r, const ir_form *f, const ast_expr *e);
+ir_expr *lower_row_ratio(arena *a, const m_regime *r, const ir_form *f, const m_field *ratio);
+
 /* The scale of a type's values as plain numbers: a percent stored with
  * scale s is a number with scale s + 2 (90% = 0.90). */
 int lower_arith_scale(const sema_type *t);

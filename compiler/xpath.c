@@ -1,25 +1,32 @@
 /*
- * xpath.c — rule and field expressions as ODK XPath.
+ * xpath.c — rule and field expressions as ODK XPath, written from the IR
+ * (ir.h): the very trees lower.c makes for the kernels (cg_llvm*.c) and the
+ * reference evaluator (eval.c), so the form, the kernels and the evaluator
+ * share one meaning of every rule, computed field, ratio and relevance.
  *
- * The translation keeps the native semantics (ir.h) where XPath can:
+ * The translation keeps the IR's semantics where XPath can:
  *   - presence is strict: an operator on a missing operand is missing, a
- *     division by zero is missing; is_missing/present/coalesce/if absorb;
+ *     division by zero is missing; IR_PRESENT, IR_COALESCE and IR_IF absorb;
  *   - a rule passes when its guard is missing or false, when its check is
  *     missing (missing skip, the default) or true; with `missing fail` a
- *     missing check fails; with `missing zero` numeric fields read as 0;
- *   - a tolerance t applies to the top-level comparison: a = b becomes
- *     abs(a - b) <= t, a <= b becomes a - b <= t, and so on.
+ *     missing check fails; `missing zero` reads come lowered as coalesce;
+ *   - a tolerance applies to the comparison that carries it (IR_CMP's c):
+ *     a = b becomes abs(a - b) <= t, a <= b becomes a - b <= t, and so on;
+ *   - IR_DIV and a rescale down round half away from zero at the node's
+ *     scale (XPath's round goes half up: negatives are mirrored).
  * In XPath 1.0 an empty node compares as NaN, so presence is spelled out:
  * every operand contributes a term ("F != ''", "D != 0") and the rule
  * becomes `F = '' or D = 0 or not(guard) or check`.
  *
- * Values live in one domain per type: numbers are plain numbers (a percent
- * field holding 90 reads as 0.9), dates are day numbers
- * (decimal-date-time), booleans are XPath booleans, codes, text, units and
- * periods are strings (periods compare in order as translate(p, '-QHM', '')).
+ * Values are plain numbers, not the IR's scaled integers (the scales only
+ * say where to round): a percent field holding 90 reads as 0.9, a date as
+ * its day number (decimal-date-time), a period as the period number of
+ * regime.h (year * 12 + month - 1...), a bool as an XPath boolean; a code
+ * index compared with a code field is the code itself.
  *
  * Not expressible: previous(), children(), other forms, the unit list
- * (`unit in TIER`); the caller lists such rules as server-side checks.
+ * (`unit in TIER`), and what lower.c refuses; the caller lists such rules
+ * as server-side checks.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +34,7 @@
 #include <string.h>
 
 #include "emit_int.h"
+#include "lower.h"
 
 /* ---- strings ---- */
 
@@ -162,7 +170,7 @@ const char *xml_xform_type(const m_field *f)
     }
 }
 
-/* ---- the translator ---- */
+/* ---- the translator: IR expressions (ir.h) as XPath ---- */
 
 typedef struct terms {
     const char **pos, **neg;
@@ -172,7 +180,6 @@ typedef struct terms {
 typedef struct xp {
     const xml_form *x;
     const m_rule *rule; /* for well_formed: the rule's operands */
-    int zero;           /* `missing zero`: numeric fields read as 0 */
     const char *reason; /* first construct XPath cannot express */
     int row;            /* evaluated in a row of the repeat: its fields are ../code */
 } xp;
@@ -263,24 +270,56 @@ static void unsupported(xp *c, const char *why)
         c->reason = why;
 }
 
-static const char *val(xp *c, const ast_expr *e);
-static void pres(xp *c, const ast_expr *e, terms *t);
-
-static int field_zero(const xp *c, const m_field *f) { return c->zero && xml_is_numeric(f->type.kind); }
-
-static const char *field_val(xp *c, int idx)
+/* The model field of an IR column. */
+static int model_field(const xp *c, int col)
 {
-    const m_field *f = &c->x->f->fields[idx];
-    const char *p = xml_ref(c->x, idx, c->row);
+    const ir_form *f = c->x->ir;
+    if (!f || col < 0 || col >= f->n_fields || !f->fields[col].src)
+        return -1;
+    return (int)(f->fields[col].src - c->x->f->fields);
+}
+
+/* The code list of a value that is a code field, or NULL. */
+static const m_codelist *code_list(const xp *c, const ir_expr *e)
+{
+    if (!e || e->op != IR_FIELD)
+        return NULL;
+    int i = model_field(c, e->field);
+    if (i < 0 || c->x->f->fields[i].type.kind != TY_CODE)
+        return NULL;
+    return c->x->f->fields[i].type.list;
+}
+
+static const char *number(xp *c, int64_t v, int scale)
+{
+    char buf[64];
+    xml_format_scaled(v, scale, buf);
+    return v < 0 ? arena_printf(c->x->a, "(%s)", buf) : arena_strdup(c->x->a, buf);
+}
+
+/* v rounded to `scale` decimals half away from zero, as the IR rounds
+ * (XPath's round goes half up). */
+static const char *round_away(xp *c, const char *v, int scale)
+{
+    v = bare(c, v);
+    return arena_printf(c->x->a, "if(%s < 0, 0 - round(0 - (%s), %d), round(%s, %d))", v, v, scale, v, scale);
+}
+
+/* A period label as the number of regime.h (lower_period_number): year *
+ * 12 + month - 1, year * 4 + quarter - 1... in the form's frequency. */
+static const char *period_number(xp *c, const char *p)
+{
     arena *a = c->x->a;
-    const char *base = field_zero(c, f) ? arena_printf(a, "coalesce(%s, 0)", p) : p;
-    switch (f->type.kind) {
-    case TY_PERCENT: return arena_printf(a, "(%s div 100)", base);
-    case TY_DATE: return arena_printf(a, "decimal-date-time(%s)", p);
-    case TY_BOOL: return arena_printf(a, "(%s = 1)", p);
-    default: return base;
+    const char *y = arena_printf(a, "number(substring(%s, 1, 4))", p);
+    switch (c->x->f->frequency) {
+    case RG_F_MONTHLY: return arena_printf(a, "(%s * 12 + number(substring(%s, 6, 2)) - 1)", y, p);
+    case RG_F_QUARTERLY: return arena_printf(a, "(%s * 4 + number(substring(%s, 7, 1)) - 1)", y, p);
+    case RG_F_HALF_YEARLY: return arena_printf(a, "(%s * 2 + number(substring(%s, 7, 1)) - 1)", y, p);
+    default: return y;
     }
 }
+
+static const char *ival(xp *c, const ir_expr *e, terms *t);
 
 /* well_formed: every value the rule reads (every input value outside a
  * rule) satisfies its own type and range constraint. */
@@ -309,309 +348,217 @@ static const char *well_formed(xp *c)
     return n > 1 ? paren(c, s) : s;
 }
 
-static const char *op_text(ast_op op)
-{
-    switch (op) {
-    case AST_OP_ADD: return "+";
-    case AST_OP_SUB: return "-";
-    case AST_OP_MUL: return "*";
-    case AST_OP_DIV: return "div";
-    case AST_OP_EQ: return "=";
-    case AST_OP_NE: return "!=";
-    case AST_OP_LT: return "<";
-    case AST_OP_LE: return "<=";
-    case AST_OP_GT: return ">";
-    case AST_OP_GE: return ">=";
-    case AST_OP_AND: return "and";
-    case AST_OP_OR: return "or";
-    default: return "?";
-    }
-}
-
-/* Whether operand x of op can go without parentheses. */
-static int same_group(ast_op op, const ast_expr *x, int left)
-{
-    if (x->kind != AST_E_BINARY)
-        return 0;
-    ast_op k = x->u.binary.op;
-    if (op == AST_OP_AND || op == AST_OP_OR)
-        return k == op;
-    if (!left)
-        return 0;
-    if (op == AST_OP_ADD || op == AST_OP_SUB)
-        return k == AST_OP_ADD || k == AST_OP_SUB;
-    if (op == AST_OP_MUL || op == AST_OP_DIV)
-        return k == AST_OP_MUL || k == AST_OP_DIV;
-    return 0;
-}
-
-static int is_period(const ast_expr *e) { return e->type && e->type->kind == TY_PERIOD; }
-
-static const char *codes_of_list(xp *c, const m_codelist *l)
-{
-    xml_sb b = {0};
-    for (int i = 0; i < l->n_codes; i++) {
-        if (strpbrk(l->codes[i].code, " \t\r\n'")) {
-            free(b.p);
-            return NULL;
-        }
-        xml_sb_printf(&b, "%s%s", i ? " " : "", l->codes[i].code);
-    }
-    return xml_sb_take(&b, c->x->a);
-}
-
-static const char *code_text(const ast_expr *e)
-{
-    if (e->ref && e->ref->kind == REF_CODE && e->ref->list)
-        return e->ref->list->codes[e->ref->index].code;
-    if (e->kind == AST_E_STRING)
-        return e->u.str;
-    if (e->kind == AST_E_NAME)
-        return e->u.name.text;
-    return NULL;
-}
-
-static const char *call_val(xp *c, const ast_expr *e)
+static const char *field_val(xp *c, const ir_expr *e, terms *t)
 {
     arena *a = c->x->a;
-    ast_expr **arg = (ast_expr **)e->u.call.args.items;
-    int n = e->u.call.args.n;
-    sema_fn fn = e->ref ? e->ref->fn : FN_NONE;
-    switch (fn) {
-    case FN_SUM:
-    case FN_MIN:
-    case FN_MAX: {
-        if (n == 1)
-            return val(c, arg[0]);
-        xml_sb b = {0};
-        xml_sb_put(&b, fn == FN_SUM ? "(" : fn == FN_MIN ? "min(" : "max(");
-        for (int i = 0; i < n; i++) {
-            if (i)
-                xml_sb_put(&b, fn == FN_SUM ? " + " : ", ");
-            xml_sb_put(&b, fn == FN_SUM ? val(c, arg[i]) : bare(c, val(c, arg[i])));
-        }
-        xml_sb_put(&b, ")");
-        return xml_sb_take(&b, a);
+    int i = model_field(c, e->field);
+    if (i < 0) {
+        unsupported(c, "field");
+        return "''";
     }
-    case FN_ABS: return arena_printf(a, "abs(%s)", bare(c, val(c, arg[0])));
-    case FN_ROUND: return arena_printf(a, "round(%s, %s)", bare(c, val(c, arg[0])), bare(c, val(c, arg[1])));
-    case FN_IF:
-        return arena_printf(a, "if(%s, %s, %s)", bare(c, val(c, arg[0])), bare(c, val(c, arg[1])),
-                            bare(c, val(c, arg[2])));
-    case FN_IS_MISSING:
-    case FN_PRESENT: {
-        terms t = {0};
-        pres(c, arg[0], &t);
-        const char *p = all_of(c, &t);
-        if (fn == FN_PRESENT)
-            return p ? paren(c, p) : arena_strdup(a, "true()");
-        return p ? arena_printf(a, "not(%s)", p) : arena_strdup(a, "false()");
-    }
-    case FN_COALESCE: {
-        terms t = {0};
-        pres(c, arg[0], &t);
-        const char *p = all_of(c, &t);
-        if (!p)
-            return val(c, arg[0]);
-        return arena_printf(a, "if(%s, %s, %s)", p, bare(c, val(c, arg[0])), bare(c, val(c, arg[1])));
-    }
-    case FN_PREVIOUS: unsupported(c, "previous-period"); return arena_strdup(a, "0");
-    case FN_CHILDREN: unsupported(c, "children"); return arena_strdup(a, "0");
-    default: unsupported(c, "function"); return arena_strdup(a, "0");
+    const m_field *f = &c->x->f->fields[i];
+    const char *ref = xml_ref(c->x, i, c->row);
+    const char *base = ref;
+    if (e->zero)
+        base = arena_printf(a, "coalesce(%s, 0)", ref);
+    else
+        term_add(c, t, arena_printf(a, "%s != ''", ref), arena_printf(a, "%s = ''", ref));
+    switch (f->type.kind) {
+    case TY_PERCENT: return arena_printf(a, "(%s div 100)", base);
+    case TY_DATE: return arena_printf(a, "decimal-date-time(%s)", base);
+    case TY_BOOL: return arena_printf(a, "(%s = 1)", base);
+    case TY_PERIOD: return period_number(c, base);
+    default: return base; /* a code, a unit, a text: its string (lower.c
+                             lets a text only be tested for presence) */
     }
 }
 
-static const char *val(xp *c, const ast_expr *e)
+static const char *cmp_text(ir_cmp k)
+{
+    switch (k) {
+    case IR_EQ: return "=";
+    case IR_NE: return "!=";
+    case IR_LT: return "<";
+    case IR_LE: return "<=";
+    case IR_GT: return ">";
+    default: return ">=";
+    }
+}
+
+/* One side of a comparison: a code index becomes the code when the other
+ * side is a code field. */
+static const char *side(xp *c, const ir_expr *e, const ir_expr *other, terms *t)
+{
+    const m_codelist *l = code_list(c, other);
+    if (l && e->op == IR_CONST && !e->is_bool) {
+        if (e->value >= 0 && e->value < l->n_codes)
+            return xml_xpath_string(c->x->a, l->codes[e->value].code);
+        return arena_strdup(c->x->a, "'\x01'"); /* no such code: never equal */
+    }
+    return ival(c, e, t);
+}
+
+static const char *ival(xp *c, const ir_expr *e, terms *t)
 {
     arena *a = c->x->a;
-    char buf[64];
-    switch (e->kind) {
-    case AST_E_NUMBER:
-        xml_format_scaled(e->u.num.value, e->u.num.scale, buf);
-        return e->u.num.value < 0 ? arena_printf(a, "(%s)", buf) : arena_strdup(a, buf);
-    case AST_E_PERCENT:
-        xml_format_scaled(e->u.num.value, e->u.num.scale + 2, buf);
-        return e->u.num.value < 0 ? arena_printf(a, "(%s)", buf) : arena_strdup(a, buf);
-    case AST_E_STRING: return xml_xpath_string(a, code_text(e));
-    case AST_E_DATE:
-        xml_format_date(e->u.date, buf);
-        return arena_printf(a, "decimal-date-time('%s')", buf);
-    case AST_E_PERIOD: return xml_xpath_string(a, e->u.period.text);
-    case AST_E_BOOL: return arena_strdup(a, e->u.boolean ? "true()" : "false()");
-    case AST_E_MISSING: unsupported(c, "missing"); return arena_strdup(a, "''");
-    case AST_E_NAME:
-        if (!e->ref) {
-            unsupported(c, "name");
-            return arena_strdup(a, "''");
-        }
-        switch (e->ref->kind) {
-        case REF_FIELD: return field_val(c, e->ref->index);
-        case REF_CODE: return xml_xpath_string(a, code_text(e));
-        case REF_WELL_FORMED: return well_formed(c);
-        case REF_OTHER_FORM: unsupported(c, "cross-form"); return arena_strdup(a, "''");
-        default: unsupported(c, "name"); return arena_strdup(a, "''");
-        }
-    case AST_E_UNARY:
-        if (e->u.unary.op == AST_OP_NOT)
-            return arena_printf(a, "not(%s)", bare(c, val(c, e->u.unary.operand)));
-        return arena_printf(a, "(0 - %s)", val(c, e->u.unary.operand));
-    case AST_E_BINARY: {
-        ast_op op = e->u.binary.op;
-        const char *l = val(c, e->u.binary.lhs), *r = val(c, e->u.binary.rhs);
+    if (!e) {
+        unsupported(c, "expression");
+        return "''";
+    }
+    switch (e->op) {
+    case IR_CONST:
+        if (e->is_bool)
+            return e->value ? "true()" : "false()";
+        return number(c, e->value, e->scale);
+    case IR_MISSING: unsupported(c, "missing"); return "''";
+    case IR_FIELD: return field_val(c, e, t);
+    case IR_PREV: unsupported(c, "previous-period"); return "''";
+    case IR_CHILD: unsupported(c, "children"); return "''";
+    case IR_OTHER: unsupported(c, "cross-form"); return "''";
+    case IR_ACC: unsupported(c, "aggregate"); return "''";
+    case IR_WELL_FORMED: return well_formed(c);
+    case IR_ADD:
+    case IR_SUB:
+    case IR_MUL: {
+        const char *l = ival(c, e->a, t), *r = ival(c, e->b, t);
         /* left-associative chains without their parentheses: a + b - c */
-        if (same_group(op, e->u.binary.lhs, 1))
+        if ((e->a->op == IR_ADD || e->a->op == IR_SUB) && e->op != IR_MUL)
             l = bare(c, l);
-        if (same_group(op, e->u.binary.rhs, 0))
-            r = bare(c, r);
-        if (op >= AST_OP_LT && op <= AST_OP_GE && (is_period(e->u.binary.lhs) || is_period(e->u.binary.rhs))) {
-            l = arena_printf(a, "number(translate(%s, '-QHM', ''))", l);
-            r = arena_printf(a, "number(translate(%s, '-QHM', ''))", r);
-        }
-        return arena_printf(a, "(%s %s %s)", l, op_text(op), r);
+        if (e->a->op == IR_MUL && e->op == IR_MUL)
+            l = bare(c, l);
+        return arena_printf(a, "(%s %s %s)", l, e->op == IR_ADD ? "+" : e->op == IR_SUB ? "-" : "*", r);
     }
-    case AST_E_CALL: return call_val(c, e);
-    case AST_E_IN: {
-        const char *v = val(c, e->u.in.operand);
-        if (e->u.in.has_list) {
-            if (!e->ref || e->ref->kind != REF_LIST) {
-                unsupported(c, "unit-list");
-                return arena_strdup(a, "true()");
-            }
-            const char *codes = codes_of_list(c, e->ref->list);
-            if (codes)
-                return arena_printf(a, "selected(%s, %s)", xml_xpath_string(a, codes), bare(c, v));
-            xml_sb b = {0};
-            for (int i = 0; i < e->ref->list->n_codes; i++)
-                xml_sb_printf(&b, "%s%s = %s", i ? " or " : "(", v,
-                              xml_xpath_string(a, e->ref->list->codes[i].code));
-            xml_sb_put(&b, e->ref->list->n_codes ? ")" : "false()");
-            return xml_sb_take(&b, a);
+    case IR_DIV: {
+        const char *l = ival(c, e->a, t), *r = ival(c, e->b, t);
+        term_add(c, t, arena_printf(a, "%s != 0", r), arena_printf(a, "%s = 0", r));
+        return round_away(c, arena_printf(a, "%s div %s", l, r), e->scale);
+    }
+    case IR_NEG: return arena_printf(a, "(0 - %s)", ival(c, e->a, t));
+    case IR_ABS: return arena_printf(a, "abs(%s)", bare(c, ival(c, e->a, t)));
+    case IR_MIN:
+    case IR_MAX: {
+        const char *l = bare(c, ival(c, e->a, t)), *r = bare(c, ival(c, e->b, t));
+        return arena_printf(a, "%s(%s, %s)", e->op == IR_MIN ? "min" : "max", l, r);
+    }
+    case IR_RESCALE: {
+        const char *v = ival(c, e->a, t);
+        return e->scale >= e->a->scale ? v : round_away(c, v, e->scale);
+    }
+    case IR_CMP: {
+        const char *l = side(c, e->a, e->b, t), *r = side(c, e->b, e->a, t);
+        if (!e->c)
+            return arena_printf(a, "(%s %s %s)", l, cmp_text(e->cmp), r);
+        const char *tol = ival(c, e->c, t);
+        const char *d = arena_printf(a, "(%s - %s)", l, r);
+        switch (e->cmp) {
+        case IR_EQ: return arena_printf(a, "(abs%s <= %s)", d, tol);
+        case IR_NE: return arena_printf(a, "(abs%s > %s)", d, tol);
+        case IR_LT: return arena_printf(a, "(%s < %s)", d, tol);
+        case IR_LE: return arena_printf(a, "(%s <= %s)", d, tol);
+        case IR_GT: return arena_printf(a, "(%s > (0 - %s))", d, tol);
+        default: return arena_printf(a, "(%s >= (0 - %s))", d, tol);
         }
+    }
+    case IR_AND:
+    case IR_OR: {
+        const char *l = ival(c, e->a, t), *r = ival(c, e->b, t);
+        if (e->a->op == e->op)
+            l = bare(c, l);
+        return arena_printf(a, "(%s %s %s)", l, e->op == IR_AND ? "and" : "or", r);
+    }
+    case IR_NOT: return arena_printf(a, "not(%s)", bare(c, ival(c, e->a, t)));
+    case IR_IF: {
+        const char *k = bare(c, ival(c, e->a, t));
+        terms ta = {0}, tb = {0};
+        const char *x = bare(c, ival(c, e->b, &ta)), *y = bare(c, ival(c, e->c, &tb));
+        const char *pa = all_of(c, &ta), *pb = all_of(c, &tb);
+        if (pa || pb) {
+            char *s = arena_printf(a, "((%s and %s) or (not(%s) and %s))", k, pa ? pa : "true()", k, pb ? pb : "true()");
+            term_add(c, t, s, arena_printf(a, "not%s", s));
+        }
+        return arena_printf(a, "if(%s, %s, %s)", k, x, y);
+    }
+    case IR_IN: {
+        int i = e->a && e->a->op == IR_FIELD ? model_field(c, e->a->field) : -1;
+        if (i >= 0 && c->x->f->fields[i].type.kind == TY_UNIT) {
+            unsupported(c, "unit-list");
+            return "true()";
+        }
+        const char *v = ival(c, e->a, t);
+        const m_codelist *l = code_list(c, e->a);
         xml_sb b = {0};
         int n = 0;
-        AST_EACH(ast_expr *, k, e->u.in.codes) {
-            const char *code = code_text(k);
-            if (!code)
-                continue;
-            xml_sb_printf(&b, "%s%s = %s", n++ ? " or " : "(", v, xml_xpath_string(a, code));
+        int count = e->set ? e->n_set : l ? l->n_codes : 0;
+        if (!e->set && !l) {
+            unsupported(c, "list");
+            return "true()";
+        }
+        int plain = l != NULL;
+        for (int k = 0; k < count && plain; k++) {
+            int64_t ix = e->set ? e->set[k] : k;
+            if (ix < 0 || ix >= l->n_codes || strpbrk(l->codes[ix].code, " \t\r\n'"))
+                plain = 0;
+        }
+        if (plain) {
+            /* selected('D01 D02', x): one call however long the list */
+            for (int k = 0; k < count; k++)
+                xml_sb_printf(&b, "%s%s", n++ ? " " : "", l->codes[e->set ? e->set[k] : k].code);
+            const char *codes = xml_sb_take(&b, a);
+            return arena_printf(a, "selected(%s, %s)", xml_xpath_string(a, codes), bare(c, v));
+        }
+        for (int k = 0; k < count; k++) {
+            int64_t ix = e->set ? e->set[k] : k;
+            const char *lit = l ? (ix >= 0 && ix < l->n_codes ? xml_xpath_string(a, l->codes[ix].code) : "'\x01'")
+                                : number(c, ix, 0);
+            xml_sb_printf(&b, "%s%s = %s", n++ ? " or " : "(", v, lit);
         }
         xml_sb_put(&b, n ? ")" : "false()");
         return xml_sb_take(&b, a);
     }
+    case IR_PRESENT: {
+        terms ta = {0};
+        ival(c, e->a, &ta);
+        const char *p = all_of(c, &ta);
+        return p ? paren(c, p) : "true()";
     }
-    return arena_strdup(a, "''");
-}
-
-static void pres(xp *c, const ast_expr *e, terms *t)
-{
-    arena *a = c->x->a;
-    switch (e->kind) {
-    case AST_E_NAME:
-        if (e->ref && e->ref->kind == REF_FIELD) {
-            const m_field *f = &c->x->f->fields[e->ref->index];
-            if (field_zero(c, f))
-                return;
-            const char *p = xml_ref(c->x, e->ref->index, c->row);
-            term_add(c, t, arena_printf(a, "%s != ''", p), arena_printf(a, "%s = ''", p));
-        }
-        return;
-    case AST_E_UNARY: pres(c, e->u.unary.operand, t); return;
-    case AST_E_BINARY:
-        pres(c, e->u.binary.lhs, t);
-        pres(c, e->u.binary.rhs, t);
-        if (e->u.binary.op == AST_OP_DIV) {
-            const char *d = val(c, e->u.binary.rhs);
-            term_add(c, t, arena_printf(a, "%s != 0", d), arena_printf(a, "%s = 0", d));
-        }
-        return;
-    case AST_E_IN: pres(c, e->u.in.operand, t); return;
-    case AST_E_CALL: {
-        ast_expr **arg = (ast_expr **)e->u.call.args.items;
-        int n = e->u.call.args.n;
-        switch (e->ref ? e->ref->fn : FN_NONE) {
-        case FN_SUM:
-        case FN_MIN:
-        case FN_MAX:
-            for (int i = 0; i < n; i++)
-                pres(c, arg[i], t);
-            return;
-        case FN_ABS:
-        case FN_ROUND: pres(c, arg[0], t); return;
-        case FN_IF: {
-            pres(c, arg[0], t);
-            terms ta = {0}, tb = {0};
-            pres(c, arg[1], &ta);
-            pres(c, arg[2], &tb);
-            const char *pa = all_of(c, &ta), *pb = all_of(c, &tb);
-            if (!pa && !pb)
-                return;
-            const char *cond = bare(c, val(c, arg[0]));
-            char *s = arena_printf(a, "((%s and %s) or (not(%s) and %s))", cond, pa ? pa : "true()", cond,
-                                   pb ? pb : "true()");
-            term_add(c, t, s, arena_printf(a, "not%s", s));
-            return;
-        }
-        case FN_COALESCE: {
-            terms ta = {0}, tb = {0};
-            pres(c, arg[0], &ta);
-            pres(c, arg[1], &tb);
-            const char *pa = all_of(c, &ta), *pb = all_of(c, &tb);
-            if (!pa || !pb)
-                return;
+    case IR_COALESCE: {
+        terms ta = {0}, tb = {0};
+        const char *x = bare(c, ival(c, e->a, &ta)), *y = bare(c, ival(c, e->b, &tb));
+        const char *pa = all_of(c, &ta), *pb = all_of(c, &tb);
+        if (!pa)
+            return x;
+        if (pb) {
             char *s = arena_printf(a, "((%s) or (%s))", pa, pb);
             term_add(c, t, s, arena_printf(a, "not%s", s));
-            return;
         }
-        case FN_PREVIOUS: unsupported(c, "previous-period"); return;
-        case FN_CHILDREN: unsupported(c, "children"); return;
-        default: return;
-        }
+        return arena_printf(a, "if(%s, %s, %s)", pa, x, y);
     }
-    default: return;
     }
+    unsupported(c, "expression");
+    return "''";
 }
 
-/* The check with its tolerance applied to the top-level comparison. */
-static const char *check_val(xp *c, const m_rule *r, terms *t)
+/* The IR rule lowered from rule r, or NULL. */
+static const ir_rule *ir_rule_of(const xml_form *x, const m_rule *r)
 {
-    const ast_expr *e = r->check;
-    pres(c, e, t);
-    if (!r->tolerance || e->kind != AST_E_BINARY || e->u.binary.op < AST_OP_EQ || e->u.binary.op > AST_OP_GE)
-        return val(c, e);
-    pres(c, r->tolerance, t);
-    arena *a = c->x->a;
-    const char *l = val(c, e->u.binary.lhs), *rr = val(c, e->u.binary.rhs), *tol = val(c, r->tolerance);
-    if (r->tolerance_of) {
-        /* relative: the tolerance times the absolute value of its base */
-        pres(c, r->tolerance_of, t);
-        tol = arena_printf(a, "(%s * abs(%s))", tol, val(c, r->tolerance_of));
-    }
-    const char *d = arena_printf(a, "(%s - %s)", l, rr);
-    switch (e->u.binary.op) {
-    case AST_OP_EQ: return arena_printf(a, "(abs%s <= %s)", d, tol);
-    case AST_OP_NE: return arena_printf(a, "(abs%s > %s)", d, tol);
-    case AST_OP_LT: return arena_printf(a, "(%s < %s)", d, tol);
-    case AST_OP_LE: return arena_printf(a, "(%s <= %s)", d, tol);
-    case AST_OP_GT: return arena_printf(a, "(%s > (0 - %s))", d, tol);
-    default: return arena_printf(a, "(%s >= (0 - %s))", d, tol);
-    }
+    for (int i = 0; x->ir && i < x->ir->n_rules; i++)
+        if (x->ir->rules[i].src == r)
+            return &x->ir->rules[i];
+    return NULL;
 }
 
 const char *xml_xpath_rule(const xml_form *x, const m_rule *r, int from_row, const char **reason)
 {
-    xp c = {x, r, r->missing == M_MISSING_ZERO, NULL, from_row};
-    if (!r->check) {
-        *reason = "no-check";
+    xp c = {x, r, NULL, from_row};
+    const ir_rule *ir = ir_rule_of(x, r);
+    if (!ir || !ir->check) {
+        *reason = "not-compiled";
         return NULL;
     }
     /* The rule passes when any of these holds (joined with "or"). */
     terms g = {0}, t = {0};
-    const char *gv = NULL;
-    if (r->when) {
-        pres(&c, r->when, &g);
-        gv = val(&c, r->when);
-    }
-    const char *cv = check_val(&c, r, &t);
+    const char *gv = ir->when ? ival(&c, ir->when, &g) : NULL;
+    const char *cv = ival(&c, ir->check, &t);
     const char **part = arena_alloc(x->a, sizeof *part * (size_t)(g.n + t.n + 3));
     int n = 0;
     /* the rule is evaluated only when its guard is present and true */
@@ -619,7 +566,7 @@ const char *xml_xpath_rule(const xml_form *x, const m_rule *r, int from_row, con
         part[n++] = g.neg[i];
     if (gv && strcmp(gv, "true()"))
         part[n++] = arena_printf(x->a, "not(%s)", bare(&c, gv));
-    if (r->missing == M_MISSING_FAIL) {
+    if (ir->missing == IR_MISS_FAIL) {
         const char *p = all_of(&c, &t);
         part[n++] = p ? arena_printf(x->a, "(%s and %s)", p, bare(&c, cv)) : cv;
     } else {
@@ -645,66 +592,123 @@ const char *xml_xpath_rule(const xml_form *x, const m_rule *r, int from_row, con
     return xml_sb_take(&b, x->a);
 }
 
+/* A number with exactly `scale` decimals, as regrt prints it (0.5000). */
+static const char *fixed(xp *c, const char *v, int scale)
+{
+    arena *a = c->x->a;
+    v = bare(c, v);
+    if (scale <= 0)
+        return arena_printf(a, "round(%s)", v);
+    long long m = 1;
+    for (int k = 0; k < scale && k < 18; k++)
+        m *= 10;
+    const char *n = arena_printf(a, "round(abs(%s) * %lld)", v, m);
+    return arena_printf(a, "concat(if(%s < 0 and %s != 0, '-', ''), floor(%s div %lld), '.', substring(string(%lld + %s mod %lld), 2))",
+                        v, n, n, m, m, n, m);
+}
+
+const char *xml_xpath_message_value(const xml_form *x, const m_rule *r, const char *name, int from_row,
+                                    const char *lang)
+{
+    const ir_rule *ir = ir_rule_of(x, r);
+    int vi = lang && !strncmp(lang, "vi", 2);
+    const char *empty = vi ? "'(trống)'" : "'(empty)'";
+    for (int k = 0; ir && k < ir->n_values; k++) {
+        const ir_value *v = &ir->values[k];
+        if (strcmp(v->name, name))
+            continue;
+        xp c = {x, r, NULL, from_row};
+        if (v->field >= 0) {
+            /* an input: its text as typed */
+            int i = model_field(&c, v->field);
+            if (i < 0)
+                return NULL;
+            const char *ref = xml_ref(x, i, from_row);
+            return arena_printf(x->a, "if(%s = '', %s, %s)", ref, empty, ref);
+        }
+        if (!v->expr)
+            return empty;
+        terms t = {0};
+        const char *e = ival(&c, v->expr, &t), *shown;
+        switch (v->type) {
+        case RG_T_BOOL: shown = arena_printf(x->a, "if(%s, '%s', '%s')", bare(&c, e), vi ? "có" : "yes", vi ? "không" : "no"); break;
+        case RG_T_CODE:
+        case RG_T_TEXT:
+        case RG_T_UNIT:
+        case RG_T_DATE:
+        case RG_T_PERIOD:
+            /* the field's text, when the value is one */
+            if (v->expr->op != IR_FIELD || model_field(&c, v->expr->field) < 0)
+                return NULL;
+            shown = xml_ref(x, model_field(&c, v->expr->field), from_row);
+            break;
+        case RG_T_PERCENT:
+            shown = arena_printf(x->a, "concat(%s, '%%')", fixed(&c, arena_printf(x->a, "%s * 100", e), v->scale));
+            break;
+        default: shown = fixed(&c, e, v->scale); break;
+        }
+        if (c.reason)
+            return NULL;
+        const char *p = all_of(&c, &t);
+        return p ? arena_printf(x->a, "if(%s, %s, %s)", p, shown, empty) : shown;
+    }
+    return NULL;
+}
+
 const char *xml_xpath_calculate(const xml_form *x, int field, const char **reason)
 {
     const m_field *f = &x->f->fields[field];
-    xp c = {x, NULL, 0, NULL, x->in_row[field]};
+    xp c = {x, NULL, NULL, x->in_row[field]};
     arena *a = x->a;
-    const char *out;
-    if (!f->expr) {
-        *reason = "no-expression";
+    const ir_expr *e = NULL;
+    if (f->flags & RG_FIELD_RATIO)
+        e = x->ir ? lower_row_ratio(a, x->r, x->ir, f) : NULL;
+    else if (x->ir && x->ir->field_of) {
+        int col = x->ir->field_of[field];
+        e = col >= 0 ? x->ir->fields[col].expr : NULL;
+    }
+    if (!e) {
+        *reason = "not-compiled";
         return NULL;
     }
-    if (f->flags & RG_FIELD_RATIO) {
-        const ast_expr *e = f->expr;
-        if (e->kind != AST_E_BINARY || e->u.binary.op != AST_OP_DIV) {
-            *reason = "ratio";
-            return NULL;
-        }
-        terms t = {0};
-        pres(&c, e->u.binary.lhs, &t);
-        pres(&c, e->u.binary.rhs, &t);
-        const char *num = val(&c, e->u.binary.lhs), *den = val(&c, e->u.binary.rhs);
-        xml_sb b = {0};
-        xml_sb_put(&b, "if(");
-        for (int i = 0; i < t.n; i++)
-            xml_sb_printf(&b, "%s or ", t.neg[i]);
-        xml_sb_printf(&b, "%s = 0, '', round(%s div %s, %d))", den, num, den, f->type.scale);
-        out = xml_sb_take(&b, a);
-    } else {
-        terms t = {0};
-        pres(&c, f->expr, &t);
-        const char *v = bare(&c, val(&c, f->expr));
-        int has_decimals = 0, has_div = strstr(v, " div ") != NULL;
-        if (f->decl)
-            AST_EACH(ast_attr *, at, f->decl->attrs) if (at->kind == AST_A_DECIMALS) has_decimals = 1;
-        switch (f->type.kind) {
-        case TY_PERCENT: v = arena_printf(a, "round(%s * 100, %d)", v, f->type.scale); break;
-        case TY_BOOL: v = arena_printf(a, "if(%s, 1, 0)", v); break;
-        case TY_DATE: v = arena_printf(a, "date(%s)", v); break;
-        default:
-            if (xml_is_numeric(f->type.kind) && (has_decimals || has_div))
-                v = arena_printf(a, "round(%s, %d)", v, f->type.scale);
-        }
-        const char *p = all_of(&c, &t);
-        out = p ? arena_printf(a, "if(%s, %s, '')", p, v) : v;
+    terms t = {0};
+    const char *v = bare(&c, ival(&c, e, &t));
+    int s = f->type.scale > 0 ? f->type.scale : 0;
+    switch (f->type.kind) {
+    case TY_PERCENT: v = arena_printf(a, "round(%s * 100, %d)", v, s); break;
+    case TY_BOOL: v = arena_printf(a, "if(%s, 1, 0)", v); break;
+    case TY_DATE: v = arena_printf(a, "date(%s)", v); break;
+    case TY_CODE:
+    case TY_TEXT:
+    case TY_UNIT:
+    case TY_PERIOD: unsupported(&c, "text"); break;
+    default:
+        /* no binary fraction noise (0.1 + 0.2) in a value the engine
+         * writes (a division or a rescale is rounded already) */
+        if (s > 0 && e->op != IR_DIV && e->op != IR_RESCALE)
+            v = arena_printf(a, "round(%s, %d)", v, s);
     }
     if (c.reason) {
         *reason = c.reason;
         return NULL;
     }
-    return out;
+    const char *p = all_of(&c, &t);
+    return p ? arena_printf(a, "if(%s, %s, '')", p, v) : v;
 }
 
 const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason)
 {
     const m_field *f = &x->f->fields[field];
-    xp c = {x, NULL, 0, NULL, x->in_row[field]};
+    xp c = {x, NULL, NULL, x->in_row[field]};
     if (!f->relevant)
         return NULL;
+    const ir_expr *e = x->ir ? lower_row_expr(x->a, x->r, x->ir, f->relevant) : NULL;
+    if (!e) {
+        *reason = "not-compiled";
+        return NULL;
+    }
     terms t = {0};
-    pres(&c, f->relevant, &t);
-    const char *v = val(&c, f->relevant);
+    const char *v = ival(&c, e, &t);
     const char *p = all_of(&c, &t);
     const char *out = p ? arena_printf(x->a, "%s and %s", p, v) : bare(&c, v);
     if (c.reason) {
@@ -712,13 +716,6 @@ const char *xml_xpath_relevant(const xml_form *x, int field, const char **reason
         return NULL;
     }
     return out;
-}
-
-const char *xml_xpath_value(const xml_form *x, const m_rule *r, int from_row, const ast_expr *e)
-{
-    xp c = {x, r, r ? r->missing == M_MISSING_ZERO : 0, NULL, from_row};
-    const char *v = val(&c, e);
-    return c.reason ? NULL : bare(&c, v);
 }
 
 const char *xml_xpath_range(const xml_form *x, int field, const char *s)

@@ -384,6 +384,7 @@ code_list
 expectation
     : KW_ROW NUMBER KW_PASSES   { $$ = ast_expect_row(ctx, $2, @2, NULL, @$); }
     | KW_ROW NUMBER KW_FAILS code_list { $$ = ast_expect_row(ctx, $2, @2, $4, @$); }
+    | KW_ROW NUMBER KW_MESSAGE texts { $$ = ast_expect_message(ctx, $2, $4, @$); }
     | word word keys word '=' literal { $$ = ast_expect_rollup(ctx, $1, $2, $3, $4, $6, @$); }
     ;
 

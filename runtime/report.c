@@ -6,6 +6,8 @@
  * which depend on every block before. Entries are framed in the worker's
  * buffer as [u32 row][u32 line][u32 length][bytes].
  */
+#include <stdlib.h>
+
 #include "ext.h"
 
 static const char *sev_code(uint32_t sev)
@@ -291,4 +293,29 @@ void rt_report_commit(rt_report *r, const char *p, size_t n, uint64_t base_row, 
         r->n_written++;
         p += hdr[2];
     }
+}
+
+char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint32_t row, uint32_t rule,
+                       const char *const *raw, const uint32_t *raw_len)
+{
+    if (!d || !f || !b || row >= b->n_rows || rule >= f->n_rules) return NULL;
+    static char nul[1];
+    rt_span *spans = rt_xcalloc(f->n_fields ? f->n_fields : 1, sizeof *spans);
+    uint8_t *mal = rt_xcalloc(f->n_fields ? f->n_fields : 1, 1);
+    for (uint32_t k = 0; k < f->n_fields; k++) {
+        spans[k].p = raw && raw[k] ? (char *)(uintptr_t)raw[k] : nul;
+        spans[k].n = raw && raw[k] && raw_len ? raw_len[k] : 0;
+        const uint64_t *m = b->cols[k].malformed;
+        mal[k] = m && (m[row >> 6] >> (row & 63) & 1);
+    }
+    uint16_t r16 = (uint16_t)rule;
+    rt_row rw = {.rel_row = row + 1, .raw = spans, .malformed = mal, .n_rules = 1, .rules = &r16,
+                 .batch = b, .index = row, .children = b->children};
+    rt_report rep = {.fmt = RT_FMT_TEXT, .desc = d, .form = f};
+    rt_buf out = {0};
+    message(&rep, &out, &rw, rule);
+    rt_buf_ch(&out, 0);
+    free(spans);
+    free(mal);
+    return out.p;
 }

@@ -192,6 +192,31 @@ const char *rt_csv_field(const rt_csv *c, uint32_t i, uint32_t *len);
 uint64_t rt_csv_line(const rt_csv *c);
 void rt_csv_close(rt_csv *c);
 
+/* ---- in-memory batches ---------------------------------------------------------- */
+
+/*
+ * A host that holds rows itself (`regc test`, a server) builds an rg_batch
+ * (regime.h: columns of scaled integers with presence bits, in the form's
+ * field order; values parsed with rt_parse_* and rt_period_parse as a scan
+ * parses them) and calls the form's kernels directly: f->validate first
+ * (it computes the computed fields, also for a form without rules), with
+ * batch->prev holding the previous period's rows when f->prev_depth > 0 (a
+ * chain needs prev_depth rounds: validate the previous rows with their own
+ * previous rows first), batch->children the children's sums for children()
+ * rules and batch->other the other forms' rows; then accumulate, combine
+ * and finalize for roll-ups. What a rule reads, in which role, is in its
+ * read set (rg_rule.reads), so a host joins exactly that.
+ *
+ * rt_batch_message: the message of rule `rule` for row `row` of a batch
+ * that validate has run on, exactly as `regrt validate` writes it (in the
+ * current language, rt_set_lang): placeholders of input fields show raw[k]
+ * (raw_len[k] bytes, the text as typed; NULL = empty), every other
+ * placeholder the value the library's message kernel computes. Returns a
+ * malloc'd string (free it), or NULL for a row or rule out of range.
+ */
+char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint32_t row, uint32_t rule,
+                       const char *const *raw, const uint32_t *raw_len);
+
 /* ---- commands --------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;

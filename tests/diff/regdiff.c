@@ -16,6 +16,13 @@
  * values (so that equalities hold and rules pass) and values near the
  * int64 limits (so that overflow is exercised).
  *
+ * The lowering leg (always run): a spec with one rule per construct of the
+ * language (every comparison, tolerance, arithmetic, rounding, functions,
+ * guards, missing modes, percents, rescaling) and four rows whose expected
+ * failures were worked out by hand. Both the compiled kernels and the
+ * evaluator must give exactly those: a lowering bug (`<=` lowered as `<`)
+ * would make both agree with each other, but not with the hand.
+ *
  * Exit status: 0 no mismatch, 1 mismatches, 2 a spec could not be built.
  */
 #include <dlfcn.h>
@@ -707,6 +714,189 @@ static int run_spec(const char *path, const char **inc, int n_inc, long rows, co
     return 0;
 }
 
+
+/* ---- the lowering leg: hand-checked expectations ---- */
+
+static const char lowering_spec[] =
+    "import vn_tiers\n"
+    "regime low {\n  version \"1.0.0\"\n  frequency monthly\n  cutoff calendar\n  tiers vn_2025_07\n}\n"
+    "form f {\n  reported by province\n  period month\n"
+    "  field a: integer\n    optional\n  field b: integer\n    optional\n"
+    "  field p: decimal(2)\n    optional\n  field q: percent\n    optional\n"
+#define RULE(code, body) "  rule " code " error\n" body "    message \"m\"\n"
+    RULE("LT", "    check a < b\n")
+    RULE("LE", "    check a <= b\n")
+    RULE("GT", "    check a > b\n")
+    RULE("GE", "    check a >= b\n")
+    RULE("EQ", "    check a = b\n")
+    RULE("NE", "    check a != b\n")
+    RULE("TOL", "    check a = b\n    tolerance 2\n")
+    RULE("TLT", "    check a < b\n    tolerance 2\n")
+    RULE("ADD", "    check a + b = 10\n")
+    RULE("SUB", "    check a - b = 2\n")
+    RULE("MUL", "    check a * b = 24\n")
+    RULE("DIV", "    when b > 0\n    check a / b > 1\n")
+    RULE("RND", "    check round(p, 1) = 2.5\n")
+    RULE("RN2", "    check round(p, 1) = 1.5\n")
+    RULE("ABS", "    check abs(a - b) <= 1\n")
+    RULE("MIN", "    check min(a, b) = 4\n")
+    RULE("MAX", "    check max(a, b) = 6\n")
+    RULE("IF1", "    check if(a > b, a - b, b - a) = 2\n")
+    RULE("IF2", "    check if(a > b, a, 0) = 0\n")
+    RULE("AND", "    check a > 4 and b > 4\n")
+    RULE("OR", "    check a > 5 or b > 5\n")
+    RULE("NOT", "    check not (a > b)\n")
+    RULE("PRS", "    check present(p)\n")
+    RULE("COA", "    check coalesce(p, 9) >= 2\n")
+    RULE("ZER", "    check a + b >= 10\n    missing zero\n")
+    RULE("FAI", "    check a >= 0\n    missing fail\n")
+    RULE("PCT", "    check q >= 50%\n")
+    RULE("SCL", "    check p = a - 1.5\n")
+    RULE("NEG", "    check -a < -4\n")
+    RULE("WHN", "    when a > 4\n    check b > 4\n")
+    RULE("ISM", "    check is_missing(q)\n")
+#undef RULE
+    "}\n";
+
+/* Rows (a, b, p, q; M = missing): 1 = (4, 6, 2.50, 50%), 2 = (6, 4, 1.45, 49%),
+ * 3 = (5, 5, M, M), 4 = (M, 7, 2.49, 100%). The rows each rule fails, by
+ * hand (a rule skips a row whose operands are missing, unless its mode
+ * says otherwise; rounding is half away from zero). */
+static const struct {
+    const char *rule, *fails;
+} lowering_expect[] = {
+    {"LT", "23"},   /* 4<6 5<5 */
+    {"LE", "2"},    /* 5<=5 holds */
+    {"GT", "13"},
+    {"GE", "1"},
+    {"EQ", "12"},
+    {"NE", "3"},
+    {"TOL", ""},    /* |4-6| <= 2 */
+    {"TLT", "2"},   /* 6-4 < 2 is false */
+    {"ADD", ""},
+    {"SUB", "13"},
+    {"MUL", "3"},
+    {"DIV", "13"},  /* 4/6, 5/5 are not > 1 */
+    {"RND", "2"},   /* 1.45 -> 1.5; 2.49 -> 2.5 */
+    {"RN2", "14"},  /* 1.45 -> 1.5, half away from zero */
+    {"ABS", "12"},
+    {"MIN", "3"},
+    {"MAX", "3"},
+    {"IF1", "3"},
+    {"IF2", "2"},
+    {"AND", "12"},
+    {"OR", "3"},
+    {"NOT", "2"},
+    {"PRS", "3"},   /* present() is itself present: false fails */
+    {"COA", "2"},   /* 1.45 < 2; row 3 reads 9 */
+    {"ZER", "4"},   /* 0 + 7 < 10 */
+    {"FAI", "4"},
+    {"PCT", "2"},
+    {"SCL", "2"},   /* 2.50 = 4 - 1.5 */
+    {"NEG", "1"},   /* -4 < -4 is false */
+    {"WHN", "2"},   /* guard false on row 1, missing on row 4 */
+    {"ISM", "124"},
+};
+
+static int lowering_leg(const char *tmpdir)
+{
+    compile_ctx c;
+    driver_init(&c, DIAG_EN);
+    driver_default_search(&c);
+    driver_load_text(&c, "lowering.regime", lowering_spec, sizeof lowering_spec - 1);
+    m_regime *r = driver_check(&c);
+    ir_regime ir;
+    if (!r || lower_regime(&c.arena, r, &c.sm, &ir) < 0 || ir.n_forms != 1) {
+        fprintf(stderr, "regdiff: the lowering spec does not check or lower\n");
+        driver_free(&c);
+        return 2;
+    }
+    char so[4096];
+    snprintf(so, sizeof so, "%s/lowering.so", tmpdir);
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    char *err = NULL;
+    void *h = NULL;
+    const rg_regime_desc *d = NULL;
+    if (cg_build_so(&ir, &o, so, &err) < 0 || !(h = dlopen(so, RTLD_NOW | RTLD_LOCAL)) ||
+        !(d = dlsym(h, "regime_descriptor"))) {
+        fprintf(stderr, "regdiff: the lowering spec does not build: %s\n", err ? err : "load failed");
+        free(err);
+        if (h)
+            dlclose(h);
+        driver_free(&c);
+        return 2;
+    }
+    const ir_form *f = &ir.forms[0];
+    enum { N = 4 };
+    colset cs;
+    colset_alloc(&cs, f->n_fields, N);
+    /* columns by name; M = INT64_MIN */
+    static const char *const names[] = {"a", "b", "p", "q"};
+    static const int64_t vals[4][N] = {{4, 6, 5, INT64_MIN}, {6, 4, 5, 7}, {250, 145, INT64_MIN, 249}, {50, 49, INT64_MIN, 100}};
+    for (int k = 0; k < 4; k++) {
+        int col = -1;
+        for (int i = 0; i < f->n_fields; i++)
+            if (!strcmp(f->fields[i].code, names[k]))
+                col = i;
+        for (int i = 0; i < N && col >= 0; i++)
+            if (vals[k][i] != INT64_MIN) {
+                cs.v[col][i] = vals[k][i];
+                cs.present[col][0] |= 1ull << i;
+            }
+    }
+    int nr = f->n_rules;
+    uint64_t *fk = calloc((size_t)nr + 1, sizeof *fk), *fe = calloc((size_t)nr + 1, sizeof *fe);
+    uint64_t **pk = calloc((size_t)nr + 1, sizeof *pk), **pe = calloc((size_t)nr + 1, sizeof *pe);
+    for (int q = 0; q < nr; q++) {
+        pk[q] = &fk[q];
+        pe[q] = &fe[q];
+    }
+    uint64_t ok_ = 0, oe = 0, wf = (1u << N) - 1;
+    rg_batch bt = {N, cs.cols, NULL, &wf, NULL, NULL};
+    colset ce;
+    colset_alloc(&ce, f->n_fields, N);
+    colset_copy(&ce, &cs, f->n_fields, N);
+    rg_batch be = {N, ce.cols, NULL, &wf, NULL, NULL};
+    d->forms[0].validate(&bt, pk, &ok_);
+    eval_validate(f, &be, pe, &oe);
+    int n_checked = 0, bad = 0;
+    for (size_t x = 0; x < sizeof lowering_expect / sizeof *lowering_expect; x++) {
+        int q;
+        for (q = 0; q < nr && strcmp(f->rules[q].code, lowering_expect[x].rule); q++)
+            ;
+        if (q == nr) {
+            MISMATCH("lowering: rule %s is not in the spec", lowering_expect[x].rule);
+            bad++;
+            continue;
+        }
+        uint64_t want = 0;
+        for (const char *p = lowering_expect[x].fails; *p; p++)
+            want |= 1ull << (*p - '1');
+        if (fk[q] != want || fe[q] != want) {
+            MISMATCH("lowering: rule %s fails rows %#llx (kernel) and %#llx (evaluator), by hand %#llx",
+                     lowering_expect[x].rule, (unsigned long long)fk[q], (unsigned long long)fe[q],
+                     (unsigned long long)want);
+            bad++;
+        }
+        n_checked++;
+    }
+    if (n_checked != nr) {
+        MISMATCH("lowering: %d rules in the spec, %d with a hand-checked expectation", nr, n_checked);
+        bad++;
+    }
+    printf("regdiff: lowering: %d rules x %d rows against hand-checked results, %d mismatch(es)\n", n_checked, N, bad);
+    colset_free(&cs, f->n_fields);
+    colset_free(&ce, f->n_fields);
+    free(fk);
+    free(fe);
+    free(pk);
+    free(pe);
+    dlclose(h);
+    unlink(so);
+    driver_free(&c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *inc[32];
@@ -736,6 +926,11 @@ int main(int argc, char **argv)
     if (!tmpdir && !(tmpdir = mkdtemp(tmpl))) {
         perror("regdiff: mkdtemp");
         return 2;
+    }
+    {
+        int rc = lowering_leg(tmpdir);
+        if (rc > status)
+            status = rc;
     }
     if (n_random > 0) {
         int rc = run_random(n_random, rows, tmpdir, &done);

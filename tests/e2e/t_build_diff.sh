@@ -8,3 +8,6 @@ specs=$(ls "$ROOT"/examples/*/*.regime "$ROOT"/tests/golden/check/*.regime 2>/de
 "$REGDIFF" --rows 100000 --random 24 $specs >"$tmp/diff.out" 2>&1
 expect_status "regdiff: compiled kernels = evaluator" 0 $?
 grep -q 'regdiff: [0-9]* rows, 0 mismatch(es)$' "$tmp/diff.out" && pass || { fail "regdiff mismatches"; head -30 "$tmp/diff.out"; }
+# the lowering leg: both back ends against hand-checked results
+grep -q '^regdiff: lowering: 31 rules x 4 rows against hand-checked results, 0 mismatch(es)$' "$tmp/diff.out" \
+    && pass || fail "regdiff: lowering leg: $(grep lowering "$tmp/diff.out")"

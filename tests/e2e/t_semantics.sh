@@ -87,6 +87,35 @@ rollup monthly for h {
   levels commune, province
   period month
 }
+
+test "regc test runs the library: chains, messages" {
+  data g (unit, period, a, b, resolved)
+    ("00001", 2025-01, 10, 5, 3)
+    ("00001", 2025-02, 12, 5, 4)
+    ("00001", 2025-03, 20, 5, 2)
+  expect row 3 fails R1, R3
+  expect row 3 message en "share 4.0000, previous share 2.4000, previous b 5, d 8, e 6, previous d 2"
+  expect row 3 message vi "thiếu -15"
+}
+
+test "children() rules are tested" {
+  data g (unit, period, a, b, resolved)
+    ("00001", 2025-03, 1, 5, 2)
+    ("00004", 2025-03, 1, 5, 4)
+    ("001", 2025-03, 1, 5, 9)
+    ("001", 2025-04, 1, 5, 9)
+  expect row 3 fails R2
+  expect row 3 message en "own 9, children 6, imbalance 3"
+  expect row 4 passes
+}
+
+test "a form without rules rolls its computed fields up" {
+  data h (unit, period, a, b)
+    ("00001", 2025-01, 10, 30)
+    ("00004", 2025-01, 5, 5)
+  expect monthly province "01" 2025-01 total = 50
+  expect monthly province "01" 2025-01 r = 0.3000
+}
 EOF
 cat >"$tmp/g.csv" <<'EOF'
 unit,period,a,b,resolved
@@ -128,6 +157,20 @@ if (cd "$tmp/sem" && "$REGC" build sem.regime -o "$tmp/semlib") >"$tmp/build.log
 else
     fail "semantics: regc build failed: $(tail -3 "$tmp/build.log")"
 fi
+
+# regc test: the same values, through the same library
+(cd "$tmp/sem" && "$REGC" test sem.regime) >"$tmp/test.out" 2>&1
+expect_status "semantics: regc test" 0 $?
+grep -q '^3 passed, 0 failed$' "$tmp/test.out" && pass || fail "semantics: regc test: $(cat "$tmp/test.out")"
+# a wrong message is a failure that shows the messages the row has
+sed 's/message vi "thiếu -15"/message vi "thiếu 15"/' "$tmp/sem/sem.regime" >"$tmp/sem/bad.regime"
+(cd "$tmp/sem" && "$REGC" test bad.regime) >"$tmp/bad.out" 2>&1
+expect_status "semantics: regc test, a wrong message" 1 $?
+grep -q 'E0728.*row 3 has no message "thiếu 15"; its messages: R1: "tỷ lệ 4.0000, kỳ trước 2.4000' "$tmp/bad.out" \
+    && pass || fail "semantics: regc test, a wrong message: $(cat "$tmp/bad.out")"
+"$REGC" fmt - <"$tmp/sem/sem.regime" >"$tmp/fmt.out" 2>&1
+expect_status "semantics: regc fmt" 0 $?
+grep -q '^  expect row 3 message vi "thiếu -15"$' "$tmp/fmt.out" && pass || fail "semantics: expect row N message through regc fmt"
 
 # No join is planned from rule text: the runtime never searches it.
 if grep -n 'strstr' "$ROOT"/runtime/prev.c "$ROOT"/runtime/ext.c "$ROOT"/runtime/crossform.c "$ROOT"/runtime/children.c \

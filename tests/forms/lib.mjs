@@ -172,8 +172,9 @@ export function cases(form, keys, nrows = 3) {
 
 // ---- regrt and the XSD ----
 
+// The libraries are private builds: unsigned (--allow-unsigned).
 export function runRegrt(regrt, lib, form, lang, files) {
-  const r = spawnSync(regrt, ['validate', lib, '--form', form, '--lang', lang, '--format', 'json', ...files],
+  const r = spawnSync(regrt, ['validate', lib, '--allow-unsigned', '--form', form, '--lang', lang, '--format', 'json', ...files],
                       { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`regrt validate failed (${r.status}): ${r.stderr}`);
   const j = JSON.parse(r.stdout);
@@ -214,14 +215,7 @@ export function splitMessage(text, codes) {
 
 const key = (v) => `row ${v.row} ${v.severity} ${v.code}: ${v.message}`;
 
-// regrt leaves {imbalance} of a rule without children as written; the
-// form shows the difference: that placeholder matches any number.
-function same(a, b) {
-  if (a === b) return true;
-  if (!a.includes('{imbalance}')) return false;
-  const re = new RegExp('^' + a.split('{imbalance}').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('-?[0-9.]+') + '$');
-  return re.test(b);
-}
+const same = (a, b) => a === b;
 
 // Compares one case; returns a list of problems (empty when the engine and
 // regrt agree and the submission is sound).
