@@ -71,7 +71,8 @@ RUNTIME_SRC  := $(filter-out runtime/regrt.c,$(wildcard runtime/*.c))
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(O)/obj/%.o) $(O)/obj/gen/parser.o $(O)/obj/gen/lexer.o
 RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(O)/obj/%.o)
 SERVER_SRC   := $(wildcard server/*.c)
-SERVER_OBJ   := $(SERVER_SRC:%.c=$(O)/obj/%.o)
+SERVER_OBJ   := $(SERVER_SRC:%.c=$(O)/obj/%.o) $(O)/obj/gen/web_assets.o
+WEB_ASSETS   := $(wildcard runtime/web/*.js runtime/web/*.css)
 
 LIBREGC  := $(O)/lib/libregc.a
 LIBREGRT := $(O)/lib/libregrt.a
@@ -123,6 +124,16 @@ $(O)/obj/server/%.o: server/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(XML_CFLAGS) $(SERVER_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# the pages' assets compiled into regrt (server/pages.c)
+$(O)/gen/web_assets.c: $(WEB_ASSETS) scripts/embed_web.py
+	@mkdir -p $(@D)
+	$(Q)python3 scripts/embed_web.py $@ $(WEB_ASSETS)
+
+$(O)/obj/gen/web_assets.o: $(O)/gen/web_assets.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBREGSRV): $(SERVER_OBJ)
 	@mkdir -p $(@D)
@@ -202,14 +213,20 @@ demo: deps
 	$(Q)sh examples/demo.sh
 
 # The reporting server on the bundled tthc example (docs/SERVER.md).
-serve-demo: all | $(DEVKEY)
+# signed with the development key (docs/DISTRIBUTION.md), which the server trusts
+serve-demo: all
 	$(Q)mkdir -p build/serve-demo
-	$(Q)REGIME_PATH=$(CURDIR)/stdlib $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc \
-	    --sign $(DEVKEY) >/dev/null
+	$(Q)sh scripts/devkey.sh $(REGC) build/devkey dev
+	$(Q)REGIME_SIGNING_KEY=$(CURDIR)/build/devkey/dev.key REGIME_PATH=$(CURDIR)/stdlib \
+	    $(REGC) build examples/tthc/tthc.regime -o build/serve-demo/regimes/tthc >/dev/null
+	$(Q)REGIME_SIGNING_KEY=$(CURDIR)/build/devkey/dev.key REGIME_PATH=$(CURDIR)/stdlib \
+	    $(REGC) build examples/tthc/tthc.regime --target wasm32-unknown-unknown -o build/serve-demo/regimes/tthc/web >/dev/null
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add c00001 --role reporter --unit 00001 2>/dev/null || true
+	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add p01 --role supervisor --unit 01 2>/dev/null || true
+	@echo "serve-demo: the pages are at http://127.0.0.1:8080/app/ (commune c00001 / demo, province p01 / demo)"
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add admin --role admin --unit '' 2>/dev/null || true
-	$(REGRT) serve --regimes build/serve-demo/regimes --units stdlib/data/vn_admin_units_2025-03-01.csv \
-	    --store build/serve-demo/store.db --listen 127.0.0.1:8080 --trust $(O)/devkey/trusted
+	REGIME_TRUST=$(CURDIR)/build/devkey/trusted $(REGRT) serve --regimes build/serve-demo/regimes \
+	    --units stdlib/data/vn_admin_units_2025-03-01.csv --store build/serve-demo/store.db --listen 127.0.0.1:8080
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -57,6 +57,7 @@ typedef struct result {
     uint64_t seq;
     uint32_t nrows, nlines;
     rt_buf entries;
+    rt_buf keys;   /* repeated keys: per row (hash, relative row, relative line) */
     int fatal;
     rt_csv_fail f;
     uint32_t fatal_line;
@@ -716,6 +717,11 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             rt_report_row(cfg->report, &res->entries, &row);
         }
     }
+    if (cfg->dups && form->unit_field >= 0 && form->period_field >= 0)
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t e[3] = {rt_dups_key(form, &b, i), row0 + i + 1, w->line[i]};
+            rt_buf_put(&res->keys, (const char *)e, sizeof e);
+        }
     if (cfg->acc) rt_acc_batch(cfg->acc, &b, w->valid, w->slot, w->pos, w->combo);
     if (cfg->on_batch) cfg->on_batch(cfg->on_batch_ctx, &b, w->valid);
 }
@@ -818,6 +824,11 @@ static void apply(scan *s, result *r)
     }
     if (s->cfg->report && r->entries.n)
         rt_report_commit(s->cfg->report, r->entries.p, r->entries.n, s->rows_done, s->lines_done);
+    if (s->cfg->dups && r->keys.n) {
+        const uint64_t *e = (const uint64_t *)(const void *)r->keys.p;
+        for (size_t k = 0; k + 3 <= r->keys.n / sizeof *e; k += 3)
+            rt_dups_add(s->cfg->dups, e[k], s->cfg->dup_file, s->rows_done + e[k + 1], s->lines_done + e[k + 2]);
+    }
     s->bad_width_seen += r->bad_width;
     if (r->bad_width && s->bw_warned++ < 3)
         rt_warn(TR("%s:%llu: the row has %u fields but the header has %u; its values are treated as malformed",
@@ -838,6 +849,7 @@ static void commit(scan *s, result *res)
     while (res->seq >= s->commit_seq + RT_RING && !s->stop) pthread_cond_wait(&s->ccv, &s->cmu);
     if (s->stop) {
         rt_buf_free(&res->entries);
+        rt_buf_free(&res->keys);
         free(res);
     } else {
         s->ring[res->seq % RT_RING] = res;
@@ -846,6 +858,7 @@ static void commit(scan *s, result *res)
             s->ring[s->commit_seq % RT_RING] = NULL;
             if (!s->stop) apply(s, r);
             rt_buf_free(&r->entries);
+            rt_buf_free(&r->keys);
             free(r);
             s->commit_seq++;
         }
@@ -1267,6 +1280,7 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
     for (int i = 0; i < (int)RT_RING; i++)
         if (s.ring[i]) {
             rt_buf_free(&s.ring[i]->entries);
+            rt_buf_free(&s.ring[i]->keys);
             free(s.ring[i]);
         }
     free(ws);

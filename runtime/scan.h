@@ -69,6 +69,20 @@ void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r);
 void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t *slot,
                   uint8_t *pos, uint32_t *combo);
 
+/* ---- repeated keys (dups.c) ------------------------------------------------------ */
+
+typedef struct rt_dupset rt_dupset;
+rt_dupset *rt_dups_new(void);
+void rt_dups_free(rt_dupset *d);
+/* Hash of row i's key: unit and dimension values as written, period. */
+uint64_t rt_dups_key(const rg_form *f, const rg_batch *b, uint32_t i);
+/* Adds a key in row order (single-threaded: the scan's commit). */
+void rt_dups_add(rt_dupset *d, uint64_t h, uint32_t file, uint64_t row, uint64_t line);
+uint64_t rt_dups_count(const rt_dupset *d);
+/* Warns DUP1 with both places of each repeat (files[file] names them);
+ * returns the number of repeated rows. */
+uint64_t rt_dups_report(const rt_dupset *d, const char *const *files);
+
 /* ---- the scan ------------------------------------------------------------------ */
 
 typedef struct rt_scan_cfg {
@@ -104,6 +118,10 @@ typedef struct rt_scan_cfg {
     const rg_column *const *(*cross)(void *ctx, const rg_batch *b, void **scratch);
     void (*cross_free)(void *scratch);
     void *cross_ctx;
+    /* Repeated keys (dups.c), NULL: not looked for; dup_file is the number
+     * of the file being scanned. */
+    rt_dupset *dups;
+    uint32_t dup_file;
 } rt_scan_cfg;
 
 /* Global index of the unit with that code at the nearest tier above `tier`

@@ -113,8 +113,14 @@ int rt_cmd_status(const rt_opts *o, rt_error *err)
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
     int failed = 0;
-    for (int i = 0; i < o->n_data && !failed; i++)
+    /* a unit that sent a period twice is said, with both places (dups.c) */
+    cfg.dups = rt_dups_new();
+    for (int i = 0; i < o->n_data && !failed; i++) {
+        cfg.dup_file = (uint32_t)i;
         if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
+    }
+    if (!failed) rt_dups_report(cfg.dups, (const char *const *)o->data);
+    rt_dups_free(cfg.dups);
     free(st.rule_fail);
     free(on);
     if (failed) goto out;

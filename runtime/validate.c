@@ -103,8 +103,13 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
     int failed = 0;
+    /* repeated keys, reported with both places (dups.c) */
+    const char **names = rt_xcalloc((size_t)oj->n_data + 1, sizeof *names);
+    cfg.dups = rt_dups_new();
     for (int i = 0; i < oj->n_data && !failed; i++) {
         rep.file = !strcmp(oj->data[i], "-") ? "<stdin>" : oj->data[i];
+        names[i] = rep.file;
+        cfg.dup_file = (uint32_t)i;
         if (rt_scan_file(&cfg, rt_ext_path(&ext, oj, i), &st, err)) failed = 1;
     }
     if (failed) {
@@ -114,11 +119,14 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
         if (rt_out_close(&out, err) == 0) {
             rc = st.rows_err || st.rows_overflow ? 1 : 0;
             if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on);
+            if (rt_dups_report(cfg.dups, names)) rc = 1;
             rt_ext_report(&ext);
             rt_cross_report(cross, o->verbose);
         }
     }
     free(st.rule_fail);
+    rt_dups_free(cfg.dups);
+    free(names);
     rt_ext_close(&ext);
     rt_cross_close(cross);
 done:

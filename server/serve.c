@@ -29,7 +29,8 @@
 #include "srv.h"
 
 /* Routes of other files are listed here (srv.h: "Adding pages"). */
-static const srv_route *const srv_route_tables[] = {srv_routes_openrosa, srv_routes_api, srv_routes_forward};
+static const srv_route *const srv_route_tables[] = {srv_routes_openrosa, srv_routes_api, srv_routes_forward,
+                                                     srv_routes_pages};
 
 void srv_lock(srv *s) { pthread_mutex_lock(&s->mu); }
 void srv_unlock(srv *s) { pthread_mutex_unlock(&s->mu); }

@@ -162,6 +162,7 @@ typedef struct srv_route {
 
 extern const srv_route srv_routes_openrosa[];
 extern const srv_route srv_routes_api[];
+extern const srv_route srv_routes_pages[]; /* pages.c: the web pages, /app/ */
 extern const srv_route srv_routes_forward[];
 
 void srv_lock(srv *s);

@@ -308,17 +308,44 @@
     return svg;
   }
 
+  function parseCsv(text) {
+    const rows = [];
+    let row = [], cell = '', q = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (q) { if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') q = false; else cell += c; }
+      else if (c === '"') q = true;
+      else if (c === ',') { row.push(cell); cell = ''; }
+      else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+      else if (c !== '\r') cell += c;
+    }
+    if (cell.length || row.length) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+
+  /* The board: its frame (/app/data/board: units, groups, deadline), the
+   * status from arrival times and the roll-up from the server's API. */
   async function boardPage() {
     const params = new URLSearchParams(location.search);
     const d = await getJSON(B.data + (location.search || ''));
-    const form = params.get('form') || d.form, period = params.get('period') || d.period, group = params.get('group') || '';
+    const form = d.form, period = d.period, group = params.get('group') || '';
+    const q = (o) => '?' + new URLSearchParams(o).toString();
+    const statusUrl = (fmt) => B.api + '/status' + q({ form, period, format: fmt });
+    const level = group ? d.group_tier : d.level;
+    const rollupUrl = (fmt) => B.api + '/rollup' + q({ form, of: period, period: d.frequency, to: level, format: fmt });
+    const st = await getJSON(statusUrl('json'));
+    const stUnits = new Map(((st.periods && st.periods[0] && st.periods[0].units) || []).map((u) => [u.unit, u]));
     const filters = el('form', { class: 'filters card', method: 'get' },
       el('label', {}, t('form'), el('select', { name: 'form' }, d.forms.map((f) => el('option', { value: f.code, text: f.label, selected: f.code === form })))),
       el('label', {}, t('period'), el('input', { name: 'period', value: period, size: 9 })),
       d.groups.length ? el('label', {}, `${t('filter')}: ${d.group_tier_label}`, el('select', { name: 'group', id: 'group' }, el('option', { value: '', text: t('all') }),
         d.groups.map((g) => el('option', { value: g.code, text: g.name ? `${g.name} (${g.code})` : g.code, selected: g.code === group })))) : null,
       el('button', { type: 'submit', text: t('show') }));
-    const units = d.units.filter((u) => !group || u.group === group);
+    const units = d.units.filter((u) => !group || u.group === group).map((u) => {
+      const s = stUnits.get(u.code) || { status: 'missing' };
+      const status = s.status === 'missing' && u.rejected ? 'rejected' : s.status;
+      return { code: u.code, name: u.name, status, working_days_late: s.working_days_late || 0, received: s.received || '' };
+    });
     const n = { on_time: 0, late: 0, missing: 0, rejected: 0 };
     units.forEach((u) => { n[u.status] = (n[u.status] || 0) + 1; });
     const reported = n.on_time + n.late;
@@ -329,9 +356,8 @@
         el('td', { text: u.code }), el('td', { text: u.name }),
         el('td', { class: 'status-' + u.status, text: statusText(u.status) + (u.status === 'late' ? ' (' + t('late_by', { n: u.working_days_late }) + ')' : '') }),
         el('td', { text: u.received || '' })))));
-    const q = (extra) => '?' + new URLSearchParams(Object.assign({ form, period }, group ? { group } : {}, extra)).toString();
     const parts = [el('h1', { text: `${t('board')} · ${d.form_label} · ${period}` }), filters,
-      el('p', { class: 'muted', text: `${t('deadline')}: ${d.deadline} · ${t('as_of', { d: d.as_of })}` }),
+      el('p', { class: 'muted', text: `${t('deadline')}: ${d.deadline} · ${t('as_of', { d: st.as_of || d.as_of })}` }),
       el('div', { class: 'counts', id: 'counts' },
         el('span', { class: 'status-on_time', 'data-n': n.on_time, text: `${t('on_time')}: ${n.on_time}` }),
         el('span', { class: 'status-late', 'data-n': n.late, text: `${t('late')}: ${n.late}` }),
@@ -341,20 +367,35 @@
       el('p', { id: 'completeness', text: t('reported_of', { a: reported, b: units.length, p: pct }) }),
       el('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': pct, 'aria-valuemin': 0, 'aria-valuemax': 100 }, el('div', { style: `width:${pct}%` })),
       el('div', { class: 'scroll' }, statusTable),
-      el('div', { class: 'actions' }, csvLink(B.csvStatus + q({}))),
+      el('div', { class: 'actions' }, csvLink(statusUrl('csv'))),
       el('h2', { text: t('figures') })];
-    const fig = d.figures;
-    if (!fig || !fig.rows.length) parts.push(el('p', { class: 'muted', text: t('no_figures') }));
+    /* the roll-up of the accepted reports, as the server computes it */
+    const r = await fetch(rollupUrl('csv'), { credentials: 'same-origin' });
+    const rows = r.ok ? parseCsv(await r.text()) : [];
+    /* the rows of the level shown: the supervisor's unit, or the group */
+    const head = rows[0] || [], body = rows.slice(1).filter((x) => x.length === head.length && x[0] === level && (!group || x[1] === group));
+    const desc = d.desc || null;
+    if (!body.length) parts.push(el('p', { class: 'muted', id: 'no-figures', text: t('no_figures') }));
     else {
-      const numCols = fig.columns.map((c, i) => (c.numeric ? i : -1)).filter((i) => i >= 0);
+      const keys = ['level', 'unit_code', 'period', 'month', 'quarter', 'half', 'year', ...(d.dims || [])];
+      const isNum = (i) => !keys.includes(head[i]) && body.every((x) => x[i] === '' || /^-?[0-9]+(\.[0-9]+)?%?$/.test(x[i]));
+      const label = (c) => (d.labels && d.labels[c]) || c;
       parts.push(el('div', { class: 'scroll' }, el('table', { id: 'figures' },
-        el('thead', {}, el('tr', {}, fig.columns.map((c) => el('th', { class: c.numeric ? 'num' : null, text: c.label })))),
-        el('tbody', {}, fig.rows.map((r) => el('tr', {}, r.map((v, i) => el('td', { class: numCols.includes(i) ? 'num' : null, text: v }))))))));
-      parts.push(el('div', { class: 'actions' }, csvLink(B.csvFigures + q({}))));
-      const ci = fig.chart_column, li = fig.label_column;
-      if (ci >= 0) {
-        parts.push(el('h2', { text: t('chart_of', { f: fig.columns[ci].label, d: fig.columns[li].label }) }));
-        parts.push(el('div', { id: 'chart' }, barChart(fig.columns[ci].label, fig.rows.map((r) => ({ label: r[li], value: Number(r[ci]) || 0, text: r[ci] })))));
+        el('thead', {}, el('tr', {}, head.map((c, i) => el('th', { class: isNum(i) ? 'num' : null, 'data-col': c, text: label(c) })))),
+        el('tbody', {}, body.map((x) => el('tr', {}, x.map((v, i) => el('td', { class: isNum(i) ? 'num' : null, text: v }))))))));
+      parts.push(el('div', { class: 'actions' }, csvLink(rollupUrl('csv'))));
+      /* the chart: per value of the first dimension, the figure with the
+       * largest total (the form's total, usually) */
+      const li = head.indexOf((d.dims || [])[0]);
+      let ci = -1, best = -Infinity;
+      head.forEach((c, i) => {
+        if (!isNum(i) || c === 'n_units' || body.some((x) => x[i].includes('.') || x[i].endsWith('%'))) return;
+        const sum = body.reduce((a, x) => a + (Number(x[i]) || 0), 0);
+        if (sum > best) { best = sum; ci = i; }
+      });
+      if (li >= 0 && ci >= 0) {
+        parts.push(el('h2', { text: t('chart_of', { f: label(head[ci]), d: label(head[li]) }) }));
+        parts.push(el('div', { id: 'chart' }, barChart(label(head[ci]), body.map((x) => ({ label: x[li], value: Number(x[ci]) || 0, text: x[ci] })))));
       }
     }
     root.replaceChildren(...parts);

@@ -39,7 +39,9 @@ done
 expect_status "rt cli: no units" 1 $?
 grep -q "rule(s) V7 check units" "$tmp/err" && pass || fail "rt cli: no units warning"
 grep -q ',V7,' "$tmp/out" && fail "rt cli: V7 reported without units" || pass
-"$REGRT" validate "$RTLIB" --units "$FX/edge_units.csv" --rules V8 --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
+# (without the edge file's two repeated keys, which are findings: DUP1)
+sed '13d;25d' "$FX/edge_input.csv" >"$tmp/nodup.csv"
+"$REGRT" validate "$RTLIB" --units "$FX/edge_units.csv" --rules V8 --format csv "$tmp/nodup.csv" >"$tmp/out" 2>/dev/null
 expect_status "rt cli: warnings only" 0 $?
 [ "$(grep -c ',V8,warning$' "$tmp/out")" = 4 ] && [ "$(wc -l <"$tmp/out")" = 5 ] && pass || fail "rt cli: --rules V8"
 

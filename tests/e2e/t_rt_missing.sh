@@ -118,6 +118,17 @@ if grep -q 'unit B, period 2025-01: sent more than once' "$M/dup1.err"; then pas
 if grep -q 'left out as duplicates: 1 repeated row(s), and 2 row(s) of the 1 group(s)' "$M/dup1.v"; then pass
 else fail "missing: duplicates not in the summary"; cat "$M/dup1.v"; fi
 
+# validate and status report every repeated key with both places (DUP1).
+"$REGRT" validate "$M/lib" --units "$M/units.csv" -o "$M/v.txt" "$M/dup1.csv" "$M/data.csv" 2>"$M/v.err"
+expect_status "missing: validate with repeated keys" 1 $?
+if grep -q '\[DUP1\] 6 row(s) repeat' "$M/v.err" &&
+    grep -q "\[DUP1\]   $M/dup1.csv:7 (row 6) repeats $M/dup1.csv:5 (row 4)" "$M/v.err" &&
+    grep -q "\[DUP1\]   $M/data.csv:2 (row 1) repeats $M/dup1.csv:2 (row 1)" "$M/v.err"; then pass
+else fail "missing: validate DUP1: $(cat "$M/v.err")"; fi
+"$REGRT" status "$M/lib" --units "$M/units.csv" --as-of 2025-05-01 -o "$M/s.txt" "$M/dup1.csv" 2>"$M/s.err"
+grep -q "\[DUP1\]   $M/dup1.csv:7 (row 6) repeats $M/dup1.csv:5 (row 4)" "$M/s.err" && pass ||
+    fail "missing: status DUP1: $(cat "$M/s.err")"
+
 # SDMX VTL 2.1 reference manual, `hierarchy` examples 1-3 (ds_1, HR_1): the
 # rules A = J+K+L ... H = D+E are a tree of units (I = D + G is not a tree and
 # is left out). Me_1 of U is NULL (an empty value); R, J, K, L, Y, W, Z sent
