@@ -266,7 +266,7 @@ static int check_password(srv *sv, const char *name, const char *pw, srv_account
              crypto_pwhash_str_verify(srv_cell(&rows, 0, 0), pw, strlen(pw)) == 0;
     if (ok) {
         memset(acct, 0, sizeof *acct);
-        snprintf(acct->name, sizeof acct->name, "%s", name);
+        snprintf(acct->name, sizeof acct->name, "%.63s", name); /* strlen(name) < 64 checked above */
         srv_role_parse(srv_cell(&rows, 0, 1), &acct->role);
         snprintf(acct->unit, sizeof acct->unit, "%s", srv_cell(&rows, 0, 2));
         acct->rate = atoi(srv_cell(&rows, 0, 3));
