@@ -328,6 +328,8 @@ static void unique_rule_codes(sema *s)
  * averaged or counted over units and time) and the ratios, as lower.c lays
  * them out. Said here rather than when the library is loaded. */
 #define SEMA_MAX_OUTPUTS 64
+#define SEMA_MAX_DIMS 64
+#define SEMA_MAX_COLUMNS 1024 /* RT_CSV_MAX_FIELDS */
 
 static void check_outputs(sema *s, const m_form *form)
 {
@@ -348,6 +350,16 @@ static void check_outputs(sema *s, const m_form *form)
         diag(s->d, "E0416", form->decl->name.loc, form->code, n, SEMA_MAX_OUTPUTS);
         diag_hint(s->d, "H0416");
     }
+    /* the runtime's other limits: dimension keys of a roll-up group and of
+     * a cross-form join (64), columns of a submission's header (1024),
+     * failed rules of a row (65535) */
+    int cols = 0;
+    for (int i = 0; i < form->n_fields; i++)
+        cols += !(form->fields[i].flags & RG_FIELD_RATIO);
+    if (form->n_dims > SEMA_MAX_DIMS)
+        diag(s->d, "E0417", form->decl->name.loc, form->code, form->n_dims, SEMA_MAX_DIMS);
+    if (cols > SEMA_MAX_COLUMNS)
+        diag(s->d, "E0420", form->decl->name.loc, form->code, cols, SEMA_MAX_COLUMNS);
 }
 
 void sema_form_exprs(sema *s)
