@@ -256,6 +256,8 @@ typedef struct rt_opts {
     int threads;             /* 0 = automatic */
     int verbose;
     rt_format format;
+    int strict;                 /* --strict: a row left out is a finding (exit 1) */
+    int allow_unknown_holidays; /* --allow-unknown-holidays: a warning, not an error */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
