@@ -221,6 +221,14 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
 
+/* What `regrt validate` reports (docs/RUNTIME.md, "Results as data").
+ * RT_RESULTS_DEFAULT: the violations in the errors.csv layout that
+ * `regrt rollup --errors` writes too. RT_RESULTS_INVALID: the same
+ * violations as results after VTL's check_datapoint (ruleid, bool_var,
+ * imbalance, errorcode, errorlevel, message, values). RT_RESULTS_ALL: one
+ * result per row and rule that ran, bool_var true, false or null. */
+typedef enum rt_results { RT_RESULTS_DEFAULT = 0, RT_RESULTS_INVALID, RT_RESULTS_ALL } rt_results;
+
 typedef struct rt_opts {
     const char *lib;
     const char *const *data; /* DATA files ("-" = stdin) */
@@ -244,6 +252,7 @@ typedef struct rt_opts {
     int threads;             /* 0 = automatic */
     int verbose;
     rt_format format;
+    int results;             /* --results (validate): rt_results */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
