@@ -167,6 +167,13 @@ $(O)/tests/check_%: tests/unit/check_%.c $(LIBREGC) $(LIBREGRT)
 	$(Q)$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(XML_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< \
 	    $(LIBREGC) $(LIBREGRT) $(LDFLAGS) $(LLVM_LIBS) $(XML_LIBS) $(SODIUM_LIBS) $(CHECK_LIBS) -ldl -lm
 
+# The server's unit tests link the server's library and its dependencies.
+$(O)/tests/check_srv: tests/unit/check_srv.c $(LIBREGSRV) $(LIBREGRT)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) -Iserver $(XML_CFLAGS) $(SERVER_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -o $@ $< \
+	    $(LIBREGSRV) $(LIBREGRT) $(LDFLAGS) $(XML_LIBS) $(SERVER_LIBS) $(CHECK_LIBS) -ldl -lm
+
 tools: $(REGC) $(REGRT)
 
 # Runs every kind of test against the build in $(O); every suite runs even

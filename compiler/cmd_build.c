@@ -162,7 +162,7 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
                 : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
                                                       : LLVMCreateMessage(o->cpu ? o->cpu : cg_default_cpu(triple));
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
-                        .cpu = cpu, .dir = dir, .key = key};
+                        .cpu = cpu, .dir = dir, .units = r->units_path, .key = key};
     char why[1024];
     if (manifest_write(c, &mi, why, sizeof why) < 0) {
         fprintf(stderr, "regc build: cannot write '%s/manifest.json': %s\n", dir, why);

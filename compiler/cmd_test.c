@@ -15,7 +15,9 @@
  *     rows (no error-level failure) accumulated over time into the roll-up's
  *     period, then combined over units up to LEVEL, give VALUE.
  * previous() reads the row of the same unit and dimensions one period
- * earlier in the test's own data (as many rounds as the form's prev_depth); `form.field` reads the row of that form,
+ * earlier in the test's own data, joined by libregrt (rt_batch_previous:
+ * as regrt joins files, none when the key repeats), as many rounds as the
+ * form's prev_depth; `form.field` reads the row of that form,
  * among the test's data blocks, of the same unit and period (and the same
  * values of the dimensions both forms have; missing when there is none or
  * more than one), as regrt joins other forms' files; children() reads
@@ -99,9 +101,9 @@ typedef struct tbatch {
     const ir_form *f;
     const m_form *mf;
     uint32_t n, nw;
-    rg_column *cols, *prev;
-    int64_t *vals, *pvals;
-    uint64_t *bits, *pbits;   /* present and malformed words of every column */
+    rg_column *cols;
+    int64_t *vals;
+    uint64_t *bits;           /* present and malformed words of every column */
     const char **strs;
     uint32_t *lens;
     uint64_t *well_formed;
@@ -114,6 +116,8 @@ typedef struct tbatch {
      * NULL or that form's columns; owned blocks in ocols/ovals/obits */
     const rg_column **other;
     rg_column *children;      /* children's sums of parent rows, or NULL */
+    const rg_column *jprev;   /* the previous period joined (rt_batch_previous) */
+    void *prev_state;
     int64_t *children_v;
     uint64_t *children_p;
     rg_column *ocols;
@@ -124,11 +128,8 @@ typedef struct tbatch {
 static void batch_free(tbatch *b)
 {
     free(b->cols);
-    free(b->prev);
     free(b->vals);
-    free(b->pvals);
     free(b->bits);
-    free(b->pbits);
     free(b->strs);
     free(b->lens);
     free(b->well_formed);
@@ -138,6 +139,7 @@ static void batch_free(tbatch *b)
     free(b->unit_code);
     free(b->test_row);
     free(b->other);
+    rt_batch_previous_free(b->prev_state);
     free(b->children);
     free(b->children_v);
     free(b->children_p);
@@ -155,11 +157,8 @@ static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n
     b->nw = (n + 63) / 64;
     size_t nf = (size_t)f->n_fields, nw = b->nw ? b->nw : 1;
     b->cols = xcalloc(nf, sizeof *b->cols);
-    b->prev = xcalloc(nf, sizeof *b->prev);
     b->vals = xcalloc(nf * n, sizeof *b->vals);
-    b->pvals = xcalloc(nf * n, sizeof *b->pvals);
     b->bits = xcalloc(nf * nw * 2, sizeof *b->bits);
-    b->pbits = xcalloc(nf * nw * 2, sizeof *b->pbits);
     b->strs = xcalloc(nf * n, sizeof *b->strs);
     b->lens = xcalloc(nf * n, sizeof *b->lens);
     b->well_formed = xcalloc(nw, sizeof *b->well_formed);
@@ -171,7 +170,6 @@ static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n
     for (size_t k = 0; k < nf; k++) {
         b->cols[k] = (rg_column){b->vals + k * n, b->strs + k * n, b->lens + k * n, b->bits + k * nw * 2,
                                  b->bits + k * nw * 2 + nw};
-        b->prev[k] = (rg_column){b->pvals + k * n, NULL, NULL, b->pbits + k * nw * 2, b->pbits + k * nw * 2 + nw};
     }
     for (int r = 0; r < f->n_rules; r++)
         b->fail[r] = b->fail_words + (size_t)r * nw;
@@ -285,45 +283,6 @@ static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, ui
 
 /* ---- evaluation ------------------------------------------------------------------ */
 
-static int row_key_equal(const tbatch *b, uint32_t i, uint32_t j)
-{
-    const m_form *mf = b->mf;
-    const char *ui = b->unit_code[i], *uj = b->unit_code[j];
-    if (!ui || !uj || strcmp(ui, uj))
-        return 0;
-    for (int d = 0; d < mf->n_dims; d++) {
-        int fi = b->f->field_of[mf->dims[d]];
-        const rg_column *c = &b->cols[fi];
-        if (BIT(c->present, i) != BIT(c->present, j) || (BIT(c->present, i) && c->v[i] != c->v[j]))
-            return 0;
-    }
-    return 1;
-}
-
-/* previous(): the row of the same unit and dimensions one period earlier. */
-static void join_previous(tbatch *b)
-{
-    int pf = b->f->field_of[b->mf->period_field];
-    const rg_column *pc = &b->cols[pf];
-    for (uint32_t i = 0; i < b->n; i++) {
-        if (!BIT(pc->present, i))
-            continue;
-        for (uint32_t j = 0; j < b->n; j++) {
-            if (j == i || !BIT(pc->present, j) || pc->v[j] != pc->v[i] - 1 || !row_key_equal(b, i, j))
-                continue;
-            for (int k = 0; k < b->f->n_fields; k++) {
-                const rg_column *src = &b->cols[k];
-                rg_column *dst = &b->prev[k];
-                if (BIT(src->present, j)) {
-                    dst->v[i] = src->v[j];
-                    SET(dst->present, i);
-                }
-            }
-            break;
-        }
-    }
-}
-
 /* The dimension of `ob`'s form named like b's dimension d, or -1. */
 static int shared_dim(const tbatch *b, int d, const tbatch *ob)
 {
@@ -417,8 +376,8 @@ static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
     rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other, NULL};
     k->validate(&rb, b->fail, b->overflow);
     for (uint32_t d = 0; d < k->prev_depth; d++) {
-        join_previous(b);
-        rb.prev = b->prev;
+        /* libregrt's own join (regrt.h), as regrt validate joins files */
+        rb.prev = b->jprev = rt_batch_previous(k, &rb, &b->prev_state);
         k->validate(&rb, b->fail, b->overflow);
     }
     evaluate_children(t, b, k);
@@ -505,7 +464,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     uint64_t *ov = xcalloc(nw, sizeof *ov);
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
-    rg_batch rc = {n, b->cols, k->prev_depth ? b->prev : NULL, b->well_formed, b->other, ch};
+    rg_batch rc = {n, b->cols, b->jprev, b->well_formed, b->other, ch};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
         if (f->rules[q].flags & RG_RULE_CHILDREN)
@@ -656,7 +615,7 @@ static void expect_message(trun *u, const ast_expect *x)
     uint32_t i = u->row_index[x->row - 1];
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
-    rg_batch rb = {b->n, b->cols, k->prev_depth ? b->prev : NULL, b->well_formed, b->other, b->children};
+    rg_batch rb = {b->n, b->cols, b->jprev, b->well_formed, b->other, b->children};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
     uint32_t *len = xcalloc((size_t)b->f->n_fields + 1, sizeof *len);
     for (int f = 0; f < b->f->n_fields; f++) {

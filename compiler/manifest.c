@@ -1,4 +1,5 @@
 /* manifest.c — the build manifest: what was built, from what, by what. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,14 @@ int manifest_write(const compile_ctx *c, const manifest_info *m, char *why, size
     json_write_string(f, m->cpu ? m->cpu : "generic");
     fputs(",\n  \"source_sha256\": ", f);
     json_write_string(f, m->source_hash);
+    if (m->units) {
+        /* The tiers' `units "..."` file: regrt's default --units. Its full
+         * path, since the runtime has no spec folder to resolve it from. */
+        char *real = realpath(m->units, NULL);
+        fputs(",\n  \"units_file\": ", f);
+        json_write_string(f, real ? real : m->units);
+        free(real);
+    }
     fputs(",\n  \"sources\": [", f);
     for (int i = 0; i < c->sm.n; i++) {
         const src_file *s = src_get(&c->sm, i);

@@ -34,6 +34,64 @@ static unsigned name_hash(const char *p)
     return h;
 }
 
+/* A set of strings for duplicate checks (codes of a list, fields of a
+ * form): open addressing over the indexes of the caller's array of keys,
+ * so each check is constant time (a million codes: no quadratic scan). */
+typedef struct strset {
+    int *slot; /* key index + 1; 0 = empty */
+    unsigned mask;
+    int n;
+} strset;
+
+static void strset_init(strset *t, int expect)
+{
+    unsigned cap = 16;
+    while (cap < (unsigned)expect * 2u && cap < (1u << 30))
+        cap *= 2;
+    t->slot = calloc(cap, sizeof *t->slot);
+    if (!t->slot) {
+        fputs("regc: out of memory\n", stderr);
+        abort();
+    }
+    t->mask = cap - 1;
+    t->n = 0;
+}
+
+static void strset_free(strset *t)
+{
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+/* The index of a key equal to keys[i] already in the set, or -1 after
+ * adding i. keys is read through a stride so that it can be the code or
+ * field member of an array of structs. */
+static int strset_add(strset *t, const void *base, size_t stride, int i)
+{
+#define KEY(k) (*(const char *const *)((const char *)base + (size_t)(k) * stride))
+    if ((unsigned)(t->n + 1) * 2 > t->mask + 1) {
+        strset old = *t;
+        strset_init(t, (int)(old.mask + 1));
+        for (unsigned h = 0; h <= old.mask; h++)
+            if (old.slot[h]) {
+                unsigned g = name_hash(KEY(old.slot[h] - 1)) & t->mask;
+                while (t->slot[g])
+                    g = (g + 1) & t->mask;
+                t->slot[g] = old.slot[h];
+                t->n++;
+            }
+        free(old.slot);
+    }
+    unsigned h = name_hash(KEY(i)) & t->mask;
+    for (; t->slot[h]; h = (h + 1) & t->mask)
+        if (!strcmp(KEY(t->slot[h] - 1), KEY(i)))
+            return t->slot[h] - 1;
+    t->slot[h] = i + 1;
+    t->n++;
+    return -1;
+#undef KEY
+}
+
 static sym *sym_find(sema *s, const char *name)
 {
     if (!s->sym_slot)
@@ -657,11 +715,14 @@ static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
     }
     int cap = 64, ok = 1;
     cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)cap);
+    strset seen;
+    strset_init(&seen, cap);
     while (p < end) {
         line = next;
         n = csv_record(&p, end, fields, MAXF, &next);
         if (n < 0) {
             diag(s->d, "E0125", d->u.codelist.from_loc, full, line, diag_format("P0031", s->d->lang));
+            strset_free(&seen);
             return 0;
         }
         if (n == 1 && !fields[0][0])
@@ -684,15 +745,14 @@ static int load_codelist_csv(sema *s, ast_decl *d, m_codelist *cl)
         mc->code = arena_strdup(s->a, fields[code_col]);
         mc->label = texts_of(s, langs, vals, n_labels, d->u.codelist.from_loc);
         mc->loc = d->u.codelist.from_loc;
-        for (int k = 0; k < cl->n_codes; k++)
-            if (!strcmp(cl->codes[k].code, mc->code)) {
-                diag(s->d, "E0134", d->u.codelist.from_loc, mc->code, full, line);
-                cl->n_codes--;
-                ok = 0;
-                break;
-            }
+        if (strset_add(&seen, cl->codes, sizeof *cl->codes, cl->n_codes) >= 0) {
+            diag(s->d, "E0134", d->u.codelist.from_loc, mc->code, full, line);
+            ok = 0;
+            continue;
+        }
         cl->n_codes++;
     }
+    strset_free(&seen);
     return ok;
 }
 
@@ -719,18 +779,19 @@ void sema_codelists(sema *s)
             loaded = load_codelist_csv(s, d, cl);
         } else {
             cl->codes = arena_alloc(s->a, sizeof(m_code) * (size_t)(d->u.codelist.codes.n + 1));
+            strset seen;
+            strset_init(&seen, d->u.codelist.codes.n);
             AST_EACH(ast_code *, k, d->u.codelist.codes) {
-                int dup = 0;
-                for (int j = 0; j < cl->n_codes; j++)
-                    if (!strcmp(cl->codes[j].code, k->code)) {
-                        diag(s->d, "E0110", k->loc, k->code, d->name.text);
-                        diag_hint(s->d, "H0110", cl->codes[j].loc.line);
-                        dup = 1;
-                    }
-                if (dup)
+                cl->codes[cl->n_codes] = (m_code){k->code, k->label, k->loc};
+                int j = strset_add(&seen, cl->codes, sizeof *cl->codes, cl->n_codes);
+                if (j >= 0) {
+                    diag(s->d, "E0110", k->loc, k->code, d->name.text);
+                    diag_hint(s->d, "H0110", cl->codes[j].loc.line);
                     continue;
-                cl->codes[cl->n_codes++] = (m_code){k->code, k->label, k->loc};
+                }
+                cl->n_codes++;
             }
+            strset_free(&seen);
         }
         if (cl->n_codes == 0 && loaded)
             diag(s->d, "E0127", d->name.loc, d->name.text);
@@ -1040,7 +1101,22 @@ static m_field *add_field(sema *s, m_form *form, const char *code, src_loc loc)
     for (int i = 0; i < 4; i++)
         if (!strcmp(code, reserved[i]))
             diag(s->d, "E0128", loc, code);
-    int prev = m_form_field(form, code);
+    /* The fields of the form being built, hashed: a form of thousands of
+     * cells checks each new code in constant time. Rebuilt whenever another
+     * form (or another compilation) is being built. */
+    static strset fset;
+    static const m_form *fset_form;
+    static int fset_n;
+    if (fset_form != form || fset_n != form->n_fields || !fset.slot) {
+        strset_free(&fset);
+        strset_init(&fset, form->n_fields + 16);
+        for (int i = 0; i < form->n_fields; i++)
+            strset_add(&fset, form->fields, sizeof *form->fields, i);
+        fset_form = form;
+    }
+    form->fields[form->n_fields].code = code;
+    int prev = strset_add(&fset, form->fields, sizeof *form->fields, form->n_fields);
+    fset_n = form->n_fields + 1;
     if (prev >= 0) {
         diag(s->d, "E0111", loc, code, form->code);
         diag_hint(s->d, "H0111", form->fields[prev].loc.line);

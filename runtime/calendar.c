@@ -244,6 +244,48 @@ int64_t rt_deadline(int64_t after, int32_t days, int working, const rt_holidays 
     return d;
 }
 
+/* The years a holiday file covers: from the year of its first day to the
+ * year of its last one (a year with no day listed inside that span would be
+ * a gap in the file, not a year without holidays: Vietnam has several every
+ * year). No calendar (no days): no range, and nothing is checked. */
+int rt_holidays_range(const rt_holidays *h, int *y0, int *y1)
+{
+    if (!h || !h->n) return -1;
+    char t[16];
+    rt_date_format(h->day[0], t);
+    *y0 = atoi(t);
+    rt_date_format(h->day[h->n - 1], t);
+    *y1 = atoi(t);
+    return 0;
+}
+
+int rt_deadline_for(const rt_opts *o, const rt_holidays *h, const char *hpath, int64_t after,
+                    const rg_deadline *dl, const char *tier, const char *period, int64_t *due, rt_error *err)
+{
+    *due = rt_deadline(after, dl->days, (int)dl->working, h);
+    int y0, y1;
+    if (!dl->working || rt_holidays_range(h, &y0, &y1)) return 0;
+    char t[16];
+    int64_t lo, hi;
+    snprintf(t, sizeof t, "%04d-01-01", y0);
+    rt_date_parse(t, 10, &lo);
+    snprintf(t, sizeof t, "%04d-12-31", y1);
+    rt_date_parse(t, 10, &hi);
+    if (after + 1 >= lo && *due <= hi) return 0;
+    static int warned;
+    if (o->allow_unknown_holidays) {
+        if (!warned++)
+            rt_warn(TR("the deadline of %s for %s counts days outside the holiday calendar %s (it covers %d-%d): weekends only are skipped there (--allow-unknown-holidays)",
+                       "hạn gửi kỳ %s của cấp %s tính qua những ngày ngoài lịch ngày lễ %s (lịch có các năm %d-%d): ở đó chỉ bỏ qua cuối tuần (--allow-unknown-holidays)"),
+                    period, tier, hpath ? hpath : "", y0, y1);
+        return 0;
+    }
+    rt_err(err, 2, TR("the deadline of %s for %s counts working days outside the holiday calendar %s, which covers %d-%d only; add that year's official days off to the file (or --holidays FILE), or pass --allow-unknown-holidays to skip weekends only",
+                      "hạn gửi kỳ %s của cấp %s tính theo ngày làm việc ngoài lịch ngày lễ %s, lịch chỉ có các năm %d-%d; hãy thêm ngày nghỉ chính thức của năm đó vào tệp (hoặc --holidays TỆP), hoặc dùng --allow-unknown-holidays để chỉ bỏ qua cuối tuần"),
+           period, tier, hpath ? hpath : "", y0, y1);
+    return -1;
+}
+
 static int readable(const char *p) { return access(p, R_OK) == 0; }
 
 /* File names tried for calendar `name`: vn_public -> vn_public_holidays.csv,
@@ -262,11 +304,17 @@ static int candidate(const char *name, int k, char *out, size_t n)
     }
 }
 
-static char *find_in(const char *dir, size_t dlen, const char *name)
+/* DIR/data/FILE for the first candidate file name of calendar `name` that
+ * is readable (exact: `name` is the file name itself). */
+static char *find_in(const char *dir, size_t dlen, const char *name, int exact)
 {
     char file[256], buf[PATH_MAX + 300];
     for (int k = 0; k < 3; k++) {
-        if (!candidate(name, k, file, sizeof file)) continue;
+        if (exact) {
+            if (k) break;
+            snprintf(file, sizeof file, "%s", name);
+        } else if (!candidate(name, k, file, sizeof file))
+            continue;
         snprintf(buf, sizeof buf, "%.*s/data/%s", (int)dlen, dir, file);
         if (readable(buf)) {
             char real[PATH_MAX];
@@ -277,18 +325,17 @@ static char *find_in(const char *dir, size_t dlen, const char *name)
     return NULL;
 }
 
-char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0)
+/* Looks in $REGIME_PATH (colon-separated, like PATH), then in the stdlib
+ * beside regrt: build/bin, build/san/bin (the source tree), PREFIX/bin. */
+static char *search_data(const char *name, int exact, const char *argv0)
 {
     char *found;
-    if (explicit_path) return rt_xstrndup(explicit_path, strlen(explicit_path));
-    if (!name || !*name || strchr(name, '/')) return NULL;
     const char *rp = getenv("REGIME_PATH");
     if (rp && *rp) {
-        /* A colon-separated list, like PATH. */
         const char *s = rp;
         while (*s) {
             size_t n = strcspn(s, ":");
-            if (n && (found = find_in(s, n, name))) return found;
+            if (n && (found = find_in(s, n, name, exact))) return found;
             s += n;
             if (*s == ':') s++;
         }
@@ -302,14 +349,26 @@ char *rt_holidays_path(const char *explicit_path, const char *name, const char *
     if (k <= 0) return NULL;
     exe[k] = 0;
     char *dir = dirname(exe);
-    /* build/bin, build/san/bin (in the source tree), PREFIX/bin (installed). */
     static const char *rel[] = {"../../stdlib", "../../../stdlib", "../share/regime/stdlib"};
     for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
         char d[PATH_MAX + 64];
         snprintf(d, sizeof d, "%s/%s", dir, rel[i]);
-        if ((found = find_in(d, strlen(d), name))) return found;
+        if ((found = find_in(d, strlen(d), name, exact))) return found;
     }
     return NULL;
+}
+
+char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0)
+{
+    if (explicit_path) return rt_xstrndup(explicit_path, strlen(explicit_path));
+    if (!name || !*name || strchr(name, '/')) return NULL;
+    return search_data(name, 0, argv0);
+}
+
+char *rt_data_file_path(const char *file, const char *argv0)
+{
+    if (!file || !*file || strchr(file, '/')) return NULL;
+    return search_data(file, 1, argv0);
 }
 
 /* ---- holidays of a regime, and the `calendar` command ------------------------------- */
@@ -342,6 +401,7 @@ static const char *cutoff_text(uint32_t kind)
 
 int rt_cmd_calendar(const rt_opts *o, rt_error *err)
 {
+    if (rt_paths_check(o, NULL, err)) return 2;
     rt_regime *rg = rt_regime_open(o->lib, err);
     if (!rg) return 2;
     const rg_regime_desc *d = rt_regime_desc(rg);
@@ -428,7 +488,13 @@ int rt_cmd_calendar(const rt_opts *o, rt_error *err)
         else rt_buf_printf(&b, "%-8s  %s .. %s", lab, s1, s2);
         for (uint32_t k = 0; k < d->n_deadlines; k++) {
             const rg_deadline *dl = &d->deadlines[k];
-            rt_date_format(rt_deadline(we, dl->days, (int)dl->working, h), s1);
+            int64_t due;
+            if (rt_deadline_for(o, h, hpath, we, dl, d->tiers[dl->tier].name, lab, &due, err)) {
+                rt_buf_free(&b);
+                rt_out_abort(&out);
+                goto done;
+            }
+            rt_date_format(due, s1);
             if (o->format == RT_FMT_CSV) rt_buf_printf(&b, ",%s", s1);
             else if (o->format == RT_FMT_JSON)
                 rt_buf_printf(&b, "%s\"%s\":\"%s\"", k ? "," : "", d->tiers[dl->tier].name, s1);

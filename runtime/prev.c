@@ -311,3 +311,33 @@ void rt_prev_warn(const rt_prev *p)
                    "%llu dòng có nhiều hơn một dòng cùng đơn vị và giá trị chiều ở kỳ trước; các quy tắc previous() của chúng bị bỏ qua (%llu khóa bị lặp)"),
                 (unsigned long long)p->skipped, (unsigned long long)p->dup);
 }
+
+/* ---- previous() within an in-memory batch (regrt.h) ------------------------------- */
+
+typedef struct batch_prev {
+    rt_prev *p;
+    void *scratch;
+} batch_prev;
+
+const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state)
+{
+    batch_prev *s = *state;
+    if (!s) *state = s = rt_xcalloc(1, sizeof *s);
+    if (f->unit_field < 0 || f->period_field < 0) return NULL;
+    uint8_t *on = rt_xmalloc(f->n_rules ? f->n_rules : 1);
+    memset(on, 1, f->n_rules ? f->n_rules : 1);
+    rt_prev_free(s->p);
+    s->p = rt_prev_new(NULL, f, on);
+    free(on);
+    rt_prev_collect(s->p, b);
+    return rt_prev_fill(s->p, b, &s->scratch);
+}
+
+void rt_batch_previous_free(void *state)
+{
+    batch_prev *s = state;
+    if (!s) return;
+    rt_prev_free(s->p);
+    rt_prev_scratch_free(s->scratch);
+    free(s);
+}

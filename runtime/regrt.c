@@ -49,7 +49,8 @@ static void usage(FILE *f)
              "                  " RT_TRUST_SYSTEM_DIR ")\n"
              "  --allow-unsigned  load an unsigned library anyway, with a warning\n"
              "                  (development only; also REGIME_ALLOW_UNSIGNED=1)\n"
-             "  DATA may be '-' for the standard input.\n"
+             "  --strict        a row left out (not rolled up, not counted) is a finding: exit 1\n"
+             "  DATA may be '-' for the standard input. 'regrt COMMAND --help' for one command.\n"
              "\n"
              "Exit status: 0 ok, 1 an error-level rule failed (validate) or a unit is late\n"
              "(status), 2 unusable input or usage error.\n",
@@ -88,11 +89,140 @@ static void usage(FILE *f)
              "                  thì " RT_TRUST_SYSTEM_DIR ")\n"
              "  --allow-unsigned  vẫn nạp thư viện chưa ký, kèm cảnh báo\n"
              "                  (chỉ khi phát triển; hoặc REGIME_ALLOW_UNSIGNED=1)\n"
-             "  DỮ_LIỆU có thể là '-' (đầu vào chuẩn).\n"
+             "  --strict        dòng bị bỏ ra (không được tổng hợp, không được đếm) là một phát hiện: mã thoát 1\n"
+             "  DỮ_LIỆU có thể là '-' (đầu vào chuẩn). 'regrt LỆNH --help' cho từng lệnh.\n"
              "\n"
              "Mã thoát: 0 thành công, 1 có quy tắc mức lỗi không đạt (validate) hoặc có đơn vị\n"
              "trễ hạn (status), 2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n"),
           f);
+}
+
+/* `regrt COMMAND --help`: that command's options only. */
+static int usage_cmd(const char *cmd, FILE *f)
+{
+    const char *en = NULL, *vi = NULL;
+    if (!strcmp(cmd, "validate")) {
+        en = "Usage: regrt validate LIB DATA... [options]\n"
+             "Checks submissions (CSV or XML) against the compiled regime and reports every\n"
+             "violation of every row, in row order.\n"
+             "\n"
+             "  --units FILE      the unit list (runs the rules that check unit codes)\n"
+             "  --form F          the form of DATA (default: the first; CSV headers pick other forms)\n"
+             "  --rules V1,V2     report and count only these rules\n"
+             "  --format text|csv|json   the report's format (columns: docs/RUNTIME.md)\n"
+             "  -o FILE           write the report to FILE (never one of the inputs)\n"
+             "  --strict          accepted for symmetry: validate leaves no row out\n"
+             "\n"
+             "Exit status: 0 no error-level violation, 1 some row failed an error-level rule,\n"
+             "2 unusable input or usage error.\n";
+        vi = "Cách dùng: regrt validate LIB DỮ_LIỆU... [tùy chọn]\n"
+             "Kiểm tra số liệu nộp (CSV hoặc XML) theo chế độ đã biên dịch, báo mọi vi phạm\n"
+             "của mọi dòng theo thứ tự dòng.\n"
+             "\n"
+             "  --units TỆP       danh sách đơn vị (chạy các quy tắc đối chiếu mã đơn vị)\n"
+             "  --form F          biểu của DỮ_LIỆU (mặc định: biểu đầu tiên)\n"
+             "  --rules V1,V2     chỉ báo và đếm các quy tắc này\n"
+             "  --format text|csv|json   định dạng báo cáo (các cột: docs/RUNTIME.md)\n"
+             "  -o TỆP            ghi báo cáo vào TỆP (không bao giờ là một tệp đầu vào)\n"
+             "  --strict          chấp nhận cho thống nhất: validate không bỏ dòng nào\n"
+             "\n"
+             "Mã thoát: 0 không có vi phạm mức lỗi, 1 có dòng không đạt quy tắc mức lỗi,\n"
+             "2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n";
+    } else if (!strcmp(cmd, "rollup")) {
+        en = "Usage: regrt rollup LIB DATA... [options]\n"
+             "Rolls valid rows up the tiers (commune -> province -> national) and over periods.\n"
+             "\n"
+             "  --units FILE      the unit list (default: the tiers' `units` file of the spec)\n"
+             "  -o FILE           the roll-up CSV (default: standard output)\n"
+             "  --errors FILE     the rows left out for errors, as a CSV report\n"
+             "  --to LEVEL        stop at this level\n"
+             "  --period P        a frequency (month, quarter, half, 9m, year) or one period (2025-Q1)\n"
+             "  --rollup NAME     which roll-up of the regime\n"
+             "  --rules V1,V2     only these rules decide which rows are valid\n"
+             "  --rebase MERGES.csv [--apportion SHARES.csv] [--rebase-date YYYY-MM-DD]\n"
+             "                    re-base old units' figures onto the new units\n"
+             "  --strict          exit 1 when any row is not rolled up (errors, unknown unit,\n"
+             "                    period, dimension value); rows outside --period P do not count\n"
+             "\n"
+             "A summary (rows read = rolled up + rejected per rule + left out per reason) is\n"
+             "printed on stderr whenever a row is not rolled up, and with -v.\n"
+             "Two runs writing into the same folder run one after the other (a lock).\n"
+             "Exit status: 0 done, 1 --strict and a row was left out, 2 unusable input or usage.\n";
+        vi = "Cách dùng: regrt rollup LIB DỮ_LIỆU... [tùy chọn]\n"
+             "Tổng hợp các dòng hợp lệ theo cấp (xã -> tỉnh -> toàn quốc) và theo kỳ.\n"
+             "\n"
+             "  --units TỆP       danh sách đơn vị (mặc định: tệp `units` của các cấp trong chế độ)\n"
+             "  -o TỆP            bảng tổng hợp CSV (mặc định: đầu ra chuẩn)\n"
+             "  --errors TỆP      các dòng bị loại vì lỗi, dạng báo cáo CSV\n"
+             "  --to CẤP          dừng ở cấp này\n"
+             "  --period KỲ       tần suất (month, quarter, half, 9m, year) hoặc một kỳ (2025-Q1)\n"
+             "  --rollup TÊN      bảng tổng hợp nào của chế độ\n"
+             "  --rules V1,V2     chỉ các quy tắc này quyết định dòng hợp lệ\n"
+             "  --rebase SÁP_NHẬP.csv [--apportion TỶ_LỆ.csv] [--rebase-date YYYY-MM-DD]\n"
+             "                    chuyển số liệu của đơn vị cũ sang đơn vị mới\n"
+             "  --strict          mã thoát 1 khi có dòng không được tổng hợp (lỗi, đơn vị lạ,\n"
+             "                    kỳ, giá trị chiều); dòng ngoài --period KỲ không tính\n"
+             "\n"
+             "Bản tóm tắt (số dòng đọc = tổng hợp + bị loại theo quy tắc + bị bỏ ra theo lý do)\n"
+             "được in ra stderr khi có dòng không được tổng hợp, và khi có -v.\n"
+             "Hai lần chạy ghi vào cùng một thư mục sẽ chạy lần lượt (khóa).\n"
+             "Mã thoát: 0 xong, 1 --strict và có dòng bị bỏ ra, 2 đầu vào không dùng được hoặc sai lệnh.\n";
+    } else if (!strcmp(cmd, "calendar")) {
+        en = "Usage: regrt calendar LIB --year Y [options]\n"
+             "Periods, cut-off windows and each tier's deadline for a year.\n"
+             "\n"
+             "  --year Y          the year\n"
+             "  --form F          the form whose frequency to use\n"
+             "  --holidays FILE   the holiday calendar (default: the regime's, from the stdlib)\n"
+             "  --allow-unknown-holidays  a working-day deadline past the calendar's years is\n"
+             "                    a warning (weekends only), not an error\n"
+             "  --format text|csv|json    -o FILE\n"
+             "\n"
+             "Exit status: 0 done, 2 unusable input, usage, or a deadline outside the holiday data.\n";
+        vi = "Cách dùng: regrt calendar LIB --year NĂM [tùy chọn]\n"
+             "Các kỳ, thời gian chốt số liệu và hạn gửi của từng cấp trong một năm.\n"
+             "\n"
+             "  --year NĂM        năm\n"
+             "  --form F          biểu có tần suất cần dùng\n"
+             "  --holidays TỆP    lịch ngày lễ (mặc định: lịch của chế độ, trong stdlib)\n"
+             "  --allow-unknown-holidays  hạn gửi theo ngày làm việc ngoài các năm của lịch chỉ là\n"
+             "                    cảnh báo (chỉ bỏ qua cuối tuần), không phải lỗi\n"
+             "  --format text|csv|json    -o TỆP\n"
+             "\n"
+             "Mã thoát: 0 xong, 2 đầu vào không dùng được, sai lệnh, hoặc hạn gửi ngoài lịch ngày lễ.\n";
+    } else if (!strcmp(cmd, "status")) {
+        en = "Usage: regrt status LIB DATA... --as-of YYYY-MM-DD [options]\n"
+             "Who reported, who was rejected, who is missing, who is late, per period and for\n"
+             "every tier that submits (each with its own deadline).\n"
+             "\n"
+             "  --as-of DATE      the day to judge deadlines against\n"
+             "  --units FILE      the unit list (default: the tiers' `units` file of the spec)\n"
+             "  --period P        only this period (2025-06, 2025-Q2...)\n"
+             "  --holidays FILE   the holiday calendar     --allow-unknown-holidays (see calendar)\n"
+             "  --format text|csv|json (columns: docs/RUNTIME.md)    -o FILE\n"
+             "  --strict          exit 1 also when a row was left out (unknown unit, no period)\n"
+             "\n"
+             "Exit status: 0 nobody late, 1 a unit is late or rejected, 2 unusable input or usage.\n";
+        vi = "Cách dùng: regrt status LIB DỮ_LIỆU... --as-of YYYY-MM-DD [tùy chọn]\n"
+             "Đơn vị đã nộp, bị loại, chưa nộp, trễ hạn, theo kỳ và cho mọi cấp phải nộp\n"
+             "(mỗi cấp một hạn gửi).\n"
+             "\n"
+             "  --as-of NGÀY      ngày để đối chiếu hạn gửi\n"
+             "  --units TỆP       danh sách đơn vị (mặc định: tệp `units` của các cấp)\n"
+             "  --period KỲ       chỉ kỳ này (2025-06, 2025-Q2...)\n"
+             "  --holidays TỆP    lịch ngày lễ     --allow-unknown-holidays (xem calendar)\n"
+             "  --format text|csv|json (các cột: docs/RUNTIME.md)    -o TỆP\n"
+             "  --strict          mã thoát 1 cả khi có dòng bị bỏ ra (đơn vị lạ, không có kỳ)\n"
+             "\n"
+             "Mã thoát: 0 không ai trễ hạn, 1 có đơn vị trễ hạn hoặc bị loại, 2 đầu vào không dùng\n"
+             "được hoặc sai lệnh.\n";
+    }
+    if (!en) return -1;
+    fputs(TR(en, vi), f);
+    fputs(TR("\nCommon options: --lang vi|en, --threads N, -v (summary on stderr), -q (no warnings).\n",
+             "\nTùy chọn chung: --lang vi|en, --threads N, -v (tóm tắt ra stderr), -q (không cảnh báo).\n"),
+          f);
+    return 0;
 }
 
 /* "--name VALUE" or "--name=VALUE"; advances *i past the value. */
@@ -188,7 +318,7 @@ static int run_main(int argc, char **argv)
             break;
         }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
+            if (usage_cmd(cmd, stdout)) usage(stdout);
             free(data);
             return 0;
         }
@@ -196,6 +326,8 @@ static int run_main(int argc, char **argv)
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rt_set_quiet(1);
         else if (!strcmp(a, "--allow-unsigned")) allow_unsigned = 1;
         else if (opt_value(argc, argv, &i, "--trust", &trust)) {}
+        else if (!strcmp(a, "--strict")) o.strict = 1;
+        else if (!strcmp(a, "--allow-unknown-holidays")) o.allow_unknown_holidays = 1;
         else if (opt_value(argc, argv, &i, "--units", &o.units)) {}
         else if (opt_value(argc, argv, &i, "--form", &o.form)) {}
         else if (opt_value(argc, argv, &i, "--rules", &o.rules)) {}

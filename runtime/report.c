@@ -58,6 +58,38 @@ void rt_report_begin(rt_report *r)
     rt_buf_free(&b);
 }
 
+/* Data shown in a text report: control characters (C0, DEL, C1) are
+ * written as \xNN (C1 as \u0080..\u009f), so that a value holding a
+ * terminal escape (ESC ] 0; ... sets the window title, ESC [ 2J clears the
+ * screen) never reaches the terminal raw. */
+void rt_buf_text(rt_buf *b, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        int c1 = c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] >= 0x80 && (unsigned char)p[i + 1] <= 0x9F;
+        if (c >= 0x20 && c != 0x7F && !c1) {
+            i++;
+            run++;
+            continue;
+        }
+        rt_buf_put(b, p + i - run, run);
+        run = 0;
+        if (c1) {
+            unsigned char d = (unsigned char)p[i + 1];
+            char t[7] = {'\\', 'u', '0', '0', hex[d >> 4], hex[d & 15], 0};
+            rt_buf_str(b, t);
+            i += 2;
+        } else {
+            char t[5] = {'\\', 'x', hex[c >> 4], hex[c & 15], 0};
+            rt_buf_str(b, t);
+            i++;
+        }
+    }
+    rt_buf_put(b, p + i - run, run);
+}
+
 /* A raw value quoted in a message: one longer than RT_VALUE_SHOWN bytes (a
  * megabyte field, an unbalanced quote that swallowed lines) is shown by its
  * start and its end, cut on UTF-8 boundaries, so that the message stays a
@@ -66,15 +98,15 @@ void rt_report_begin(rt_report *r)
 static void put_value(rt_buf *b, const char *p, size_t n)
 {
     if (n <= RT_VALUE_SHOWN) {
-        rt_buf_put(b, p, n);
+        rt_buf_text(b, p, n);
         return;
     }
     size_t h = 96, t = n - 32;
     while (h > 0 && ((unsigned char)p[h] & 0xC0) == 0x80) h--;
     while (t < n && ((unsigned char)p[t] & 0xC0) == 0x80) t++;
-    rt_buf_put(b, p, h);
+    rt_buf_text(b, p, h);
     rt_buf_printf(b, TR("...(%zu bytes)...", "...(%zu byte)..."), n);
-    rt_buf_put(b, p + t, n - t);
+    rt_buf_text(b, p + t, n - t);
 }
 
 /* The message of rule `rule` for this row: {field} becomes the row's raw
@@ -487,8 +519,9 @@ void rt_report_commit(rt_report *r, const char *p, size_t n, uint64_t base_row, 
             rt_out_put(r->out, d, (size_t)(num + 24 - d));
             break;
         case RT_FMT_TEXT:
-            rt_buf_printf(&pre, TR("%s:%llu: row %llu", "%s:%llu: dòng %llu"), r->file,
-                          (unsigned long long)line, (unsigned long long)row);
+            rt_buf_text(&pre, r->file, strlen(r->file));
+            rt_buf_printf(&pre, TR(":%llu: row %llu", ":%llu: dòng %llu"), (unsigned long long)line,
+                          (unsigned long long)row);
             rt_out_put(r->out, pre.p, pre.n);
             break;
         case RT_FMT_JSON:

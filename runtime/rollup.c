@@ -49,6 +49,10 @@ struct rt_acc {
     uint32_t ***blk;
     uint32_t *gcount; /* per unit, after roll_up: groups that are not empty */
     uint64_t skip_unit, skip_period, skip_dim, skip_full, rows_in;
+    /* --period 2025-Q3: rows of other output periods are left out (and
+     * counted) as they come, not accumulated. -1 = every period. */
+    int64_t only_period;
+    uint64_t skip_filter;
     int full; /* the slot space is exhausted */
     /* Duplicates: a (unit, sub-period, dimensions) key seen twice. The
      * repeated row is not added and the unit's whole group (its roll-up
@@ -233,6 +237,7 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->n_combos = (uint32_t)combos;
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
+    a->only_period = -1;
     a->nsub = rt_xcalloc(MAX_PERIODS, sizeof *a->nsub);
     a->src_first = rt_xcalloc(MAX_PERIODS, sizeof *a->src_first);
     pthread_mutex_init(&a->mu, NULL);
@@ -275,6 +280,10 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     if (rt_period_map(a->src_freq, p, a->dst_freq, &t, &pos)) {
         __atomic_store_n(&a->src_map[p], -1, __ATOMIC_RELEASE);
         return -1;
+    }
+    if (a->only_period >= 0 && t != a->only_period) {
+        __atomic_store_n(&a->src_map[p], -3, __ATOMIC_RELEASE);
+        return -3;
     }
     uint32_t i;
     for (i = 0; i < a->n_periods; i++)
@@ -346,7 +355,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
 {
     const uint32_t n = b->n_rows;
     const rg_column *uc = &b->cols[a->unit_field], *pc = &b->cols[a->period_field];
-    uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, in = 0;
+    uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, sk_filter = 0, in = 0;
     uint32_t misses = 0;
     int64_t last_p = -1;
     int32_t e = 0;
@@ -388,7 +397,8 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             e = __atomic_load_n(&a->src_map[last_p], __ATOMIC_ACQUIRE);
         }
         if (e < 0) {
-            sk_period++;
+            if (e == -3) sk_filter++;
+            else sk_period++;
             continue;
         }
         combo[i] = cb;
@@ -415,6 +425,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
             }
             if (e < 0) {
                 if (e == -2) sk_full++;
+                else if (e == -3) sk_filter++;
                 else sk_period++;
                 continue;
             }
@@ -435,6 +446,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
     a->skip_dim += sk_dim;
     a->skip_period += sk_period;
     a->skip_full += sk_full;
+    a->skip_filter += sk_filter;
     a->rows_in += in;
     pthread_mutex_unlock(&a->mu);
 }
@@ -958,23 +970,66 @@ static void report_dups(const rt_acc *a)
                 (unsigned long long)(a->dup_rows - a->n_dups));
 }
 
-static void print_summary(const rt_ctx *c, const rt_scan_stats *st, const rt_acc *a)
+/* Every row read is accounted for: rolled up, rejected (an error-level rule
+ * failed, per rule; a row may fail several) or left out (per reason).
+ * Printed whenever a row was not rolled up, or with -v. Returns the rows
+ * left out for reasons of the data (not --period), for --strict. */
+static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *on, const rt_scan_stats *st,
+                              const rt_acc *a)
 {
-    rt_info(TR("regrt: %llu rows read, %llu with errors (left out), %llu rolled up into %u period(s)\n",
-               "regrt: đã đọc %llu dòng, %llu dòng có lỗi (bị loại), %llu dòng được tổng hợp vào %u kỳ\n"),
-            (unsigned long long)st->rows, (unsigned long long)st->rows_err,
-            (unsigned long long)a->rows_in, a->n_periods);
-    if (a->skip_unit || a->skip_period || a->skip_dim)
-        rt_info(TR("regrt: valid rows not rolled up: %llu unknown unit, %llu period outside the roll-up, %llu dimension value not in its list\n",
-                   "regrt: dòng hợp lệ không được tổng hợp: %llu đơn vị không có trong danh sách, %llu kỳ ngoài phạm vi, %llu giá trị chiều không có trong danh mục\n"),
-                (unsigned long long)a->skip_unit, (unsigned long long)a->skip_period,
-                (unsigned long long)a->skip_dim);
-    if (a->dup_rows)
-        rt_info(TR("regrt: left out as duplicates: %llu repeated row(s), and %llu row(s) of the %llu group(s) they fell in\n",
-                   "regrt: bị loại do trùng lặp: %llu dòng lặp lại và %llu dòng của %llu nhóm chứa chúng\n"),
-                (unsigned long long)a->dup_rows, (unsigned long long)a->dup_group_rows,
-                (unsigned long long)a->dup_groups);
-    (void)c;
+    const rg_form *f = c->form;
+    /* Rows of a group left out for a duplicated key were accumulated
+     * (rows_in) and then taken out again; repeated rows never were. */
+    uint64_t rolled = a->rows_in - a->dup_group_rows;
+    uint64_t left = a->skip_unit + a->skip_period + a->skip_dim + a->skip_full + a->dup_rows + a->dup_group_rows;
+    uint64_t out = st->rows_err + left + a->skip_filter;
+    if (out || o->verbose)
+        rt_info(TR("regrt: %llu rows read: %llu rolled up into %u period(s), %llu rejected with errors, %llu left out\n",
+                   "regrt: đã đọc %llu dòng: %llu dòng được tổng hợp vào %u kỳ, %llu dòng có lỗi bị loại, %llu dòng bị bỏ ra\n"),
+                (unsigned long long)st->rows, (unsigned long long)rolled, a->n_periods,
+                (unsigned long long)st->rows_err, (unsigned long long)(left + a->skip_filter));
+    if (st->rows_err) {
+        for (uint32_t r = 0; r < f->n_rules; r++)
+            if (on[r] && st->rule_fail[r] && f->rules[r].severity == RG_SEV_ERROR)
+                rt_info(TR("  rejected: %llu failed rule %s\n", "  bị loại: %llu dòng không đạt quy tắc %s\n"),
+                        (unsigned long long)st->rule_fail[r], f->rules[r].code);
+        if (st->rows_overflow)
+            rt_info(TR("  rejected: %llu overflowed the 64-bit range\n", "  bị loại: %llu dòng vượt phạm vi 64 bit\n"),
+                    (unsigned long long)st->rows_overflow);
+    }
+    const struct {
+        uint64_t n;
+        const char *en, *vi;
+    } why[] = {
+        {a->skip_unit, "unit code not in the units file at tier '%s'", "mã đơn vị không có trong tệp đơn vị ở cấp '%s'"},
+        {a->skip_period, "period missing or outside the roll-up", "kỳ trống hoặc ngoài phạm vi tổng hợp"},
+        {a->skip_dim, "dimension value not in its list", "giá trị chiều không có trong danh mục"},
+        {a->skip_full, "no room for more groups", "hết chỗ cho nhóm mới"},
+        {a->dup_rows, "repeat an earlier row's key (DUP1)", "lặp lại khóa của một dòng trước (DUP1)"},
+        {a->dup_group_rows, "in a group left out for a repeated key (DUP1)", "thuộc nhóm bị loại vì khóa lặp lại (DUP1)"},
+        {a->skip_filter, "outside --period %s", "ngoài --period %s"},
+    };
+    for (size_t k = 0; k < sizeof why / sizeof *why; k++) {
+        if (!why[k].n) continue;
+        const char *arg = k == 0 ? c->desc->tiers[a->unit_tier].name : o->period ? o->period : "";
+        rt_buf b = {0};
+        rt_buf_printf(&b, TR("  left out: %llu ", "  bị bỏ ra: %llu dòng "), (unsigned long long)why[k].n);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        rt_buf_printf(&b, TR(why[k].en, why[k].vi), arg); /* the literals above: one %s each at most */
+#pragma GCC diagnostic pop
+        rt_buf_ch(&b, 0);
+        rt_info("%s\n", b.p);
+        rt_buf_free(&b);
+    }
+    if (st->rows != rolled + out)
+        rt_warn(TR("%llu rows read but %llu accounted for: please report this",
+                   "đã đọc %llu dòng nhưng chỉ tính được %llu dòng: hãy báo lỗi này"),
+                (unsigned long long)st->rows, (unsigned long long)(rolled + out));
+    if (st->rows && !rolled)
+        rt_warn(TR("no row was rolled up: the roll-up is empty",
+                   "không có dòng nào được tổng hợp: bảng tổng hợp rỗng"));
+    return st->rows_err + left + (st->rows != rolled + out);
 }
 
 int rt_cmd_rollup(const rt_opts *o, rt_error *err)
@@ -1008,6 +1063,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
     c.form = &d->forms[ru->form];
 
     rt_rollup_filter flt = {(int)ru->n_levels - 1, -1};
+    int64_t only = -1;
     uint32_t freq = ru->period;
     if (o->to) {
         int lv = -1;
@@ -1036,6 +1092,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         } else if (!rt_period_parse_any(o->period, &pf, &p)) {
             freq = pf;
             flt.period = p;
+            only = p;
         } else {
             rt_err(err, 2, TR("--period %s: expected a frequency (month, quarter, half, 9m, year) or a period such as 2025-Q1, 2025-06, 2025-H1, 2025",
                               "--period %s: cần một tần suất (month, quarter, half, 9m, year) hoặc một kỳ như 2025-Q1, 2025-06, 2025-H1, 2025"),
@@ -1049,6 +1106,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         rt_ctx_close(&c);
         return 2;
     }
+    a->only_period = only;
     rt_out rout, eout;
     int have_e = 0;
     memset(&eout, 0, sizeof eout);
@@ -1128,8 +1186,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
         else bad = rt_out_close(&rout, err);
         rt_phase("close");
         if (!bad) {
-            rc = 0;
-            if (o->verbose) print_summary(&c, &st, a);
+            rc = print_summary(&c, o, on, &st, a) && o->strict ? 1 : 0;
             rt_ext_report(&ext);
             rt_cross_report(cross, o->verbose);
         }

@@ -80,6 +80,26 @@ const int32_t *rt_units_parents(const rt_units *u);
 /* Resolves the holiday file: explicit path, REGIME_PATH/data/<name>_holidays.csv,
  * <dir of argv0>/../../stdlib/data/<name>_holidays.csv. NULL when none exists. */
 char *rt_holidays_path(const char *explicit_path, const char *name, const char *argv0);
+/* Appends data for a text report: control characters escaped (report.c). */
+void rt_buf_text(rt_buf *b, const char *p, size_t n);
+/* Years covered by a holiday calendar (its first and last day's), or -1. */
+int rt_holidays_range(const rt_holidays *h, int *y0, int *y1);
+/* Deadline `dl` after the cut-off end `after`; a working-day deadline that
+ * counts days outside the calendar's years is an error (-1, status 2), or
+ * a warning under --allow-unknown-holidays. */
+int rt_deadline_for(const rt_opts *o, const rt_holidays *h, const char *hpath, int64_t after,
+                    const rg_deadline *dl, const char *tier, const char *period, int64_t *due, rt_error *err);
+/* DIR/data/FILE in $REGIME_PATH or the stdlib beside regrt, or NULL. */
+char *rt_data_file_path(const char *file, const char *argv0);
+/* The tiers' default units file recorded in the manifest beside LIB (or a
+ * file of that name in the data folders when it moved), or NULL (malloc'd). */
+char *rt_units_default(const char *lib, const char *argv0);
+/* Refuses (-1, status 2) an output that is an input or the other output,
+ * by file identity; units = the units file that will be read. */
+int rt_paths_check(const rt_opts *o, const char *units, rt_error *err);
+/* Advisory locks on the outputs' folders (waits for another run). */
+int rt_outputs_lock(const rt_opts *o, rt_error *err);
+void rt_outputs_unlock(void);
 
 /* The holiday calendar of a regime for a command (see rt_holidays_path);
  * an empty calendar, with a warning, when none is found. *path_out is the

@@ -7,7 +7,11 @@
  * links the unit below directly to the one above; an empty code at the bottom
  * just ends the chain (an island district without communes).
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rt.h"
 
@@ -251,4 +255,60 @@ const int32_t *rt_units_parents(const rt_units *u) { return u->parent; }
 const uint32_t *rt_units_sorted(const rt_units *u, int tier)
 {
     return tier >= 0 && (uint32_t)tier < u->n_tiers ? u->t[tier].sorted : NULL;
+}
+
+/* ---- the default units file ------------------------------------------------------------ */
+
+/* The value of "key": "..." in a small JSON file (manifest.json is written
+ * by regc with one key per line; escapes \" and \\ are undone). */
+static char *json_string_of(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char line[PATH_MAX + 256];
+    size_t kl = strlen(key);
+    char *out = NULL;
+    while (!out && fgets(line, sizeof line, f)) {
+        char *s = strstr(line, key);
+        if (!s || s == line || s[-1] != '"' || s[kl] != '"') continue;
+        s += kl + 1;
+        while (*s == ' ' || *s == ':') s++;
+        if (*s++ != '"') continue;
+        rt_buf b = {0};
+        for (; *s && *s != '"'; s++) {
+            if (*s == '\\' && s[1]) s++;
+            rt_buf_ch(&b, *s);
+        }
+        rt_buf_ch(&b, 0);
+        out = b.p;
+    }
+    fclose(f);
+    return out;
+}
+
+char *rt_units_default(const char *lib, const char *argv0)
+{
+    struct stat st;
+    if (!lib || stat(lib, &st)) return NULL;
+    rt_buf m = {0};
+    if (S_ISDIR(st.st_mode)) rt_buf_str(&m, lib);
+    else {
+        const char *s = strrchr(lib, '/');
+        if (s) rt_buf_put(&m, lib, (size_t)(s - lib));
+        else rt_buf_ch(&m, '.');
+    }
+    rt_buf_str(&m, "/manifest.json");
+    rt_buf_ch(&m, 0);
+    char *path = json_string_of(m.p, "units_file");
+    rt_buf_free(&m);
+    if (!path || access(path, R_OK) == 0) return path;
+    /* Moved or installed elsewhere: the same file name in the data folders
+     * searched for holiday calendars ($REGIME_PATH, the stdlib beside regrt). */
+    const char *base = strrchr(path, '/');
+    char *alt = rt_data_file_path(base ? base + 1 : path, argv0);
+    if (alt) {
+        free(path);
+        return alt;
+    }
+    return path; /* reported as missing when it is opened */
 }

@@ -28,7 +28,8 @@ static void usage(FILE *f)
              "  audit [--limit N]   the latest writes\n"
              "\n"
              "--store as for 'regrt serve' (default serve.db). --rate: requests per minute\n"
-             "(default 60, 0 = no limit). --cost: interactive (default), moderate, or min (tests).\n",
+             "(default 60, 0 = no limit). --cost: standard (default: Argon2id, 19 MiB, 2 passes),\n"
+             "interactive (64 MiB), moderate (256 MiB), or min (tests and load runs only).\n",
              "Cách dùng: regrt serve-admin [--store URL] LỆNH ...\n"
              "\n"
              "  add TÊN --role reporter|supervisor|admin --unit MÃ [--rate N] [--cost C]\n"
@@ -50,8 +51,9 @@ static int read_password(char *buf, size_t cap)
 
 static int parse_cost(const char *v, int *cost)
 {
-    if (!strcmp(v, "interactive")) *cost = 0;
-    else if (!strcmp(v, "moderate")) *cost = 1;
+    if (!strcmp(v, "standard")) *cost = 0;
+    else if (!strcmp(v, "interactive")) *cost = 1;
+    else if (!strcmp(v, "moderate")) *cost = 2;
     else if (!strcmp(v, "min")) *cost = -1;
     else return -1;
     return 0;
@@ -132,8 +134,8 @@ int srv_admin_main(int argc, char **argv)
         else if (!strcmp(a, "--rate")) rate = atoi(v), i++;
         else if (!strcmp(a, "--cost")) {
             if (parse_cost(v, &cost)) {
-                fprintf(stderr, TR("regrt serve-admin: --cost %s: use interactive, moderate or min\n",
-                                   "regrt serve-admin: --cost %s: dùng interactive, moderate hoặc min\n"), v);
+                fprintf(stderr, TR("regrt serve-admin: --cost %s: use standard, interactive, moderate or min\n",
+                                   "regrt serve-admin: --cost %s: dùng standard, interactive, moderate hoặc min\n"), v);
                 return 2;
             }
             i++;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int srv_md5_file(const char *path, char out[33]);
+#include "srv.h"
 
 typedef struct md5 {
     uint32_t h[4];

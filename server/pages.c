@@ -262,11 +262,17 @@ static int check_password(srv *sv, const char *name, const char *pw, srv_account
                         &rows, &err);
     srv_unlock(sv);
     if (q) return -2;
-    int ok = rows.n_rows == 1 && strlen(name) < sizeof acct->name &&
-             crypto_pwhash_str_verify(srv_cell(&rows, 0, 0), pw, strlen(pw)) == 0;
+    /* the slow Argon2id check outside the server's lock, as auth.c does:
+     * handlers are entered holding it once (serve.c) */
+    int ok = rows.n_rows == 1 && strlen(name) < sizeof acct->name;
+    if (ok) {
+        srv_unlock(sv);
+        ok = crypto_pwhash_str_verify(srv_cell(&rows, 0, 0), pw, strlen(pw)) == 0;
+        srv_lock(sv);
+    }
     if (ok) {
         memset(acct, 0, sizeof *acct);
-        snprintf(acct->name, sizeof acct->name, "%s", name);
+        snprintf(acct->name, sizeof acct->name, "%.63s", name); /* strlen(name) < 64 checked above */
         srv_role_parse(srv_cell(&rows, 0, 1), &acct->role);
         snprintf(acct->unit, sizeof acct->unit, "%s", srv_cell(&rows, 0, 2));
         acct->rate = atoi(srv_cell(&rows, 0, 3));

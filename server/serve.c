@@ -473,13 +473,9 @@ static int has_so(const char *dir)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static int md5_file(const char *path, char out[33])
-{
-    /* OpenRosa's form list hash is MD5 of the form file; libsodium has no
-     * MD5, so a small one is used (md5.c). */
-    extern int srv_md5_file(const char *path, char out[33]);
-    return srv_md5_file(path, out);
-}
+/* OpenRosa's form list hash is MD5 of the form file; libsodium has no MD5,
+ * so a small one is used (md5.c). */
+static int md5_file(const char *path, char out[33]) { return srv_md5_file(path, out); }
 
 
 static const char *units_of(const srv_config *so, const char *regime)
@@ -600,6 +596,8 @@ static void usage(FILE *f)
              "  --spool DIR          scratch folder for submissions being checked\n"
              "  --base-url URL       the server's address as clients see it (downloadUrl)\n"
              "  --realm NAME         authentication realm (default Regime)\n"
+             "  --trust DIR          trusted public keys of the regimes (default $REGIME_TRUST, else\n"
+             "                       /etc/regime/trusted); --allow-unsigned: load unsigned ones anyway\n"
              "  --forward-to URL     the server of the tier above (forwarding, docs/SERVER.md)\n"
              "  --forward-user NAME --forward-password-file FILE   its account\n"
              "  --lang vi|en         language of the server's own log\n"
@@ -617,6 +615,8 @@ static void usage(FILE *f)
              "  --spool THƯ_MỤC      thư mục tạm cho bản nộp đang kiểm tra\n"
              "  --base-url URL       địa chỉ máy chủ như máy khách thấy (downloadUrl)\n"
              "  --realm TÊN          realm xác thực (mặc định Regime)\n"
+             "  --trust THƯ_MỤC      khóa công khai tin cậy của các chế độ (mặc định $REGIME_TRUST, nếu\n"
+             "                       không /etc/regime/trusted); --allow-unsigned: vẫn nạp bản chưa ký\n"
              "  --forward-to URL     máy chủ cấp trên (chuyển tiếp, docs/SERVER.md)\n"
              "  --forward-user TÊN --forward-password-file TỆP   tài khoản ở đó\n"
              "Tài khoản: 'regrt serve-admin --help'. Xem docs/SERVER.md.\n"),
@@ -766,6 +766,9 @@ int srv_main(int argc, char **argv)
         } else if (opt(argc, argv, &i, "--forward-to", &so.forward_url)) {
         } else if (opt(argc, argv, &i, "--forward-user", &so.forward_user)) {
         } else if (opt(argc, argv, &i, "--forward-password-file", &so.forward_password_file)) {
+        } else if (opt(argc, argv, &i, "--trust", &so.trust)) {
+        } else if (!strcmp(argv[i], "--allow-unsigned")) {
+            so.allow_unsigned = 1;
         } else if (opt(argc, argv, &i, "--lang", &v)) {
         } else if (opt(argc, argv, &i, "--units", &v)) {
             const char *eq = strchr(v, '=');
@@ -819,6 +822,8 @@ int srv_main(int argc, char **argv)
         fprintf(stderr, "regrt serve: libsodium cannot start\n");
         return 2;
     }
+    /* the regimes load only when signed by a trusted key (docs/DISTRIBUTION.md) */
+    rt_trust_configure(so.trust, so.allow_unsigned ? 1 : -1);
     srv s;
     rt_error err;
     memset(&err, 0, sizeof err);

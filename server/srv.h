@@ -81,8 +81,8 @@ typedef struct srv_account {
 
 const char *srv_role_name(srv_role r);
 int srv_role_parse(const char *s, srv_role *r);
-/* Argon2id (libsodium crypto_pwhash_str); cost: 0 = interactive, 1 =
- * moderate, -1 = minimum (tests and load runs only). */
+/* Argon2id (libsodium crypto_pwhash_str); cost: 0 = standard (19 MiB, 2
+ * passes), 1 = interactive, 2 = moderate, -1 = minimum (tests, load runs). */
 int srv_hash_password(const char *pw, int cost, char out[128]);
 
 /* ---- the server ----------------------------------------------------------- */
@@ -211,12 +211,17 @@ typedef struct srv_config {
     const char *forward_url, *forward_user, *forward_password_file;
     int forward_interval;
     const char *argv0;
+    const char *trust;   /* --trust DIR (NULL: $REGIME_TRUST, else the system's) */
+    int allow_unsigned;
 } srv_config;
 
 struct MHD_Daemon;
 int srv_open(srv *s, const srv_config *c, rt_error *err);
 struct MHD_Daemon *srv_listen(srv *s, const srv_config *c, rt_error *err);
 void srv_close(srv *s, const srv_config *c);
+
+/* MD5 of a file as 32 hex digits (md5.c: the form list's hash). */
+int srv_md5_file(const char *path, char out[33]);
 
 /* Entry points from regrt.c. */
 int srv_main(int argc, char **argv);

@@ -216,6 +216,18 @@ void rt_csv_close(rt_csv *c);
  */
 char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint32_t row, uint32_t rule,
                        const char *const *raw, const uint32_t *raw_len);
+/*
+ * rt_batch_previous: the previous-period columns of a batch whose rows are
+ * all the periods at hand, joined as `regrt` joins its DATA files: the row
+ * of the same unit and dimension values (their raw text, cols[k].str) one
+ * period earlier, none when that key repeats; values as they are in the
+ * batch now (computed columns as validate last wrote them, so calling it
+ * again after validate gives the next round of a chain). The columns live
+ * in *state (NULL at first) until the next call; free it with
+ * rt_batch_previous_free.
+ */
+const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
+void rt_batch_previous_free(void *state);
 
 /* ---- commands --------------------------------------------------------------- */
 
@@ -252,7 +264,9 @@ typedef struct rt_opts {
     int threads;             /* 0 = automatic */
     int verbose;
     rt_format format;
-    int results;             /* --results (validate): rt_results */
+    int strict;                 /* --strict: a row left out is a finding (exit 1) */
+    int allow_unknown_holidays; /* --allow-unknown-holidays: a warning, not an error */
+    int results;                /* --results (validate): rt_results */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);

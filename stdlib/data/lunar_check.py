@@ -10,7 +10,7 @@ low-precision formulas (Jean Meeus, *Astronomical Algorithms*, ch. 25 and
 49, as used by most published Vietnamese lunar converters) — it is an
 independent computation, not a table copied from anywhere.
 
-It then checks, for 2024–2027, that
+It then checks, for 2024–2030, that
   * every row named "Tết Nguyên đán" in vn_holidays.csv carries the lunar
     date written in its name (e.g. "mùng 1 tháng Giêng"), and
   * the Hùng Kings' day is 10th day of the 3rd lunar month.
@@ -145,7 +145,7 @@ def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "vn_holidays.csv")
     bad = 0
     # 1. the first day of every lunar year and the Hùng Kings' day
-    for year in range(2024, 2028):
+    for year in range(2024, 2031):
         d = dt.date(year, 1, 15)
         while solar_to_lunar(d)[:2] != (1, 1):
             d += dt.timedelta(days=1)

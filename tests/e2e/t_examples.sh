@@ -75,7 +75,7 @@ assert dates == sorted(set(dates)), "dates not sorted or repeated"
 for d in dates:
     datetime.date.fromisoformat(d)
 years = {d[:4] for d in dates}
-assert years == {"2024", "2025", "2026", "2027"}, years
+assert years == {str(y) for y in range(2024, 2031)}, years
 EOF
     expect_status "vn_holidays.csv is well formed" 0 $?
     python3 "$ex_root/stdlib/data/lunar_check.py" >"$tmp/ex.out" 2>&1
@@ -83,6 +83,8 @@ EOF
     grep -q "2026: Tết (1/1 lunar) = 2026-02-17" "$tmp/ex.out" && pass || fail "lunar_check: Tết 2026 is not 2026-02-17"
     grep -q "2027: Tết (1/1 lunar) = 2027-02-06 Sat, Hùng Kings (10/3 lunar) = 2027-04-16" "$tmp/ex.out" && pass ||
         fail "lunar_check: 2027 dates"
+    grep -q "2030: Tết (1/1 lunar) = 2030-02-02 Sat, Hùng Kings (10/3 lunar) = 2030-04-12" "$tmp/ex.out" && pass ||
+        fail "lunar_check: 2030 dates (Tết is 2 February in Vietnam)"
     # The tthc generator is deterministic and injects one error per line of its log.
     (cd "$ex_root" && python3 examples/tthc/gen_month.py --units "$ex_units_old" --month 2025-05 --log "$tmp/inj1" >"$tmp/g1.csv" &&
         python3 examples/tthc/gen_month.py --units "$ex_units_old" --month 2025-05 --log "$tmp/inj2" >"$tmp/g2.csv")

@@ -8,7 +8,11 @@ I="$tmp/integ"
 mkdir -p "$I"
 
 # i_sum FILE: "rows err" from regrt's summary line on stderr
-i_summary() { sed -n 's/^regrt: \([0-9]*\) rows read, \([0-9]*\) with errors.*/\1 \2/p' "$1" | tail -1; }
+# "N rows read, M with errors" (validate) or "N rows read: ... M rejected with errors" (rollup)
+i_summary() {
+    sed -n -e 's/^regrt: \([0-9]*\) rows read, \([0-9]*\) with errors.*/\1 \2/p' \
+        -e 's/^regrt: \([0-9]*\) rows read: .*, \([0-9]*\) rejected with errors.*/\1 \2/p' "$1" | tail -1
+}
 
 if ! need python3; then
     :

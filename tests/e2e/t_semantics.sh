@@ -98,6 +98,14 @@ test "regc test runs the library: chains, messages" {
   expect row 3 message vi "thiếu -15"
 }
 
+test "a key repeated in the previous period joins nothing, as in regrt" {
+  data g (unit, period, a, b, resolved)
+    ("00001", 2025-01, 10, 5, 3)
+    ("00001", 2025-01, 11, 5, 3)
+    ("00001", 2025-02, 12, 5, 4)
+  expect row 3 message en "share 2.4000, previous share (empty), previous b (empty), d (empty), e (empty), previous d (empty)"
+}
+
 test "children() rules are tested" {
   data g (unit, period, a, b, resolved)
     ("00001", 2025-03, 1, 5, 2)
@@ -161,7 +169,7 @@ fi
 # regc test: the same values, through the same library
 (cd "$tmp/sem" && "$REGC" test sem.regime) >"$tmp/test.out" 2>&1
 expect_status "semantics: regc test" 0 $?
-grep -q '^3 passed, 0 failed$' "$tmp/test.out" && pass || fail "semantics: regc test: $(cat "$tmp/test.out")"
+grep -q '^4 passed, 0 failed$' "$tmp/test.out" && pass || fail "semantics: regc test: $(cat "$tmp/test.out")"
 # a wrong message is a failure that shows the messages the row has
 sed 's/message vi "thiếu -15"/message vi "thiếu 15"/' "$tmp/sem/sem.regime" >"$tmp/sem/bad.regime"
 (cd "$tmp/sem" && "$REGC" test bad.regime) >"$tmp/bad.out" 2>&1

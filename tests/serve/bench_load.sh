@@ -13,7 +13,10 @@ W=${WORKERS:-8}
 B=build/loadbench
 U=stdlib/data/vn_admin_units_2025-03-01.csv
 rm -rf "$B" && mkdir -p "$B/spool"
-REGIME_PATH=$ROOT/stdlib build/bin/regc build examples/tthc/tthc.regime -o "$B/regimes/tthc" >/dev/null || exit 1
+sh scripts/devkey.sh build/bin/regc build/devkey dev || exit 1
+export REGIME_TRUST=$ROOT/build/devkey/trusted
+REGIME_PATH=$ROOT/stdlib build/bin/regc build examples/tthc/tthc.regime -o "$B/regimes/tthc" \
+    --sign build/devkey/dev.key >/dev/null || exit 1
 python3 tests/serve/load.py accounts "$U" "$B/accounts.csv"
 
 run() {

@@ -61,7 +61,12 @@ const GOOD = { carried: '2', new_online: '30', new_direct: '12', received: '44',
     p.stdout.on('data', (c) => { log += c; const m = /listening on (http:\S+)/.exec(log); if (m) { clearTimeout(t); resolve({ url: m[1], proc: p }); } });
     p.on('exit', (code) => reject(new Error('the server exited with ' + code + ': ' + log)));
   });
-  const stop = (srv) => new Promise((resolve) => { srv.proc.removeAllListeners('exit'); srv.proc.on('exit', resolve); srv.proc.kill('SIGTERM'); });
+  /* SIGTERM: the server must exit with 0 (under ASan: no leak) */
+  const stop = (srv) => new Promise((resolve) => {
+    srv.proc.removeAllListeners('exit');
+    srv.proc.on('exit', (code) => { check('the server stops cleanly', code === 0, code); resolve(); });
+    srv.proc.kill('SIGTERM');
+  });
   fs.mkdirSync(path.join(tmp, 'spool'), { recursive: true });
   /* commune 00004 reports April 2025 on the 18th, two working days late */
   let srv = await serve('2025-04-18T03:00:00Z');
