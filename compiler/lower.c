@@ -8,6 +8,12 @@
  * Field reads are turned into current/previous/children reads according to
  * the function they sit in, and `missing zero` rules mark their numeric
  * reads so a missing value reads as 0.
+ *
+ * Lowering also says what the library must describe (regime.h, ABI 3): the
+ * read set of every rule and computed field (ir_collect_reads over the
+ * lowered trees, so what is listed is exactly what the kernels read), the
+ * value of every message placeholder as an expression the message kernel
+ * computes, and how many periods back the form reads (prev_depth).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
  * error-level failure, as in a roll-up) per unit, period and dimension
  * values, and rolls the sums up the hierarchy with the form's own combine
  * kernel. In the scan, after validate, each parent row is evaluated again
- * with batch->prev holding the finalized sums of its children (regime.h:
- * "children(x) reads batch->prev as the sum of the children"); the bits of
+ * with batch->children holding the finalized sums of its children (and
+ * batch->prev still the previous period, regime.h); the bits of
  * the children() rules are taken from that evaluation for parent rows and
  * cleared for every other row. A parent with no child reporting in that
  * period has children values that are not present (the rule is skipped).

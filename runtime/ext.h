@@ -14,8 +14,11 @@
  *               and sets the hooks of the scan (scan.h: before, after,
  *               on_batch).
  *
- * Nothing here runs when no selected rule reads the previous period or the
- * children and --rebase is not given: the scan is then exactly the plain one.
+ * What is needed comes from the descriptor's read sets (rg_rule.reads of the
+ * selected rules, rg_field.reads of the computed fields), never from rule
+ * text. Nothing here runs when none of them reads the previous period or
+ * the children and --rebase is not given: the scan is then exactly the
+ * plain one.
  */
 #ifndef RT_EXT_H
 #define RT_EXT_H
