@@ -142,6 +142,23 @@ static void export_wasm_kernels(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS], in
         }
 }
 
+/* Instructions in the module's largest basic block: the row loop's body of
+ * the biggest kernel, what the O2 pipeline's cost grows with. */
+#define CG_O2_MAX_BLOCK 3000
+static unsigned largest_block(LLVMModuleRef mod)
+{
+    unsigned most = 0;
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+            unsigned n = 0;
+            for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in))
+                n++;
+            if (n > most)
+                most = n;
+        }
+    return most;
+}
+
 cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
 {
     *err = NULL;
@@ -205,11 +222,17 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     if (msg)
         LLVMDisposeMessage(msg);
     if (o->opt) {
+        /* default<O2> is superlinear in the size of a kernel's row loop (a
+         * form of 1,000 cells: a minute; 5,000: far more). Ordinary forms
+         * (the benchmark's kernels: a few hundred instructions per row)
+         * keep O2; very big ones get O1, near-linear, whose code is a
+         * little slower per row but compiles in seconds. */
+        const char *pipeline = largest_block(c->mod) <= CG_O2_MAX_BLOCK ? "default<O2>" : "default<O1>";
         LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
         LLVMPassBuilderOptionsSetLoopVectorization(po, 1);
         LLVMPassBuilderOptionsSetSLPVectorization(po, 1);
         LLVMPassBuilderOptionsSetLoopUnrolling(po, 1);
-        LLVMErrorRef e = LLVMRunPasses(c->mod, "default<O2>", m->tm, po);
+        LLVMErrorRef e = LLVMRunPasses(c->mod, pipeline, m->tm, po);
         LLVMDisposePassBuilderOptions(po);
         if (e) {
             char *em = LLVMGetErrorMessage(e);
