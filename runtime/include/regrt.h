@@ -251,6 +251,14 @@ void rt_batch_other_free(void *state);
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
 
+/* What `regrt validate` reports (docs/RUNTIME.md, "Results as data").
+ * RT_RESULTS_DEFAULT: the violations in the errors.csv layout that
+ * `regrt rollup --errors` writes too. RT_RESULTS_INVALID: the same
+ * violations as results after VTL's check_datapoint (ruleid, bool_var,
+ * imbalance, errorcode, errorlevel, message, values). RT_RESULTS_ALL: one
+ * result per row and rule that ran, bool_var true, false or null. */
+typedef enum rt_results { RT_RESULTS_DEFAULT = 0, RT_RESULTS_INVALID, RT_RESULTS_ALL } rt_results;
+
 typedef struct rt_opts {
     const char *lib;
     const char *const *data; /* DATA files ("-" = stdin) */
@@ -276,6 +284,7 @@ typedef struct rt_opts {
     rt_format format;
     int strict;                 /* --strict: a row left out is a finding (exit 1) */
     int allow_unknown_holidays; /* --allow-unknown-holidays: a warning, not an error */
+    int results;                /* --results (validate): rt_results */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
