@@ -229,6 +229,24 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);
 
+/*
+ * rt_batch_other: the other forms' columns (batch->other) for a batch of
+ * form f, joined as `regrt validate` joins the DATA files of other forms
+ * (runtime/crossform.c, the same code): forms[g] (NULL = no rows of form g;
+ * `forms` itself may be NULL) holds form g's rows, values as they are in
+ * that batch now; for each form f reads (the read sets of its rules and
+ * computed fields), row i gets g's row of the same period, the same unit
+ * text and the same text of the dimensions both forms have (by name).
+ * No such row, a key that repeats in g's rows, or a form of another
+ * frequency leaves row i's values of g missing (the rules reading them are
+ * skipped). A form f does not read gets NULL. The array and its columns
+ * live in *state (NULL at first) until the next call; free it with
+ * rt_batch_other_free. Returns NULL only for a form not in d.
+ */
+const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                                       const rg_batch *const *forms, void **state);
+void rt_batch_other_free(void *state);
+
 /* ---- commands --------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
