@@ -125,7 +125,8 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
         rc = 2;
     cg_free(m);
     if (!rc && linked) {
-        rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0 ? 2 : 0;
+        /* a linker that is missing or fails is a tool's failure: 1 */
+        rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0 ? 1 : 0;
         unlink(obj);
     }
     if (!rc && rename(libtmp, lib) != 0) {
