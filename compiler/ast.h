@@ -161,6 +161,9 @@ typedef struct ast_rule {
     ast_expr *tolerance_of; /* `tolerance 1% of X`: relative to |X|, or NULL */
     ast_name missing;  /* skip | zero | fail; text NULL = default skip */
     ast_texts *message;
+    ast_name errorcode;  /* `errorcode CODE`: text NULL = none */
+    const char *errorlevel; /* `errorlevel N` as written, or NULL */
+    src_loc errorlevel_loc;
     ast_list extra;    /* duplicated clauses, kept for diagnostics (ast_attr*) */
 } ast_rule;
 

@@ -520,6 +520,25 @@ ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc)
     return r;
 }
 
+ast_rule *ast_rule_errorcode(ast_rule *r, parse_ctx *c, ast_name code, src_loc loc)
+{
+    loc = src_span(loc, code.loc);
+    if (r->errorcode.text)
+        rule_dup(r, c, "errorcode", loc);
+    r->errorcode = code;
+    return r;
+}
+
+ast_rule *ast_rule_errorlevel(ast_rule *r, parse_ctx *c, struct lex_number n, src_loc nloc, src_loc loc)
+{
+    loc = src_span(loc, nloc);
+    if (r->errorlevel)
+        rule_dup(r, c, "errorlevel", loc);
+    r->errorlevel = n.text;
+    r->errorlevel_loc = nloc;
+    return r;
+}
+
 /* ---- roll-ups ---- */
 
 ast_decl *ast_rollup_levels(ast_decl *d, parse_ctx *c, ast_list *levels, src_loc loc)

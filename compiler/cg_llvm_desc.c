@@ -40,7 +40,7 @@ void cg_types(cg *c)
     c->t_read = named(c, "rg_read", (LLVMTypeRef[]){I, I, I}, 3);
     c->t_value = named(c, "rg_value", (LLVMTypeRef[]){P, I, I, I, I}, 5);
     c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I, I, P}, 16);
-    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P}, 11);
+    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P, P, I, I, I}, 15);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
     c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P}, 6);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
@@ -243,8 +243,10 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
         rules[i] = record(c->t_rule,
                           (LLVMValueRef[]){str(c, ru->code), u32(c, ru->severity), u32(c, ru->flags),
                                            texts(c, m->message, "message"), str(c, src), u32(c, n), g_rf,
-                                           u32(c, ru->n_reads), g_reads, u32(c, ru->n_values), g_vals},
-                          11);
+                                           u32(c, ru->n_reads), g_reads, u32(c, ru->n_values), g_vals,
+                                           str(c, m->errorcode),
+                                           u32(c, m->errorlevel), u32(c, ru->verdict), u32(c, ru->imbalance)},
+                          15);
         free(src);
     }
     snprintf(name, sizeof name, "%s.rules", f->code);

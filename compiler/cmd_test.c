@@ -112,17 +112,15 @@ typedef struct tbatch {
     uint64_t *overflow;
     const char **unit_code;   /* per row, for roll-ups */
     int *test_row;            /* 1-based row number in the test */
-    /* other forms joined to the rows (cross-form rules): per form index,
-     * NULL or that form's columns; owned blocks in ocols/ovals/obits */
-    const rg_column **other;
+    /* other forms joined to the rows (form.field): per form index, NULL or
+     * that form's columns, joined by libregrt (rt_batch_other) */
+    const rg_column *const *other;
+    void *other_state;
     rg_column *children;      /* children's sums of parent rows, or NULL */
     const rg_column *jprev;   /* the previous period joined (rt_batch_previous) */
     void *prev_state;
     int64_t *children_v;
     uint64_t *children_p;
-    rg_column *ocols;
-    int64_t *ovals;
-    uint64_t *obits;
 } tbatch;
 
 static void batch_free(tbatch *b)
@@ -138,14 +136,11 @@ static void batch_free(tbatch *b)
     free(b->overflow);
     free(b->unit_code);
     free(b->test_row);
-    free(b->other);
+    rt_batch_other_free(b->other_state);
     rt_batch_previous_free(b->prev_state);
     free(b->children);
     free(b->children_v);
     free(b->children_p);
-    free(b->ocols);
-    free(b->ovals);
-    free(b->obits);
 }
 
 static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
@@ -282,88 +277,6 @@ static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, ui
 }
 
 /* ---- evaluation ------------------------------------------------------------------ */
-
-/* The dimension of `ob`'s form named like b's dimension d, or -1. */
-static int shared_dim(const tbatch *b, int d, const tbatch *ob)
-{
-    const char *code = b->mf->fields[b->mf->dims[d]].code;
-    for (int e = 0; e < ob->mf->n_dims; e++)
-        if (!strcmp(ob->mf->fields[ob->mf->dims[e]].code, code))
-            return ob->f->field_of[ob->mf->dims[e]];
-    return -1;
-}
-
-static int same_cell(const rg_column *a, uint32_t i, const rg_column *b, uint32_t j)
-{
-    if (BIT(a->present, i) != BIT(b->present, j))
-        return 0;
-    if (a->str && b->str && a->str[i] && b->str[j])
-        return a->len[i] == b->len[j] && !memcmp(a->str[i], b->str[j], a->len[i]);
-    return !BIT(a->present, i) || a->v[i] == b->v[j];
-}
-
-/* `form.field`: for every other form with rows in the test, its row of the
- * same unit, period and shared dimension values (none when two match). */
-static void join_other(tbatch *b, tbatch *all, int n_all, int n_forms)
-{
-    b->other = xcalloc((size_t)n_forms + 1, sizeof *b->other);
-    size_t nwords = 0, nvals = 0, ncols = 0;
-    for (int k = 0; k < n_all; k++)
-        if (&all[k] != b) {
-            ncols += (size_t)all[k].f->n_fields;
-            nvals += (size_t)all[k].f->n_fields * b->n;
-            nwords += (size_t)all[k].f->n_fields * (b->nw ? b->nw : 1) * 2;
-        }
-    b->ocols = xcalloc(ncols + 1, sizeof *b->ocols);
-    b->ovals = xcalloc(nvals + 1, sizeof *b->ovals);
-    b->obits = xcalloc(nwords + 1, sizeof *b->obits);
-    rg_column *cp = b->ocols;
-    int64_t *vp = b->ovals;
-    uint64_t *wp = b->obits;
-    size_t nw = b->nw ? b->nw : 1;
-    int bpf = b->f->field_of[b->mf->period_field];
-    for (int k = 0; k < n_all; k++) {
-        tbatch *ob = &all[k];
-        if (ob == b || ob->f->index < 0 || ob->f->index >= n_forms)
-            continue;
-        rg_column *oc = cp;
-        cp += ob->f->n_fields;
-        for (int c = 0; c < ob->f->n_fields; c++) {
-            oc[c] = (rg_column){vp, NULL, NULL, wp, wp + nw};
-            vp += b->n;
-            wp += nw * 2;
-        }
-        b->other[ob->f->index] = oc;
-        if (ob->mf->frequency != b->mf->frequency)
-            continue; /* periods of different lengths never match */
-        int opf = ob->f->field_of[ob->mf->period_field];
-        for (uint32_t i = 0; i < b->n; i++) {
-            if (!b->unit_code[i] || !BIT(b->cols[bpf].present, i))
-                continue;
-            int64_t hit = -1;
-            for (uint32_t j = 0; j < ob->n && hit != -2; j++) {
-                if (!ob->unit_code[j] || strcmp(ob->unit_code[j], b->unit_code[i]) ||
-                    !BIT(ob->cols[opf].present, j) || ob->cols[opf].v[j] != b->cols[bpf].v[i])
-                    continue;
-                int same = 1;
-                for (int d = 0; d < b->mf->n_dims && same; d++) {
-                    int od = shared_dim(b, d, ob);
-                    if (od >= 0)
-                        same = same_cell(&b->cols[b->f->field_of[b->mf->dims[d]]], i, &ob->cols[od], j);
-                }
-                if (same)
-                    hit = hit == -1 ? (int64_t)j : -2;
-            }
-            if (hit < 0)
-                continue;
-            for (int c = 0; c < ob->f->n_fields; c++)
-                if (BIT(ob->cols[c].present, (uint32_t)hit)) {
-                    oc[c].v[i] = ob->cols[c].v[hit];
-                    SET(oc[c].present, i);
-                }
-        }
-    }
-}
 
 /* Runs the library's validate kernel: computed fields, then the rules; when
  * the form reads previous(), again with the previous period joined, one
@@ -982,17 +895,27 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         }
         free(un.v);
     }
-    /* then the rules, every form's rows being read (cross-form joins) */
+    /* then the rules, every form's rows being read: form.field is joined by
+     * libregrt's own join (regrt.h), as regrt validate joins DATA files */
+    const rg_batch **forms = xcalloc((size_t)t->desc->n_forms + 1, sizeof *forms);
+    rg_batch *rbs = xcalloc((size_t)u.n_batches + 1, sizeof *rbs);
+    for (int k = 0; k < u.n_batches; k++) {
+        tbatch *ob = &u.batches[k];
+        const rg_form *of = lib_form(t, ob->f);
+        rbs[k] = (rg_batch){ob->n, ob->cols, NULL, ob->well_formed, NULL, NULL};
+        if (of && ob->n)
+            forms[of - t->desc->forms] = &rbs[k];
+    }
     for (int k = 0; k < u.n_batches; k++) {
         tbatch *b = &u.batches[k];
-        int cross = 0;
-        for (int q = 0; q < b->f->n_rules; q++)
-            cross |= (b->f->rules[q].flags & RG_RULE_CROSS_FORM) != 0;
-        if (cross)
-            join_other(b, u.batches, u.n_batches, t->ir.n_forms);
-        if (b->n)
-            evaluate(t, b, lib_form(t, b->f));
+        const rg_form *kf = lib_form(t, b->f);
+        if (!b->n || !kf)
+            continue;
+        b->other = rt_batch_other(t->desc, kf, &rbs[k], forms, &b->other_state);
+        evaluate(t, b, kf);
     }
+    free(forms);
+    free(rbs);
     int first = t->out.n;
     int expectations = 0;
     AST_EACH(const ast_expect *, x, d->u.test.expects) {

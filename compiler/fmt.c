@@ -70,7 +70,7 @@ static const char *const keywords[] = {
     "guidance", "tiers", "holidays", "level", "levels", "within", "column", "names", "units",
     "codelist", "from", "form", "reported", "period", "dimension", "field", "computed", "ratio",
     "required", "optional", "range", "to", "max", "digits", "stock", "flow", "over", "decimals",
-    "of", "rule", "when", "check", "tolerance", "missing", "message", "rollup", "for",
+    "of", "rule", "when", "check", "tolerance", "missing", "message", "errorcode", "errorlevel", "rollup", "for",
     "completeness", "test", "data", "expect", "row", "passes", "fails", "type", "code", "in",
     "and", "or", "not", "true", "false", "relevant", "received"};
 
@@ -670,6 +670,15 @@ static void emit_member(printer *p, const ast_member *m)
         }
         if (r->message)
             emit_texts(p, 4, r->message->loc.line, "message", r->message);
+        if (r->errorcode.text) {
+            rt_buf_str(&b, "errorcode ");
+            put_code(&b, r->errorcode.text);
+            line_sb(p, 4, r->errorcode.loc.line, &b);
+        }
+        if (r->errorlevel) {
+            rt_buf_printf(&b, "errorlevel %s", r->errorlevel);
+            line_sb(p, 4, r->errorlevel_loc.line, &b);
+        }
         AST_EACH(const ast_attr *, a, r->extra) emit_attr(p, a);
         return;
     }
@@ -1169,6 +1178,7 @@ static int rule_eq(const ast_rule *a, const ast_rule *b)
            fmt_expr_equal(a->check, b->check) && fmt_expr_equal(a->tolerance, b->tolerance) &&
            fmt_expr_equal(a->tolerance_of, b->tolerance_of) &&
            name_eq(&a->missing, &b->missing) && fmt_texts_equal(a->message, b->message) &&
+           name_eq(&a->errorcode, &b->errorcode) && str_eq(a->errorlevel, b->errorlevel) &&
            attrs_eq(&a->extra, &b->extra);
 }
 

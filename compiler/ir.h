@@ -104,8 +104,10 @@ typedef struct ir_rule {
     const m_rule *src;  /* for the descriptor (messages, fields) */
     ir_read *reads;     /* of when, check and the message values */
     int n_reads;
-    ir_value *values;   /* the message's placeholders */
+    ir_value *values;   /* the message's placeholders, then the hidden ones */
     int n_values;
+    int verdict;        /* index into values of the verdict (rg_rule.verdict) */
+    int imbalance;      /* index into values of the imbalance, or -1 */
 } ir_rule;
 
 /* How a field is accumulated; words are consecutive from `acc`. */

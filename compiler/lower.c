@@ -824,6 +824,36 @@ static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name,
     }
 }
 
+/* The verdict of a rule: true, false, or missing (null) when the rule
+ * cannot be evaluated; a guard that does not hold makes it true, as VTL's
+ * `when A then B` is `not A or B`; `missing fail` makes a missing check
+ * false. Exactly the rows validate fails have the verdict false. */
+ir_expr *lower_verdict(arena *a, const ir_rule *r)
+{
+    ir_expr *k = r->check;
+    if (r->missing == IR_MISS_FAIL) {
+        ir_expr *no = ir_new(a, IR_CONST, 0);
+        no->is_bool = 1;
+        ir_expr *x = ir_new(a, IR_COALESCE, 0);
+        x->is_bool = 1;
+        x->a = k;
+        x->b = no;
+        k = x;
+    }
+    if (r->when) {
+        ir_expr *yes = ir_new(a, IR_CONST, 0);
+        yes->value = 1;
+        yes->is_bool = 1;
+        ir_expr *g = ir_new(a, IR_IF, 0);
+        g->is_bool = 1;
+        g->a = r->when;
+        g->b = k;
+        g->c = yes;
+        k = g;
+    }
+    return k;
+}
+
 /* The placeholders of every translation of a rule's message, each once. */
 static void lower_values(lctx *c, ir_form *f, ir_rule *r)
 {
@@ -859,6 +889,43 @@ static void lower_values(lctx *c, ir_form *f, ir_rule *r)
                 lower_value(c, f, r, name, &vals[n++]);
             }
         }
+    /* The hidden values (rg_rule.verdict, .imbalance): the rule's result
+     * as data, computed by the message kernel for `regrt validate
+     * --results all`. Names in braces are fields or E0304, so "=verdict"
+     * never matches a placeholder of the message. */
+    ir_value *x = arena_alloc(c->a, sizeof *x * (size_t)(n + 2));
+    if (n)
+        memcpy(x, vals, sizeof *x * (size_t)n);
+    vals = x;
+    r->imbalance = -1;
+    for (int k = 0; k < n; k++)
+        if (!strcmp(vals[k].name, "imbalance") && vals[k].expr && !r->when)
+            r->imbalance = k;
+    if (r->imbalance < 0) {
+        /* a guarded rule has no imbalance on the rows the guard leaves out */
+        ir_value iv;
+        memset(&iv, 0, sizeof iv);
+        lower_value(c, f, r, "imbalance", &iv);
+        if (iv.expr) {
+            if (r->when) {
+                ir_expr *g = mk(c, IR_IF, iv.expr->scale, r->when, iv.expr);
+                g->c = ir_new(c->a, IR_MISSING, iv.expr->scale);
+                iv.expr = g;
+            }
+            iv.name = "=imbalance";
+            vals[n] = iv;
+            r->imbalance = n++;
+        }
+    }
+    ir_expr *k = lower_verdict(c->a, r);
+    ir_value *v = &vals[n];
+    memset(v, 0, sizeof *v);
+    v->name = "=verdict";
+    v->type = RG_T_BOOL;
+    v->codelist = -1;
+    v->field = -1;
+    v->expr = k;
+    r->verdict = n++;
     r->values = vals;
     r->n_values = n;
 }

@@ -10,6 +10,8 @@
  * file:line:col errors (using `sm` for file names, may be NULL); returns 0,
  * or -1 after such an error. */
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out);
+/* The rule's verdict for `regrt validate --results` (rg_rule.verdict). */
+ir_expr *lower_verdict(arena *a, const ir_rule *r);
 
 /* For the XForms (xpath.c): an expression of form `f` over one row (a
  * field's `relevant when`), and a ratio of one row (its declared decimals

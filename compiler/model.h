@@ -122,6 +122,8 @@ typedef struct m_rule {
     ast_expr *tolerance_of; /* relative: the tolerance is tolerance * |tolerance_of| */
     m_missing missing;
     ast_texts *message;
+    const char *errorcode;  /* `errorcode`, or NULL */
+    int32_t errorlevel;     /* `errorlevel`, or -1 */
     int *fields;            /* fields read, ascending, no duplicates */
     int n_fields;
     ast_rule *decl;

@@ -147,6 +147,8 @@ ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
 ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc);
 ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc);
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc);
+ast_rule *ast_rule_errorcode(ast_rule *r, parse_ctx *c, ast_name code, src_loc loc);
+ast_rule *ast_rule_errorlevel(ast_rule *r, parse_ctx *c, struct lex_number n, src_loc nloc, src_loc loc);
 
 ast_decl *ast_rollup_levels(ast_decl *d, parse_ctx *c, ast_list *levels, src_loc loc);
 ast_decl *ast_rollup_period(ast_decl *d, parse_ctx *c, ast_name p, src_loc loc);

@@ -4,6 +4,7 @@
  * placeholders, what constant folding proves about them, and codes that are
  * unique in the whole regime. */
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,8 +41,9 @@ static int compares_numbers(const ast_expr *e)
 }
 
 /* A compiled message has at most this many distinct placeholders
- * (rg_rule.values: one presence word of the message kernel). */
-#define SEMA_MAX_PLACEHOLDERS 64
+ * (rg_rule.values: one presence word of the message kernel, which also
+ * carries the rule's verdict and imbalance). */
+#define SEMA_MAX_PLACEHOLDERS 62 /* the kernel's 64 less the verdict and the imbalance */
 
 static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
 {
@@ -197,6 +199,23 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
         } else {
             mr->missing = (m_missing)k;
         }
+    }
+    /* VTL's errorcode and errorlevel: data for the results, independent
+     * of the rule code and the severity */
+    mr->errorcode = r->errorcode.text;
+    mr->errorlevel = -1;
+    if (r->errorlevel) {
+        const char *t = r->errorlevel;
+        int64_t v = 0;
+        int ok = *t != 0;
+        for (; *t && ok; t++) {
+            ok = *t >= '0' && *t <= '9' && v <= (INT32_MAX - (*t - '0')) / 10;
+            v = v * 10 + (*t - '0');
+        }
+        if (ok)
+            mr->errorlevel = (int32_t)v;
+        else
+            diag(s->d, "E0311", r->errorlevel_loc, r->errorlevel, r->code);
     }
     AST_EACH(ast_attr *, a, r->extra) {
         diag(s->d, "E0307", a->loc);

@@ -83,6 +83,7 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 %token KW_MAX "max" KW_DIGITS "digits" KW_STOCK "stock" KW_FLOW "flow" KW_OVER "over"
 %token KW_DECIMALS "decimals" KW_OF "of" KW_RULE "rule" KW_WHEN "when" KW_CHECK "check"
 %token KW_TOLERANCE "tolerance" KW_MISSING "missing" KW_MESSAGE "message"
+%token KW_ERRORCODE "errorcode" KW_ERRORLEVEL "errorlevel"
 %token KW_ROLLUP "rollup" KW_FOR "for" KW_COMPLETENESS "completeness" KW_TEST "test"
 %token KW_DATA "data" KW_EXPECT "expect" KW_ROW "row" KW_PASSES "passes" KW_FAILS "fails"
 %token KW_TYPE "type" KW_CODE "code" KW_IN "in" KW_AND "and" KW_OR "or" KW_NOT "not"
@@ -162,6 +163,8 @@ word
     | KW_NAMES                  { $$ = ast_name_of(ctx, "names", @1); }
     | KW_TEST                   { $$ = ast_name_of(ctx, "test", @1); }
     | KW_MAX                    { $$ = ast_name_of(ctx, "max", @1); }
+    | KW_ERRORCODE              { $$ = ast_name_of(ctx, "errorcode", @1); }
+    | KW_ERRORLEVEL             { $$ = ast_name_of(ctx, "errorlevel", @1); }
     ;
 
 qname
@@ -320,6 +323,8 @@ rule_items
     | rule_items KW_TOLERANCE expr KW_OF expr { $$ = ast_rule_tolerance($1, ctx, $3, $5, @2); }
     | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @2); }
     | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @2); }
+    | rule_items KW_ERRORCODE rule_code { $$ = ast_rule_errorcode($1, ctx, $3, @2); }
+    | rule_items KW_ERRORLEVEL NUMBER { $$ = ast_rule_errorlevel($1, ctx, $3, @3, @2); }
     ;
 
 /* ---- roll-ups ---- */
@@ -456,12 +461,12 @@ static int sym_of(const char *name)
 /* The keywords that also serve as names (rule `word`). */
 static const char *const word_kws[] = {"identifier", "period keyword", "units", "data", "level", "kind", "day", "days",
                                        "received", "content", "version", "method", "column", "names",
-                                       "test", "max", NULL};
+                                       "test", "max", "errorcode", "errorlevel", NULL};
 static const char *const expr_starts[] = {"number", "percentage", "string", "date", "period", "true",
                                           "false", "identifier", "'('", "'-'", "not", "max",
                                           "period keyword", "units", "data", "level", "kind", "day",
                                           "days", "received", "content", "version", "method", "column",
-                                          "names", "test", NULL};
+                                          "names", "test", "errorcode", "errorlevel", NULL};
 static const char *const literal_starts[] = {"number", "percentage", "string", "date", "period", "true",
                                              "false", "identifier", "missing", "'-'", NULL};
 static const char *const operators[] = {"'+'", "'-'", "'*'", "'/'", "'='", "\"<=\"", "\">=\"", "\"!=\"",

@@ -257,6 +257,25 @@ static const rg_column *const *fill(void *ctx, const rg_batch *b, void **scratch
     return s->other;
 }
 
+/* The join of form f's rows with form `of` (index g): the dimensions both
+ * have, by name; rows of another frequency never match. */
+static void xform_init(xform *x, const rg_form *f, const rg_form *of, int g)
+{
+    x->idx = g;
+    x->f = of;
+    x->nmask = (of->n_fields + 63) / 64;
+    if (!x->nmask) x->nmask = 1;
+    x->freq_ok = of->frequency == f->frequency;
+    for (uint32_t a = 0; a < f->n_dims && x->nd < 64; a++)
+        for (uint32_t b = 0; b < of->n_dims; b++)
+            if (!strcmp(f->fields[f->dims[a]].code, of->fields[of->dims[b]].code)) {
+                x->mine[x->nd] = f->dims[a];
+                x->theirs[x->nd++] = of->dims[b];
+            }
+    rt_strmap_init(&x->map, 1024);
+    pthread_mutex_init(&x->mu, NULL);
+}
+
 static const char *freq_name(uint32_t f)
 {
     switch (f) {
@@ -364,19 +383,7 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
         if ((int)g == self || !has[g] || !need[g]) continue;
         xform *x = &cx->x[cx->nx++];
         const rg_form *of = &d->forms[g];
-        x->idx = (int)g;
-        x->f = of;
-        x->nmask = (of->n_fields + 63) / 64;
-        if (!x->nmask) x->nmask = 1;
-        x->freq_ok = of->frequency == f->frequency;
-        for (uint32_t a = 0; a < f->n_dims && x->nd < 64; a++)
-            for (uint32_t b = 0; b < of->n_dims; b++)
-                if (!strcmp(f->fields[f->dims[a]].code, of->fields[of->dims[b]].code)) {
-                    x->mine[x->nd] = f->dims[a];
-                    x->theirs[x->nd++] = of->dims[b];
-                }
-        rt_strmap_init(&x->map, 1024);
-        pthread_mutex_init(&x->mu, NULL);
+        xform_init(x, f, of, (int)g);
         if (!x->freq_ok) {
             rt_warn(TR("form '%s' is %s and form '%s' %s: their rows never match, so what form '%s' reads of '%s' is missing",
                        "biểu '%s' báo cáo theo %s còn biểu '%s' theo %s: các dòng không ghép được, nên giá trị biểu '%s' đọc từ '%s' là trống"),
@@ -446,4 +453,53 @@ void rt_cross_close(rt_cross *x)
     free(x->x);
     free(x->data);
     free(x);
+}
+
+/* ---- in memory (regrt.h: rt_batch_other) ------------------------------------ */
+
+/* The same index (collect) and the same fill as the scan's, over batches a
+ * host holds: `regc test` and `regrt validate` join alike by construction. */
+typedef struct other_state {
+    rt_cross *cx;
+    void *scratch;
+} other_state;
+
+void rt_batch_other_free(void *state)
+{
+    other_state *st = state;
+    if (!st) return;
+    scratch_free(st->scratch);
+    rt_cross_close(st->cx);
+    free(st);
+}
+
+const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                                       const rg_batch *const *forms, void **state)
+{
+    rt_batch_other_free(*state);
+    *state = NULL;
+    if (!d || !f || !b || f < d->forms || f >= d->forms + d->n_forms) return NULL;
+    const uint32_t self = (uint32_t)(f - d->forms);
+    rt_cross *cx = rt_xcalloc(1, sizeof *cx);
+    cx->form = f;
+    cx->n_forms = d->n_forms;
+    cx->x = rt_xcalloc(d->n_forms ? d->n_forms : 1, sizeof *cx->x);
+    for (uint32_t g = 0; forms && g < d->n_forms; g++) {
+        if (g == self || !forms[g]) continue;
+        int need = 0;
+        for (uint32_t r = 0; r < f->n_rules && !need; r++)
+            need = reads_form(f, f->rules[r].reads, f->rules[r].n_reads, g, 0);
+        for (uint32_t k = 0; k < f->n_fields && !need; k++)
+            need = reads_form(f, f->fields[k].reads, f->fields[k].n_reads, g, 0);
+        if (!need) continue;
+        xform *x = &cx->x[cx->nx++];
+        xform_init(x, f, &d->forms[g], (int)g);
+        if (!x->freq_ok) continue;
+        cx->ncols += x->f->n_fields;
+        collect(x, forms[g], NULL);
+    }
+    other_state *st = rt_xcalloc(1, sizeof *st);
+    st->cx = cx;
+    *state = st;
+    return fill(cx, b, &st->scratch);
 }

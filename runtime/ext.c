@@ -340,6 +340,24 @@ void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, 
     typed_text(d, f, fd->type, fd->scale, fd->codelist, v, b);
 }
 
+int rt_rule_result(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, rt_buf *imbalance)
+{
+    const rg_rule *ru = &f->rules[rule];
+    int64_t out[64];
+    uint64_t present = 0;
+    if (row->batch && f->message && ru->n_values <= 64) {
+        rg_batch bt = *row->batch;
+        bt.children = row->children;
+        if (f->message(&bt, rule, row->index, out, &present) < 0) present = 0;
+    }
+    int32_t k = ru->imbalance;
+    if (imbalance && k >= 0 && k < 64 && (present >> k & 1))
+        typed_text(d, f, ru->values[k].type, ru->values[k].scale, ru->values[k].codelist, out[k], imbalance);
+    k = ru->verdict;
+    if (k < 0 || k >= 64 || !(present >> k & 1)) return -1;
+    return out[k] != 0;
+}
+
 int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, const char *s,
                    size_t n, rt_buf *b)
 {

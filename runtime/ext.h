@@ -137,6 +137,11 @@ void rt_value_text(const rg_regime_desc *d, const rg_form *f, int k, int64_t v, 
  * column), a ratio (the row finalized alone), previous(x), children(x),
  * {imbalance}. Returns 1 when it wrote the value, 0 to leave it to the
  * caller. */
+/* The verdict of rule `rule` for this row as the message kernel computes it
+ * (1 holds, 0 fails, -1 null: it could not be evaluated, or the library
+ * has no verdict), and its imbalance appended to `imbalance` (nothing when
+ * empty or when the check compares no two numbers; imbalance may be NULL). */
+int rt_rule_result(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, rt_buf *imbalance);
 int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row, uint32_t rule, const char *s,
                    size_t n, rt_buf *b);
 

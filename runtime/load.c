@@ -186,7 +186,8 @@ int rt_desc_check(const rg_regime_desc *d, rt_error *err)
             if (k && strcmp(f->rules[k - 1].code, f->rules[k].code) >= 0)
                 BAD("form %s: rules are not sorted by code", f->code);
             if ((f->rules[k].n_reads && !f->rules[k].reads) || (f->rules[k].n_values && !f->rules[k].values) ||
-                f->rules[k].n_values > 64)
+                f->rules[k].n_values > 64 || f->rules[k].verdict >= (int32_t)f->rules[k].n_values ||
+                f->rules[k].imbalance >= (int32_t)f->rules[k].n_values || f->rules[k].errorlevel < -1)
                 BAD("form %s: rule %s: read set or message values missing", f->code, f->rules[k].code);
         }
         if (f->n_rules && !f->validate) BAD("form %s has rules but no validate kernel", f->code);

@@ -28,7 +28,7 @@ static void usage(FILE *f)
              "matches the signed manifest (docs/DISTRIBUTION.md).\n"
              "\n"
              "  regrt validate LIB DATA... [--units U.csv] [--form F] [--rules V1,V2]\n"
-             "                 [--format text|csv|json] [-o FILE]\n"
+             "                 [--format text|csv|json] [--results invalid|all] [-o FILE]\n"
              "  regrt rollup   LIB --units U.csv DATA... [-o FILE] [--errors FILE]\n"
              "                 [--to LEVEL] [--period month|quarter|half|9m|year|2025-Q1] [--rollup NAME]\n"
              "                 [--rules V1,V2] [--rebase MERGES.csv [--apportion SHARES.csv]\n"
@@ -68,7 +68,7 @@ static void usage(FILE *f)
              "đã ký (docs/DISTRIBUTION.md).\n"
              "\n"
              "  regrt validate LIB DỮ_LIỆU... [--units U.csv] [--form F] [--rules V1,V2]\n"
-             "                 [--format text|csv|json] [-o TỆP]\n"
+             "                 [--format text|csv|json] [--results invalid|all] [-o TỆP]\n"
              "  regrt rollup   LIB --units U.csv DỮ_LIỆU... [-o TỆP] [--errors TỆP]\n"
              "                 [--to CẤP] [--period month|quarter|half|9m|year|2025-Q1] [--rollup TÊN]\n"
              "                 [--rules V1,V2] [--rebase SÁP_NHẬP.csv [--apportion TỶ_LỆ.csv]\n"
@@ -356,6 +356,15 @@ static int run_main(int argc, char **argv)
             else {
                 fprintf(stderr, TR("regrt: --format %s: use text, csv or json\n",
                                    "regrt: --format %s: dùng text, csv hoặc json\n"), v);
+                free(data);
+                return 2;
+            }
+        } else if (opt_value(argc, argv, &i, "--results", &v)) {
+            if (!strcmp(v, "invalid")) o.results = RT_RESULTS_INVALID;
+            else if (!strcmp(v, "all")) o.results = RT_RESULTS_ALL;
+            else {
+                fprintf(stderr, TR("regrt: --results %s: use invalid or all\n",
+                                   "regrt: --results %s: dùng invalid hoặc all\n"), v);
                 free(data);
                 return 2;
             }

@@ -42,7 +42,8 @@ void rt_report_begin(rt_report *r)
             rt_buf_ch(&b, ',');
             rt_buf_str(&b, f->fields[f->dims[d]].code);
         }
-        rt_buf_str(&b, ",rule,severity\n");
+        rt_buf_str(&b, r->results ? ",ruleid,bool_var,imbalance,errorcode,errorlevel,severity,message,values\n"
+                                  : ",rule,severity\n");
     } else if (r->fmt == RT_FMT_JSON) {
         rt_buf_str(&b, "{\"regime\":");
         rt_buf_json(&b, r->desc->name, strlen(r->desc->name));
@@ -51,7 +52,7 @@ void rt_report_begin(rt_report *r)
         rt_buf_json(&b, v, strlen(v));
         rt_buf_str(&b, ",\"form\":");
         rt_buf_json(&b, f->code, strlen(f->code));
-        rt_buf_str(&b, ",\"violations\":[");
+        rt_buf_str(&b, r->results ? ",\"results\":[" : ",\"violations\":[");
     }
     rt_out_put(r->out, b.p, b.n);
     rt_buf_free(&b);
@@ -207,8 +208,218 @@ static void keys_text(const rt_report *r, rt_buf *b, const rt_row *row)
     rt_buf_str(b, "):");
 }
 
+/* The values the rule read, as typed: `field=value, ...` (text) or a JSON
+ * object (JSON, and the CSV's `values` column). */
+static void rule_values(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t rule, int json)
+{
+    const rg_form *f = r->form;
+    const rg_rule *ru = &f->rules[rule];
+    if (json) rt_buf_ch(b, '{');
+    for (uint32_t i = 0; i < ru->n_fields; i++) {
+        int32_t k = ru->fields[i];
+        if (k < 0 || (uint32_t)k >= f->n_fields) continue;
+        const char *c = f->fields[k].code;
+        if (i) rt_buf_str(b, json ? "," : ", ");
+        if (json) {
+            rt_buf_json(b, c, strlen(c));
+            rt_buf_ch(b, ':');
+            if (row->raw[k].n) rt_buf_json(b, row->raw[k].p, row->raw[k].n);
+            else rt_buf_str(b, "null");
+        } else {
+            rt_buf_str(b, c);
+            rt_buf_ch(b, '=');
+            if (row->raw[k].n) put_value(b, row->raw[k].p, row->raw[k].n);
+            else rt_buf_str(b, TR("(empty)", "(trống)"));
+        }
+    }
+    if (json) rt_buf_ch(b, '}');
+}
+
+static int is_number(const rt_buf *s)
+{
+    if (!s->n) return 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!((s->p[i] >= '0' && s->p[i] <= '9') || s->p[i] == '.' || (s->p[i] == '-' && i == 0))) return 0;
+    return 1;
+}
+
+static void key_columns(const rt_report *r, rt_buf *b, const rt_row *row)
+{
+    const rg_form *f = r->form;
+    if (f->unit_field >= 0) {
+        rt_buf_ch(b, ',');
+        rt_buf_csv(b, row->raw[f->unit_field].p, row->raw[f->unit_field].n);
+    }
+    if (f->period_field >= 0) {
+        rt_buf_ch(b, ',');
+        rt_buf_csv(b, row->raw[f->period_field].p, row->raw[f->period_field].n);
+    }
+    for (uint32_t d = 0; d < f->n_dims; d++) {
+        rt_buf_ch(b, ',');
+        rt_buf_csv(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
+    }
+}
+
+static void key_json(const rt_report *r, rt_buf *b, const rt_row *row)
+{
+    const rg_form *f = r->form;
+    int32_t keys[2] = {f->unit_field, f->period_field};
+    for (int k = 0; k < 2; k++) {
+        if (keys[k] < 0) continue;
+        rt_buf_ch(b, ',');
+        rt_buf_json(b, f->fields[keys[k]].code, strlen(f->fields[keys[k]].code));
+        rt_buf_ch(b, ':');
+        rt_buf_json(b, row->raw[keys[k]].p, row->raw[keys[k]].n);
+    }
+    rt_buf_str(b, ",\"dims\":{");
+    for (uint32_t d = 0; d < f->n_dims; d++) {
+        const char *dc = f->fields[f->dims[d]].code;
+        if (d) rt_buf_ch(b, ',');
+        rt_buf_json(b, dc, strlen(dc));
+        rt_buf_ch(b, ':');
+        rt_buf_json(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
+    }
+    rt_buf_ch(b, '}');
+}
+
+/* One result of `--results invalid|all` (VTL's check_datapoint): the
+ * verdict, the imbalance, and for a rule that fails its errorcode,
+ * errorlevel and message. A row fails a rule exactly when the validate
+ * kernel says so (the counts of the summary); otherwise the message
+ * kernel's verdict tells true from null (not evaluated: a missing value, a
+ * row that overflowed, a children() rule on a row with no children). */
+static void result_entry(const rt_report *r, rt_buf *b, const rt_row *row, uint32_t rule, int fails)
+{
+    const rg_form *f = r->form;
+    const rg_rule *ru = &f->rules[rule];
+    rt_buf imb = {0};
+    int v = rt_rule_result(r->desc, f, row, rule, &imb);
+    if (fails) v = 0;
+    else if (v == 0 || row->overflow) v = -1;
+    const char *bv = v > 0 ? "true" : v == 0 ? "false" : "null";
+    const char *ec = v == 0 && ru->errorcode ? ru->errorcode : NULL;
+    int32_t el = v == 0 ? ru->errorlevel : -1;
+    size_t at;
+    entry_begin(b, row, &at);
+    switch (r->fmt) {
+    case RT_FMT_CSV: {
+        key_columns(r, b, row);
+        rt_buf_ch(b, ',');
+        rt_buf_csv(b, ru->code, strlen(ru->code));
+        rt_buf_printf(b, ",%s,", v < 0 ? "" : bv);
+        if (imb.n) rt_buf_put(b, imb.p, imb.n);
+        rt_buf_ch(b, ',');
+        if (ec) rt_buf_csv(b, ec, strlen(ec));
+        rt_buf_ch(b, ',');
+        if (el >= 0) rt_buf_printf(b, "%d", (int)el);
+        rt_buf_ch(b, ',');
+        rt_buf_str(b, sev_code(ru->severity));
+        rt_buf_ch(b, ',');
+        rt_buf tmp = {0};
+        if (v == 0) message(r, &tmp, row, rule);
+        rt_buf_csv(b, tmp.p ? tmp.p : "", tmp.n);
+        tmp.n = 0;
+        rt_buf_ch(b, ',');
+        rule_values(r, &tmp, row, rule, 1);
+        rt_buf_csv(b, tmp.p, tmp.n);
+        rt_buf_free(&tmp);
+        rt_buf_ch(b, '\n');
+        break;
+    }
+    case RT_FMT_TEXT:
+        keys_text(r, b, row);
+        rt_buf_ch(b, ' ');
+        rt_buf_str(b, ru->code);
+        rt_buf_ch(b, ' ');
+        rt_buf_str(b, bv);
+        if (imb.n) {
+            rt_buf_str(b, TR(", imbalance ", ", chênh lệch "));
+            rt_buf_put(b, imb.p, imb.n);
+        }
+        if (ec) {
+            rt_buf_str(b, ", errorcode ");
+            rt_buf_str(b, ec);
+        }
+        if (el >= 0) rt_buf_printf(b, ", errorlevel %d", (int)el);
+        if (v == 0) {
+            rt_buf_ch(b, ' ');
+            rt_buf_str(b, sev_word(ru->severity));
+        }
+        rt_buf_str(b, " [");
+        rule_values(r, b, row, rule, 0);
+        rt_buf_ch(b, ']');
+        if (v == 0) {
+            rt_buf_str(b, ": ");
+            message(r, b, row, rule);
+        }
+        rt_buf_ch(b, '\n');
+        break;
+    case RT_FMT_JSON: {
+        key_json(r, b, row);
+        rt_buf_str(b, ",\"ruleid\":");
+        rt_buf_json(b, ru->code, strlen(ru->code));
+        rt_buf_printf(b, ",\"bool_var\":%s,\"imbalance\":", bv);
+        if (!imb.n) rt_buf_str(b, "null");
+        else if (is_number(&imb)) rt_buf_put(b, imb.p, imb.n);
+        else rt_buf_json(b, imb.p, imb.n);
+        rt_buf_str(b, ",\"errorcode\":");
+        if (ec) rt_buf_json(b, ec, strlen(ec));
+        else rt_buf_str(b, "null");
+        if (el >= 0) rt_buf_printf(b, ",\"errorlevel\":%d", (int)el);
+        else rt_buf_str(b, ",\"errorlevel\":null");
+        rt_buf_str(b, ",\"severity\":\"");
+        rt_buf_str(b, sev_code(ru->severity));
+        rt_buf_str(b, "\",\"message\":");
+        if (v == 0) {
+            rt_buf tmp = {0};
+            message(r, &tmp, row, rule);
+            rt_buf_json(b, tmp.p ? tmp.p : "", tmp.n);
+            rt_buf_free(&tmp);
+        } else {
+            rt_buf_str(b, "null");
+        }
+        rt_buf_str(b, ",\"values\":");
+        rule_values(r, b, row, rule, 1);
+        rt_buf_ch(b, '}');
+        break;
+    }
+    }
+    entry_end(b, at);
+    rt_buf_free(&imb);
+}
+
 void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
 {
+    if (r->results) {
+        const rg_form *f = r->form;
+        uint32_t i = 0;
+        for (uint32_t rule = 0; rule < f->n_rules; rule++) {
+            int fails = i < row->n_rules && row->rules[i] == rule;
+            if (fails) i++;
+            if (fails || (r->results == RT_RESULTS_ALL && (!r->rule_on || r->rule_on[rule])))
+                result_entry(r, b, row, rule, fails);
+        }
+        if (!row->overflow) return;
+        /* the overflow, as in the errors.csv layout */
+        rt_row o = *row;
+        o.n_rules = 0;
+        rt_report ro = *r;
+        ro.results = 0;
+        if (r->fmt == RT_FMT_CSV) { /* same columns: an OVERFLOW result */
+            size_t at;
+            entry_begin(b, row, &at);
+            key_columns(r, b, row);
+            rt_buf_str(b, ",OVERFLOW,false,,,,error,");
+            const char *m = TR("a sum exceeds the 64-bit range; the row is left out",
+                               "một tổng vượt quá phạm vi 64 bit; dòng bị loại");
+            rt_buf_csv(b, m, strlen(m));
+            rt_buf_str(b, ",{}\n");
+            entry_end(b, at);
+            return;
+        }
+        rt_report_row(&ro, b, &o);
+        return;
+    }
     const rg_form *f = r->form;
     size_t at;
     uint32_t n = row->n_rules + (row->overflow ? 1u : 0u);

@@ -705,13 +705,15 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
     int64_t out[64];
     int32_t scale[64];
     uint8_t mode[64], tagg[64];
-    int always = 0, all_non = 1;
+    int always = 0, all_non = 1, plain = 1;
     for (uint32_t o = 0; o < nout && o < 64; o++) {
         scale[o] = f->outputs[o].scale;
         mode[o] = (uint8_t)(ru->missing_of ? ru->missing_of[o] : ru->missing);
         if (!mode[o]) mode[o] = RG_MISS_PARTIAL_ZERO;
         always |= mode[o] == RG_MISS_ALWAYS_NULL || mode[o] == RG_MISS_ALWAYS_ZERO;
         all_non &= mode[o] == RG_MISS_NON_NULL || mode[o] == RG_MISS_NON_ZERO;
+        /* partial_zero and always_zero keep what the kernel made of a group with rows */
+        plain &= mode[o] == RG_MISS_PARTIAL_ZERO || mode[o] == RG_MISS_ALWAYS_ZERO;
         int32_t fi = f->outputs[o].field;
         tagg[o] = (uint8_t)(fi >= 0 ? f->fields[fi].time_agg : RG_TIME_SUM);
     }
@@ -740,9 +742,11 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 uint64_t present = 0;
                 f->finalize(grp, out, &present);
                 uint32_t nunits = grp[na - 1] ? ucount_of(a, (uint32_t)s) : 0;
-                uint64_t produced;
-                present = apply_modes(a, grp, p, g, nunits, mode, tagg, out, present, &produced);
-                if (all_non && !produced) continue; /* VTL: the data point is not produced */
+                if (!plain) {
+                    uint64_t produced;
+                    present = apply_modes(a, grp, p, g, nunits, mode, tagg, out, present, &produced);
+                    if (all_non && !produced) continue; /* VTL: the data point is not produced */
+                }
                 char *w = sink_room(k, x->fixed + lname.n + ucell.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
                 *w++ = ',';

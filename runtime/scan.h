@@ -42,6 +42,9 @@ typedef struct rt_report {
     int multi_file;   /* more than one DATA file: say which one */
     const char *file; /* the file being scanned */
     int n_written;    /* violations written (JSON separators) */
+    int results;      /* rt_results: 0 = the errors.csv layout (rollup --errors,
+                         validate without --results) */
+    const uint8_t *rule_on; /* RT_RESULTS_ALL: the rules that ran */
 } rt_report;
 
 /* Header (CSV) or opening (JSON). */

@@ -97,6 +97,8 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     rep.form = f;
     rep.out = &out;
     rep.multi_file = oj->n_data > 1;
+    rep.results = o->results;
+    rep.rule_on = on;
     rt_report_begin(&rep);
     cfg.report = &rep;
     rt_scan_stats st;

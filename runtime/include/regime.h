@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define REGIME_ABI_VERSION 3u
+#define REGIME_ABI_VERSION 4u
 
 /* ---- localized text --------------------------------------------------- */
 
@@ -239,7 +239,16 @@ typedef struct rg_rule {
                               listed itself (its own reads are the field's) */
     uint32_t n_values;     /* at most 64 */
     const rg_value *values; /* the message's placeholders, in order of first
-                               appearance */
+                               appearance, then the hidden values below */
+    /* ABI 4: the result of the rule as data (VTL's check_datapoint). */
+    const char *errorcode; /* `errorcode`, or NULL when not declared */
+    int32_t errorlevel;    /* `errorlevel` (>= 0), or -1 when not declared */
+    int32_t verdict;       /* index into values of the rule's verdict for the
+                              row (a bool: 1 holds, 0 fails, not present:
+                              null, the rule could not be evaluated), or -1 */
+    int32_t imbalance;     /* index into values of the difference of the two
+                              sides of the check's comparison, or -1 when the
+                              check is not a comparison of two numbers */
 } rg_rule;
 
 /* ---- batches ---------------------------------------------------------- */

@@ -229,9 +229,35 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);
 
+/*
+ * rt_batch_other: the other forms' columns (batch->other) for a batch of
+ * form f, joined as `regrt validate` joins the DATA files of other forms
+ * (runtime/crossform.c, the same code): forms[g] (NULL = no rows of form g;
+ * `forms` itself may be NULL) holds form g's rows, values as they are in
+ * that batch now; for each form f reads (the read sets of its rules and
+ * computed fields), row i gets g's row of the same period, the same unit
+ * text and the same text of the dimensions both forms have (by name).
+ * No such row, a key that repeats in g's rows, or a form of another
+ * frequency leaves row i's values of g missing (the rules reading them are
+ * skipped). A form f does not read gets NULL. The array and its columns
+ * live in *state (NULL at first) until the next call; free it with
+ * rt_batch_other_free. Returns NULL only for a form not in d.
+ */
+const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                                       const rg_batch *const *forms, void **state);
+void rt_batch_other_free(void *state);
+
 /* ---- commands --------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;
+
+/* What `regrt validate` reports (docs/RUNTIME.md, "Results as data").
+ * RT_RESULTS_DEFAULT: the violations in the errors.csv layout that
+ * `regrt rollup --errors` writes too. RT_RESULTS_INVALID: the same
+ * violations as results after VTL's check_datapoint (ruleid, bool_var,
+ * imbalance, errorcode, errorlevel, message, values). RT_RESULTS_ALL: one
+ * result per row and rule that ran, bool_var true, false or null. */
+typedef enum rt_results { RT_RESULTS_DEFAULT = 0, RT_RESULTS_INVALID, RT_RESULTS_ALL } rt_results;
 
 typedef struct rt_opts {
     const char *lib;
@@ -258,6 +284,7 @@ typedef struct rt_opts {
     rt_format format;
     int strict;                 /* --strict: a row left out is a finding (exit 1) */
     int allow_unknown_holidays; /* --allow-unknown-holidays: a warning, not an error */
+    int results;                /* --results (validate): rt_results */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);

@@ -231,6 +231,34 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
             MISMATCH("%s overflow word %u: kernel %016llx evaluator %016llx", f->code, w,
                      (unsigned long long)oa[w], (unsigned long long)ob[w]);
     }
+    /* the results as data (regrt validate --results): the message kernel's
+     * verdict and imbalance against the evaluator's, and a verdict false
+     * exactly where validate failed the row (overflow aside) */
+    for (uint32_t i = 0; i < n && i < 96 && df->message; i++)
+        for (int k = 0; k < nr; k++) {
+            const ir_rule *ru = &f->rules[k];
+            int64_t out[64];
+            uint64_t pres = 0;
+            if (df->message(&ba, (uint32_t)k, i, out, &pres) != 0)
+                MISMATCH("%s rule %s: message kernel refused row %u", f->code, ru->code, i);
+            if (df->rules[k].verdict != ru->verdict || df->rules[k].imbalance != ru->imbalance)
+                MISMATCH("%s rule %s: descriptor verdict/imbalance index", f->code, ru->code);
+            int idx[2] = {ru->verdict, ru->imbalance};
+            for (int h = 0; h < 2; h++) {
+                if (idx[h] < 0)
+                    continue;
+                eval_val e = eval_expr(f, ru->values[idx[h]].expr, &bb, i, NULL);
+                int ep = e.present && !e.overflow, kp = (int)(pres >> idx[h] & 1);
+                if (ep != kp || (ep && e.v != out[idx[h]]))
+                    MISMATCH("%s rule %s row %u %s: kernel %d/%lld evaluator %d/%lld (batch %d)", f->code, ru->code, i,
+                             h ? "imbalance" : "verdict", kp, (long long)out[idx[h]], ep, (long long)e.v, iter);
+            }
+            int failed = (int)(fb[k][i >> 6] >> (i & 63) & 1), ovf = (int)(ob[i >> 6] >> (i & 63) & 1);
+            int vfalse = ru->verdict >= 0 && (pres >> ru->verdict & 1) && out[ru->verdict] == 0;
+            if (!ovf && failed != vfalse)
+                MISMATCH("%s rule %s row %u: validate %s the row, the verdict is %s (batch %d)", f->code, ru->code, i,
+                         failed ? "fails" : "passes", vfalse ? "false" : "not false", iter);
+        }
     for (int k = 0; k < f->n_computed; k++) {
         int c = f->computed[k];
         for (uint32_t w = 0; w < nw; w++)
@@ -572,6 +600,19 @@ static void gen_form(rform *rf, int id)
         ru->when = rnd() % 3 == 0 ? gen_bool(rf, 2) : NULL;
         ru->check = gen_bool(rf, (int)rnd_range(1, 4));
         zero_mode = 0;
+        mrs[r].errorlevel = -1;
+        ru->imbalance = -1;
+        ru->verdict = 0; /* the lowering's verdict, as the only value */
+        ru->values = arena_alloc(&rnd_arena, sizeof(ir_value));
+        memset(ru->values, 0, sizeof(ir_value));
+        ru->values[0].name = "=verdict";
+        ru->values[0].type = RG_T_BOOL;
+        ru->values[0].codelist = -1;
+        ru->values[0].field = -1;
+        ru->values[0].expr = lower_verdict(&rnd_arena, ru);
+        ru->n_values = 1;
+        int cap = 0; /* what the message kernel loads */
+        ir_collect_reads(&rnd_arena, ru->values[0].expr, 0, &ru->reads, &ru->n_reads, &cap);
     }
     /* outputs: every accumulated field and two ratios */
     f->outputs = arena_alloc(&rnd_arena, sizeof(ir_output) * (size_t)(nf + 2));
