@@ -223,10 +223,8 @@ serve-demo: all
 	    $(REGC) build examples/tthc/tthc.regime --target wasm32-unknown-unknown -o build/serve-demo/regimes/tthc/web >/dev/null
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add c00001 --role reporter --unit 00001 2>/dev/null || true
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add p01 --role supervisor --unit 01 2>/dev/null || true
-	@echo "serve-demo: the pages are at http://127.0.0.1:8080/app/ (commune c00001 / demo, province p01 / demo)"
 	$(Q)echo demo | $(REGRT) serve-admin --store build/serve-demo/store.db add admin --role admin --unit '' 2>/dev/null || true
-	REGIME_TRUST=$(CURDIR)/build/devkey/trusted $(REGRT) serve --regimes build/serve-demo/regimes \
-	    --units stdlib/data/vn_admin_units_2025-03-01.csv --store build/serve-demo/store.db --listen 127.0.0.1:8080
+	$(Q)sh scripts/serve-demo.sh $(REGRT) 127.0.0.1:8080
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -44,6 +44,15 @@ int eval_div_round128(__int128 n, __int128 d, int64_t *out)
 }
 
 /* i128 value of x * 10^k, 1 when it does not fit */
+/* The kernels add the accumulator's counters (missing items, values seen,
+ * first/last sub-period marks) with LLVM's wrapping `add`; the evaluator
+ * does the same, without signed overflow in C (random accumulators of the
+ * differential test reach the int64 limits). */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 static int mul_pow10_128(int64_t x, int k, __int128 *out)
 {
     __int128 r = x;
@@ -333,7 +342,7 @@ int eval_accumulate(const ir_form *f, const rg_batch *b, const uint32_t *slot, c
                     g[x->acc_nv] = 0;
             }
             if (x->acc_null >= 0 && item && !pv)
-                g[x->acc_null]++;
+                g[x->acc_null] = wrap_add(g[x->acc_null], 1);
             if (!item || !pv)
                 continue;
             int ok = 0;
@@ -369,11 +378,11 @@ int eval_accumulate(const ir_form *f, const rg_batch *b, const uint32_t *slot, c
                 break;
             }
             if (x->acc_nv >= 0 && ok)
-                g[x->acc_nv]++;
+                g[x->acc_nv] = wrap_add(g[x->acc_nv], 1);
         }
         g[RG_ACC_MASK(na)] |= (int64_t)(1ull << ((pp >> 2) & 63));
-        g[RG_ACC_FIRST(na)] += first;
-        g[RG_ACC_LAST(na)] += last;
+        g[RG_ACC_FIRST(na)] = wrap_add(g[RG_ACC_FIRST(na)], first);
+        g[RG_ACC_LAST(na)] = wrap_add(g[RG_ACC_LAST(na)], last);
         int64_t *cnt = g + na - 1;
         *cnt = count_add(*cnt, 1);
         if (o) {
@@ -395,9 +404,9 @@ int eval_combine(const ir_form *f, int64_t *dst, const int64_t *src)
         int w = x->acc, nwords = x->acc_kind == IR_ACC_AVERAGE || x->acc_kind == IR_ACC_WEIGHTED ? 2 : 1;
         int64_t dnv = x->acc_nv >= 0 ? dst[x->acc_nv] : 0, snv = x->acc_nv >= 0 ? src[x->acc_nv] : 0;
         if (x->acc_null >= 0)
-            dst[x->acc_null] += src[x->acc_null];
+            dst[x->acc_null] = wrap_add(dst[x->acc_null], src[x->acc_null]);
         if (x->acc_nv >= 0)
-            dst[x->acc_nv] += src[x->acc_nv];
+            dst[x->acc_nv] = wrap_add(dst[x->acc_nv], src[x->acc_nv]);
         if (x->acc_sel >= 0 && (dst[x->acc_sel] == 0 ||
                                 (src[x->acc_sel] != 0 && (uint64_t)src[x->acc_sel] < (uint64_t)dst[x->acc_sel])))
             dst[x->acc_sel] = src[x->acc_sel];
@@ -421,8 +430,8 @@ int eval_combine(const ir_form *f, int64_t *dst, const int64_t *src)
             dst[w + k] = s[k];
     }
     dst[RG_ACC_MASK(f->n_acc)] |= src[RG_ACC_MASK(f->n_acc)];
-    dst[RG_ACC_FIRST(f->n_acc)] += src[RG_ACC_FIRST(f->n_acc)];
-    dst[RG_ACC_LAST(f->n_acc)] += src[RG_ACC_LAST(f->n_acc)];
+    dst[RG_ACC_FIRST(f->n_acc)] = wrap_add(dst[RG_ACC_FIRST(f->n_acc)], src[RG_ACC_FIRST(f->n_acc)]);
+    dst[RG_ACC_LAST(f->n_acc)] = wrap_add(dst[RG_ACC_LAST(f->n_acc)], src[RG_ACC_LAST(f->n_acc)]);
     int64_t flags = (dst[last] | src[last]) & IR_ACC_OVERFLOW;
     dst[last] = count_add(nd, ns) | flags | (o ? IR_ACC_OVERFLOW : 0);
     return o ? -1 : 0;
