@@ -119,15 +119,18 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     snprintf(libtmp, sizeof libtmp, "%s/.%s.%s.tmp", dir, name, ext); /* not *.so: rt_regime_open wants one */
     snprintf(hdrtmp, sizeof hdrtmp, "%s/.%s.h.tmp", dir, name);
     char *triple = strdup(cg_triple(m));
+    /* Failing to write an output (a full disk, a read-only folder) is exit
+     * status 2, like every unusable input or output; 1 means findings. */
     if (cg_emit_object(m, linked ? obj : libtmp, &err) < 0)
-        rc = 1;
+        rc = 2;
     cg_free(m);
     if (!rc && linked) {
-        rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0;
+        /* a linker that is missing or fails is a tool's failure: 1 */
+        rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0 ? 1 : 0;
         unlink(obj);
     }
     if (!rc && rename(libtmp, lib) != 0) {
-        rc = 1;
+        rc = 2;
         err = strdup(strerror(errno));
     }
     if (rc) {
@@ -135,13 +138,13 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
         fprintf(stderr, "regc build: %s\n", err ? err : "failed");
         free(err);
         free(triple);
-        return 1;
+        return rc;
     }
     if (emit_header(&ir, r->version, hdrtmp) < 0 || rename(hdrtmp, hdr) != 0) {
         fprintf(stderr, "regc build: cannot write '%s': %s\n", hdr, strerror(errno));
         unlink(hdrtmp);
         free(triple);
-        return 1;
+        return 2;
     }
     char webjson[4096], webtmp[4096];
     snprintf(webjson, sizeof webjson, "%s/%s.wasm.json", dir, name);
@@ -150,13 +153,13 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
         fprintf(stderr, "regc build: cannot write '%s': %s\n", webjson, strerror(errno));
         unlink(webtmp);
         free(triple);
-        return 1;
+        return 2;
     }
     if (emit_forms(r, dir, &c->diag) != 0) {
         diag_print_text(&c->diag, stderr, isatty(2));
         fprintf(stderr, "regc build: cannot write the form schemas under '%s/forms'\n", dir);
         free(triple);
-        return 1;
+        return 2;
     }
     char *cpu = !host ? NULL
                 : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
@@ -166,7 +169,7 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     char why[1024];
     if (manifest_write(c, &mi, why, sizeof why) < 0) {
         fprintf(stderr, "regc build: cannot write '%s/manifest.json': %s\n", dir, why);
-        rc = 1;
+        rc = 2;
     }
     if (cpu)
         LLVMDisposeMessage(cpu);

@@ -263,8 +263,17 @@ static int load_shares(rt_rebase *r, const char *path, rt_error *err)
         goto out;
     }
     uint8_t *seen = rt_xcalloc(r->n_targets ? r->n_targets : 1, 1);
+    const uint32_t nh = rt_csv_nfields(c);
     while ((k = rt_csv_next(c, err)) > 0) {
         uint32_t lo, ln, ls;
+        /* A record wider or narrower than the header (an extra field, a
+         * shifted value) is refused: its share could be the wrong column. */
+        if (rt_csv_nfields(c) != nh) {
+            rt_err(err, 2, TR("%s:%llu: %u field(s), but the header has %u; write old_code,new_code,share",
+                              "%s:%llu: %u trường, nhưng dòng tiêu đề có %u; hãy viết old_code,new_code,share"),
+                   path, (unsigned long long)rt_csv_line(c), rt_csv_nfields(c), nh);
+            goto bad;
+        }
         const char *old = rt_csv_field(c, (uint32_t)co, &lo), *nw = rt_csv_field(c, (uint32_t)cn, &ln),
                    *sh = rt_csv_field(c, (uint32_t)cs, &ls);
         unsigned long long line = (unsigned long long)rt_csv_line(c);

@@ -556,6 +556,15 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
         rt_err(err, 2, TR("%s: the document has no root element", "%s: tài liệu không có phần tử gốc"), name);
         goto out;
     }
+    if (!strcmp((const char *)root->name, f->code) && root->ns) {
+        /* the right name in a namespace (xmlns="..." or a prefix): the
+         * form's XSD and XForm put the instance in no namespace */
+        rt_err(err, 2, TR("%s:%ld: the root element <%s> is in the namespace '%s', but an instance of form '%s' is in no namespace (as in its XSD and XForm): remove the xmlns declaration",
+                          "%s:%ld: phần tử gốc <%s> thuộc không gian tên '%s', nhưng dữ liệu của biểu '%s' không thuộc không gian tên nào (như trong XSD và XForm của biểu): hãy bỏ khai báo xmlns"),
+               name, xmlGetLineNo(root), (const char *)root->name,
+               root->ns->href ? (const char *)root->ns->href : "", f->code);
+        goto out;
+    }
     if (strcmp((const char *)root->name, f->code) || root->ns) {
         rt_err(err, 2, TR("%s:%ld: the root element is <%s%s%s>, not <%s>: this is not an instance of form '%s' (choose the form with --form)",
                           "%s:%ld: phần tử gốc là <%s%s%s>, không phải <%s>: đây không phải dữ liệu của biểu '%s' (chọn biểu bằng --form)"),

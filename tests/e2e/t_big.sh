@@ -23,3 +23,13 @@ if command -v python3 >/dev/null 2>&1; then
 else
     fail "big: python3 is needed (scripts/deps.sh)"
 fi
+
+# regc build that cannot write an output (a full disk, a file in the way) is
+# exit status 2, like every unusable output, not 1 (findings)
+mkdir -p "$tmp/wout"
+: >"$tmp/wout/forms"
+(cd "$ROOT" && "$REGC" build examples/tthc/tthc.regime -o "$tmp/wout") >"$tmp/w.log" 2>&1
+expect_status "big: regc build cannot write its forms" 2 $?
+mkdir -p "$tmp/wout2/.tthc.o.tmp" "$tmp/wout2/.tthc.tmp.o" "$tmp/wout2/.tthc.so.tmp"
+(cd "$ROOT" && "$REGC" build examples/tthc/tthc.regime -o "$tmp/wout2") >"$tmp/w.log" 2>&1
+expect_status "big: regc build cannot write its library" 2 $?

@@ -136,3 +136,14 @@ PY
 else
     fail "rebase: regc build failed: $(tail -3 "$tmp/build.log")"
 fi
+
+# an extra field in the shares file is refused, not read past
+if [ -f "$L/civil_status.so" ] || ls "$L"/*.so >/dev/null 2>&1; then
+    { echo "old_code,new_code,share"; echo "21142,21136,0.6,0.9"; echo "21142,21157,0.4"; } >"$tmp/sh_extra.csv"
+    "$REGRT" rollup "$L" --units "$B_NEW" --rebase "$B_MAP" --apportion "$tmp/sh_extra.csv" \
+        "$B_EX/registrations_2025-Q2.csv" -o "$tmp/x.csv" 2>"$tmp/x.err"
+    expect_status "rebase: an extra field in the shares file" 2 $?
+    grep -q "sh_extra.csv:2: 4 field(s), but the header has 3" "$tmp/x.err" && pass || fail "rebase: extra field message: $(cat "$tmp/x.err")"
+else
+    fail "rebase: no library built for the extra-field check"
+fi

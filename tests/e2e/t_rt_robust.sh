@@ -148,3 +148,10 @@ printf 'unit,period,domain,carried,new_online,new_direct,received,early,ontime,l
 "$REGRT" validate "$RTLIB" "$tmp/esc.csv" >"$tmp/v.txt" 2>&1
 LC_ALL=C grep -q "$(printf '\033')" "$tmp/v.txt" && fail "rt robust: a raw ESC reached the text report" || pass
 grep -q '\\x1b\]0;owned\\x07' "$tmp/v.txt" && pass || fail "rt robust: escaped value: $(cat -v "$tmp/v.txt")"
+
+# ---- minor: an XML root in a default namespace is told so (not "<bieu06>, not <bieu06>")
+sed 's/<bieu06 /<bieu06 xmlns="http:\/\/example.org\/x" /' "$ROOT/examples/tthc/xml/valid/bieu06_00001_2025-01.xml" >"$tmp/ns.xml"
+"$REGRT" validate "$RTLIB" "$tmp/ns.xml" >/dev/null 2>"$tmp/err"
+expect_status "rt robust: XML root in a namespace" 2 $?
+grep -q "the root element <bieu06> is in the namespace 'http://example.org/x'" "$tmp/err" && ! grep -q "not <bieu06>" "$tmp/err" &&
+    pass || fail "rt robust: namespace message: $(cat "$tmp/err")"
