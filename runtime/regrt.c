@@ -31,6 +31,7 @@ static void usage(FILE *f)
              "                 [--format text|csv|json] [--results invalid|all] [-o FILE]\n"
              "  regrt rollup   LIB --units U.csv DATA... [-o FILE] [--errors FILE]\n"
              "                 [--to LEVEL] [--period month|quarter|half|9m|year|2025-Q1] [--rollup NAME]\n"
+             "                 [--layout compact|full]\n"
              "                 [--rules V1,V2] [--rebase MERGES.csv [--apportion SHARES.csv]\n"
              "                 [--rebase-date YYYY-MM-DD] [--left-out LEFT.csv]]\n"
              "  regrt calendar LIB --year Y [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
@@ -71,6 +72,7 @@ static void usage(FILE *f)
              "                 [--format text|csv|json] [--results invalid|all] [-o TỆP]\n"
              "  regrt rollup   LIB --units U.csv DỮ_LIỆU... [-o TỆP] [--errors TỆP]\n"
              "                 [--to CẤP] [--period month|quarter|half|9m|year|2025-Q1] [--rollup TÊN]\n"
+             "                 [--layout compact|full]\n"
              "                 [--rules V1,V2] [--rebase SÁP_NHẬP.csv [--apportion TỶ_LỆ.csv]\n"
              "                 [--rebase-date YYYY-MM-DD] [--left-out BỊ_LOẠI.csv]]\n"
              "  regrt calendar LIB --year NĂM [--holidays TỆP] [--format text|csv|json] [-o TỆP]\n"
@@ -110,6 +112,9 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --form F          the form of DATA (default: the first; CSV headers pick other forms)\n"
              "  --rules V1,V2     report and count only these rules\n"
              "  --format text|csv|json   the report's format (columns: docs/RUNTIME.md)\n"
+             "  --results invalid|all    results as data (VTL check_datapoint): ruleid, bool_var,\n"
+             "                    imbalance, errorcode, errorlevel, message, values; invalid: the\n"
+             "                    failures, all: every row and rule (default: the errors.csv layout)\n"
              "  -o FILE           write the report to FILE (never one of the inputs)\n"
              "  --strict          accepted for symmetry: validate leaves no row out\n"
              "\n"
@@ -123,6 +128,9 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --form F          biểu của DỮ_LIỆU (mặc định: biểu đầu tiên)\n"
              "  --rules V1,V2     chỉ báo và đếm các quy tắc này\n"
              "  --format text|csv|json   định dạng báo cáo (các cột: docs/RUNTIME.md)\n"
+             "  --results invalid|all    kết quả dạng dữ liệu (VTL check_datapoint): ruleid, bool_var,\n"
+             "                    imbalance, errorcode, errorlevel, thông báo, giá trị; invalid: các\n"
+             "                    vi phạm, all: mọi dòng và quy tắc (mặc định: dạng errors.csv)\n"
              "  -o TỆP            ghi báo cáo vào TỆP (không bao giờ là một tệp đầu vào)\n"
              "  --strict          chấp nhận cho thống nhất: validate không bỏ dòng nào\n"
              "\n"
@@ -138,6 +146,8 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --to LEVEL        stop at this level\n"
              "  --period P        a frequency (month, quarter, half, 9m, year) or one period (2025-Q1)\n"
              "  --rollup NAME     which roll-up of the regime\n"
+             "  --layout full     add unit_name and parent_code, name the period column `period`\n"
+             "                    (default compact: the benchmark's layout)\n"
              "  --rules V1,V2     only these rules decide which rows are valid\n"
              "  --rebase MERGES.csv [--apportion SHARES.csv] [--rebase-date YYYY-MM-DD]\n"
              "                    re-base old units' figures onto the new units\n"
@@ -157,6 +167,8 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --to CẤP          dừng ở cấp này\n"
              "  --period KỲ       tần suất (month, quarter, half, 9m, year) hoặc một kỳ (2025-Q1)\n"
              "  --rollup TÊN      bảng tổng hợp nào của chế độ\n"
+             "  --layout full     thêm unit_name và parent_code, cột kỳ luôn tên `period`\n"
+             "                    (mặc định compact: dạng của bộ đo hiệu năng)\n"
              "  --rules V1,V2     chỉ các quy tắc này quyết định dòng hợp lệ\n"
              "  --rebase SÁP_NHẬP.csv [--apportion TỶ_LỆ.csv] [--rebase-date YYYY-MM-DD]\n"
              "                    chuyển số liệu của đơn vị cũ sang đơn vị mới\n"
@@ -356,6 +368,15 @@ static int run_main(int argc, char **argv)
             else {
                 fprintf(stderr, TR("regrt: --format %s: use text, csv or json\n",
                                    "regrt: --format %s: dùng text, csv hoặc json\n"), v);
+                free(data);
+                return 2;
+            }
+        } else if (opt_value(argc, argv, &i, "--layout", &v)) {
+            if (!strcmp(v, "compact")) o.layout_full = 0;
+            else if (!strcmp(v, "full")) o.layout_full = 1;
+            else {
+                fprintf(stderr, TR("regrt: --layout %s: use compact or full\n",
+                                   "regrt: --layout %s: dùng compact hoặc full\n"), v);
                 free(data);
                 return 2;
             }

@@ -470,6 +470,7 @@ static int cmp_label(const void *x, const void *y, void *ctx)
 typedef struct rt_rollup_filter {
     int max_level;     /* index into ru->levels, inclusive */
     int64_t period;    /* -1 = every period */
+    int full;          /* --layout full: unit_name, parent_code, `period` */
 } rt_rollup_filter;
 
 /* Children into parents, bottom tier first, block by block. Returns -1
@@ -724,6 +725,16 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
         const char *code = rt_units_code(a->units, g);
         cell ucell;
         cell_set(&ucell, code, strlen(code));
+        rt_buf ux = {0}; /* --layout full: ",name,parent code", once per unit */
+        if (x->flt->full) {
+            const char *nm = rt_units_name(a->units, g);
+            int32_t par = rt_units_parent(a->units, g);
+            const char *pc = par >= 0 ? rt_units_code(a->units, (uint32_t)par) : "";
+            rt_buf_ch(&ux, ',');
+            rt_buf_csv(&ux, nm, strlen(nm));
+            rt_buf_ch(&ux, ',');
+            rt_buf_csv(&ux, pc, strlen(pc));
+        }
         for (uint32_t pi = 0; pi < a->n_periods; pi++) {
             uint32_t p = x->porder[pi];
             if (x->flt->period >= 0 && a->period_num[p] != x->flt->period) continue;
@@ -747,10 +758,14 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                     present = apply_modes(a, grp, p, g, nunits, mode, tagg, out, present, &produced);
                     if (all_non && !produced) continue; /* VTL: the data point is not produced */
                 }
-                char *w = sink_room(k, x->fixed + lname.n + ucell.n + x->plab[p].n + x->clab[c].n);
+                char *w = sink_room(k, x->fixed + lname.n + ucell.n + ux.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
                 *w++ = ',';
                 w = put_cell(w, &ucell, code);
+                if (ux.n) {
+                    memcpy(w, ux.p, ux.n);
+                    w += ux.n;
+                }
                 *w++ = ',';
                 w = put_cell(w, &x->plab[p], x->pl[p].s);
                 w = put_cell(w, &x->clab[c], x->cfull[c]);
@@ -787,6 +802,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 sink_done(k, w);
             }
         }
+        rt_buf_free(&ux);
     }
     free(zero);
 }
@@ -799,10 +815,11 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     const uint32_t nout = f->n_outputs, nd = a->n_dims;
     rt_buf b = {0};
 
-    rt_buf_str(&b, "level,unit_code,");
+    rt_buf_str(&b, flt->full ? "level,unit_code,unit_name,parent_code," : "level,unit_code,");
     /* The declared column name describes the declared period; another
-     * frequency asked with --period gets a neutral name. */
-    rt_buf_str(&b, a->dst_freq == ru->period ? ru->period_column : "period");
+     * frequency asked with --period gets a neutral name; --layout full
+     * always says `period` (the compact layout is the benchmark's). */
+    rt_buf_str(&b, a->dst_freq == ru->period && !flt->full ? ru->period_column : "period");
     for (uint32_t k = 0; k < nd; k++) {
         rt_buf_ch(&b, ',');
         rt_buf_str(&b, f->fields[f->dims[k]].code);
@@ -1066,7 +1083,7 @@ int rt_cmd_rollup(const rt_opts *o, rt_error *err)
     c.form_idx = ru->form;
     c.form = &d->forms[ru->form];
 
-    rt_rollup_filter flt = {(int)ru->n_levels - 1, -1};
+    rt_rollup_filter flt = {(int)ru->n_levels - 1, -1, o->layout_full};
     int64_t only = -1;
     uint32_t freq = ru->period;
     if (o->to) {

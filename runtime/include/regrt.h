@@ -285,6 +285,7 @@ typedef struct rt_opts {
     int strict;                 /* --strict: a row left out is a finding (exit 1) */
     int allow_unknown_holidays; /* --allow-unknown-holidays: a warning, not an error */
     int results;                /* --results (validate): rt_results */
+    int layout_full;            /* --layout full (rollup): unit_name, parent_code, `period` */
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
