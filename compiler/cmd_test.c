@@ -625,7 +625,8 @@ static rt_units *memory_units(const tfile *t, const tbatch *b)
 static char *scaled(int64_t v, int scale)
 {
     char buf[48];
-    return rt_xstrndup(rt_dec_str(v, scale, buf), strlen(buf));
+    const char *s = rt_dec_str(v, scale, buf); /* before strlen: arguments are unsequenced */
+    return rt_xstrndup(s, strlen(s));
 }
 
 /* Exact at any pair of scales (the shared core, core.h). */
