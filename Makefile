@@ -371,7 +371,7 @@ build/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_RT_OBJ)
 
 # fuzz_submit: the server's submission path (multipart + XML) over a
 # loopback connection to an in-process server (tests/fuzz/fuzz_submit.c).
-FUZZ_SRV_OBJ := $(SERVER_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_SRV_OBJ := $(SERVER_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/web_assets.o
 build/fuzz/obj/server/%.o: server/%.c
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $<"
