@@ -567,62 +567,66 @@ static void expect_message(trun *u, const ast_expect *x)
     free(len);
 }
 
-/* A roll-up group: target unit code, target period, dimension values. */
-typedef struct tgroup {
-    const char *unit;
-    int64_t period;
-    int64_t *dims;       /* value, or INT64_MIN when missing */
-    int64_t *acc;
-    uint32_t ucount;
-} tgroup;
-
-typedef struct tgroups {
-    tgroup *v;
-    int n, cap;
-    int n_dims, n_acc;
-} tgroups;
-
-/* The index of the group, made when new (g->v may move). */
-static int group_get(tgroups *g, const char *unit, int64_t period, const int64_t *dims)
+/* Without a units file, the units the test's rows name, in memory: each
+ * directly under the top unit (the tiers between are left empty), loaded
+ * through the runtime's own loader from a file in the test's folder. */
+static rt_units *memory_units(const tfile *t, const tbatch *b)
 {
-    for (int k = 0; k < g->n; k++) {
-        tgroup *x = &g->v[k];
-        if (strcmp(x->unit, unit) || x->period != period)
+    const m_regime *r = t->r;
+    char *path = NULL;
+    if (asprintf(&path, "%s/units.csv", t->libdir) < 0)
+        abort();
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        free(path);
+        return NULL;
+    }
+    rg_tier *tiers = xcalloc((size_t)r->n_tiers, sizeof *tiers);
+    char (*cols)[16] = xcalloc((size_t)r->n_tiers, sizeof *cols);
+    for (int k = 0; k < r->n_tiers; k++) {
+        snprintf(cols[k], sizeof cols[k], "tier%d", k);
+        tiers[k] = (rg_tier){r->tiers[k].name, {0, NULL}, cols[k], NULL, r->tiers[k].root_code, 1};
+        fprintf(fp, "%s%s", k ? "," : "", cols[k]);
+    }
+    fputc('\n', fp);
+    for (uint32_t i = 0; b && i < b->n; i++) {
+        if (!b->unit_code[i] || !*b->unit_code[i])
             continue;
-        if (g->n_dims && memcmp(x->dims, dims, sizeof *dims * (size_t)g->n_dims))
-            continue;
-        return k;
+        for (int k = 0; k < r->n_tiers; k++) {
+            if (k)
+                fputc(',', fp);
+            if (k != b->mf->unit_tier)
+                continue;
+            fputc('"', fp);
+            for (const char *c = b->unit_code[i]; *c; c++)
+                fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, fp);
+            fputc('"', fp);
+        }
+        fputc('\n', fp);
     }
-    if (g->n == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 8;
-        g->v = realloc(g->v, sizeof *g->v * (size_t)g->cap);
-        if (!g->v)
-            abort();
-    }
-    tgroup *x = &g->v[g->n++];
-    x->unit = unit;
-    x->period = period;
-    x->dims = xcalloc((size_t)g->n_dims, sizeof *x->dims);
-    memcpy(x->dims, dims, sizeof *dims * (size_t)g->n_dims);
-    x->acc = xcalloc((size_t)g->n_acc, sizeof *x->acc);
-    x->ucount = 0;
-    return g->n - 1;
-}
-
-static void groups_free(tgroups *g)
-{
-    for (int k = 0; k < g->n; k++) {
-        free(g->v[k].dims);
-        free(g->v[k].acc);
-    }
-    free(g->v);
+    int bad = fclose(fp);
+    rg_regime_desc desc;
+    memset(&desc, 0, sizeof desc);
+    desc.n_tiers = (uint32_t)r->n_tiers;
+    desc.tiers = tiers;
+    rt_error err;
+    memset(&err, 0, sizeof err);
+    rt_set_quiet(1);
+    rt_units *u = bad ? NULL : rt_units_load(&desc, path, &err);
+    rt_set_quiet(0);
+    unlink(path);
+    free(path);
+    free(tiers);
+    free(cols);
+    return u;
 }
 
 /* (value, scale) of a number as a decimal string. */
 static char *scaled(int64_t v, int scale)
 {
     char buf[48];
-    return rt_xstrndup(rt_dec_str(v, scale, buf), strlen(buf));
+    const char *s = rt_dec_str(v, scale, buf); /* before strlen: arguments are unsequenced */
+    return rt_xstrndup(s, strlen(s));
 }
 
 /* Exact at any pair of scales (the shared core, core.h). */
@@ -634,11 +638,15 @@ static void expect_rollup(trun *u, const ast_expect *x)
     const m_regime *r = t->r;
     const char *title = u->test->name.text;
     const m_rollup *ru = NULL;
+    const rg_rollup *kru = NULL;
     for (int k = 0; k < r->n_rollups; k++)
         if (!strcmp(r->rollups[k].name, x->rollup.text))
             ru = &r->rollups[k];
+    for (uint32_t k = 0; ru && k < t->desc->n_rollups; k++)
+        if (t->desc->rollups[k].name && !strcmp(t->desc->rollups[k].name, ru->name))
+            kru = &t->desc->rollups[k];
     int level = m_tier_index(r, x->level.text);
-    if (!ru || level < 0)
+    if (!ru || !kru || level < 0)
         return; /* sema reported it */
     const m_form *mf = &r->forms[ru->form];
     tbatch *b = NULL;
@@ -659,71 +667,58 @@ static void expect_rollup(trun *u, const ast_expect *x)
             if (t->ir.forms[k].src == mf)
                 f = &t->ir.forms[k];
     }
-    const rg_form *kf = lib_form(t, f);
-    tgroups bottom = {.n_dims = mf->n_dims, .n_acc = f->n_acc}, top = bottom;
-    int64_t *dims = xcalloc((size_t)mf->n_dims + 1, sizeof *dims);
-    /* rows -> groups of the reporting tier and the roll-up's period */
-    uint32_t n = b ? b->n : 0;
-    uint32_t *slot = xcalloc(n, sizeof *slot);
-    uint8_t *pos = xcalloc(n, sizeof *pos);
-    int *gof = xcalloc(n, sizeof *gof);
-    int pf = f->field_of[mf->period_field];
+    /* the rows as `regrt rollup` takes them: those with no error, rolled up
+     * by libregrt (rt_rollup_batch), the same code as the command */
+    rt_units *mem = t->units ? NULL : memory_units(t, b);
+    const rt_units *units = t->units ? t->units : mem;
+    uint32_t n = b ? b->n : 0, nw = (n + 63) / 64;
+    uint64_t *valid = xcalloc(nw ? nw : 1, sizeof *valid);
+    rg_column *cols = NULL;
+    int64_t *uv = NULL;
+    uint64_t *up = NULL;
     for (uint32_t i = 0; i < n; i++) {
-        slot[i] = UINT32_MAX;
-        gof[i] = -1;
         int err = BIT(b->overflow, i);
         for (int q = 0; q < f->n_rules; q++)
             err |= BIT(b->fail[q], i) && f->rules[q].severity == RG_SEV_ERROR;
-        const rg_column *pc = &b->cols[pf];
-        int64_t target;
-        uint8_t ps;
-        /* parents' own rows (children() forms) are checked, never summed */
-        const rg_column *ucol = &b->cols[f->field_of[mf->unit_field]];
-        if (t->units && BIT(ucol->present, i) && ucol->v[i] >= 0 &&
-            rt_units_tier(t->units, (uint32_t)ucol->v[i]) < mf->unit_tier)
-            continue;
-        if (err || !b->unit_code[i] || !BIT(pc->present, i) ||
-            rt_period_map(mf->frequency, pc->v[i], ru->period, &target, &ps) < 0)
-            continue;
-        int ok = 1;
-        for (int d = 0; d < mf->n_dims; d++) {
-            const rg_column *dc = &b->cols[f->field_of[mf->dims[d]]];
-            dims[d] = BIT(dc->present, i) ? dc->v[i] : INT64_MIN;
-            ok &= !BIT(dc->present, i) || dc->v[i] >= 0;
-        }
-        if (!ok)
-            continue;
-        gof[i] = group_get(&bottom, b->unit_code[i], target, dims);
-        pos[i] = ps;
+        if (!err)
+            SET(valid, i);
     }
-    /* the kernel addresses groups by number: accumulate one group at a time */
-    for (int g = 0; g < bottom.n; g++) {
-        for (uint32_t i = 0; i < n; i++)
-            slot[i] = gof[i] == g ? 0 : UINT32_MAX;
-        rg_batch rb = {n, b->cols, NULL, b->well_formed, NULL, NULL};
-        kf->accumulate(&rb, slot, pos, bottom.v[g].acc);
-        bottom.v[g].ucount = 1;
+    if (b && !t->units && units) {
+        /* the rows' units numbered as the table in memory numbers them */
+        int uf = f->field_of[mf->unit_field];
+        cols = xcalloc((size_t)f->n_fields, sizeof *cols);
+        memcpy(cols, b->cols, sizeof *cols * (size_t)f->n_fields);
+        uv = xcalloc(n ? n : 1, sizeof *uv);
+        up = xcalloc(nw ? nw : 1, sizeof *up);
+        for (uint32_t i = 0; i < n; i++) {
+            const char *c = b->unit_code[i];
+            int32_t g = c ? rt_units_find(units, mf->unit_tier, c, strlen(c)) : -1;
+            uv[i] = g;
+            if (g >= 0)
+                SET(up, i);
+        }
+        cols[uf].v = uv;
+        cols[uf].present = up;
     }
-    /* over units, up to the level asked */
-    tgroups *res = &bottom;
-    if (level != mf->unit_tier) {
-        for (int g = 0; g < bottom.n && !t->units; g++) {
-            int k = group_get(&top, root, bottom.v[g].period, bottom.v[g].dims);
-            kf->combine(top.v[k].acc, bottom.v[g].acc);
-            top.v[k].ucount += bottom.v[g].ucount;
-        }
-        for (int g = 0; g < bottom.n && t->units; g++) {
-            int32_t u0 = rt_units_find(t->units, mf->unit_tier, bottom.v[g].unit, strlen(bottom.v[g].unit));
-            while (u0 >= 0 && rt_units_tier(t->units, (uint32_t)u0) > level)
-                u0 = rt_units_parent(t->units, (uint32_t)u0);
-            if (u0 < 0 || rt_units_tier(t->units, (uint32_t)u0) != level)
-                continue;
-            int k = group_get(&top, rt_units_code(t->units, (uint32_t)u0), bottom.v[g].period, bottom.v[g].dims);
-            tgroup *dst = &top.v[k];
-            kf->combine(dst->acc, bottom.v[g].acc);
-            dst->ucount += bottom.v[g].ucount;
-        }
-        res = &top;
+    rg_batch rb = {n, cols ? cols : b ? b->cols : NULL, NULL, b ? b->well_formed : NULL, NULL, NULL};
+    rt_error rerr;
+    memset(&rerr, 0, sizeof rerr);
+    rt_rollup_mem *m = NULL;
+    if (units) {
+        rt_set_quiet(1);
+        m = rt_rollup_batch(t->desc, kru, units, &rb, valid, &rerr);
+        rt_set_quiet(0);
+    }
+    if (!m) {
+        diag(&t->out, "E0726", x->loc, title, ru->name, x->level.text,
+             units ? rerr.msg : "the units of the test's rows could not be listed");
+        u->failures++;
+        rt_units_free(mem);
+        free(valid);
+        free(cols);
+        free(uv);
+        free(up);
+        return;
     }
     /* the group of the expectation's keys */
     const char *ukey = x->keys.n > 0 ? cell_text(&t->c->arena, x->keys.items[0]) : "";
@@ -732,18 +727,16 @@ static void expect_rollup(trun *u, const ast_expect *x)
         const char *ps = cell_text(&t->c->arena, x->keys.items[1]);
         pkey = rt_period_parse(ru->period, ps, strlen(ps));
     }
+    int64_t *dims = xcalloc((size_t)mf->n_dims + 1, sizeof *dims);
     for (int d = 0; d < mf->n_dims; d++) {
         const ast_expr *k = d + 2 < x->keys.n ? x->keys.items[d + 2] : NULL;
         const m_field *df = &mf->fields[mf->dims[d]];
-        dims[d] = !k || k->kind == AST_E_MISSING ? INT64_MIN : code_index(df->type.list, cell_text(&t->c->arena, k));
+        dims[d] = !k || k->kind == AST_E_MISSING ? -1 : code_index(df->type.list, cell_text(&t->c->arena, k));
     }
-    tgroup *hit = NULL;
-    for (int g = 0; g < res->n; g++) {
-        tgroup *c = &res->v[g];
-        if (!strcmp(c->unit, ukey) && c->period == pkey &&
-            (!mf->n_dims || !memcmp(c->dims, dims, sizeof *dims * (size_t)mf->n_dims)))
-            hit = c;
-    }
+    int64_t *out = xcalloc((size_t)f->n_outputs + 1, sizeof *out);
+    uint64_t pres = 0;
+    uint32_t nunits = 0;
+    int hit = pkey >= 0 && rt_rollup_group(m, level, ukey, pkey, dims, out, &pres, &nunits) != 0;
     int want_missing = x->value && x->value->kind == AST_E_MISSING;
     if (!hit) {
         if (!want_missing) {
@@ -757,12 +750,9 @@ static void expect_rollup(trun *u, const ast_expect *x)
         int present = 0, scale = 0, percent = 0;
         const char *what = x->measure.text;
         if (ru->count_column && !strcmp(ru->count_column, what)) {
-            got = hit->ucount;
+            got = nunits;
             present = 1;
         } else {
-            int64_t *out = xcalloc((size_t)f->n_outputs + 1, sizeof *out);
-            uint64_t pres = 0;
-            kf->finalize(hit->acc, out, &pres);
             for (int k = 0; k < f->n_outputs; k++)
                 if (!strcmp(f->outputs[k].code, what)) {
                     got = out[k];
@@ -770,7 +760,6 @@ static void expect_rollup(trun *u, const ast_expect *x)
                     scale = f->outputs[k].scale;
                     percent = f->outputs[k].type == RG_T_PERCENT;
                 }
-            free(out);
         }
         int ok;
         char *exp_s;
@@ -805,11 +794,13 @@ static void expect_rollup(trun *u, const ast_expect *x)
         free(exp_s);
     }
     free(dims);
-    free(slot);
-    free(pos);
-    free(gof);
-    groups_free(&bottom);
-    groups_free(&top);
+    free(out);
+    free(valid);
+    free(cols);
+    free(uv);
+    free(up);
+    rt_rollup_mem_free(m);
+    rt_units_free(mem);
 }
 
 /* ---- a test ---------------------------------------------------------------------- */

@@ -675,6 +675,51 @@ static uint64_t apply_modes(const rt_acc *a, const int64_t *grp, uint32_t p, uin
     return present;
 }
 
+/* The missing-value mode and time aggregation of each output, once per
+ * roll-up: what finalize_group applies. */
+typedef struct gmodes {
+    uint8_t mode[64], tagg[64];
+    int always, all_non, plain;
+} gmodes;
+
+static void group_modes(const rt_acc *a, gmodes *m)
+{
+    const rg_form *f = a->form;
+    const rg_rollup *ru = a->ru;
+    m->always = 0;
+    m->all_non = m->plain = 1;
+    for (uint32_t o = 0; o < f->n_outputs && o < 64; o++) {
+        uint8_t md = (uint8_t)(ru->missing_of ? ru->missing_of[o] : ru->missing);
+        if (!md) md = RG_MISS_PARTIAL_ZERO;
+        m->mode[o] = md;
+        m->always |= md == RG_MISS_ALWAYS_NULL || md == RG_MISS_ALWAYS_ZERO;
+        m->all_non &= md == RG_MISS_NON_NULL || md == RG_MISS_NON_ZERO;
+        /* partial_zero and always_zero keep what the kernel made of a group with rows */
+        m->plain &= md == RG_MISS_PARTIAL_ZERO || md == RG_MISS_ALWAYS_ZERO;
+        int32_t fi = f->outputs[o].field;
+        m->tagg[o] = (uint8_t)(fi >= 0 ? f->fields[fi].time_agg : RG_TIME_SUM);
+    }
+}
+
+/* One group as the roll-up reports it (the writer and rt_rollup_group):
+ * its outputs with the missing-value modes applied, which are present, and
+ * the units in it (group s of unit g, period index p; grp = its words, or
+ * zeros for an empty group). Returns 0 when the data point is not produced. */
+static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t g, uint32_t s,
+                          int64_t *out, uint64_t *present, uint32_t *nunits)
+{
+    const uint32_t na = a->n_acc;
+    *present = 0;
+    a->form->finalize(grp, out, present);
+    *nunits = grp[na - 1] ? ucount_of(a, s) : 0;
+    if (!m->plain) {
+        uint64_t produced;
+        *present = apply_modes(a, grp, p, g, *nunits, m->mode, m->tagg, out, *present, &produced);
+        if (m->all_non && !produced) return 0;
+    }
+    return 1;
+}
+
 /* The coverage columns: sub-periods with a row, then per stock the
  * sub-period its figure came from (the earliest of the units'). */
 static char *put_coverage(const rt_acc *a, char *w, const int64_t *grp, uint32_t p)
@@ -705,19 +750,10 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
     const uint32_t *sorted = rt_units_sorted(a->units, t);
     int64_t out[64];
     int32_t scale[64];
-    uint8_t mode[64], tagg[64];
-    int always = 0, all_non = 1, plain = 1;
-    for (uint32_t o = 0; o < nout && o < 64; o++) {
-        scale[o] = f->outputs[o].scale;
-        mode[o] = (uint8_t)(ru->missing_of ? ru->missing_of[o] : ru->missing);
-        if (!mode[o]) mode[o] = RG_MISS_PARTIAL_ZERO;
-        always |= mode[o] == RG_MISS_ALWAYS_NULL || mode[o] == RG_MISS_ALWAYS_ZERO;
-        all_non &= mode[o] == RG_MISS_NON_NULL || mode[o] == RG_MISS_NON_ZERO;
-        /* partial_zero and always_zero keep what the kernel made of a group with rows */
-        plain &= mode[o] == RG_MISS_PARTIAL_ZERO || mode[o] == RG_MISS_ALWAYS_ZERO;
-        int32_t fi = f->outputs[o].field;
-        tagg[o] = (uint8_t)(fi >= 0 ? f->fields[fi].time_agg : RG_TIME_SUM);
-    }
+    for (uint32_t o = 0; o < nout && o < 64; o++) scale[o] = f->outputs[o].scale;
+    gmodes gm;
+    group_modes(a, &gm);
+    const int always = gm.always;
     int64_t *zero = always ? rt_xcalloc(na, sizeof *zero) : NULL;
     for (uint32_t ui = from; ui < to; ui++) {
         uint32_t g = sorted[ui];
@@ -750,14 +786,10 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                     k->overflowed++;
                     continue;
                 }
-                uint64_t present = 0;
-                f->finalize(grp, out, &present);
-                uint32_t nunits = grp[na - 1] ? ucount_of(a, (uint32_t)s) : 0;
-                if (!plain) {
-                    uint64_t produced;
-                    present = apply_modes(a, grp, p, g, nunits, mode, tagg, out, present, &produced);
-                    if (all_non && !produced) continue; /* VTL: the data point is not produced */
-                }
+                uint64_t present;
+                uint32_t nunits;
+                if (!finalize_group(a, &gm, grp, p, g, (uint32_t)s, out, &present, &nunits))
+                    continue; /* VTL: the data point is not produced */
                 char *w = sink_room(k, x->fixed + lname.n + ucell.n + ux.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
                 *w++ = ',';
@@ -945,6 +977,82 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
     free(ucnt);
     (void)err;
     return 0;
+}
+
+/* ---- in memory ------------------------------------------------------------------------ */
+
+/* A roll-up of rows a host holds (regrt.h): the same accumulate, roll-up
+ * and finalize as rt_cmd_rollup, without files. */
+struct rt_rollup_mem {
+    rt_regime rg;
+    rt_acc *a;
+};
+
+rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
+                               const uint64_t *valid, rt_error *err)
+{
+    rt_rollup_mem *m = rt_xcalloc(1, sizeof *m);
+    m->rg.desc = d;
+    m->rg.memfd = -1;
+    m->a = rt_acc_new(&m->rg, ru, u, ru->period, err);
+    if (!m->a) {
+        free(m);
+        return NULL;
+    }
+    uint32_t n = b->n_rows;
+    uint32_t *slot = rt_xcalloc(n ? n : 1, sizeof *slot), *combo = rt_xcalloc(n ? n : 1, sizeof *combo);
+    uint8_t *pos = rt_xcalloc(n ? n : 1, sizeof *pos);
+    rt_acc_batch(m->a, b, valid, slot, pos, combo);
+    free(slot);
+    free(combo);
+    free(pos);
+    if (m->a->full || roll_up(m->a)) {
+        rt_err(err, 2, TR("the roll-up ran out of memory or of group numbers (at most 2^32 groups, 2^31 period x dimension blocks)",
+                          "bảng tổng hợp hết bộ nhớ hoặc hết số nhóm (tối đa 2^32 nhóm, 2^31 khối kỳ x chiều)"));
+        rt_rollup_mem_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t period, const int64_t *dims,
+                    int64_t *out, uint64_t *present, uint32_t *n_units)
+{
+    const rt_acc *a = m->a;
+    *present = 0;
+    *n_units = 0;
+    int32_t g = rt_units_find(a->units, tier, unit, strlen(unit));
+    if (g < 0) return 0;
+    uint32_t c = 0;
+    for (uint32_t k = 0; k < a->n_dims; k++) {
+        uint32_t card = a->dim_card[k];
+        if (dims[k] >= (int64_t)card - 1) return 0;
+        c = c * card + (dims[k] < 0 ? card - 1 : (uint32_t)dims[k]);
+    }
+    for (uint32_t p = 0; p < a->n_periods; p++) {
+        if (a->period_num[p] != period) continue;
+        const uint32_t *tab = block_tab(a, p, c);
+        uint32_t gi = tab ? tab[g] : 0;
+        gmodes gm;
+        group_modes(a, &gm);
+        if (!tab || (!gi && !gm.always)) return 0;
+        int64_t *zero = rt_xcalloc(a->n_acc, sizeof *zero);
+        const int64_t *grp = gi ? a->acc + (size_t)(gi - 1) * a->n_acc : zero;
+        int rc;
+        if (grp[a->n_acc - 1] < 0) rc = -1; /* beyond 64 bits: left out */
+        else if (grp[a->n_acc - 1] == 0 && !gm.always) rc = 0; /* empty, or a duplicated key's */
+        else rc = finalize_group(a, &gm, grp, p, (uint32_t)g, gi ? gi - 1 : 0, out, present, n_units);
+        free(zero);
+        return rc;
+    }
+    return 0;
+}
+
+void rt_rollup_mem_free(rt_rollup_mem *m)
+{
+    if (!m) return;
+    rt_acc_free(m->a);
+    free(m);
 }
 
 /* ---- the command ------------------------------------------------------------------------ */

@@ -247,6 +247,30 @@ const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f
                                        const rg_batch *const *forms, void **state);
 void rt_batch_other_free(void *state);
 
+/*
+ * rt_rollup_batch: roll-up `ru` of the rows of batch b (its form's batch,
+ * after validate) whose bit is set in `valid` (rows with no error), over
+ * the units of u, exactly as `regrt rollup` does (runtime/rollup.c, the
+ * same accumulate, combine and finalize): the batch's unit column holds
+ * u's global unit indexes; rows of units outside the form's tier, of
+ * unknown periods or dimension values are left out, and every group of a
+ * unit and period that repeats a key (unit, sub-period, dimensions) is
+ * left out (DUP1). NULL with err set when the roll-up cannot be made.
+ * rt_rollup_group: the group of unit `unit` of tier `tier`, period
+ * `period` (ru->period) and dimension values dims[k] (code index, 0/1 for
+ * yes/no, -1 = empty): out[k] (f->n_outputs words) and *present the
+ * finalized outputs with the roll-up's missing-value modes applied, as
+ * the output file shows them, *n_units the units counted in the group.
+ * Returns 1, 0 when the roll-up has no such group (no rows, or left out),
+ * -1 when the group exceeded the 64-bit range.
+ */
+typedef struct rt_rollup_mem rt_rollup_mem;
+rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
+                               const uint64_t *valid, rt_error *err);
+int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t period, const int64_t *dims,
+                    int64_t *out, uint64_t *present, uint32_t *n_units);
+void rt_rollup_mem_free(rt_rollup_mem *m);
+
 /* ---- commands --------------------------------------------------------------- */
 
 typedef enum rt_format { RT_FMT_TEXT = 0, RT_FMT_CSV, RT_FMT_JSON } rt_format;

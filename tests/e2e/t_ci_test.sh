@@ -102,6 +102,33 @@ grep -q "ct.regime:[0-9]*:[0-9]*: error\[E0720\]: test \"wrong on purpose\": row
 grep -q "rule \`R1\` (error) is declared at ct.regime:" "$tmp/t.out" && pass || fail "regc test: the rule's place"
 grep -q "E0725.*roll-up \`q\` has no group" "$tmp/t.out" && pass || fail "regc test: E0725 (the row fails an error rule)"
 
+# Roll-up expectations are libregrt's roll-up (rt_rollup_batch), also with
+# no units file (the rows' units under the top unit): a unit that sends a
+# key twice is left out as `regrt rollup` leaves it out (DUP1), and a wrong
+# total says the value the roll-up gives.
+sed '/^test "rows"/,$d' "$tmp/ct.regime" >"$tmp/ct2.regime"
+cat >>"$tmp/ct2.regime" <<'SPEC'
+test "a unit that sends a month twice is left out" {
+  data f (unit, period, kind, bal, inflow)
+    ("u1", 2025-01, A, 10, 5)
+    ("u2", 2025-01, A, 7, 3)
+    ("u2", 2025-01, A, 8, 4)
+  expect q unit "u2" 2025-Q1 A inflow = missing
+  expect q top "VN" 2025-Q1 A inflow = 5
+  expect q top "VN" 2025-Q1 A n = 1
+}
+
+test "a wrong total says the value" {
+  data f (unit, period, kind, bal, inflow)
+    ("u1", 2025-01, A, 10, 5)
+  expect q top "VN" 2025-Q1 A inflow = 6
+}
+SPEC
+(cd "$tmp" && "$REGC" test ct2.regime >"$tmp/t2.out" 2>&1)
+expect_status "regc test: duplicates and a wrong total" 1 $?
+grep -q "^1 passed, 1 failed$" "$tmp/t2.out" && pass || { fail "regc test: a duplicated key is left out of the roll-up"; cat "$tmp/t2.out"; }
+grep -q "roll-up \`q\` gives inflow = 5 at top VN, expected 6" "$tmp/t2.out" && pass || { fail "regc test: E0724 shows the value"; cat "$tmp/t2.out"; }
+
 (cd "$tmp" && "$REGC" test --format json ct.regime >"$tmp/t.json" 2>/dev/null)
 expect_status "regc test --format json" 1 $?
 grep -q '"passed":2,"failed":1}' "$tmp/t.json" && pass || fail "regc test json: totals"
