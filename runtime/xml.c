@@ -559,8 +559,8 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
     if (!strcmp((const char *)root->name, f->code) && root->ns) {
         /* the right name in a namespace (xmlns="..." or a prefix): the
          * form's XSD and XForm put the instance in no namespace */
-        rt_err(err, 2, TR("%s:%ld: the root element <%s> is in the namespace '%s', but an instance of form '%s' is in no namespace (as in its XSD and XForm): remove the xmlns declaration",
-                          "%s:%ld: phần tử gốc <%s> thuộc không gian tên '%s', nhưng dữ liệu của biểu '%s' không thuộc không gian tên nào (như trong XSD và XForm của biểu): hãy bỏ khai báo xmlns"),
+        rt_err(err, 2, TR("%s:%ld: the root element <%s> is in the namespace '%s', so this is not an instance of form '%s' (its instances are in no namespace, as in its XSD and XForm): remove the xmlns declaration",
+                          "%s:%ld: phần tử gốc <%s> thuộc không gian tên '%s', nên đây không phải dữ liệu của biểu '%s' (dữ liệu của biểu không thuộc không gian tên nào, như trong XSD và XForm): hãy bỏ khai báo xmlns"),
                name, xmlGetLineNo(root), (const char *)root->name,
                root->ns->href ? (const char *)root->ns->href : "", f->code);
         goto out;
