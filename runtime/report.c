@@ -431,18 +431,7 @@ void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
         entry_begin(b, row, &at);
         switch (r->fmt) {
         case RT_FMT_CSV:
-            if (f->unit_field >= 0) {
-                rt_buf_ch(b, ',');
-                rt_buf_csv(b, row->raw[f->unit_field].p, row->raw[f->unit_field].n);
-            }
-            if (f->period_field >= 0) {
-                rt_buf_ch(b, ',');
-                rt_buf_csv(b, row->raw[f->period_field].p, row->raw[f->period_field].n);
-            }
-            for (uint32_t d = 0; d < f->n_dims; d++) {
-                rt_buf_ch(b, ',');
-                rt_buf_csv(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
-            }
+            key_columns(r, b, row);
             rt_buf_ch(b, ',');
             rt_buf_str(b, code);
             rt_buf_ch(b, ',');
@@ -462,23 +451,8 @@ void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
             rt_buf_ch(b, '\n');
             break;
         case RT_FMT_JSON: {
-            int32_t keys[2] = {f->unit_field, f->period_field};
-            for (int k = 0; k < 2; k++) {
-                if (keys[k] < 0) continue;
-                rt_buf_ch(b, ',');
-                rt_buf_json(b, f->fields[keys[k]].code, strlen(f->fields[keys[k]].code));
-                rt_buf_ch(b, ':');
-                rt_buf_json(b, row->raw[keys[k]].p, row->raw[keys[k]].n);
-            }
-            rt_buf_str(b, ",\"dims\":{");
-            for (uint32_t d = 0; d < f->n_dims; d++) {
-                const char *dc = f->fields[f->dims[d]].code;
-                if (d) rt_buf_ch(b, ',');
-                rt_buf_json(b, dc, strlen(dc));
-                rt_buf_ch(b, ':');
-                rt_buf_json(b, row->raw[f->dims[d]].p, row->raw[f->dims[d]].n);
-            }
-            rt_buf_str(b, "},\"rule\":");
+            key_json(r, b, row);
+            rt_buf_str(b, ",\"rule\":");
             rt_buf_json(b, code, strlen(code));
             rt_buf_str(b, ",\"severity\":\"");
             rt_buf_str(b, sev_code(sev));
