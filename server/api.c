@@ -53,23 +53,6 @@ static srv_form_ref *need_form(srv_req *r, srv_resp *o)
     return fr;
 }
 
-static int write_file(const char *path, const char *p, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return -1;
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) {
-            close(fd);
-            return -1;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return close(fd);
-}
-
 static int slurp_into(const char *path, rt_buf *b)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -186,7 +169,7 @@ static int export_csv(srv_req *r, srv_form_ref *fr, const char *period, rt_buf *
              (unsigned long long)++r->s->tmp_seq);
     for (uint32_t i = 0; i < rows.n_rows && !rc; i++) {
         if (!srv_unit_within(fr->reg, srv_cell(&rows, i, 1), root)) continue;
-        if (write_file(path, rows.v[i * rows.n_cols + 2], rows.len[i * rows.n_cols + 2])) {
+        if (srv_write_file(path, rows.v[i * rows.n_cols + 2], rows.len[i * rows.n_cols + 2])) {
             rc = -1;
             o->status = 503;
             rt_buf_printf(&o->body, "spool: %s\n", strerror(errno));
@@ -260,7 +243,7 @@ static int h_rollup(srv_req *r, srv_resp *o)
     unsigned long long seq = ++r->s->tmp_seq;
     snprintf(in, sizeof in, "%s/rollup-%ld-%llu.csv", r->s->spool, (long)getpid(), seq);
     snprintf(out, sizeof out, "%s/rollup-%ld-%llu.out", r->s->spool, (long)getpid(), seq);
-    if (write_file(in, csv.p ? csv.p : "", csv.n)) {
+    if (srv_write_file(in, csv.p ? csv.p : "", csv.n)) {
         rt_buf_free(&csv);
         o->status = 503;
         rt_buf_printf(&o->body, "spool: %s\n", strerror(errno));

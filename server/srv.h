@@ -192,6 +192,8 @@ void srv_ratelimit_free(struct srv_ratelimit *rl);
 /* Submission (submit.c): validates and stores one XML instance. */
 int srv_submit(srv *s, const srv_account *acct, rt_lang lang, const char *xml, size_t len,
                srv_resp *o);
+/* Writes N bytes to PATH (created 0600, truncated); 0, or -1 with errno. */
+int srv_write_file(const char *path, const char *p, size_t n);
 
 /* Forwarding (forward.c). */
 int srv_forward_start(srv *s);

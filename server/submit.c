@@ -112,7 +112,7 @@ static void sha256_hex(const char *p, size_t n, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-static int write_file(const char *path, const char *p, size_t n)
+int srv_write_file(const char *path, const char *p, size_t n)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
@@ -157,7 +157,7 @@ static void validate(srv *s, srv_form_ref *fr, const char *xml, size_t len, outc
     uint64_t seq = ++s->tmp_seq;
     snprintf(xpath, sizeof xpath, "%s/%ld-%llu.xml", s->spool, (long)getpid(), (unsigned long long)seq);
     snprintf(rpath, sizeof rpath, "%s/%ld-%llu.txt", s->spool, (long)getpid(), (unsigned long long)seq);
-    if (write_file(xpath, xml, len)) {
+    if (srv_write_file(xpath, xml, len)) {
         oc->unusable = 2;
         rt_buf_printf(&oc->messages, TR("the server cannot spool the submission: %s",
                                         "máy chủ không lưu tạm được bản nộp: %s"),
