@@ -280,7 +280,7 @@ int cg_emit_object(cg_module *m, const char *path, char **err)
 }
 
 /* Runs argv, waits; 0 when it exited with status 0. */
-static int run(char *const argv[], char **err)
+static int run_argv(char *const argv[], char **err)
 {
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
@@ -299,6 +299,23 @@ static int run(char *const argv[], char **err)
         return -1;
     }
     return 0;
+}
+
+/* Runs the N arguments ARGS (copied: posix_spawnp takes a non-const argv). */
+static int run(const char *const *args, size_t n, char **err)
+{
+    char **argv = calloc(n + 1, sizeof *argv);
+    if (!argv) {
+        *err = dupmsg("out of memory", NULL);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        argv[i] = strdup(args[i]);
+    int rc = run_argv(argv, err);
+    for (size_t i = 0; i < n; i++)
+        free(argv[i]);
+    free(argv);
+    return rc;
 }
 
 int cg_link_shared(const char *obj, const char *so, char **err)
@@ -344,14 +361,7 @@ int cg_link_shared(const char *obj, const char *so, char **err)
     snprintf(soname, sizeof soname, "-Wl,-soname,%s", base);
     const char *args[] = {cc, "-shared", "-nostartfiles", "-o", so, obj, vsarg, soname,
                           "-Wl,--hash-style=gnu", "-Wl,-z,noexecstack"};
-    enum { NARGS = sizeof args / sizeof args[0] };
-    char *argv[NARGS + 1];
-    for (size_t i = 0; i < NARGS; i++)
-        argv[i] = strdup(args[i]);
-    argv[NARGS] = NULL;
-    int rc = run(argv, err);
-    for (size_t i = 0; i < NARGS; i++)
-        free(argv[i]);
+    int rc = run(args, sizeof args / sizeof args[0], err);
     unlink(vs);
     free(vs);
     free(vsarg);
@@ -427,14 +437,7 @@ int cg_link_wasm(const char *obj, const char *wasm, char **err)
     const char *args[] = {ld, "--no-entry", "--strip-debug", "--gc-sections", "-O2", "--export=regime_descriptor",
                           "--export=regime_abi_version", "--export=__heap_base", "--export-table",
                           "-z", "stack-size=65536", "-o", wasm, obj, rt};
-    enum { NARGS = sizeof args / sizeof args[0] };
-    char *argv[NARGS + 1];
-    for (size_t i = 0; i < NARGS; i++)
-        argv[i] = strdup(args[i]);
-    argv[NARGS] = NULL;
-    int rc = run(argv, err);
-    for (size_t i = 0; i < NARGS; i++)
-        free(argv[i]);
+    int rc = run(args, sizeof args / sizeof args[0], err);
     return rc;
 }
 
