@@ -567,6 +567,21 @@ static void expect_message(trun *u, const ast_expect *x)
     free(len);
 }
 
+/* The runtime's unit loader over the spec's tiers, quietly (its warnings
+ * would repeat what regc check says); NULL and err when the file is refused. */
+static rt_units *units_quiet(const m_regime *r, const rg_tier *tiers, const char *path, rt_error *err)
+{
+    rg_regime_desc desc;
+    memset(&desc, 0, sizeof desc);
+    desc.n_tiers = (uint32_t)r->n_tiers;
+    desc.tiers = tiers;
+    memset(err, 0, sizeof *err);
+    rt_set_quiet(1);
+    rt_units *u = rt_units_load(&desc, path, err);
+    rt_set_quiet(0);
+    return u;
+}
+
 /* Without a units file, the units the test's rows name, in memory: each
  * directly under the top unit (the tiers between are left empty), loaded
  * through the runtime's own loader from a file in the test's folder. */
@@ -605,15 +620,8 @@ static rt_units *memory_units(const tfile *t, const tbatch *b)
         fputc('\n', fp);
     }
     int bad = fclose(fp);
-    rg_regime_desc desc;
-    memset(&desc, 0, sizeof desc);
-    desc.n_tiers = (uint32_t)r->n_tiers;
-    desc.tiers = tiers;
     rt_error err;
-    memset(&err, 0, sizeof err);
-    rt_set_quiet(1);
-    rt_units *u = bad ? NULL : rt_units_load(&desc, path, &err);
-    rt_set_quiet(0);
+    rt_units *u = bad ? NULL : units_quiet(r, tiers, path, &err);
     unlink(path);
     free(path);
     free(tiers);
@@ -975,15 +983,8 @@ static void load_units(tfile *t)
     for (int k = 0; k < r->n_tiers; k++)
         tiers[k] = (rg_tier){r->tiers[k].name, {0, NULL}, r->tiers[k].column, r->tiers[k].names,
                              r->tiers[k].root_code, (uint32_t)r->tiers[k].optional};
-    rg_regime_desc desc;
-    memset(&desc, 0, sizeof desc);
-    desc.n_tiers = (uint32_t)r->n_tiers;
-    desc.tiers = tiers;
     rt_error err;
-    memset(&err, 0, sizeof err);
-    rt_set_quiet(1);
-    t->units = rt_units_load(&desc, r->units_path, &err);
-    rt_set_quiet(0);
+    t->units = units_quiet(r, tiers, r->units_path, &err);
     free(tiers);
     if (!t->units) {
         t->units_error = arena_strdup(&t->c->arena, err.msg);
