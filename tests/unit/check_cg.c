@@ -62,6 +62,7 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_batch, t_batch, 3, well_formed);
     OFF(rg_batch, t_batch, 4, other);
     OFF(rg_rollup, t_rollup, 6, count_column);
+    OFF(rg_rollup, t_rollup, 11, totals);
     LLVMContextDispose(c.ctx);
     LLVMDisposeTargetData(td);
     LLVMDisposeTargetMachine(tm);
