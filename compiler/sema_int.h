@@ -75,6 +75,10 @@ int sema_fold_bool(sema *s, const ast_expr *e, int *v);
 /* sema_rules.c: computed fields, ratios, relevance and rules of each form */
 void sema_form_exprs(sema *s);
 
+/* sema_hier.c: hierarchies over code lists, and the forms that check them */
+void sema_hierarchies(sema *s);
+void sema_form_hiers(sema *s);
+
 /* sema_rollup.c */
 void sema_rollups(sema *s);
 
