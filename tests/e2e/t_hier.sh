@@ -106,6 +106,30 @@ form ds_3 {
   hierarchy hr_1 on id_2
     missing always_zero
 }
+form ds_4 {
+  reported by top
+  period year
+  dimension id_2: code in vd_1
+  field me_1: integer
+  hierarchy hr_1 on id_2
+    missing non_zero
+}
+form ds_5 {
+  reported by top
+  period year
+  dimension id_2: code in vd_1
+  field me_1: integer
+  hierarchy hr_1 on id_2
+    missing partial_zero
+}
+form ds_6 {
+  reported by top
+  period year
+  dimension id_2: code in vd_1
+  field me_1: integer
+  hierarchy hr_1 on id_2
+    missing always_null
+}
 SPEC
 if "$REGC" build "$H/v.regime" -o "$H/lib" >"$H/build.out" 2>&1; then pass; else fail "hier: regc build"; cat "$H/build.out"; fi
 # ds_1.csv of the manual, with the unit column our forms have
@@ -167,3 +191,12 @@ grep -q 'R070' "$H/text.err" && grep -q 'hierarchy hr_1 (unit VN, period 2010, i
 "$REGRT" validate "$H/lib" --form ds_3 "$H/ds_1.csv" --results all --format csv 2>/dev/null | cut -d, -f5,6,7 | tail -n +2 >"$H/az"
 [ "$(tr '\n' ' ' <"$H/az")" = "R010,false,5 R020,true,0 R030,true,0 R040,false,-3 R050,, R060,true,0 R070,false,8 R080,, R090,false,-5 R100,false,-3 R110,true,-17 " ] && pass \
     || fail "hier: always_zero: $(cat "$H/az")"
+# the other modes, worked out by hand from ds_1.csv
+mode_is() { # FORM EXPECTED
+    "$REGRT" validate "$H/lib" --form "$1" "$H/ds_1.csv" --results all --format csv 2>/dev/null | cut -d, -f5,6,7 \
+        | tail -n +2 | tr '\n' ' ' >"$H/m"
+    [ "$(cat "$H/m")" = "$2" ] && pass || fail "hier: $1: $(cat "$H/m")"
+}
+mode_is ds_4 "R010,false,5 R020,true,0 R030,true,0 R040,false,-3 R050,, R070,false,8 R080,, R090,false,-5 R100,false,-3 R110,true,-17 "
+mode_is ds_5 "R010,false,5 R020,true,0 R030,true,0 R040,false,-3 R050,, R070,false,8 R080,, R090,false,-5 R100,false,-3 R110,true,-17 "
+mode_is ds_6 "R010,, R020,true,0 R030,true,0 R040,, R050,, R060,, R070,false,8 R080,, R090,, R100,false,-3 R110,true,-17 "
