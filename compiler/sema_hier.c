@@ -412,3 +412,27 @@ void sema_form_hiers(sema *s)
         s->form = NULL;
     }
 }
+
+int sema_hier_rule_named(sema *s, const char *code)
+{
+    for (int fi = 0; fi < s->r->n_forms; fi++) {
+        const m_form *f = &s->r->forms[fi];
+        for (int i = 0; i < f->n_hiers; i++) {
+            const m_hier_use *u = &f->hiers[i];
+            if (u->hier < 0)
+                continue;
+            const m_hierarchy *h = &s->r->hierarchies[u->hier];
+            for (int j = 0; j < h->n_rules; j++) {
+                const char *rc = h->rules[j].code;
+                size_t n = strlen(rc);
+                if (u->n_fields == 1 && !strcmp(rc, code))
+                    return 1;
+                if (u->n_fields > 1 && !strncmp(rc, code, n) && code[n] == '.')
+                    for (int k = 0; k < u->n_fields; k++)
+                        if (!strcmp(code + n + 1, f->fields[u->fields[k]].code))
+                            return 1;
+            }
+        }
+    }
+    return 0;
+}

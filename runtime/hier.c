@@ -24,6 +24,7 @@ typedef struct hgroup {
     char **dims;      /* per form dimension: its code as written (the
                          hierarchy's own dimension: NULL) */
     uint8_t *state;   /* per item: 0 absent, 1 present, 2 sent twice */
+    uint32_t *row;    /* per item: its row in the batch (rt_batch_hierarchies) */
     int64_t *v;       /* per measure and item */
     uint8_t *has;     /* per measure and item: a value */
 } hgroup;
@@ -86,6 +87,7 @@ void rt_hier_free(rt_hier *x)
             for (uint32_t k = 0; k < x->f->n_dims; k++) free(gr->dims[k]);
             free(gr->dims);
             free(gr->state);
+            free(gr->row);
             free(gr->v);
             free(gr->has);
         }
@@ -150,6 +152,7 @@ static hgroup *group_of(rt_hier *x, hone *o, const rt_buf *key, const rg_batch *
     }
     uint32_t ni = o->h->n_items, nm = o->h->n_measures;
     g->state = rt_xcalloc(ni + 1, 1);
+    g->row = rt_xcalloc(ni + 1, sizeof *g->row);
     g->v = rt_xcalloc((size_t)ni * nm + 1, sizeof *g->v);
     g->has = rt_xcalloc((size_t)ni * nm + 1, 1);
     o->slot[s] = ++o->n;
@@ -196,6 +199,7 @@ static void on_batch(void *ctx, const rg_batch *b, const uint64_t *valid)
                 continue;
             }
             g->state[item] = 1;
+            g->row[item] = i;
             for (uint32_t m = 0; m < h->n_measures; m++) {
                 const rg_column *mc = &b->cols[h->measures[m]];
                 if (bit(mc->present, i)) {
@@ -422,9 +426,33 @@ static void write_result(rt_hier *x, const hone *o, const hgroup *g, const rg_ba
     free(msg);
 }
 
-/* The results of one hierarchy over every group, in key order. */
-static void run_one(rt_hier *x, hone *o, rt_report *rep)
+/* Where the results go: the report, or a host's callback. */
+typedef struct hsink {
+    rt_report *rep;
+    void (*cb)(void *ctx, const rt_hier_result *r, const char *message);
+    void *ctx;
+    uint32_t hierarchy;
+} hsink;
+
+static void deliver(rt_hier *x, const hone *o, const hgroup *g, const rg_batch *pb, uint32_t gi, uint32_t rule, int v,
+                    const rt_buf *imb, hsink *k)
 {
+    if (k->rep) {
+        write_result(x, o, g, pb, gi, rule, v, imb, k->rep);
+        return;
+    }
+    uint32_t left = (uint32_t)o->h->rule_left[rule];
+    rt_hier_result r = {.hierarchy = k->hierarchy, .rule = rule, .verdict = v,
+                        .row = g->state[left] == 1 ? (int32_t)g->row[left] : -1};
+    char *msg = v == 0 ? rt_batch_message(x->d, o->h->pivot, pb, gi, rule, NULL, NULL) : NULL;
+    k->cb(k->ctx, &r, msg);
+    free(msg);
+}
+
+/* The results of one hierarchy over every group, in key order. */
+static void run_one(rt_hier *x, hone *o, hsink *sink)
+{
+    int all = sink->rep ? sink->rep->results == RT_RESULTS_ALL : 1;
     const rg_hierarchy *h = o->h;
     const rg_form *p = h->pivot;
     uint32_t n = o->n, ni = h->n_items;
@@ -476,7 +504,7 @@ static void run_one(rt_hier *x, hone *o, rt_report *rep)
             if (!fails && v == 0) v = -1; /* overflowed: not evaluated */
             if (bit(ovf, g)) v = -1;
             if (fails) o->fails[r]++;
-            if (!(fails || rep->results == RT_RESULTS_ALL)) continue;
+            if (!(fails || all)) continue;
             rt_buf imb = {0};
             int32_t ik = ru->imbalance;
             if (ik >= 0 && (present >> ik & 1)) {
@@ -490,7 +518,7 @@ static void run_one(rt_hier *x, hone *o, rt_report *rep)
                     rt_buf_i64(&imb, out[ik]);
                 }
             }
-            write_result(x, o, &o->g[g], &b, g, r, v, &imb, rep);
+            deliver(x, o, &o->g[g], &b, g, r, v, &imb, sink);
             rt_buf_free(&imb);
         }
     for (uint32_t r = 0; r < nr; r++) free(fail[r]);
@@ -510,7 +538,8 @@ int rt_hier_report(rt_hier *x, rt_report *rep)
     int err = 0;
     for (uint32_t i = 0; i < x->n; i++) {
         hone *o = &x->hs[i];
-        run_one(x, o, rep);
+        hsink sink = {.rep = rep, .hierarchy = i};
+        run_one(x, o, &sink);
         for (uint32_t r = 0; r < o->h->pivot->n_rules; r++)
             if (o->fails[r] && o->h->pivot->rules[r].severity == RG_SEV_ERROR) err = 1;
     }
@@ -535,4 +564,21 @@ void rt_hier_summary(const rt_hier *x, rt_buf *json, int *first)
             }
         }
     }
+}
+
+uint32_t rt_batch_hierarchies(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                              void (*cb)(void *ctx, const rt_hier_result *r, const char *message), void *ctx)
+{
+    if (!d || !f || !b || !cb || f->unit_field < 0 || f->period_field < 0) return 0;
+    rt_hier *x = rt_hier_new(d, f);
+    if (!x) return 0;
+    on_batch(x, b, NULL);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < x->n; i++) {
+        hsink sink = {.cb = cb, .ctx = ctx, .hierarchy = i};
+        run_one(x, &x->hs[i], &sink);
+        n += x->hs[i].n;
+    }
+    rt_hier_free(x);
+    return n;
 }

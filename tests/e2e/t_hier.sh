@@ -200,3 +200,24 @@ mode_is() { # FORM EXPECTED
 mode_is ds_4 "R010,false,5 R020,true,0 R030,true,0 R040,false,-3 R050,, R070,false,8 R080,, R090,false,-5 R100,false,-3 R110,true,-17 "
 mode_is ds_5 "R010,false,5 R020,true,0 R030,true,0 R040,false,-3 R050,, R070,false,8 R080,, R090,false,-5 R100,false,-3 R110,true,-17 "
 mode_is ds_6 "R010,, R020,true,0 R030,true,0 R040,, R050,, R060,, R070,false,8 R080,, R090,, R100,false,-3 R110,true,-17 "
+# examples/tongso: Biểu 06's "Tổng số" row as the sum of its domain rows, on
+# one month of every commune of the 2025-07-01 unit list (gen_month.py:
+# 19,289 rows; every 50th commune's total row is off by one in received and
+# pending, 67 communes)
+T="$tmp/tongso"
+mkdir -p "$T"
+python3 "$ROOT/examples/tongso/gen_month.py" "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" 2025-08 >"$T/bieu06.csv"
+[ "$(wc -l <"$T/bieu06.csv")" -eq 19290 ] && pass || fail "tongso: gen_month.py wrote $(wc -l <"$T/bieu06.csv") lines"
+if (cd "$ROOT" && "$REGC" build examples/tongso/tongso.regime -o "$T/lib") >"$T/build.out" 2>&1; then pass; else fail "tongso: regc build"; cat "$T/build.out"; fi
+"$REGRT" validate "$T/lib" --units "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" "$T/bieu06.csv" \
+    --format csv -o "$T/errors.csv" 2>"$T/err"
+expect_status "tongso: validate, the total rows that do not add up" 1 $?
+[ "$(grep -c ',TONG,T1.received,error$' "$T/errors.csv")" -eq 67 ] && [ "$(grep -c ',TONG,T1.pending,error$' "$T/errors.csv")" -eq 67 ] &&
+    [ "$(wc -l <"$T/errors.csv")" -eq 135 ] && pass || fail "tongso: expected 2 x 67 failures: $(head -5 "$T/errors.csv")"
+grep -q '^,00004,2025-08,TONG,T1.received,error$' "$T/errors.csv" && pass || fail "tongso: commune 00004's total row"
+"$REGRT" validate "$T/lib" --units "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" "$T/bieu06.csv" \
+    --results all --format csv --lang vi -o "$T/all.csv" 2>/dev/null
+# every commune has a result per field: 3,321 x 4
+[ "$(grep -c ',TONG,T1\.' "$T/all.csv")" -eq 13284 ] && pass || fail "tongso: $(grep -c ',TONG,T1\.' "$T/all.csv") results"
+grep -q '^,00004,2025-08,TONG,T1.received,false,1,TS01,1,error,"Dòng Tổng số (246) khác tổng các lĩnh vực (83 + 0 + 95 + 17 + 13 + 37), chênh lệch 1",' "$T/all.csv" \
+    && pass || fail "tongso: the message in Vietnamese: $(grep '00004,2025-08,TONG,T1.received' "$T/all.csv")"
