@@ -115,7 +115,7 @@ static void check_placeholders(sema *s, const m_hierarchy *h, const m_hier_rule 
             }
             char *ph = arena_strndup(s->a, p + 1, (size_t)(end - p - 1));
             if (strcmp(ph, "imbalance") && code_in(h->list, ph) < 0)
-                diag(s->d, "E0393", t->loc, ph, r->code, h->list ? h->list->name : "?");
+                diag(s->d, "E0390", t->loc, ph, r->code, h->list ? h->list->name : "?");
             p = end + 1;
         }
     }
@@ -161,7 +161,7 @@ static void check_hier_rule(sema *s, m_hierarchy *h, ast_member *m, m_hier_rule 
         diag_hint(s->d, "H0307");
     }
     if (r->missing.text) /* the mode belongs to the form's use of the hierarchy */
-        diag(s->d, "E0392", r->missing.loc, r->code);
+        diag(s->d, "E0389", r->missing.loc, r->code);
     if (r->tolerance_of)
         diag(s->d, "E0213", r->tolerance_of->loc);
     if (r->tolerance) {
@@ -173,15 +173,15 @@ static void check_hier_rule(sema *s, m_hierarchy *h, ast_member *m, m_hier_rule 
     }
     if (r->when) {
         if (!when_ok(r->when)) {
-            diag(s->d, "E0394", r->when->loc, r->code);
-            diag_hint(s->d, "H0394");
+            diag(s->d, "E0391", r->when->loc, r->code);
+            diag_hint(s->d, "H0391");
         } else {
             hr->when = r->when;
         }
     }
     if (!r->check) {
         diag(s->d, "E0301", r->code_loc, r->code);
-        diag_hint(s->d, "H0399");
+        diag_hint(s->d, "H0396");
         return;
     }
     const ast_expr *c = r->check;
@@ -193,8 +193,8 @@ static void check_hier_rule(sema *s, m_hierarchy *h, ast_member *m, m_hier_rule 
     hr->sign = arena_alloc(s->a, sizeof(int) * (size_t)(cap + 1));
     if (!shape || left == -2 ||
         !collect_sum(s, h, c->u.binary.rhs, 1, hr->right, hr->sign, &hr->n_right, cap)) {
-        diag(s->d, "E0399", c->loc, r->code);
-        diag_hint(s->d, "H0399");
+        diag(s->d, "E0396", c->loc, r->code);
+        diag_hint(s->d, "H0396");
         hr->n_right = 0;
         return;
     }
@@ -285,8 +285,8 @@ static void build_hierarchy(sema *s, ast_decl *d, m_hierarchy *h)
         int c = find_cycle(h, k, state, &via);
         if (c >= 0) {
             const m_hier_rule *r = via >= 0 ? &h->rules[via] : &h->rules[0];
-            diag(s->d, "E0398", r->loc, h->list->codes[c].code, h->name);
-            diag_hint(s->d, "H0398");
+            diag(s->d, "E0395", r->loc, h->list->codes[c].code, h->name);
+            diag_hint(s->d, "H0395");
             return;
         }
     }
@@ -324,7 +324,7 @@ static void build_use(sema *s, m_form *form, ast_member *m, m_hier_use *u)
     u->mode = RG_MISS_NON_NULL;
     sym *hs = sema_lookup(s, m->name.text, AST_D_HIERARCHY);
     if (!hs || hs->index < 0) {
-        diag(s->d, "E0397", m->name.loc, m->name.text);
+        diag(s->d, "E0394", m->name.loc, m->name.text);
         sema_suggest_decl(s, m->name.text, AST_D_HIERARCHY);
     } else {
         u->hier = hs->index;
@@ -334,8 +334,8 @@ static void build_use(sema *s, m_form *form, ast_member *m, m_hier_use *u)
     if (fi < 0 || !(form->fields[fi].flags & RG_FIELD_DIMENSION) ||
         (h && h->list && form->fields[fi].type.kind == TY_CODE && form->fields[fi].type.list != h->list) ||
         (form->fields[fi].type.kind != TY_CODE && form->fields[fi].type.kind != TY_ERROR)) {
-        diag(s->d, "E0396", m->on.loc, m->on.text, h && h->list ? h->list->name : "?", m->name.text);
-        diag_hint(s->d, "H0396");
+        diag(s->d, "E0393", m->on.loc, m->on.text, h && h->list ? h->list->name : "?", m->name.text);
+        diag_hint(s->d, "H0393");
     } else {
         u->dim = fi;
     }
@@ -359,7 +359,7 @@ static void build_use(sema *s, m_form *form, ast_member *m, m_hier_use *u)
         AST_EACH(ast_name *, w, m->fields) {
             int k = sema_field(s, form, w->text);
             if (k < 0 || !hier_field_ok(&form->fields[k])) {
-                diag(s->d, "E0395", w->loc, w->text, form->code);
+                diag(s->d, "E0392", w->loc, w->text, form->code);
                 if (k < 0)
                     sema_suggest_field(s, w->text);
                 continue;
@@ -375,7 +375,7 @@ static void build_use(sema *s, m_form *form, ast_member *m, m_hier_use *u)
             if (hier_field_ok(&form->fields[k]))
                 u->fields[u->n_fields++] = k;
         if (!u->n_fields)
-            diag(s->d, "E0395", m->loc, m->name.text, form->code);
+            diag(s->d, "E0392", m->loc, m->name.text, form->code);
     }
 }
 
