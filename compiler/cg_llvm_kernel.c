@@ -1125,3 +1125,13 @@ void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS])
     out[4] = emit_message(c, f, np, start);
     free(start);
 }
+
+void cg_pivot_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS])
+{
+    int *start;
+    int np = rule_parts(c, f, &start);
+    out[0] = emit_validate(c, f, np, start);
+    out[1] = out[2] = out[3] = NULL;
+    out[4] = emit_message(c, f, np, start);
+    free(start);
+}
