@@ -288,9 +288,11 @@ static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
     rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other, NULL};
     k->validate(&rb, b->fail, b->overflow);
-    for (uint32_t d = 0; d < k->prev_depth; d++) {
+    for (uint32_t d = 0, rounds = k->prev_depth; d < rounds; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
         rb.prev = b->jprev = rt_batch_previous(k, &rb, &b->prev_state);
+        if (!d)
+            rounds = rt_batch_previous_rounds(k, b->prev_state);
         k->validate(&rb, b->fail, b->overflow);
     }
     evaluate_children(t, b, k);

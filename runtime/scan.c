@@ -693,7 +693,8 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
         w->stats.rows_err += (uint64_t)__builtin_popcountll(err);
         w->stats.rows_warn += (uint64_t)__builtin_popcountll(warn);
         w->stats.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
-        if (cfg->report && cfg->report->results == RT_RESULTS_ALL) any = live; /* every row's results */
+        if (cfg->report && (cfg->report->results == RT_RESULTS_ALL || cfg->report->computed))
+            any = live; /* every row's results, or computed fields */
         if (!any || !cfg->report) continue;
         while (any) {
             uint32_t i = wi * 64 + (uint32_t)__builtin_ctzll(any);

@@ -228,6 +228,13 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
  */
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);
+/*
+ * rt_batch_previous_rounds: how many joins and validates a chain needs,
+ * after the first rt_batch_previous: rg_form.prev_depth, plus, for a
+ * running_sum() that never resets (rg_form.prev_series), the longest
+ * series' last period less its first in the batch.
+ */
+uint32_t rt_batch_previous_rounds(const rg_form *f, const void *state);
 
 /*
  * rt_batch_other: the other forms' columns (batch->other) for a batch of
@@ -313,6 +320,8 @@ typedef struct rt_opts {
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
+/* `regrt compute`: every row's computed fields (CSV; docs/RUNTIME.md). */
+int rt_cmd_compute(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);
