@@ -347,20 +347,16 @@ static void to_lag(lctx *c, ir_expr *e, int lag)
  * A period of the window without a row, or with x empty, leaves previous(C)
  * empty, so every later running total of the window is empty: never a sum
  * of what happened to be sent. */
-static ir_expr *lower_running(lctx *c, ir_form *f, int col, const m_field *m)
+/* Whether the row's period starts its window of w periods (w > 0), or,
+ * w <= 0, is its series' first period in the data (lag 0 of the period). */
+static ir_expr *window_start(lctx *c, int w)
 {
-    const ast_expr *e = m->expr;
-    int s = lower_arith_scale(&m->type);
     const m_form *mf = c->form;
-    int pf = mf->period_field >= 0 ? f->field_of[mf->period_field] : -1;
-    ir_expr *x = lower_expr(c, e->u.call.args.items[0], SRC_CUR);
-    if (!x || pf < 0)
+    int pf = mf->period_field >= 0 ? c->out->field_of[mf->period_field] : -1;
+    if (pf < 0)
         return NULL;
-    x = rescale(c, x, s);
-    ir_expr *p = ir_new(c->a, IR_FIELD, 0);
+    ir_expr *p = ir_new(c->a, IR_FIELD, 0), *start;
     p->field = pf;
-    int w = e->ref ? e->ref->index : 0;
-    ir_expr *start;
     if (w > 0) {
         start = mk_bool(c, IR_PSTART, p, NULL);
         start->value = w;
@@ -369,8 +365,22 @@ static ir_expr *lower_running(lctx *c, ir_form *f, int col, const m_field *m)
         first->field = lag_slot(c, pf, 0);
         start = mk_bool(c, IR_CMP, first, p);
         start->cmp = IR_EQ;
-        f->prev_series = 1;
     }
+    return start;
+}
+
+static ir_expr *lower_running(lctx *c, ir_form *f, int col, const m_field *m)
+{
+    const ast_expr *e = m->expr;
+    int s = lower_arith_scale(&m->type);
+    ir_expr *x = lower_expr(c, e->u.call.args.items[0], SRC_CUR);
+    int w = e->ref ? e->ref->index : 0;
+    ir_expr *start = window_start(c, w);
+    if (!x || !start)
+        return NULL;
+    x = rescale(c, x, s);
+    if (w <= 0)
+        f->prev_series = 1;
     f->fields[col].running = w > 0 ? w : -1;
     ir_expr *self = ir_new(c->a, IR_PREV, s);
     self->field = col;
@@ -418,6 +428,22 @@ static ir_expr *lower_call(lctx *c, const ast_expr *e, src_kind src)
     case FN_RUNNING_SUM:
         lerror(c, e->loc, "running_sum() is the whole expression of a computed field");
         return NULL;
+    case FN_CHANGE: {
+        /* change(x [, reset]), running_sum's inverse: x at the start of its
+         * window (or of its series), else x less previous(x) */
+        if (src != SRC_CUR) {
+            lerror(c, e->loc, "change() cannot be nested or used in a ratio");
+            return NULL;
+        }
+        ir_expr *x = lower_expr(c, a0, SRC_CUR), *px = lower_expr(c, a0, SRC_PREV);
+        ir_expr *start = window_start(c, e->ref ? e->ref->index : 0);
+        if (!x || !px || !start)
+            return NULL;
+        int s = max_i(x->scale, px->scale);
+        ir_expr *v = mk(c, IR_IF, s, start, rescale(c, x, s));
+        v->c = mk(c, IR_SUB, s, rescale(c, x, s), rescale(c, px, s));
+        return v;
+    }
     case FN_ABS: {
         ir_expr *x = lower_expr(c, a0, src);
         return x ? mk(c, IR_ABS, x->scale, x, NULL) : NULL;

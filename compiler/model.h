@@ -48,7 +48,7 @@ typedef enum sema_ref_kind {
 typedef enum sema_fn {
     FN_NONE = 0, FN_SUM, FN_MIN, FN_MAX, FN_ABS, FN_ROUND, FN_IF,
     FN_PREVIOUS, FN_CHILDREN, FN_IS_MISSING, FN_PRESENT, FN_COALESCE,
-    FN_RUNNING_SUM
+    FN_RUNNING_SUM, FN_CHANGE
 } sema_fn;
 
 /* Bounds of previous(x, k) and running_sum() (LANGUAGE.md). */

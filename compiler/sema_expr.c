@@ -380,6 +380,7 @@ static sema_type *call(sema *s, ast_expr *e)
         {"previous", FN_PREVIOUS, 1, 2}, {"children", FN_CHILDREN, 1, 1},
         {"is_missing", FN_IS_MISSING, 1, 1}, {"present", FN_PRESENT, 1, 1},
         {"coalesce", FN_COALESCE, 2, 2}, {"running_sum", FN_RUNNING_SUM, 1, 2},
+        {"change", FN_CHANGE, 1, 2},
     };
     const char *name = e->u.call.callee.text;
     int k = -1;
@@ -504,13 +505,19 @@ static sema_type *call(sema *s, ast_expr *e)
         }
         return t;
     }
-    case FN_RUNNING_SUM: {
+    case FN_RUNNING_SUM: case FN_CHANGE: {
         /* a running total is a column: its own previous value is what it
          * adds to (lower.c), so it is the whole expression of a computed
-         * field, never a part of one or of a rule */
-        if (!at_top) {
+         * field, never a part of one or of a rule; change(x) is its
+         * inverse, x less previous(x), of a field */
+        if (fns[k].fn == FN_RUNNING_SUM && !at_top) {
             diag(s->d, "E0298", e->loc);
             diag_hint(s->d, "H0298");
+            return mk(s, TY_ERROR, 0, NULL, NULL);
+        }
+        if (fns[k].fn == FN_CHANGE &&
+            (a[0]->kind != AST_E_NAME || !s->form || sema_field(s, s->form, a[0]->u.name.text) < 0)) {
+            diag(s->d, "E0211", a[0]->loc, name);
             return mk(s, TY_ERROR, 0, NULL, NULL);
         }
         sema_type *t = sema_expr(s, a[0]);
@@ -530,13 +537,15 @@ static sema_type *call(sema *s, ast_expr *e)
             rg_freq reset = a[1]->kind == AST_E_NAME ? sema_freq_of(a[1]->u.name.text, 0) : RG_F_NONE;
             w = m_freq_window(f, reset);
             if (!w) {
-                diag(s->d, "E0297", a[1]->loc, a[1]->kind == AST_E_NAME ? a[1]->u.name.text : "?",
+                diag(s->d, "E0297", a[1]->loc, name, a[1]->kind == AST_E_NAME ? a[1]->u.name.text : "?",
                      sema_freq_column(f));
                 diag_hint(s->d, "H0297");
                 return mk(s, TY_ERROR, 0, NULL, NULL);
             }
         }
         e->ref->index = w; /* the window in periods; -1: never resets */
+        if (fns[k].fn == FN_CHANGE)
+            return arith(s, e, AST_OP_SUB, t, t); /* a change may be negative */
         return t;
     }
     case FN_IS_MISSING: case FN_PRESENT:
