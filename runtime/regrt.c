@@ -151,7 +151,8 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --form F          the form of DATA (default: the first)\n"
              "  -o FILE           write the CSV to FILE (never one of the inputs)\n"
              "\n"
-             "Exit status: 0 written, 2 unusable input or usage error.\n";
+             "Exit status: 0 written, 1 written but a key repeats (DUP1: the periods after it\n"
+             "are not joined), 2 unusable input or usage error.\n";
         vi = "Cách dùng: regrt compute LIB DỮ_LIỆU... [tùy chọn]\n"
              "Ghi các trường tính toán của mọi dòng (lũy kế, chênh lệch so với kỳ trước, giá trị\n"
              "các kỳ trước...) dạng CSV: row_number, các khóa, rồi mỗi trường tính toán một cột;\n"
@@ -161,7 +162,8 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --form F          biểu của DỮ_LIỆU (mặc định: biểu đầu tiên)\n"
              "  -o TỆP            ghi CSV vào TỆP (không bao giờ là một tệp đầu vào)\n"
              "\n"
-             "Mã thoát: 0 đã ghi, 2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n";
+             "Mã thoát: 0 đã ghi, 1 đã ghi nhưng có khóa lặp (DUP1: các kỳ sau nó không được ghép),\n"
+             "2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n";
     } else if (!strcmp(cmd, "rollup")) {
         en = "Usage: regrt rollup LIB DATA... [options]\n"
              "Rolls valid rows up the tiers (commune -> province -> national) and over periods.\n"
