@@ -42,7 +42,7 @@ void cg_types(cg *c)
     c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I, I, P}, 16);
     c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P, P, I, I, I}, 15);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
-    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P}, 6);
+    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P, P, P, P}, 9);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
                       (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I, I, P, I}, 24);

@@ -332,8 +332,14 @@ static void to_lag(lctx *c, ir_expr *e, int lag)
 {
     if (!e)
         return;
-    if (e->op == IR_PREV && e->field >= 0 && e->field < c->out->n_fields)
+    if (e->op == IR_PREV && e->field >= 0 && e->field < c->out->n_fields) {
         e->field = lag_slot(c, e->field, lag);
+        /* prev_rows tells the previous period's row only: whether the row
+         * k periods back exists is not told, so an absent one is never
+         * read as 0 */
+        if (e->zero == IR_ZERO_ABSENT)
+            e->zero = IR_ZERO_NONE;
+    }
     to_lag(c, e->a, lag);
     to_lag(c, e->b, lag);
     to_lag(c, e->c, lag);

@@ -284,6 +284,15 @@ typedef struct rg_batch {
     const rg_column *children;  /* per field: the sum of the row's unit's
                                    children (same period and dimensions);
                                    NULL if not joined (ABI 3) */
+    /* ABI 5: which joined rows exist, so that a rule can tell an absent
+     * item (no previous-period row, no children rows, no row of the other
+     * form) from an empty one (the row exists, the cell is empty). Bit i:
+     * row i has a previous-period row / its unit has children rows / (per
+     * form index) a row of that form. A NULL bitmap with its source not
+     * NULL: every row has one; with its source NULL: none has. */
+    const uint64_t *prev_rows;
+    const uint64_t *children_rows;
+    const uint64_t *const *other_rows;
 } rg_batch;
 
 /*
@@ -349,7 +358,8 @@ typedef int (*rg_message_fn)(const rg_batch *batch, uint32_t rule, uint32_t row,
  * (previous(x, 3)), not present when there is no such single row; lag 0
  * with `field` the period: the first period of the row's series (unit and
  * dimension values) in the data joined, present whenever the series has a
- * row (running_sum() that never resets starts there).
+ * row (running_sum() that never resets starts there). batch->prev_rows
+ * is about the previous period's row only: a lag's row has no such bit.
  */
 typedef struct rg_lag {
     int32_t field;
