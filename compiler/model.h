@@ -114,7 +114,14 @@ typedef struct m_field {
     src_loc loc;
 } m_field;
 
-typedef enum m_missing { M_MISSING_SKIP = 0, M_MISSING_ZERO, M_MISSING_FAIL } m_missing;
+/* A rule's missing-value mode: the values of ir_missing (ir.h), in order. */
+typedef enum m_missing {
+    M_MISSING_SKIP = 0, M_MISSING_ZERO, M_MISSING_FAIL,
+    M_MISSING_NON_NULL, M_MISSING_NON_ZERO, M_MISSING_PARTIAL_NULL, M_MISSING_PARTIAL_ZERO,
+    M_MISSING_ALWAYS_NULL, M_MISSING_ALWAYS_ZERO,
+    M_MISSING_SIDES /* DHIS2: m_rule.missing_left / missing_right (ir_side) */
+} m_missing;
+#define M_MISSING_N_MODES 9 /* the single-word modes above SIDES */
 
 typedef struct m_rule {
     const char *code;
@@ -125,6 +132,7 @@ typedef struct m_rule {
     ast_expr *tolerance;    /* NULL = exact */
     ast_expr *tolerance_of; /* relative: the tolerance is tolerance * |tolerance_of| */
     m_missing missing;
+    int missing_left, missing_right; /* SIDES: ir_side of each side */
     ast_texts *message;
     const char *errorcode;  /* `errorcode`, or NULL */
     int32_t errorlevel;     /* `errorlevel`, or -1 */
@@ -161,6 +169,9 @@ typedef struct m_rollup {
     int missing;               /* rg_missing_mode of the fields not named below */
     int *missing_of;           /* per model field of the form: its mode, 0 = `missing` */
     const char *coverage_column; /* or NULL */
+    uint64_t *totals;          /* `total over d, e`: per grouping set, the mask
+                                  of the form's dimensions (bit k = dims[k]) */
+    int n_totals;
     ast_decl *decl;
 } m_rollup;
 

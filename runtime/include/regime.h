@@ -427,7 +427,17 @@ typedef struct rg_rollup {
     const uint8_t *missing_of; /* ... or per output of the form (NULL: all `missing`) */
     const char *coverage_column; /* number of sub-periods covered, and a
                                     FIELD_from column per stock, or NULL */
+    /* ABI 5: totals across dimensions (`total over d, e`): one grouping set
+     * per entry, the mask of the form's dimensions it totals (bit k =
+     * rg_form.dims[k]; E0417 keeps dimensions to 64). The total rows show
+     * RG_TOTAL_CODE in those dimension columns. */
+    uint32_t n_totals;
+    const uint64_t *totals;
 } rg_rollup;
+
+/* The value of a totalled dimension in a roll-up's total rows (SDMX's
+ * "_T"); a code list that has this code cannot be totalled (E0498). */
+#define RG_TOTAL_CODE "_T"
 
 typedef struct rg_regime_desc {
     uint32_t abi_version;

@@ -68,6 +68,7 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_batch, t_batch, 7, children_rows);
     OFF(rg_batch, t_batch, 8, other_rows);
     OFF(rg_rollup, t_rollup, 6, count_column);
+    OFF(rg_rollup, t_rollup, 11, totals);
     LLVMContextDispose(c.ctx);
     LLVMDisposeTargetData(td);
     LLVMDisposeTargetMachine(tm);
