@@ -648,6 +648,17 @@ ast_expect *ast_expect_row(parse_ctx *c, struct lex_number row, src_loc rloc, as
     return x;
 }
 
+ast_expect *ast_expect_verdict(parse_ctx *c, struct lex_number row, ast_name code, ast_name verdict, src_loc loc)
+{
+    ast_expect *x = arena_alloc(c->arena, sizeof *x);
+    x->kind = AST_X_VERDICT;
+    x->loc = loc;
+    x->row = row.scale ? -1 : row.value;
+    ast_list_push(c->arena, &x->codes, ast_name_box(c, code));
+    x->verdict = verdict;
+    return x;
+}
+
 ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc)
 {
     ast_expect *x = arena_alloc(c->arena, sizeof *x);

@@ -115,6 +115,7 @@ typedef struct tbatch {
     /* other forms joined to the rows (form.field): per form index, NULL or
      * that form's columns, joined by libregrt (rt_batch_other) */
     const rg_column *const *other;
+    const uint64_t *const *other_rows; /* rt_batch_other_rows */
     void *other_state;
     rg_column *children;      /* children's sums of parent rows, or NULL */
     const rg_column *jprev;   /* the previous period joined (rt_batch_previous) */
@@ -287,7 +288,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k);
 
 static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
-    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows};
     k->validate(&rb, b->fail, b->overflow);
     for (uint32_t d = 0, rounds = k->prev_depth; d < rounds; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
@@ -340,7 +341,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     ch[nf] = (rg_column){cv, NULL, NULL, chrows, NULL};
     uint32_t *slot = xcalloc(n, sizeof *slot);
     int64_t *acc = xcalloc((size_t)f->n_acc + 1, sizeof *acc), out[64];
-    rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
+    rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows};
     for (uint32_t i = 0; i < n; i++) {
         if (!BIT(parent, i) || !BIT(pc->present, i))
             continue;
@@ -384,7 +385,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     uint64_t *ov = xcalloc(nw, sizeof *ov);
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
-    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
                    .children = ch, .children_rows = chrows, .prev_rows = b->jprev ? b->jprev[nf + k->n_lags].present : NULL};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
@@ -527,6 +528,55 @@ static void expect_row(trun *u, const ast_expect *x)
     free(want);
 }
 
+/* expect row N rule CODE true|false|null: the rule's verdict on the row, as
+ * the library's message kernel computes it (regrt validate --results all
+ * prints the same bool_var). */
+static void expect_verdict(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    if (x->row < 1 || x->row > u->n_rows || !x->codes.n)
+        return; /* sema reported it */
+    const char *want = x->verdict.text;
+    if (strcmp(want, "true") && strcmp(want, "false") && strcmp(want, "null"))
+        return; /* sema reported it */
+    tbatch *b = &u->batches[u->row_batch[x->row - 1]];
+    uint32_t i = u->row_index[x->row - 1];
+    const char *title = u->test->name.text, *code = ((const ast_name *)x->codes.items[0])->text;
+    int line = u->row_loc[x->row - 1]->line;
+    int r = 0;
+    while (r < b->f->n_rules && strcmp(b->f->rules[r].code, code))
+        r++;
+    if (r == b->f->n_rules) {
+        diag(&t->out, "E0798", x->loc, title, (long long)x->row, b->f->code, code);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        u->failures++;
+        return;
+    }
+    if (BIT(b->overflow, i)) {
+        diag(&t->out, "E0723", x->loc, title, (long long)x->row);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        u->failures++;
+        return;
+    }
+    const rg_form *k = lib_form(t, b->f);
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+                   .other_rows = b->other_rows, .children = b->children,
+                   .prev_rows = b->jprev ? b->jprev[k->n_fields + k->n_lags].present : NULL,
+                   .children_rows = b->children ? b->children[k->n_fields].present : NULL};
+    int64_t out[64];
+    uint64_t present = 0;
+    int32_t vi = k->rules[r].verdict;
+    const char *got = "null";
+    if (k->message && vi >= 0 && vi < 64 && k->message(&rb, (uint32_t)r, i, out, &present) == 0 && (present >> vi & 1))
+        got = out[vi] ? "true" : "false";
+    if (strcmp(got, want)) {
+        diag(&t->out, "E0799", x->loc, title, code, got, (long long)x->row, want);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        hint_rule(u, code);
+        u->failures++;
+    }
+}
+
 /* expect row N message LANG "TEXT": a rule the row fails has that message. */
 static void expect_message(trun *u, const ast_expect *x)
 {
@@ -537,7 +587,7 @@ static void expect_message(trun *u, const ast_expect *x)
     uint32_t i = u->row_index[x->row - 1];
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
-    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
                    .children = b->children, .prev_rows = b->jprev ? b->jprev[k->n_fields + k->n_lags].present : NULL,
                    .children_rows = b->children ? b->children[k->n_fields].present : NULL};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
@@ -922,6 +972,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         if (!b->n || !kf)
             continue;
         b->other = rt_batch_other(t->desc, kf, &rbs[k], forms, &b->other_state);
+        b->other_rows = rt_batch_other_rows(b->other_state);
         evaluate(t, b, kf);
     }
     free(forms);
@@ -934,6 +985,8 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             expect_rollup(&u, x);
         else if (x->kind == AST_X_MESSAGE)
             expect_message(&u, x);
+        else if (x->kind == AST_X_VERDICT)
+            expect_verdict(&u, x);
         else
             expect_row(&u, x);
     }

@@ -753,6 +753,13 @@ static void emit_expect(printer *p, const ast_expect *x)
             put_text(&b, x->message->items.items[i]);
         }
         break;
+    case AST_X_VERDICT:
+        rt_buf_str(&b, "row ");
+        put_token(p, &b, x->loc, 1, x->row);
+        rt_buf_str(&b, " rule ");
+        put_code(&b, ((const ast_name *)x->codes.items[0])->text);
+        rt_buf_printf(&b, " %s", x->verdict.text);
+        break;
     case AST_X_ROLLUP:
         rt_buf_printf(&b, "%s %s", x->rollup.text, x->level.text);
         for (int i = 0; i < x->keys.n; i++) {
@@ -1223,7 +1230,8 @@ static int expect_eq(const ast_expect *a, const ast_expect *b)
 {
     return a->kind == b->kind && a->row == b->row && names_eq(&a->codes, &b->codes) &&
            name_eq(&a->rollup, &b->rollup) && name_eq(&a->level, &b->level) && exprs_eq(&a->keys, &b->keys) &&
-           name_eq(&a->measure, &b->measure) && fmt_expr_equal(a->value, b->value);
+           name_eq(&a->measure, &b->measure) && fmt_expr_equal(a->value, b->value) &&
+           name_eq(&a->verdict, &b->verdict);
 }
 
 #define LIST_EQ(fn, A, B)                                    \

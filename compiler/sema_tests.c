@@ -60,6 +60,9 @@ void sema_tests(sema *s)
             }
             if (x->row < 1 || x->row > rows)
                 diag(s->d, "E0603", x->loc, (long long)x->row, rows);
+            if (x->kind == AST_X_VERDICT && strcmp(x->verdict.text, "true") && strcmp(x->verdict.text, "false") &&
+                strcmp(x->verdict.text, "null"))
+                diag(s->d, "E0699", x->verdict.loc, x->verdict.text);
             AST_EACH(ast_name *, code, x->codes) {
                 int found = 0;
                 for (int fi = 0; fi < s->r->n_forms; fi++)

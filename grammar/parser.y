@@ -89,7 +89,7 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 %token KW_TYPE "type" KW_CODE "code" KW_IN "in" KW_AND "and" KW_OR "or" KW_NOT "not"
 %token KW_TRUE "true" KW_FALSE "false" KW_RELEVANT "relevant" KW_RECEIVED "received"
 
-%type <name> word qname rule_code
+%type <name> word qname rule_code verdict
 %type <expr> expr primary literal key
 %type <list> args literals word_list texts_list code_list keys
 %type <texts> texts
@@ -391,7 +391,14 @@ expectation
     : KW_ROW NUMBER KW_PASSES   { $$ = ast_expect_row(ctx, $2, @2, NULL, @$); }
     | KW_ROW NUMBER KW_FAILS code_list { $$ = ast_expect_row(ctx, $2, @2, $4, @$); }
     | KW_ROW NUMBER KW_MESSAGE texts { $$ = ast_expect_message(ctx, $2, $4, @$); }
+    | KW_ROW NUMBER KW_RULE rule_code verdict { $$ = ast_expect_verdict(ctx, $2, $4, $5, @$); }
     | word word keys word '=' literal { $$ = ast_expect_rollup(ctx, $1, $2, $3, $4, $6, @$); }
+    ;
+
+verdict
+    : KW_TRUE                   { $$ = ast_name_of(ctx, "true", @1); }
+    | KW_FALSE                  { $$ = ast_name_of(ctx, "false", @1); }
+    | IDENT                     { $$ = ast_name_of(ctx, $1, @1); }
     ;
 
 /* ---- expressions ---- */

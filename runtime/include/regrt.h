@@ -257,6 +257,11 @@ uint32_t rt_batch_previous_rounds(const rg_form *f, const void *state);
 const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
                                        const rg_batch *const *forms, void **state);
 void rt_batch_other_free(void *state);
+/* The rows of the batch last joined by rt_batch_other with `state` that
+ * have a row of each form (per form index, NULL for a form not joined):
+ * set batch->other_rows to it, so that a rule tells an absent row of the
+ * other form from an empty value. */
+const uint64_t *const *rt_batch_other_rows(void *state);
 
 /*
  * rt_rollup_batch: roll-up `ru` of the rows of batch b (its form's batch,
