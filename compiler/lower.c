@@ -1208,6 +1208,7 @@ static void lower_values(lctx *c, ir_form *f, ir_rule *r)
     r->verdict = n++;
     r->values = vals;
     r->n_values = n;
+    r->guard = -1;
 }
 
 static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
@@ -1344,6 +1345,7 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
             f->prev_depth = max_i(f->prev_depth, prev_depth(f, r->values[k].expr, depth, -1));
         }
     }
+    lower_hiers(c->a, c->r, mf, f);
 }
 
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)
