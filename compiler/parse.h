@@ -127,6 +127,15 @@ ast_member *ast_member_named(parse_ctx *c, ast_member_kind k, ast_name n, src_lo
 ast_member *ast_member_typed(parse_ctx *c, ast_member_kind k, ast_name n, ast_type *t, src_loc loc);
 ast_member *ast_member_expr(parse_ctx *c, ast_member_kind k, ast_name n, ast_expr *e, src_loc loc);
 ast_member *ast_member_rule(parse_ctx *c, ast_name code, ast_name severity, ast_rule *r, src_loc loc);
+ast_member *ast_member_new(parse_ctx *c, ast_member_kind k, src_loc loc);
+ast_member *ast_member_hierarchy(parse_ctx *c, ast_member *m, ast_name name, const char *on_word, src_loc on_loc,
+                                 ast_name dim, src_loc loc);
+ast_member *ast_hier_fields(ast_member *m, parse_ctx *c, ast_list *fields, src_loc loc);
+ast_member *ast_hier_missing(ast_member *m, parse_ctx *c, ast_name mode, src_loc loc);
+ast_decl *ast_finish_hierarchy(parse_ctx *c, ast_decl *d, ast_name name, const char *on_word, src_loc on_loc,
+                               ast_name list, src_loc loc);
+ast_decl *ast_hierarchy_label(ast_decl *d, ast_texts *t);
+ast_decl *ast_hierarchy_rule(ast_decl *d, parse_ctx *c, ast_member *rule);
 
 ast_attr *ast_attr_texts(parse_ctx *c, ast_attr_kind k, ast_texts *t, src_loc loc);
 ast_attr *ast_attr_flag(parse_ctx *c, ast_attr_kind k, src_loc loc);

@@ -27,6 +27,8 @@ typedef struct sema {
     m_form *form;
     int form_index;
     int in_rule;        /* 1 inside a rule's check/when */
+    const ast_expr *computed_top; /* the expression of the computed field
+                                     being typed (running_sum() stands there) */
     int uses_prev, uses_children, uses_other_form, uses_units, uses_well_formed;
     int *rule_fields;
     int n_rule_fields, cap_rule_fields;
@@ -74,6 +76,13 @@ int sema_fold_bool(sema *s, const ast_expr *e, int *v);
 
 /* sema_rules.c: computed fields, ratios, relevance and rules of each form */
 void sema_form_exprs(sema *s);
+
+/* sema_hier.c: hierarchies over code lists, and the forms that check them */
+void sema_hierarchies(sema *s);
+void sema_form_hiers(sema *s);
+/* Whether a form checks a hierarchy rule whose results are named `code`
+ * (CODE, or CODE.field when the form checks several fields). */
+int sema_hier_rule_named(sema *s, const char *code);
 
 /* sema_rollup.c */
 void sema_rollups(sema *s);

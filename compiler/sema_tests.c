@@ -68,6 +68,7 @@ void sema_tests(sema *s)
                 for (int fi = 0; fi < s->r->n_forms; fi++)
                     for (int i = 0; i < s->r->forms[fi].n_rules; i++)
                         found |= !strcmp(s->r->forms[fi].rules[i].code, code->text);
+                found = found || sema_hier_rule_named(s, code->text);
                 if (!found)
                     diag(s->d, "E0602", code->loc, code->text);
             }

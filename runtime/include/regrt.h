@@ -195,6 +195,26 @@ void rt_csv_close(rt_csv *c);
 /* ---- in-memory batches ---------------------------------------------------------- */
 
 /*
+ * rt_batch_hierarchies: the hierarchies form f checks (regime.h,
+ * rg_hierarchy) over the rows of a batch validate has seen: the rows are
+ * grouped by unit, period and the other dimensions' values as `regrt
+ * validate` groups a file's, and cb receives every result of every group
+ * (VTL check_hierarchy with output `all`): the hierarchy and its pivot
+ * rule, the verdict (1 true, 0 false, -1 null), the batch row holding the
+ * rule's left code (-1 when the group has no such row, or sent it twice)
+ * and, for a false verdict, the message in the current language (else
+ * NULL). Returns the number of groups.
+ */
+typedef struct rt_hier_result {
+    uint32_t hierarchy; /* index into f->hierarchies */
+    uint32_t rule;      /* index into that hierarchy's pivot->rules */
+    int verdict;        /* 1 true, 0 false, -1 null */
+    int32_t row;        /* batch row of the rule's left code, or -1 */
+} rt_hier_result;
+uint32_t rt_batch_hierarchies(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                              void (*cb)(void *ctx, const rt_hier_result *r, const char *message), void *ctx);
+
+/*
  * A host that holds rows itself (`regc test`, a server) builds an rg_batch
  * (regime.h: columns of scaled integers with presence bits, in the form's
  * field order; values parsed with rt_parse_* and rt_period_parse as a scan
@@ -224,13 +244,21 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
  * batch now (computed columns as validate last wrote them, so calling it
  * again after validate gives the next round of a chain). The columns live
  * in *state (NULL at first) until the next call; free it with
- * rt_batch_previous_free. There is one column more than f->n_fields: its
- * `present` marks the rows that have a previous-period row (set
- * batch->prev_rows to it: a rule then tells an absent previous row from
- * an empty value).
+ * rt_batch_previous_free. After the f->n_fields columns come the form's
+ * lags (f->n_lags, ABI 5: previous(x, k)), then one column more, index
+ * f->n_fields + f->n_lags: its `present` marks the rows that have a
+ * previous-period row (set batch->prev_rows to it: a rule then tells an
+ * absent previous row from an empty value).
  */
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);
+/*
+ * rt_batch_previous_rounds: how many joins and validates a chain needs,
+ * after the first rt_batch_previous: rg_form.prev_depth, plus, for a
+ * running_sum() that never resets (rg_form.prev_series), the longest
+ * series' last period less its first in the batch.
+ */
+uint32_t rt_batch_previous_rounds(const rg_form *f, const void *state);
 
 /*
  * rt_batch_other: the other forms' columns (batch->other) for a batch of
@@ -321,6 +349,8 @@ typedef struct rt_opts {
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
+/* `regrt compute`: every row's computed fields (CSV; docs/RUNTIME.md). */
+int rt_cmd_compute(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);

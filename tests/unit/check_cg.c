@@ -40,9 +40,13 @@ START_TEST(layout_matches_regime_h)
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_rollup), (long)sizeof(rg_rollup));
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_batch), (long)sizeof(rg_batch));
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_column), (long)sizeof(rg_column));
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_hier), (long)sizeof(rg_hierarchy));
     OFF(rg_field, t_field, 7, min);
     OFF(rg_field, t_field, 13, weight);
     OFF(rg_rule, t_rule, 3, message);
+    OFF(rg_rule, t_rule, 15, guard);
+    OFF(rg_form, t_form, 22, hierarchies);
+    OFF(rg_hierarchy, t_hier, 7, pivot);
     OFF(rg_rule, t_rule, 6, fields);
     OFF(rg_form, t_form, 12, n_acc);
     OFF(rg_form, t_form, 15, validate);
@@ -55,6 +59,9 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_value, t_value, 4, field);
     OFF(rg_form, t_form, 19, message);
     OFF(rg_form, t_form, 20, prev_depth);
+    OFF(rg_form, t_form, 24, lags);
+    OFF(rg_form, t_form, 25, prev_series);
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_lag), (long)sizeof(rg_lag));
     OFF(rg_batch, t_batch, 5, children);
     OFF(rg_regime_desc, t_desc, 5, label);
     OFF(rg_regime_desc, t_desc, 15, method);
