@@ -32,7 +32,7 @@ for f in tthc.so tthc.h manifest.json; do
 done
 
 grep -q '"regime": "tthc"' "$tmp/a/manifest.json" && grep -q '"version": "1.0.0"' "$tmp/a/manifest.json" &&
-    grep -q '"abi_version": 4' "$tmp/a/manifest.json" && grep -q '"source_sha256": "[0-9a-f]\{64\}"' "$tmp/a/manifest.json" &&
+    grep -q '"abi_version": 5' "$tmp/a/manifest.json" && grep -q '"source_sha256": "[0-9a-f]\{64\}"' "$tmp/a/manifest.json" &&
     grep -q '"compiler": "regc ' "$tmp/a/manifest.json" && pass || fail "manifest fields: $(head -12 "$tmp/a/manifest.json")"
 if need sha256sum; then
     want=$(sha256sum "$ROOT/examples/tthc/tthc.regime" | cut -d' ' -f1)

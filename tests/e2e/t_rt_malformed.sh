@@ -86,7 +86,7 @@ if need cc; then
     if cc -shared -fPIC -o "$tmp/old/old.so" "$tmp/old.c" 2>/dev/null && "$REGC" sign "$tmp/old" >/dev/null; then
         "$REGRT" validate "$tmp/old/old.so" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
         expect_status "rt malformed: ABI mismatch" 2 $?
-        grep -q "was built for ABI 999 but this regrt speaks ABI 4" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
+        grep -q "was built for ABI 999 but this regrt speaks ABI 5" "$tmp/err" && pass || fail "rt malformed: ABI message: $(cat "$tmp/err")"
     else
         fail "rt malformed: cannot build and sign the old-ABI library"
     fi
@@ -97,7 +97,7 @@ if need cc; then
     "$REGRT" validate "$tmp/lib" "$FX/edge_input.csv" 2>"$tmp/err" >/dev/null
     expect_status "rt malformed: manifest ABI" 2 $?
     grep -q "manifest.json says ABI 7" "$tmp/err" && pass || fail "rt malformed: manifest message: $(cat "$tmp/err")"
-    printf '{"regime": "tthc", "abi_version": 4}\n' >"$tmp/lib/manifest.json"
+    printf '{"regime": "tthc", "abi_version": 5}\n' >"$tmp/lib/manifest.json"
     "$REGC" sign "$tmp/lib" >/dev/null
     "$REGRT" validate "$tmp/lib" --units "$FX/edge_units.csv" --format csv "$FX/edge_input.csv" >"$tmp/out" 2>/dev/null
     expect_status "rt malformed: library folder" 1 $?
