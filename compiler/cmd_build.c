@@ -21,6 +21,8 @@
 #include "lower.h"
 #include "manifest.h"
 #include "sign.h"
+#include "core.h"
+#include "verify.h"
 
 #include <sodium.h>
 
@@ -28,7 +30,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "Usage: regc build [options] FILE -o DIR\n\n"
                "Compiles a regime into DIR/<regime>.so (native validators and aggregators),\n"
-               "DIR/<regime>.h, DIR/forms/ (XForms and XSD) and DIR/manifest.json.\n"
+               "DIR/<regime>.h, DIR/forms/ (XForms and XSD), DIR/units/ (a copy of the tiers'\n"
+               "units file, regrt's default --units) and DIR/manifest.json.\n"
                "The same input gives the same output bytes.\n\n"
                "Options:\n"
                "  -o DIR             output directory (created if needed)\n"
@@ -65,6 +68,45 @@ static int mkdirs(const char *dir)
     }
     int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
     free(p);
+    return rc;
+}
+
+/* The tiers' units file travels with the build: copied to DIR/units/NAME
+ * (atomically, like every output) and named in the manifest relative to
+ * DIR, so the build is the same bytes wherever it is made, the signature
+ * covers the units the roll-ups expect, and an installed copy needs no
+ * path of the build machine. *rel gets "units/NAME". */
+static int copy_units(const char *dir, const char *src, char *rel, size_t reln)
+{
+    const char *base = strrchr(src, '/');
+    base = base ? base + 1 : src;
+    char sub[4096], dst[8192];
+    if ((size_t)snprintf(rel, reln, "units/%s", base) >= reln ||
+        (size_t)snprintf(sub, sizeof sub, "%s/units", dir) >= sizeof sub ||
+        (size_t)snprintf(dst, sizeof dst, "%s/%s", dir, rel) >= sizeof dst) {
+        fprintf(stderr, "regc build: the output folder's path is too long: '%s'\n", dir);
+        return 2;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    if (rt_read_file(src, (size_t)1 << 31, &buf, &len) < 0) {
+        fprintf(stderr, "regc build: cannot read the tiers' units file '%s': %s\n", src, strerror(errno));
+        return 2;
+    }
+    rt_out o;
+    rt_error e = {0};
+    int rc = 0;
+    if (mkdirs(sub) < 0 || rt_out_open(&o, dst, &e) < 0) {
+        fprintf(stderr, "regc build: cannot write '%s': %s\n", dst, e.msg[0] ? e.msg : strerror(errno));
+        rc = 2;
+    } else {
+        rt_out_write_raw(&o, buf, len);
+        if (rt_out_close(&o, &e) < 0) {
+            fprintf(stderr, "regc build: cannot write '%s': %s\n", dst, e.msg);
+            rc = 2;
+        }
+    }
+    free(buf);
     return rc;
 }
 
@@ -164,8 +206,15 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     char *cpu = !host ? NULL
                 : o->cpu && !strcmp(o->cpu, "native") ? LLVMGetHostCPUName()
                                                       : LLVMCreateMessage(o->cpu ? o->cpu : cg_default_cpu(triple));
+    char units_rel[4096];
+    if (r->units_path && copy_units(dir, r->units_path, units_rel, sizeof units_rel)) {
+        if (cpu)
+            LLVMDisposeMessage(cpu);
+        free(triple);
+        return 2;
+    }
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
-                        .cpu = cpu, .dir = dir, .units = r->units_path, .key = key};
+                        .cpu = cpu, .dir = dir, .units = r->units_path ? units_rel : NULL, .key = key};
     char why[1024];
     if (manifest_write(c, &mi, why, sizeof why) < 0) {
         fprintf(stderr, "regc build: cannot write '%s/manifest.json': %s\n", dir, why);

@@ -58,12 +58,10 @@ int manifest_write(const compile_ctx *c, const manifest_info *m, char *why, size
     fputs(",\n  \"source_sha256\": ", f);
     json_write_string(f, m->source_hash);
     if (m->units) {
-        /* The tiers' `units "..."` file: regrt's default --units. Its full
-         * path, since the runtime has no spec folder to resolve it from. */
-        char *real = realpath(m->units, NULL);
+        /* The tiers' `units "..."` file, copied into the build: regrt's
+         * default --units, relative to the manifest's folder. */
         fputs(",\n  \"units_file\": ", f);
-        json_write_string(f, real ? real : m->units);
-        free(real);
+        json_write_string(f, m->units);
     }
     fputs(",\n  \"sources\": [", f);
     for (int i = 0; i < c->sm.n; i++) {

@@ -15,7 +15,7 @@ struct rt_keyfile;
 typedef struct manifest_info {
     const char *regime, *version, *source_hash, *triple, *cpu;
     const char *dir;
-    const char *units; /* the tiers' default units file (as resolved), or NULL */
+    const char *units; /* the copy of the tiers' units file, relative to dir, or NULL */
     const struct rt_keyfile *key; /* sign with it, or NULL */
 } manifest_info;
 

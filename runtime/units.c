@@ -297,9 +297,20 @@ char *rt_units_default(const char *lib, const char *argv0)
         if (s) rt_buf_put(&m, lib, (size_t)(s - lib));
         else rt_buf_ch(&m, '.');
     }
+    size_t dirlen = m.n;
     rt_buf_str(&m, "/manifest.json");
     rt_buf_ch(&m, 0);
     char *path = json_string_of(m.p, "units_file");
+    if (path && path[0] != '/') {
+        /* the build's own copy, relative to the manifest's folder */
+        rt_buf r = {0};
+        rt_buf_put(&r, m.p, dirlen);
+        rt_buf_ch(&r, '/');
+        rt_buf_str(&r, path);
+        rt_buf_ch(&r, 0);
+        free(path);
+        path = r.p;
+    }
     rt_buf_free(&m);
     if (!path || access(path, R_OK) == 0) return path;
     /* Moved or installed elsewhere: the same file name in the data folders

@@ -31,6 +31,31 @@ for f in tthc.so tthc.h manifest.json; do
     cmp -s "$tmp/a/$f" "$tmp/b/nested/$f" && pass || fail "build is not reproducible: $f differs"
 done
 
+# The tiers' units file travels in the build (DIR/units/NAME, named relative
+# to the manifest): the same spec built from two source folders gives the
+# same bytes; a moved build still rolls up without --units; the signature
+# covers the copy, so an altered copy is refused.
+mkdir -p "$tmp/srcA" "$tmp/srcB/deeper"
+cp -r "$ROOT/examples/edoc" "$tmp/srcA/"
+cp -r "$ROOT/examples/edoc" "$tmp/srcB/deeper/"
+"$REGC" build "$tmp/srcA/edoc/edoc.regime" -o "$tmp/ea" 2>"$tmp/err"
+expect_status "build edoc from folder A" 0 $?
+"$REGC" build "$tmp/srcB/deeper/edoc/edoc.regime" -o "$tmp/eb" 2>"$tmp/err"
+expect_status "build edoc from folder B" 0 $?
+diff -r "$tmp/ea" "$tmp/eb" >"$tmp/d" && pass || fail "edoc builds from two folders differ: $(head -5 "$tmp/d")"
+grep -q '"units_file": "units/agencies.csv"' "$tmp/ea/manifest.json" && pass || fail "manifest: units_file is not the build's copy: $(grep units_file "$tmp/ea/manifest.json")"
+cmp -s "$tmp/ea/units/agencies.csv" "$ROOT/examples/edoc/agencies.csv" && pass || fail "the build's units copy differs from the spec's"
+grep -q '"file": "units/agencies.csv"' "$tmp/ea/manifest.json" && pass || fail "the signed file list leaves out the units copy"
+mv "$tmp/ea" "$tmp/moved"
+rm -rf "$tmp/srcA"
+"$REGRT" rollup "$tmp/moved/edoc.so" "$ROOT/examples/edoc/submissions_2025-Q3.csv" >"$tmp/r.csv" 2>"$tmp/err"
+expect_status "rollup of a moved build without --units" 0 $?
+grep -q '^national,VN,2025-Q3,' "$tmp/r.csv" && pass || fail "moved build: no national row: $(cat "$tmp/err")"
+printf 'x\n' >>"$tmp/moved/units/agencies.csv"
+"$REGRT" rollup "$tmp/moved/edoc.so" "$ROOT/examples/edoc/submissions_2025-Q3.csv" >/dev/null 2>"$tmp/err"
+expect_status "rollup with an altered units copy" 2 $?
+grep -q 'units/agencies.csv' "$tmp/err" && pass || fail "altered units copy: the message does not name it: $(cat "$tmp/err")"
+
 grep -q '"regime": "tthc"' "$tmp/a/manifest.json" && grep -q '"version": "1.0.0"' "$tmp/a/manifest.json" &&
     grep -q '"abi_version": 5' "$tmp/a/manifest.json" && grep -q '"source_sha256": "[0-9a-f]\{64\}"' "$tmp/a/manifest.json" &&
     grep -q '"compiler": "regc ' "$tmp/a/manifest.json" && pass || fail "manifest fields: $(head -12 "$tmp/a/manifest.json")"
