@@ -285,3 +285,21 @@ int rt_pu_take(rt_pu *p, const rg_batch *b, uint32_t i)
     e->taken = 1;
     return 1;
 }
+
+int rt_batch_per_unit(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint64_t *rep, rt_error *err)
+{
+    rt_pu *p = rt_pu_new(d, f);
+    uint32_t nw = (b->n_rows + 63) / 64;
+    if (!p) {
+        for (uint32_t w = 0; w < nw; w++)
+            rep[w] = w + 1 < nw || !(b->n_rows & 63) ? ~0ull : (1ull << (b->n_rows & 63)) - 1;
+        return 0;
+    }
+    rt_pu_file(p, 0);
+    rt_pu_collect(p, b);
+    const char *names[] = {"data"};
+    int rc = rt_pu_check(p, names, err);
+    if (!rc) rt_pu_rep(p, b, rep);
+    rt_pu_free(p);
+    return rc;
+}
