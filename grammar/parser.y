@@ -478,7 +478,7 @@ static const char *const decl_starts[] = {"import", "regime", "tiers", "codelist
 static const char *const member_starts[] = {"reported", "period keyword", "field", "dimension", "computed",
                                             "ratio", "rule", "label", "hint", "required", "optional",
                                             "range", "max", "decimals", "stock", "flow", "over",
-                                            "relevant", NULL};
+                                            "relevant", "per", NULL};
 static const char *const rule_clauses[] = {"when", "check", "tolerance", "missing", "message", NULL};
 static const char *const regime_items[] = {"version", "label", "content", "outline", "guidance", "kind",
                                            "frequency", "cutoff", "tiers", "holidays", "submitted",

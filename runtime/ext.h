@@ -104,6 +104,12 @@ int rt_pu_check(const rt_pu *p, const char *const *files, rt_error *err);
 void rt_pu_rep(const rt_pu *p, const rg_batch *b, uint64_t *rep);
 /* 1 the first time row i's unit and period is taken (caller's lock). */
 int rt_pu_take(rt_pu *p, const rg_batch *b, uint32_t i);
+/* For a host that scans one file without the joins of ext.c (the server's
+ * submissions): the first pass over `path` (named `name` in messages) and
+ * the hooks that report per-unit rules once (cfg->before, once, ext_free,
+ * ext_ctx). *out (free it with rt_pu_free after the scan) stays NULL when
+ * the form has no per-unit field. 0, or -1 with err set. */
+int rt_pu_prepare(rt_scan_cfg *cfg, const char *path, const char *name, rt_pu **out, rt_error *err);
 /* The roll-up takes per-unit figures once per unit and sub-period. */
 void rt_acc_per_unit(rt_acc *a, rt_pu *p);
 

@@ -303,3 +303,70 @@ int rt_batch_per_unit(const rg_regime_desc *d, const rg_form *f, const rg_batch 
     rt_pu_free(p);
     return rc;
 }
+
+/* ---- a host scanning one file itself (the server's submissions) ---- */
+
+static const rg_column *pu_before(void *ctx, const rg_batch *b, void **scratch)
+{
+    if (!*scratch) *scratch = rt_xcalloc(64, sizeof(uint64_t));
+    rt_pu_rep(ctx, b, *scratch);
+    return NULL;
+}
+
+static const uint64_t *pu_once(void *ctx, const rg_batch *b, void **scratch)
+{
+    (void)ctx;
+    (void)b;
+    return *scratch;
+}
+
+static void pu_scratch_free(void *ctx, void *scratch)
+{
+    (void)ctx;
+    free(scratch);
+}
+
+static void pu_on_batch(void *ctx, const rg_batch *b, const uint64_t *valid)
+{
+    (void)valid;
+    rt_pu_collect(ctx, b);
+}
+
+int rt_pu_prepare(rt_scan_cfg *cfg, const char *path, const char *name, rt_pu **out, rt_error *err)
+{
+    *out = NULL;
+    rt_pu *p = rt_pu_new(cfg->rg->desc, cfg->form);
+    if (!p) return 0;
+    rt_scan_cfg c;
+    memset(&c, 0, sizeof c);
+    c.rg = cfg->rg;
+    c.form = cfg->form;
+    c.units = cfg->units;
+    uint8_t *off = rt_xcalloc(cfg->form->n_rules ? cfg->form->n_rules : 1, 1);
+    c.rule_on = off;
+    c.threads = 1;
+    c.on_batch = pu_on_batch;
+    c.on_batch_ctx = p;
+    rt_scan_stats st;
+    memset(&st, 0, sizeof st);
+    st.rule_fail = rt_xcalloc(cfg->form->n_rules ? cfg->form->n_rules : 1, sizeof *st.rule_fail);
+    int quiet = rt_quiet;
+    rt_quiet = 1;
+    rt_pu_file(p, 0);
+    int rc = rt_scan_file(&c, path, &st, err);
+    rt_quiet = quiet;
+    const char *names[] = {name};
+    if (!rc) rc = rt_pu_check(p, names, err);
+    free(st.rule_fail);
+    free(off);
+    if (rc) {
+        rt_pu_free(p);
+        return -1;
+    }
+    cfg->before = pu_before;
+    cfg->once = pu_once;
+    cfg->ext_free = pu_scratch_free;
+    cfg->ext_ctx = p;
+    *out = p;
+    return 0;
+}

@@ -4,7 +4,7 @@
 # mixed one on every row; the roll-up counts them once per unit, on the
 # unit's own row (empty dimension columns); XML gives them once, outside
 # the rows. Then the 3,321 communes of the units file, 3 domains, 3 months.
-PU_SPEC="$ROOT/tests/fixtures/perunit/staffing.regime"
+PU_SPEC="$ROOT/tests/golden/forms/perunit.regime"
 PU_U="$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv"
 if (cd "$ROOT" && "$REGC" build "$PU_SPEC" -o "$tmp/lib") >"$tmp/build.log" 2>&1; then
     L="$tmp/lib"
