@@ -42,11 +42,11 @@ void cg_types(cg *c)
     c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I, I, P}, 16);
     c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P, P, I, I, I}, 15);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
-    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P}, 6);
+    c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P, P, P, P}, 9);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
                       (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I}, 21);
-    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P}, 10);
+    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P}, 12);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
                       27);
@@ -342,12 +342,19 @@ void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS])
         snprintf(name, sizeof name, "rollup.%s.missing", u->name);
         LLVMValueRef mo = own ? array(c, c->i8, modes, irf->n_outputs, name) : null_ptr(c);
         free(modes);
+        /* the grouping sets of `total over`, each a mask of dimensions */
+        LLVMValueRef *tots = calloc((size_t)u->n_totals + 1, sizeof *tots);
+        for (int k = 0; k < u->n_totals; k++)
+            tots[k] = LLVMConstInt(c->i64, u->totals[k], 0);
+        snprintf(name, sizeof name, "rollup.%s.totals", u->name);
+        LLVMValueRef to = array(c, c->i64, tots, u->n_totals, name);
+        free(tots);
         rus[i] = record(c->t_rollup,
                         (LLVMValueRef[]){str(c, u->name), u32(c, u->form), u32(c, u->n_levels), lv, u32(c, u->period),
                                          str(c, u->period_column), str(c, u->count_column),
                                          u32(c, u->missing ? u->missing : RG_MISS_PARTIAL_ZERO), mo,
-                                         str(c, u->coverage_column)},
-                        10);
+                                         str(c, u->coverage_column), u32(c, u->n_totals), to},
+                        12);
     }
     LLVMValueRef g_rus = array(c, c->t_rollup, rus, r->n_rollups, "rollups");
 

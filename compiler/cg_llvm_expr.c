@@ -143,6 +143,47 @@ static cg_val mkv(LLVMValueRef v, LLVMValueRef p, LLVMValueRef o)
 static LLVMValueRef is_true(cg *c, LLVMValueRef v) { return LLVMBuildICmp(c->b, LLVMIntNE, v, cg_i64(c, 0), ""); }
 static LLVMValueRef zx(cg *c, LLVMValueRef b) { return LLVMBuildZExt(c->b, b, c->i64, ""); }
 
+static int oth_slot(const cg_row *r, const ir_expr *e)
+{
+    int k = 0;
+    while (k < r->n_oth && (r->oth_form[k] != e->form || r->oth_field[k] != e->field))
+        k++;
+    return k;
+}
+
+/* i1: the row leaf `e` reads from exists (IR_EXISTS; eval_exists) */
+static LLVMValueRef exists_of(cg *c, cg_row *r, const ir_expr *e)
+{
+    switch (e->op) {
+    case IR_PREV:
+        return r->x_prev_word ? cg_bit(c, r->x_prev_word, r->j) : cg_false(c);
+    case IR_CHILD:
+        return r->x_child_word ? cg_bit(c, r->x_child_word, r->j) : cg_false(c);
+    case IR_OTHER: {
+        int k = oth_slot(r, e);
+        if (k == r->n_oth || !r->oth_xword || !r->oth_xword[k])
+            return cg_false(c);
+        return LLVMBuildAnd(c->b, cg_bit(c, r->oth_xword[k], r->j), LLVMBuildNot(c->b, r->oth_xnone[k], ""), "");
+    }
+    default:
+        return cg_true(c);
+    }
+}
+
+/* the leaf's missing-value substitution (ir_zero) */
+static cg_val leaf_zero(cg *c, cg_row *r, const ir_expr *e, LLVMValueRef v, LLVMValueRef p)
+{
+    if (e->zero == IR_ZERO_MISSING) {
+        v = LLVMBuildSelect(c->b, p, v, cg_i64(c, 0), "");
+        p = cg_true(c);
+    } else if (e->zero == IR_ZERO_ABSENT) {
+        LLVMValueRef x = exists_of(c, r, e);
+        v = LLVMBuildSelect(c->b, x, v, cg_i64(c, 0), "");
+        p = LLVMBuildOr(c->b, p, LLVMBuildNot(c->b, x, ""), "");
+    }
+    return mkv(v, p, cg_false(c));
+}
+
 static cg_val read_field(cg *c, cg_row *r, const ir_expr *e)
 {
     int f = e->field;
@@ -168,19 +209,13 @@ static cg_val read_field(cg *c, cg_row *r, const ir_expr *e)
     }
     if (e->is_bool)
         v = zx(c, is_true(c, v));
-    if (e->zero) {
-        v = LLVMBuildSelect(c->b, p, v, cg_i64(c, 0), "");
-        p = cg_true(c);
-    }
-    return mkv(v, p, cg_false(c));
+    return leaf_zero(c, r, e, v, p);
 }
 
 /* another form's joined column (batch->other[form][field]) */
 static cg_val read_other(cg *c, cg_row *r, const ir_expr *e)
 {
-    int k = 0;
-    while (k < r->n_oth && (r->oth_form[k] != e->form || r->oth_field[k] != e->field))
-        k++;
+    int k = oth_slot(r, e);
     if (k == r->n_oth) {
         cg_fail(c, "internal: a cross-form read outside validate");
         return mkv(cg_i64(c, 0), cg_false(c), cg_false(c));
@@ -194,11 +229,7 @@ static cg_val read_other(cg *c, cg_row *r, const ir_expr *e)
     LLVMValueRef v = r->oth_v[k], p = r->oth_p[k];
     if (e->is_bool)
         v = zx(c, is_true(c, v));
-    if (e->zero) {
-        v = LLVMBuildSelect(c->b, p, v, cg_i64(c, 0), "");
-        p = cg_true(c);
-    }
-    return mkv(v, p, cg_false(c));
+    return leaf_zero(c, r, e, v, p);
 }
 
 /* finalize: an aggregated field of the group */
@@ -253,6 +284,8 @@ cg_val cg_expr(cg *c, cg_row *r, const ir_expr *e)
         return read_acc(c, r, e->field);
     case IR_WELL_FORMED:
         return mkv(zx(c, cg_bit(c, r->wf_word, r->j)), T, F);
+    case IR_EXISTS:
+        return mkv(zx(c, exists_of(c, r, e->a)), T, F);
     default:
         break;
     }

@@ -45,6 +45,11 @@ typedef struct cg_row {
     int n_oth;
     const int *oth_form, *oth_field;
     LLVMValueRef *oth_vptr, *oth_vstride, *oth_vnull, *oth_pword, *oth_v, *oth_p;
+    /* IR_EXISTS (absent rows): the prev_rows / children_rows word of this
+     * block (NULL: no such row), and per other slot the other_rows word and
+     * whether that form is not joined at all (NULL words: no row) */
+    LLVMValueRef x_prev_word, x_child_word;
+    LLVMValueRef *oth_xword, *oth_xnone;
     /* finalize mode: the accumulator group */
     LLVMValueRef acc;
 } cg_row;

@@ -92,7 +92,37 @@ typedef struct vstate {
     int n_oth;
     int *oth_form, *oth_field;
     LLVMValueRef *oth_vptr, *oth_vstride, *oth_vnull, *oth_pptr, *oth_pstride;
+    /* IR_EXISTS and absent-reads-0 leaves: which row bitmaps are read,
+     * and their words' pointers and strides (NULL bitmap: all ones) */
+    int x_prev, x_child, x_oth;
+    LLVMValueRef xprev_ptr, xprev_stride, xchild_ptr, xchild_stride;
+    LLVMValueRef *oth_xptr, *oth_xstride, *oth_xnone;
 } vstate;
+
+/* Which sources' row bitmaps an expression reads (IR_EXISTS, or a leaf
+ * whose absent row reads 0). */
+static void mark_exists(const ir_expr *e, int *prev, int *child, int *oth)
+{
+    if (!e)
+        return;
+    const ir_expr *l = e->op == IR_EXISTS ? e->a : e->zero == IR_ZERO_ABSENT ? e : NULL;
+    if (l) {
+        *prev |= l->op == IR_PREV;
+        *child |= l->op == IR_CHILD;
+        *oth |= l->op == IR_OTHER;
+    }
+    if (e->op == IR_EXISTS)
+        return;
+    mark_exists(e->a, prev, child, oth);
+    mark_exists(e->b, prev, child, oth);
+    mark_exists(e->c, prev, child, oth);
+}
+
+/* pointer and stride of a row bitmap that may be NULL (then all ones) */
+static void rows_words(cg *c, LLVMValueRef p, LLVMValueRef *out, LLVMValueRef *stride)
+{
+    nullable_words(c, p, c->g_ones_word, out, stride);
+}
 
 static void mark_other(const ir_expr *e, vstate *st)
 {
@@ -180,6 +210,11 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     LLVMValueRef *oth_pword = calloc((size_t)st->n_oth + 1, sizeof *oth_pword);
     for (int k = 0; k < st->n_oth; k++)
         oth_pword[k] = load(c, c->i64, word_at(c, st->oth_pptr[k], st->oth_pstride[k], w));
+    LLVMValueRef x_prev_word = has_prev && st->x_prev ? load(c, c->i64, word_at(c, st->xprev_ptr, st->xprev_stride, w)) : NULL;
+    LLVMValueRef x_child_word = has_child && st->x_child ? load(c, c->i64, word_at(c, st->xchild_ptr, st->xchild_stride, w)) : NULL;
+    LLVMValueRef *oth_xword = calloc((size_t)st->n_oth + 1, sizeof *oth_xword);
+    for (int k = 0; k < st->n_oth && st->x_oth; k++)
+        oth_xword[k] = load(c, c->i64, word_at(c, st->oth_xptr[k], st->oth_xstride[k], w));
     LLVMBuildBr(B, il_body);
 
     /* one row */
@@ -210,6 +245,10 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     rw.oth_vstride = st->oth_vstride;
     rw.oth_vnull = st->oth_vnull;
     rw.oth_pword = oth_pword;
+    rw.x_prev_word = x_prev_word;
+    rw.x_child_word = x_child_word;
+    rw.oth_xword = oth_xword;
+    rw.oth_xnone = st->oth_xnone;
     rw.oth_v = calloc((size_t)st->n_oth + 1, sizeof(LLVMValueRef));
     rw.oth_p = calloc((size_t)st->n_oth + 1, sizeof(LLVMValueRef));
     LLVMValueRef rowo = cg_false(c);
@@ -279,6 +318,7 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     free(rw.oth_v);
     free(rw.oth_p);
     free(oth_pword);
+    free(oth_xword);
     free(acc);
     free(cacc);
     free(nacc);
@@ -322,7 +362,13 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     for (int r = 0; r < nr; r++) {
         mark_other(f->rules[r].when, &st);
         mark_other(f->rules[r].check, &st);
+        mark_exists(f->rules[r].when, &st.x_prev, &st.x_child, &st.x_oth);
+        mark_exists(f->rules[r].check, &st.x_prev, &st.x_child, &st.x_oth);
     }
+    for (int k = 0; k < nc; k++)
+        mark_exists(f->fields[f->computed[k]].expr, &st.x_prev, &st.x_child, &st.x_oth);
+    st.x_prev &= uses_prev;
+    st.x_child &= uses_child;
 
     /* Everything the loop needs is loaded once, here: the batch does not
      * change during the call, and hoisting by hand spares the optimiser
@@ -377,6 +423,28 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
             nullable_words(c, v, c->g_zero_word, &st.oth_vptr[k], &st.oth_vstride[k]);
             nullable_words(c, load_member(c, c->t_column, col, 3, c->ptr), c->g_zero_word, &st.oth_pptr[k],
                            &st.oth_pstride[k]);
+        }
+    }
+    if (st.x_prev)
+        rows_words(c, load_member(c, c->t_batch, batch, 6, c->ptr), &st.xprev_ptr, &st.xprev_stride);
+    if (st.x_child)
+        rows_words(c, load_member(c, c->t_batch, batch, 7, c->ptr), &st.xchild_ptr, &st.xchild_stride);
+    st.oth_xptr = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_xstride = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    st.oth_xnone = calloc((size_t)st.n_oth + 1, sizeof(LLVMValueRef));
+    if (st.x_oth && st.n_oth) {
+        /* other NULL or other[form] NULL: no row; other_rows NULL or its
+         * entry NULL: every row of a joined form */
+        LLVMValueRef other = load_member(c, c->t_batch, batch, 4, c->ptr);
+        LLVMValueRef xrows = load_member(c, c->t_batch, batch, 8, c->ptr);
+        LLVMValueRef null_slot = LLVMBuildAlloca(B, c->ptr, "nullslot2");
+        LLVMBuildStore(B, LLVMConstNull(c->ptr), null_slot);
+        LLVMValueRef no_other = LLVMBuildIsNull(B, other, ""), no_rows = LLVMBuildIsNull(B, xrows, "");
+        for (int k = 0; k < st.n_oth; k++) {
+            LLVMValueRef slot = LLVMBuildSelect(B, no_other, null_slot, gep1(c, c->ptr, other, cg_i64(c, st.oth_form[k])), "");
+            st.oth_xnone[k] = LLVMBuildIsNull(B, load(c, c->ptr, slot), "");
+            LLVMValueRef xs = LLVMBuildSelect(B, no_rows, null_slot, gep1(c, c->ptr, xrows, cg_i64(c, st.oth_form[k])), "");
+            rows_words(c, load(c, c->ptr, xs), &st.oth_xptr[k], &st.oth_xstride[k]);
         }
     }
     st.failp = calloc((size_t)nr + 1, sizeof(LLVMValueRef));
@@ -435,6 +503,9 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     free(st.oth_vnull);
     free(st.oth_pptr);
     free(st.oth_pstride);
+    free(st.oth_xptr);
+    free(st.oth_xstride);
+    free(st.oth_xnone);
     free(st.failp);
     return st.fn;
 }
@@ -789,6 +860,16 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
     LLVMValueRef other = load_member(c, c->t_batch, batch, 4, c->ptr);
     LLVMValueRef children = load_member(c, c->t_batch, batch, 5, c->ptr);
     LLVMValueRef j = LLVMBuildAnd(B, row, cg_i64(c, 63), "j");
+    LLVMValueRef wi = LLVMBuildLShr(B, row, cg_i64(c, 6), "");
+    /* the row bitmaps' words of this row: all zeros when the source is
+     * NULL, all ones when the source is there but the bitmap NULL */
+    LLVMValueRef xw[2];
+    for (int s = 0; s < 2; s++) {
+        LLVMValueRef src = s ? children : prev, xp, xs;
+        rows_words(c, load_member(c, c->t_batch, batch, 6 + (unsigned)s, c->ptr), &xp, &xs);
+        xw[s] = LLVMBuildSelect(B, LLVMBuildIsNull(B, src, ""), cg_i64(c, 0), load(c, c->i64, word_at(c, xp, xs, wi)), "");
+    }
+    LLVMValueRef xrows = load_member(c, c->t_batch, batch, 8, c->ptr);
     LLVMValueRef wfp, wfs;
     nullable_words(c, wf, c->g_ones_word, &wfp, &wfs);
     LLVMValueRef wfw = load(c, c->i64, word_at(c, wfp, wfs, LLVMBuildLShr(B, row, cg_i64(c, 6), "")));
@@ -800,7 +881,9 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
         LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, fn, ru->code);
         LLVMAddCase(sw, cg_i32(c, r), bb);
         LLVMPositionBuilderAtEnd(B, bb);
-        cg_row rw = {.f = f, .row = row, .j = j, .wf_word = wfw};
+        cg_row rw = {.f = f, .row = row, .j = j, .wf_word = wfw, .x_prev_word = xw[0], .x_child_word = xw[1]};
+        rw.oth_xword = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
+        rw.oth_xnone = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
         rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
         rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
         rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
@@ -838,6 +921,12 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
             } else {
                 oth_form[rw.n_oth] = rd->form;
                 oth_field[rw.n_oth] = rd->field;
+                LLVMValueRef xs = LLVMBuildSelect(B, LLVMBuildIsNull(B, xrows, ""), c->g_zero_word,
+                                                  gep1(c, c->ptr, xrows, cg_i64(c, rd->form)), "");
+                LLVMValueRef xp, xst;
+                rows_words(c, load(c, c->ptr, xs), &xp, &xst);
+                rw.oth_xword[rw.n_oth] = load(c, c->i64, word_at(c, xp, xst, wi));
+                rw.oth_xnone[rw.n_oth] = LLVMBuildIsNull(B, src, "");
                 rw.oth_v[rw.n_oth] = v;
                 rw.oth_p[rw.n_oth] = p;
                 rw.n_oth++;
@@ -879,6 +968,8 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
         free(rw.oth_v);
         free(rw.oth_p);
         free(rw.oth_vnull);
+        free(rw.oth_xword);
+        free(rw.oth_xnone);
         free(oth_form);
         free(oth_field);
     }

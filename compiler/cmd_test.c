@@ -299,7 +299,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k);
 
 static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
-    rg_batch rb = {b->n, b->cols, NULL, b->well_formed, b->other, NULL};
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
     k->validate(&rb, b->fail, b->overflow);
     for (uint32_t d = 0; d < k->prev_depth; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
@@ -347,7 +347,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
         ch[x] = (rg_column){cv + x * n, NULL, NULL, cp + x * nw, NULL};
     uint32_t *slot = xcalloc(n, sizeof *slot);
     int64_t *acc = xcalloc((size_t)f->n_acc + 1, sizeof *acc), out[64];
-    rg_batch rb = {n, b->cols, NULL, b->well_formed, b->other, NULL};
+    rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
     for (uint32_t i = 0; i < n; i++) {
         if (!BIT(parent, i) || !BIT(pc->present, i))
             continue;
@@ -390,7 +390,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     uint64_t *ov = xcalloc(nw, sizeof *ov);
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
-    rg_batch rc = {n, b->cols, b->jprev, b->well_formed, b->other, ch};
+    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .children = ch};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
         if (f->rules[q].flags & RG_RULE_CHILDREN)
@@ -541,7 +541,7 @@ static void expect_message(trun *u, const ast_expect *x)
     uint32_t i = u->row_index[x->row - 1];
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
-    rg_batch rb = {b->n, b->cols, b->jprev, b->well_formed, b->other, b->children};
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .children = b->children};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
     uint32_t *len = xcalloc((size_t)b->f->n_fields + 1, sizeof *len);
     for (int f = 0; f < b->f->n_fields; f++) {
@@ -721,7 +721,7 @@ static void expect_rollup(trun *u, const ast_expect *x)
         cols[uf].v = uv;
         cols[uf].present = up;
     }
-    rg_batch rb = {n, cols ? cols : b ? b->cols : NULL, NULL, b ? b->well_formed : NULL, NULL, NULL};
+    rg_batch rb = {.n_rows = n, .cols = cols ? cols : b ? b->cols : NULL, .well_formed = b ? b->well_formed : NULL};
     rt_error rerr;
     memset(&rerr, 0, sizeof rerr);
     rt_rollup_mem *m = NULL;
@@ -914,7 +914,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
     for (int k = 0; k < u.n_batches; k++) {
         tbatch *ob = &u.batches[k];
         const rg_form *of = lib_form(t, ob->f);
-        rbs[k] = (rg_batch){ob->n, ob->cols, NULL, ob->well_formed, NULL, NULL};
+        rbs[k] = (rg_batch){.n_rows = ob->n, .cols = ob->cols, .well_formed = ob->well_formed};
         if (of && ob->n)
             forms[of - t->desc->forms] = &rbs[k];
     }
@@ -934,7 +934,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             per_unit |= (kf->fields[q].flags & RG_FIELD_PER_UNIT) != 0;
         if (per_unit) {
             rt_error perr;
-            rg_batch pb = {b->n, b->cols, NULL, b->well_formed, NULL, NULL};
+            rg_batch pb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
             b->rep = xcalloc(b->nw ? b->nw : 1, sizeof *b->rep);
             if (rt_batch_per_unit(t->desc, kf, &pb, b->rep, &perr)) {
                 diag(&t->out, "E0799", d->name.loc, d->name.text, perr.msg);

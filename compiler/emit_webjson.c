@@ -15,7 +15,7 @@ int webjson_layout_of(const cg_module *m, webjson_layout *l)
     unsigned off[5], size;
     memset(l, 0, sizeof *l);
     if (cg_struct_layout(m, "rg_column", l->column_off, 5, &l->column_size) < 0 ||
-        cg_struct_layout(m, "rg_batch", l->batch_off, 6, &l->batch_size) < 0 ||
+        cg_struct_layout(m, "rg_batch", l->batch_off, 9, &l->batch_size) < 0 ||
         cg_struct_layout(m, "rg_text", off, 2, &size) < 0)
         return -1;
     l->ptr_size = size / 2; /* rg_text is two pointers */
@@ -165,11 +165,12 @@ int emit_webjson(const ir_regime *ir, const char *version, const webjson_layout 
     snprintf(wasm, sizeof wasm, "%s.wasm", ir->name ? ir->name : "regime");
     json_write_string(f, wasm);
     static const char *const col[] = {"v", "str", "len", "present", "malformed"};
-    static const char *const bat[] = {"n_rows", "cols", "prev", "well_formed", "other", "children"};
+    static const char *const bat[] = {"n_rows", "cols", "prev", "well_formed", "other", "children",
+                                      "prev_rows", "children_rows", "other_rows"};
     fprintf(f, ",\n  \"layout\": {\"pointer\": %u, \"column\": ", l->ptr_size);
     offsets(f, col, l->column_off, 5, l->column_size);
     fputs(", \"batch\": ", f);
-    offsets(f, bat, l->batch_off, 6, l->batch_size);
+    offsets(f, bat, l->batch_off, 9, l->batch_size);
     fputs("},\n  \"label\": ", f);
     texts(f, r->label);
     fputs(",\n  \"tiers\": [", f);

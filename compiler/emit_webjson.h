@@ -14,7 +14,8 @@
 typedef struct webjson_layout {
     unsigned ptr_size;
     unsigned column_size, column_off[5]; /* v, str, len, present, malformed */
-    unsigned batch_size, batch_off[6];   /* n_rows, cols, prev, well_formed, other, children */
+    unsigned batch_size, batch_off[9];   /* n_rows, cols, prev, well_formed, other, children,
+                                            prev_rows, children_rows, other_rows */
 } webjson_layout;
 
 /* The layout of rg_column and rg_batch on m's target; -1 if unknown. */

@@ -79,7 +79,31 @@ static eval_val read_col(const rg_column *col, uint32_t row, int zero)
     int p = col ? bit(col->present, row) : 0;
     if (p && col->v)
         return val(col->v[row], 1, 0);
-    return zero ? val(0, 1, 0) : val(0, 0, 0);
+    return zero == IR_ZERO_MISSING ? val(0, 1, 0) : val(0, 0, 0);
+}
+
+/* Whether the row a leaf reads from exists (IR_EXISTS, regime.h's
+ * prev_rows / children_rows / other_rows): a NULL bitmap means every row
+ * when its source is joined, none when it is not. */
+static int rows_bit(const void *src, const uint64_t *rows, uint32_t row)
+{
+    return src ? (rows ? bit(rows, row) : 1) : 0;
+}
+
+int eval_exists(const ir_expr *leaf, const rg_batch *b, uint32_t row)
+{
+    switch (leaf->op) {
+    case IR_PREV:
+        return rows_bit(b->prev, b->prev_rows, row);
+    case IR_CHILD:
+        return rows_bit(b->children, b->children_rows, row);
+    case IR_OTHER: {
+        const rg_column *oc = b->other ? b->other[leaf->form] : NULL;
+        return rows_bit(oc, oc && b->other_rows ? b->other_rows[leaf->form] : NULL, row);
+    }
+    default:
+        return 1; /* the row itself */
+    }
 }
 
 static eval_val read_acc(const ir_form *f, int field, const int64_t *acc)
@@ -119,6 +143,8 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
     case IR_FIELD: case IR_PREV: case IR_CHILD: {
         const rg_column *src = e->op == IR_FIELD ? b->cols : e->op == IR_PREV ? b->prev : b->children;
         const rg_column *col = src ? &src[e->field] : NULL;
+        if (e->zero == IR_ZERO_ABSENT && !eval_exists(e, b, row))
+            return val(0, 1, 0);
         a = read_col(col, row, e->zero);
         if (e->is_bool)
             a.v = a.v != 0; /* a bool column holding 2 still reads as true */
@@ -126,6 +152,8 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
     }
     case IR_OTHER: {
         const rg_column *oc = b->other ? b->other[e->form] : NULL;
+        if (e->zero == IR_ZERO_ABSENT && !eval_exists(e, b, row))
+            return val(0, 1, 0);
         a = read_col(oc ? &oc[e->field] : NULL, row, e->zero);
         if (e->is_bool)
             a.v = a.v != 0;
@@ -135,6 +163,8 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
         return read_acc(f, e->field, acc);
     case IR_WELL_FORMED:
         return val(b->well_formed ? bit(b->well_formed, row) : 1, 1, 0);
+    case IR_EXISTS:
+        return val(eval_exists(e->a, b, row), 1, 0);
     default:
         break;
     }

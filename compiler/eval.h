@@ -24,6 +24,9 @@ typedef struct eval_val {
 eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32_t row,
                    const int64_t *acc);
 
+/* Whether the row leaf `leaf` reads from exists (IR_EXISTS). */
+int eval_exists(const ir_expr *leaf, const rg_batch *b, uint32_t row);
+
 /* The kernels, same contracts as rg_validate_fn etc. */
 int eval_validate(const ir_form *f, const rg_batch *b, uint64_t *const *fail, uint64_t *overflow);
 int eval_accumulate(const ir_form *f, const rg_batch *b, const uint32_t *slot, const uint8_t *pos,

@@ -30,7 +30,7 @@ static const char *const op_names[] = {
     [IR_SUB] = "sub", [IR_MUL] = "mul", [IR_DIV] = "div", [IR_NEG] = "neg", [IR_ABS] = "abs",
     [IR_MIN] = "min", [IR_MAX] = "max", [IR_RESCALE] = "rescale", [IR_CMP] = "cmp",
     [IR_AND] = "and", [IR_OR] = "or", [IR_NOT] = "not", [IR_IF] = "if", [IR_IN] = "in",
-    [IR_PRESENT] = "present", [IR_COALESCE] = "coalesce", [IR_OTHER] = "other"};
+    [IR_PRESENT] = "present", [IR_COALESCE] = "coalesce", [IR_OTHER] = "other", [IR_EXISTS] = "exists"};
 static const char *const cmp_names[] = {"?", "eq", "ne", "lt", "le", "gt", "ge"};
 
 __attribute__((format(printf, 3, 4))) static void put(char **p, size_t *left, const char *fmt, ...)
@@ -61,10 +61,11 @@ static void print_rec(const ir_expr *e, char **p, size_t *left)
     case IR_FIELD: case IR_PREV: case IR_CHILD: case IR_ACC:
         put(p, left, "(");
         put(p, left, "%s", op_names[e->op]);
-        put(p, left, e->zero ? "0 %d)" : " %d)", e->field);
+        put(p, left, e->zero == IR_ZERO_ABSENT ? "a %d)" : e->zero ? "0 %d)" : " %d)", e->field);
         return;
     case IR_OTHER:
-        put(p, left, e->zero ? "(other0 %d.%d)" : "(other %d.%d)", e->form, e->field);
+        put(p, left, e->zero == IR_ZERO_ABSENT ? "(othera %d.%d)" : e->zero ? "(other0 %d.%d)" : "(other %d.%d)", e->form,
+            e->field);
         return;
     default:
         break;

@@ -52,9 +52,15 @@ typedef enum ir_op {
     IR_IN,          /* a (code/unit index) >= 0, or one of set[0..n_set) */
     IR_PRESENT,     /* bool: a is present; always present */
     IR_COALESCE,    /* a if present, else b */
-    IR_OTHER        /* other[form][field]: another form's row joined to this
+    IR_OTHER,       /* other[form][field]: another form's row joined to this
                        one (same unit, period, shared dimensions); missing
                        when other or other[form] is NULL; `zero` as IR_FIELD */
+    IR_EXISTS       /* bool, always present: the row the leaf `a` (an
+                       IR_FIELD, PREV, CHILD or OTHER) reads from exists:
+                       always for IR_FIELD (the row itself); for the others
+                       the batch's prev_rows / children_rows / other_rows
+                       bit (regime.h) — an absent item, as opposed to an
+                       empty one (the row exists, the cell is empty) */
 } ir_op;
 
 typedef enum ir_cmp { IR_EQ = 1, IR_NE, IR_LT, IR_LE, IR_GT, IR_GE } ir_cmp;
@@ -69,13 +75,54 @@ struct ir_expr {
     int field;          /* IR_FIELD, IR_PREV, IR_CHILD, IR_ACC, IR_OTHER (a
                            column of form `form`) */
     int form;           /* IR_OTHER: the other form's index */
-    int zero;           /* IR_FIELD/PREV/CHILD: missing reads as 0 */
+    int zero;           /* IR_FIELD/PREV/CHILD/OTHER: ir_zero */
     ir_expr *a, *b, *c;
     const int64_t *set; /* IR_IN: explicit code indexes, or NULL */
     int n_set;
 };
 
-typedef enum ir_missing { IR_MISS_SKIP = 0, IR_MISS_ZERO, IR_MISS_FAIL } ir_missing;
+/* What a leaf read gives when its value is missing (ir_expr.zero). */
+typedef enum ir_zero {
+    IR_ZERO_NONE = 0,   /* missing (absent or empty) stays missing */
+    IR_ZERO_MISSING,    /* missing (absent or empty) reads 0, present */
+    IR_ZERO_ABSENT      /* absent reads 0 (present); empty stays missing */
+} ir_zero;
+
+/*
+ * A rule's missing-value mode (LANGUAGE.md, "Missing values"). An *item* is
+ * one value the check reads: a field of the row, previous(f), children(f),
+ * other.f, a code item of a hierarchy. It is ABSENT when the row it comes
+ * from does not exist (no previous-period row, no children rows, no row of
+ * the other form, no row for that code) and EMPTY when the row exists and
+ * the cell is empty; a field of the row itself is never absent. The result
+ * (verdict) of a rule on a row is true, false or null (not evaluable);
+ * only false fails. Names and values are stable: hierarchy rules use them.
+ */
+typedef enum ir_missing {
+    IR_MISS_SKIP = 0,     /* absent and empty are null: null verdict */
+    IR_MISS_ZERO,         /* absent and empty read 0 */
+    IR_MISS_FAIL,         /* as skip, and a null verdict is false */
+    /* SDMX VTL 2.1 check_hierarchy modes: absent items read null (*_NULL)
+     * or 0 (*_ZERO), empty items stay null; the rule is evaluated when the
+     * condition holds, else its verdict is null */
+    IR_MISS_NON_NULL,     /* every item exists and is not empty */
+    IR_MISS_NON_ZERO,     /* some item is not 0 (absent = 0, empty != 0) */
+    IR_MISS_PARTIAL_NULL, /* some item exists */
+    IR_MISS_PARTIAL_ZERO, /* some item exists */
+    IR_MISS_ALWAYS_NULL,  /* always (as skip) */
+    IR_MISS_ALWAYS_ZERO,  /* always */
+    IR_MISS_SIDES         /* DHIS2: a strategy per side of the check's
+                             comparison, ir_rule.left and .right */
+} ir_missing;
+
+/* DHIS2's missing-value strategy of one side of a comparison; "missing"
+ * is absent or empty, as DHIS2 stores no empty values. */
+typedef enum ir_side {
+    IR_SIDE_NONE = 0,
+    IR_SIDE_SKIP_IF_ANY,  /* any item of the side missing: null verdict */
+    IR_SIDE_SKIP_IF_ALL,  /* every item missing: null; else missing = 0 */
+    IR_SIDE_NEVER_SKIP    /* missing reads 0 */
+} ir_side;
 
 /* One column an expression reads, in one role (rg_read of regime.h). */
 typedef struct ir_read {
@@ -101,6 +148,7 @@ typedef struct ir_rule {
     ir_expr *when;      /* NULL: always evaluated */
     ir_expr *check;     /* bool */
     ir_missing missing;
+    ir_side left, right; /* IR_MISS_SIDES: the strategy of each side */
     const m_rule *src;  /* for the descriptor (messages, fields) */
     ir_read *reads;     /* of when, check and the message values */
     int n_reads;

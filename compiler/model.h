@@ -157,6 +157,9 @@ typedef struct m_rollup {
     int missing;               /* rg_missing_mode of the fields not named below */
     int *missing_of;           /* per model field of the form: its mode, 0 = `missing` */
     const char *coverage_column; /* or NULL */
+    uint64_t *totals;          /* `total over d, e`: per grouping set, the mask
+                                  of the form's dimensions (bit k = dims[k]) */
+    int n_totals;
     ast_decl *decl;
 } m_rollup;
 

@@ -438,9 +438,9 @@ static void pu_reads(const m_form *form, int fi, const ast_expr *e, const m_fiel
 }
 
 /* `per unit` fields: only in a dimensioned form (W0199); computed from
- * per-unit figures only (E0299); a computed field reading per-unit figures
- * only is itself per unit; no ratio over them (E0298), no children() of
- * them (E0297). */
+ * per-unit figures only (E0296); a computed field reading per-unit figures
+ * only is itself per unit; no ratio over them (E0295), no children() of
+ * them (E0294). */
 static void check_per_unit(sema *s, m_form *form, int fi)
 {
     int any = 0;
@@ -490,10 +490,10 @@ static void check_per_unit(sema *s, m_form *form, int fi)
                 snprintf(what, sizeof what, "another form's field");
             else
                 snprintf(what, sizeof what, "`%.120s`", row->code);
-            diag(s->d, "E0299", f->loc, f->code, what);
-            diag_hint(s->d, "H0299");
+            diag(s->d, "E0296", f->loc, f->code, what);
+            diag_hint(s->d, "H0296");
         } else if ((f->flags & RG_FIELD_RATIO) && pu) {
-            diag(s->d, "E0298", f->expr ? f->expr->loc : f->loc, f->code, pu->code);
+            diag(s->d, "E0295", f->expr ? f->expr->loc : f->loc, f->code, pu->code);
         }
     }
     for (int i = 0; i < form->n_rules; i++) {
@@ -503,7 +503,7 @@ static void check_per_unit(sema *s, m_form *form, int fi)
         pu_reads(form, fi, r->when, &pu, &row, &kid, 0);
         pu_reads(form, fi, r->check, &pu, &row, &kid, 0);
         if (kid)
-            diag(s->d, "E0297", kid->loc, kid->u.name.text);
+            diag(s->d, "E0294", kid->loc, kid->u.name.text);
     }
 }
 

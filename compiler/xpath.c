@@ -359,7 +359,7 @@ static const char *field_val(xp *c, const ir_expr *e, terms *t)
     const m_field *f = &c->x->f->fields[i];
     const char *ref = xml_ref(c->x, i, c->row);
     const char *base = ref;
-    if (e->zero)
+    if (e->zero == IR_ZERO_MISSING)
         base = arena_printf(a, "coalesce(%s, 0)", ref);
     else
         term_add(c, t, arena_printf(a, "%s != ''", ref), arena_printf(a, "%s = ''", ref));
@@ -410,7 +410,17 @@ static const char *ival(xp *c, const ir_expr *e, terms *t)
         if (e->is_bool)
             return e->value ? "true()" : "false()";
         return number(c, e->value, e->scale);
-    case IR_MISSING: unsupported(c, "missing"); return "''";
+    case IR_MISSING:
+        /* never present: whatever reads it is not evaluated (a rule's
+         * verdict made null by its missing-value mode) */
+        term_add(c, t, "false()", "true()");
+        return "''";
+    case IR_EXISTS:
+        /* a form holds the row itself only: its fields always exist */
+        if (e->a && e->a->op == IR_FIELD)
+            return "true()";
+        unsupported(c, "absent-row");
+        return "''";
     case IR_FIELD: return field_val(c, e, t);
     case IR_PREV: unsupported(c, "previous-period"); return "''";
     case IR_CHILD: unsupported(c, "children"); return "''";

@@ -360,7 +360,8 @@ int rt_kids_after(rt_kids *k, const rg_batch *b, uint64_t *const *fail, uint64_t
     }
     __atomic_fetch_add(&k->parents, parents, __ATOMIC_RELAXED);
     __atomic_fetch_add(&k->parents_alone, alone, __ATOMIC_RELAXED);
-    rg_batch b2 = {n, b->cols, b->prev, b->well_formed, b->other, s->cols};
+    rg_batch b2 = *b;
+    b2.children = s->cols;
     memset(s->ovf, 0, nw * sizeof *s->ovf);
     int rc = f->validate(&b2, s->failp, s->ovf);
     for (uint32_t r = 0; r < k->nr; r++)

@@ -207,6 +207,12 @@ int rt_desc_check(const rg_regime_desc *d, rt_error *err)
             if (r->levels[k] < 0 || (uint32_t)r->levels[k] >= d->n_tiers)
                 BAD("roll-up %u: level %u is tier %d", i, k, r->levels[k]);
         if (!r->period_column) BAD("roll-up %u has no period column", i);
+        if (r->n_totals && !r->totals) BAD("roll-up %u: totals missing", i);
+        for (uint32_t k = 0; k < r->n_totals; k++) {
+            uint64_t m = r->totals[k];
+            if (!m || (f->n_dims < 64 && m >> f->n_dims))
+                BAD("roll-up %u: total %u totals no dimension of form %s", i, k, f->code);
+        }
     }
     return 0;
 }

@@ -649,7 +649,7 @@ void rt_rebase_batch(rt_rebase *r, rt_acc *acc, const rg_batch *b, const uint64_
             }
             at += ou->nt;
         }
-        rg_batch sb = {m, cols, NULL, ones, NULL, NULL};
+        rg_batch sb = {.n_rows = m, .cols = cols, .well_formed = ones};
         if (f->validate && f->n_rules) {
             /* computed fields from the parts' own figures */
             uint64_t *fw = rt_xcalloc((size_t)mw * f->n_rules, sizeof *fw), **fp = rt_xmalloc(f->n_rules * sizeof *fp);

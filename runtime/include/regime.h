@@ -292,6 +292,15 @@ typedef struct rg_batch {
     const rg_column *children;  /* per field: the sum of the row's unit's
                                    children (same period and dimensions);
                                    NULL if not joined (ABI 3) */
+    /* ABI 5: which joined rows exist, so that a rule can tell an absent
+     * item (no previous-period row, no children rows, no row of the other
+     * form) from an empty one (the row exists, the cell is empty). Bit i:
+     * row i has a previous-period row / its unit has children rows / (per
+     * form index) a row of that form. A NULL bitmap with its source not
+     * NULL: every row has one; with its source NULL: none has. */
+    const uint64_t *prev_rows;
+    const uint64_t *children_rows;
+    const uint64_t *const *other_rows;
 } rg_batch;
 
 /*
@@ -402,7 +411,17 @@ typedef struct rg_rollup {
     const uint8_t *missing_of; /* ... or per output of the form (NULL: all `missing`) */
     const char *coverage_column; /* number of sub-periods covered, and a
                                     FIELD_from column per stock, or NULL */
+    /* ABI 5: totals across dimensions (`total over d, e`): one grouping set
+     * per entry, the mask of the form's dimensions it totals (bit k =
+     * rg_form.dims[k]; E0417 keeps dimensions to 64). The total rows show
+     * RG_TOTAL_CODE in those dimension columns. */
+    uint32_t n_totals;
+    const uint64_t *totals;
 } rg_rollup;
+
+/* The value of a totalled dimension in a roll-up's total rows (SDMX's
+ * "_T"); a code list that has this code cannot be totalled (E0498). */
+#define RG_TOTAL_CODE "_T"
 
 typedef struct rg_regime_desc {
     uint32_t abi_version;

@@ -247,6 +247,8 @@
       dv.setUint32(batch + L.batch.well_formed, wf, true);
       dv.setUint32(batch + L.batch.other, 0, true);
       if (L.batch.children !== undefined) dv.setUint32(batch + L.batch.children, 0, true);
+      for (const k of ['prev_rows', 'children_rows', 'other_rows'])
+        if (L.batch[k] !== undefined) dv.setUint32(batch + L.batch[k], 0, true);
       for (let r = 0; r < nr; r++) dv.setUint32(failv + 4 * r, fails[r], true);
       const rc = this.x[form.exports.validate](batch, failv, ovf);
       const mem = new DataView(this.x.memory.buffer);

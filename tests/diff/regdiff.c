@@ -199,8 +199,8 @@ static int per_unit_leg(const ir_form *f, const rg_form *df, const colset *base,
         c.cols[f->computed[k]].present = c.present[f->computed[k]];
         e.cols[f->computed[k]].present = e.present[f->computed[k]];
     }
-    rg_batch bc = {n, c.cols, with_prev ? p.cols : NULL, NULL, NULL, NULL};
-    rg_batch be = {n, e.cols, with_prev ? p.cols : NULL, NULL, NULL, NULL};
+    rg_batch bc = {.n_rows = n, .cols = c.cols, .prev = with_prev ? p.cols : NULL};
+    rg_batch be = {.n_rows = n, .cols = e.cols, .prev = with_prev ? p.cols : NULL};
     uint64_t **fc = calloc((size_t)nr + 1, sizeof *fc), **fe = calloc((size_t)nr + 1, sizeof *fe);
     for (int k = 0; k < nr; k++) {
         fc[k] = calloc(nw + 1, sizeof(uint64_t));
@@ -296,8 +296,8 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     for (int g = 0; g < OTH_FORMS; g++)
         oth_forms[g] = rnd() % 6 == 0 ? NULL : oth.cols;
     const rg_column *const *other = rnd() % 5 == 0 ? NULL : oth_forms;
-    rg_batch ba = {n, a.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other, NULL};
-    rg_batch bb = {n, b.cols, with_prev ? prev.cols : NULL, with_wf ? wf : NULL, other, NULL};
+    rg_batch ba = {.n_rows = n, .cols = a.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other};
+    rg_batch bb = {.n_rows = n, .cols = b.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other};
 
     /* ---- validate ---- */
     uint64_t **fa = calloc((size_t)nr + 1, sizeof *fa), **fb = calloc((size_t)nr + 1, sizeof *fb);
@@ -988,11 +988,11 @@ static int lowering_leg(const char *tmpdir)
         pe[q] = &fe[q];
     }
     uint64_t ok_ = 0, oe = 0, wf = (1u << N) - 1;
-    rg_batch bt = {N, cs.cols, NULL, &wf, NULL, NULL};
+    rg_batch bt = {.n_rows = N, .cols = cs.cols, .well_formed = &wf};
     colset ce;
     colset_alloc(&ce, f->n_fields, N);
     colset_copy(&ce, &cs, f->n_fields, N);
-    rg_batch be = {N, ce.cols, NULL, &wf, NULL, NULL};
+    rg_batch be = {.n_rows = N, .cols = ce.cols, .well_formed = &wf};
     d->forms[0].validate(&bt, pk, &ok_);
     eval_validate(f, &be, pe, &oe);
     int n_checked = 0, bad = 0;

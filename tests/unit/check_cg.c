@@ -61,7 +61,11 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_regime_desc, t_desc, 26, holidays);
     OFF(rg_batch, t_batch, 3, well_formed);
     OFF(rg_batch, t_batch, 4, other);
+    OFF(rg_batch, t_batch, 6, prev_rows);
+    OFF(rg_batch, t_batch, 7, children_rows);
+    OFF(rg_batch, t_batch, 8, other_rows);
     OFF(rg_rollup, t_rollup, 6, count_column);
+    OFF(rg_rollup, t_rollup, 11, totals);
     LLVMContextDispose(c.ctx);
     LLVMDisposeTargetData(td);
     LLVMDisposeTargetMachine(tm);
@@ -146,7 +150,7 @@ START_TEST(compiled_descriptor_and_kernels)
     uint64_t px = 0xf, py = 0xb, pu = 0xf;
     rg_column cols[4] = {{unit, NULL, NULL, &pu, NULL}, {per, NULL, NULL, &pu, NULL},
                          {x, NULL, NULL, &px, NULL}, {y, NULL, NULL, &py, NULL}};
-    rg_batch bt = {4, cols, NULL, NULL, NULL, NULL};
+    rg_batch bt = {.n_rows = 4, .cols = cols};
     uint64_t fa = ~0ull, fz = ~0ull, ovf = ~0ull;
     uint64_t *fail[2] = {&fa, &fz};
     ck_assert_int_eq(f->validate(&bt, fail, &ovf), 0);

@@ -47,7 +47,7 @@ static ir_expr *CMP(ir_cmp k, ir_expr *a, ir_expr *b, ir_expr *tol)
 static int64_t va[1], vb[1];
 static uint64_t wa[1], wb[1], wf[1] = {1};
 static rg_column cols[2];
-static rg_batch batch = {1, cols, NULL, wf, NULL, NULL};
+static rg_batch batch = {.n_rows = 1, .cols = cols, .well_formed = wf};
 
 static void row(int64_t a, int pa, int64_t b, int pb)
 {
@@ -224,7 +224,7 @@ START_TEST(validate_missing_modes)
     int64_t a[4] = {5, 5, 5, INT64_MAX}, b[4] = {5, 6, 0, 1};
     uint64_t pa = 0xf, pb = 0xb, w = 0xf;
     rg_column c[2] = {{a, NULL, NULL, &pa, NULL}, {b, NULL, NULL, &pb, NULL}};
-    rg_batch bt = {4, c, NULL, &w, NULL, NULL};
+    rg_batch bt = {.n_rows = 4, .cols = c, .well_formed = &w};
     uint64_t f0 = ~0ull, f1 = ~0ull, f2 = ~0ull, ovf = ~0ull;
     uint64_t *fail[3] = {&f0, &f1, &f2};
     ck_assert_int_eq(eval_validate(&f, &bt, fail, &ovf), -1);
@@ -254,7 +254,7 @@ START_TEST(accumulate_combine_finalize)
     int64_t a[3] = {10, 20, 30}, b[3] = {16, 16, 0};
     uint64_t pa = 0x7, pb = 0x3;
     rg_column c[2] = {{a, NULL, NULL, &pa, NULL}, {b, NULL, NULL, &pb, NULL}};
-    rg_batch bt = {3, c, NULL, NULL, NULL, NULL};
+    rg_batch bt = {.n_rows = 3, .cols = c};
     uint32_t slot[3] = {0, 0, 1};
     uint8_t pos[3] = {1, 2, 3};
     int64_t acc[14] = {0};
