@@ -1112,6 +1112,7 @@ static void lower_values(lctx *c, ir_form *f, ir_rule *r)
     r->verdict = n++;
     r->values = vals;
     r->n_values = n;
+    r->guard = -1;
 }
 
 static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
@@ -1229,6 +1230,7 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         if (per_unit_rule(f, r))
             r->flags |= RG_RULE_PER_UNIT;
     }
+    lower_hiers(c->a, c->r, mf, f);
 }
 
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)

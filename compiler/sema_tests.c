@@ -64,11 +64,15 @@ void sema_tests(sema *s)
             }
             if (x->row < 1 || x->row > rows)
                 diag(s->d, "E0603", x->loc, (long long)x->row, rows);
+            if (x->kind == AST_X_VERDICT && strcmp(x->verdict.text, "true") && strcmp(x->verdict.text, "false") &&
+                strcmp(x->verdict.text, "null"))
+                diag(s->d, "E0699", x->verdict.loc, x->verdict.text);
             AST_EACH(ast_name *, code, x->codes) {
                 int found = 0;
                 for (int fi = 0; fi < s->r->n_forms; fi++)
                     for (int i = 0; i < s->r->forms[fi].n_rules; i++)
                         found |= !strcmp(s->r->forms[fi].rules[i].code, code->text);
+                found = found || sema_hier_rule_named(s, code->text);
                 if (!found)
                     diag(s->d, "E0602", code->loc, code->text);
             }
