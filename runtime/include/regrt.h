@@ -258,13 +258,15 @@ void rt_batch_other_free(void *state);
  * left out (DUP1). NULL with err set when the roll-up cannot be made.
  * rt_rollup_group: the group of unit `unit` of tier `tier`, period
  * `period` (ru->period) and dimension values dims[k] (code index, 0/1 for
- * yes/no, -1 = empty): out[k] (f->n_outputs words) and *present the
+ * yes/no, -1 = empty, RT_DIM_TOTAL = the total over that dimension, a
+ * `total over` row): out[k] (f->n_outputs words) and *present the
  * finalized outputs with the roll-up's missing-value modes applied, as
  * the output file shows them, *n_units the units counted in the group.
  * Returns 1, 0 when the roll-up has no such group (no rows, or left out),
  * -1 when the group exceeded the 64-bit range.
  */
 typedef struct rt_rollup_mem rt_rollup_mem;
+#define RT_DIM_TOTAL (-2)
 rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
                                const uint64_t *valid, rt_error *err);
 int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t period, const int64_t *dims,
