@@ -165,7 +165,11 @@ typedef struct ast_rule {
     ast_expr *check;   /* must hold, or NULL (an error) */
     ast_expr *tolerance; /* NULL when exact */
     ast_expr *tolerance_of; /* `tolerance 1% of X`: relative to |X|, or NULL */
-    ast_name missing;  /* skip | zero | fail; text NULL = default skip */
+    ast_name missing;  /* a mode (skip, zero, fail, non_null, ...), or the
+                          word `left` of `missing left: S, right: S`; text
+                          NULL = default skip */
+    ast_name missing_left, missing_right_kw, missing_right; /* the strategies
+                          of `missing left: S, right: S` (texts NULL otherwise) */
     ast_texts *message;
     ast_name errorcode;  /* `errorcode CODE`: text NULL = none */
     const char *errorlevel; /* `errorlevel N` as written, or NULL */

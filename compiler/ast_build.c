@@ -511,6 +511,16 @@ ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc
     return r;
 }
 
+ast_rule *ast_rule_missing_sides(ast_rule *r, parse_ctx *c, ast_name left_kw, ast_name left, ast_name right_kw,
+                                 ast_name right, src_loc loc)
+{
+    r = ast_rule_missing(r, c, left_kw, src_span(loc, right.loc));
+    r->missing_left = left;
+    r->missing_right_kw = right_kw;
+    r->missing_right = right;
+    return r;
+}
+
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc)
 {
     loc = src_span(loc, t->loc);

@@ -120,7 +120,7 @@ typedef struct tbatch {
     const rg_column *jprev;   /* the previous period joined (rt_batch_previous) */
     void *prev_state;
     int64_t *children_v;
-    uint64_t *children_p;
+    uint64_t *children_p, *children_rows;
 } tbatch;
 
 static void batch_free(tbatch *b)
@@ -141,6 +141,7 @@ static void batch_free(tbatch *b)
     free(b->children);
     free(b->children_v);
     free(b->children_p);
+    free(b->children_rows);
 }
 
 static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
@@ -291,6 +292,7 @@ static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
     for (uint32_t d = 0; d < k->prev_depth; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
         rb.prev = b->jprev = rt_batch_previous(k, &rb, &b->prev_state);
+        rb.prev_rows = rb.prev ? rb.prev[k->n_fields].present : NULL;
         k->validate(&rb, b->fail, b->overflow);
     }
     evaluate_children(t, b, k);
@@ -327,11 +329,13 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
             SET(leaf, i);
     }
     size_t nf = (size_t)f->n_fields;
-    rg_column *ch = xcalloc(nf, sizeof *ch);
+    rg_column *ch = xcalloc(nf + 1, sizeof *ch); /* [nf]: rows with children */
     int64_t *cv = xcalloc(nf * n, sizeof *cv);
     uint64_t *cp = xcalloc(nf * nw, sizeof *cp);
     for (size_t x = 0; x < nf; x++)
         ch[x] = (rg_column){cv + x * n, NULL, NULL, cp + x * nw, NULL};
+    uint64_t *chrows = xcalloc(nw, sizeof *chrows);
+    ch[nf] = (rg_column){cv, NULL, NULL, chrows, NULL};
     uint32_t *slot = xcalloc(n, sizeof *slot);
     int64_t *acc = xcalloc((size_t)f->n_acc + 1, sizeof *acc), out[64];
     rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
@@ -358,6 +362,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
         }
         if (!any)
             continue; /* no child reporting: not present, the rule is skipped */
+        SET(chrows, i);
         memset(acc, 0, sizeof *acc * (size_t)f->n_acc);
         uint64_t present = 0;
         if (k->accumulate(&rb, slot, NULL, acc) == 0)
@@ -377,7 +382,8 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     uint64_t *ov = xcalloc(nw, sizeof *ov);
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
-    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .children = ch};
+    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+                   .children = ch, .children_rows = chrows, .prev_rows = b->jprev ? b->jprev[nf].present : NULL};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
         if (f->rules[q].flags & RG_RULE_CHILDREN)
@@ -388,6 +394,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     b->children = ch;
     b->children_v = cv;
     b->children_p = cp;
+    b->children_rows = chrows;
     free(fw);
     free(fp);
     free(ov);
@@ -528,7 +535,9 @@ static void expect_message(trun *u, const ast_expect *x)
     uint32_t i = u->row_index[x->row - 1];
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
-    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .children = b->children};
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+                   .children = b->children, .prev_rows = b->jprev ? b->jprev[k->n_fields].present : NULL,
+                   .children_rows = b->children ? b->children[k->n_fields].present : NULL};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
     uint32_t *len = xcalloc((size_t)b->f->n_fields + 1, sizeof *len);
     for (int f = 0; f < b->f->n_fields; f++) {

@@ -664,7 +664,11 @@ static void emit_member(printer *p, const ast_member *m)
         } else {
             emit_clause(p, "tolerance", r->tolerance);
         }
-        if (r->missing.text) {
+        if (r->missing.text && r->missing_left.text) {
+            rt_buf_printf(&b, "missing %s: %s, %s: %s", r->missing.text, r->missing_left.text,
+                          r->missing_right_kw.text, r->missing_right.text);
+            line_sb(p, 4, r->missing.loc.line, &b);
+        } else if (r->missing.text) {
             rt_buf_printf(&b, "missing %s", r->missing.text);
             line_sb(p, 4, r->missing.loc.line, &b);
         }
@@ -1189,7 +1193,9 @@ static int rule_eq(const ast_rule *a, const ast_rule *b)
     return str_eq(a->code, b->code) && name_eq(&a->severity, &b->severity) && fmt_expr_equal(a->when, b->when) &&
            fmt_expr_equal(a->check, b->check) && fmt_expr_equal(a->tolerance, b->tolerance) &&
            fmt_expr_equal(a->tolerance_of, b->tolerance_of) &&
-           name_eq(&a->missing, &b->missing) && fmt_texts_equal(a->message, b->message) &&
+           name_eq(&a->missing, &b->missing) && name_eq(&a->missing_left, &b->missing_left) &&
+           name_eq(&a->missing_right_kw, &b->missing_right_kw) && name_eq(&a->missing_right, &b->missing_right) &&
+           fmt_texts_equal(a->message, b->message) &&
            name_eq(&a->errorcode, &b->errorcode) && str_eq(a->errorlevel, b->errorlevel) &&
            attrs_eq(&a->extra, &b->extra);
 }

@@ -30,7 +30,10 @@ typedef struct lctx {
     int form_index;
     ir_form *out;
     const src_manager *sm;
-    int zero;        /* missing reads as 0 (rule with `missing zero`) */
+    int zero;        /* ir_zero of the numeric leaves lowered now (a rule's
+                        missing-value mode) */
+    const ast_expr *sides; /* DHIS2 strategies: the check's comparison */
+    int side_zero[2];      /* ir_zero of its left and right side */
     int errors;
     int depth;       /* ratio inlining depth (cycles are sema's, but be safe) */
     int other;       /* >= 0: c->form is another form read through
@@ -176,7 +179,7 @@ static ir_expr *field_read(lctx *c, int field, src_kind src, src_loc loc)
         o->form = c->other;
         o->field = column_of(c->form, field);
         o->is_bool = f->type.kind == TY_BOOL;
-        o->zero = c->zero && is_numeric(f->type.kind);
+        o->zero = is_numeric(f->type.kind) ? c->zero : 0;
         return o;
     }
     if (f->flags & RG_FIELD_RATIO) {
@@ -194,7 +197,7 @@ static ir_expr *field_read(lctx *c, int field, src_kind src, src_loc loc)
     ir_expr *r = ir_new(c->a, ops[src], lower_arith_scale(&f->type));
     r->field = c->out->field_of[field];
     r->is_bool = f->type.kind == TY_BOOL;
-    r->zero = c->zero && src != SRC_ACC && is_numeric(f->type.kind);
+    r->zero = src != SRC_ACC && is_numeric(f->type.kind) ? c->zero : 0;
     return r;
 }
 
@@ -242,6 +245,28 @@ static ir_expr *lower_cmp(lctx *c, const ast_expr *e, ir_cmp cmp, const ast_expr
     } else if (list_of(r) && is_code_literal(l)) {
         a = mk_const(c, code_value(c, l, list_of(r)), 0);
         b = lower_expr(c, r, src);
+    } else if (e == c->sides) {
+        /* DHIS2: each side reads missing values as its strategy says, the
+         * tolerance's base as 0 (a missing base allows no difference) */
+        int z = c->zero;
+        c->zero = c->side_zero[0];
+        a = lower_expr(c, l, src);
+        c->zero = c->side_zero[1];
+        b = lower_expr(c, r, src);
+        c->zero = IR_ZERO_MISSING;
+        ir_expr *t = tol ? lower_expr(c, tol, SRC_CUR) : NULL;
+        ir_expr *of = t && c->tol_of ? lower_expr(c, c->tol_of, SRC_CUR) : NULL;
+        c->zero = z;
+        if (!a || !b || (tol && !t) || (t && c->tol_of && !of))
+            return NULL;
+        if (of)
+            t = mk(c, IR_MUL, t->scale + of->scale, t, mk(c, IR_ABS, of->scale, of, NULL));
+        int s = max_i(max_i(a->scale, b->scale), t ? t->scale : 0);
+        ir_expr *x = mk_bool(c, IR_CMP, rescale(c, a, s), rescale(c, b, s));
+        x->scale = 0;
+        x->cmp = cmp;
+        x->c = t ? rescale(c, t, s) : NULL;
+        return x;
     } else {
         a = lower_expr(c, l, src);
         b = lower_expr(c, r, src);
@@ -543,6 +568,133 @@ static ir_expr *lower_check(lctx *c, const m_rule *r)
     return lower_expr(c, e, SRC_CUR);
 }
 
+/* ---- a rule's missing-value mode (ir.h, ir_missing) ---- */
+
+typedef struct leafset {
+    ir_expr **v;
+    int n, cap;
+} leafset;
+
+/* The items of an expression: its column reads, each once. */
+static void leaves(ir_expr *e, leafset *s)
+{
+    if (!e || e->op == IR_EXISTS)
+        return;
+    if (e->op == IR_FIELD || e->op == IR_PREV || e->op == IR_CHILD || e->op == IR_OTHER) {
+        for (int i = 0; i < s->n; i++)
+            if (s->v[i]->op == e->op && s->v[i]->field == e->field && s->v[i]->form == e->form)
+                return;
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 8;
+            s->v = realloc(s->v, sizeof *s->v * (size_t)s->cap);
+            if (!s->v)
+                abort();
+        }
+        s->v[s->n++] = e;
+        return;
+    }
+    leaves(e->a, s);
+    leaves(e->b, s);
+    leaves(e->c, s);
+}
+
+/* the leaf as written: missing stays missing */
+static ir_expr *raw_leaf(lctx *c, const ir_expr *l)
+{
+    ir_expr *x = ir_new(c->a, l->op, l->scale);
+    *x = *l;
+    x->zero = IR_ZERO_NONE;
+    return x;
+}
+
+static ir_expr *join(lctx *c, ir_op op, ir_expr *acc, ir_expr *x)
+{
+    return acc ? mk_bool(c, op, acc, x) : x;
+}
+
+/* kind 0: every item is present; 1: some item is present; 2: some item
+ * exists (its row is there); 3: some numeric item (read with absent = 0)
+ * is not 0 or is empty. NULL: no condition (always true). */
+static ir_expr *items_cond(lctx *c, ir_expr *e, int kind)
+{
+    leafset s = {0};
+    leaves(e, &s);
+    ir_expr *acc = NULL;
+    int always = 0;
+    for (int i = 0; i < s.n && !always; i++) {
+        ir_expr *l = s.v[i];
+        if (kind == 0) {
+            acc = join(c, IR_AND, acc, mk_bool(c, IR_PRESENT, raw_leaf(c, l), NULL));
+        } else if (kind == 1) {
+            acc = join(c, IR_OR, acc, mk_bool(c, IR_PRESENT, raw_leaf(c, l), NULL));
+        } else if (kind == 2) {
+            if (l->op == IR_FIELD)
+                always = 1; /* the row itself is always there */
+            else
+                acc = join(c, IR_OR, acc, mk_bool(c, IR_EXISTS, raw_leaf(c, l), NULL));
+        } else if (l->zero == IR_ZERO_ABSENT) {
+            ir_expr *ne = mk_bool(c, IR_CMP, l, mk_const(c, 0, l->scale));
+            ne->cmp = IR_NE;
+            ir_expr *yes = mk_const(c, 1, 0);
+            yes->is_bool = 1;
+            acc = join(c, IR_OR, acc, mk_bool(c, IR_COALESCE, ne, yes));
+        }
+    }
+    free(s.v);
+    return always ? NULL : acc;
+}
+
+/* The check of rule r under its missing-value mode: IF(condition, check,
+ * missing), the condition being the mode's (ir_missing, ir_side); the
+ * items' substitutions were made when the check was lowered (c->zero). */
+static ir_expr *apply_missing(lctx *c, const ir_rule *r, ir_expr *k)
+{
+    ir_expr *cond = NULL;
+    switch (r->missing) {
+    case IR_MISS_NON_NULL: cond = items_cond(c, k, 0); break;
+    case IR_MISS_NON_ZERO: cond = items_cond(c, k, 3); break;
+    case IR_MISS_PARTIAL_NULL: case IR_MISS_PARTIAL_ZERO: cond = items_cond(c, k, 2); break;
+    case IR_MISS_SIDES: {
+        ir_expr *x = k;
+        if (x->op != IR_CMP)
+            return k; /* reported */
+        for (int s = 0; s < 2; s++) {
+            ir_side sd = s ? r->right : r->left;
+            ir_expr *side = s ? x->b : x->a;
+            ir_expr *q = sd == IR_SIDE_SKIP_IF_ANY ? items_cond(c, side, 0)
+                       : sd == IR_SIDE_SKIP_IF_ALL ? items_cond(c, side, 1) : NULL;
+            if (q)
+                cond = join(c, IR_AND, cond, q);
+        }
+        break;
+    }
+    default: break;
+    }
+    if (!cond)
+        return k;
+    ir_expr *g = mk_bool(c, IR_IF, cond, k);
+    g->c = ir_new(c->a, IR_MISSING, 0);
+    g->c->is_bool = 1;
+    return g;
+}
+
+/* the ir_zero of the items of a rule's guard and check (side: 0 left,
+ * 1 right of the check's comparison, -1 elsewhere) */
+static int rule_zero(const ir_rule *r, int side)
+{
+    switch (r->missing) {
+    case IR_MISS_ZERO: return IR_ZERO_MISSING;
+    case IR_MISS_NON_ZERO: case IR_MISS_PARTIAL_ZERO: case IR_MISS_ALWAYS_ZERO: return IR_ZERO_ABSENT;
+    case IR_MISS_SIDES: {
+        if (side < 0)
+            return IR_ZERO_NONE;
+        ir_side sd = side ? r->right : r->left;
+        return sd == IR_SIDE_SKIP_IF_ANY ? IR_ZERO_NONE : IR_ZERO_MISSING;
+    }
+    default: return IR_ZERO_NONE;
+    }
+}
+
 static uint32_t tree_flags(const ir_expr *e)
 {
     if (!e)
@@ -774,8 +926,10 @@ static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name,
         if (!l->type || !rr->type || !is_numeric(l->type->kind) || !is_numeric(rr->type->kind))
             return;
         c->quiet = 1;
-        c->zero = r->missing == IR_MISS_ZERO;
-        ir_expr *x = lower_expr(c, l, SRC_CUR), *y = lower_expr(c, rr, SRC_CUR);
+        c->zero = rule_zero(r, 0);
+        ir_expr *x = lower_expr(c, l, SRC_CUR);
+        c->zero = rule_zero(r, 1);
+        ir_expr *y = lower_expr(c, rr, SRC_CUR);
         c->quiet = 0;
         c->zero = 0;
         if (!x || !y)
@@ -987,11 +1141,20 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         r->code = m->code;
         r->severity = m->severity;
         r->src = m;
-        r->missing = m->missing == M_MISSING_ZERO ? IR_MISS_ZERO : m->missing == M_MISSING_FAIL ? IR_MISS_FAIL
-                                                                                               : IR_MISS_SKIP;
-        c->zero = r->missing == IR_MISS_ZERO;
+        r->missing = (ir_missing)m->missing; /* the same values, in order */
+        r->left = (ir_side)m->missing_left;
+        r->right = (ir_side)m->missing_right;
+        c->zero = rule_zero(r, -1);
         r->when = m->when ? lower_expr(c, m->when, SRC_CUR) : NULL;
+        if (r->missing == IR_MISS_SIDES) {
+            c->sides = m->check;
+            c->side_zero[0] = rule_zero(r, 0);
+            c->side_zero[1] = rule_zero(r, 1);
+        }
         r->check = m->check ? lower_check(c, m) : NULL;
+        c->sides = NULL;
+        if (r->check)
+            r->check = apply_missing(c, r, r->check);
         if (!r->check) {
             if (m->check)
                 continue; /* reported */

@@ -110,7 +110,14 @@ typedef struct m_field {
     src_loc loc;
 } m_field;
 
-typedef enum m_missing { M_MISSING_SKIP = 0, M_MISSING_ZERO, M_MISSING_FAIL } m_missing;
+/* A rule's missing-value mode: the values of ir_missing (ir.h), in order. */
+typedef enum m_missing {
+    M_MISSING_SKIP = 0, M_MISSING_ZERO, M_MISSING_FAIL,
+    M_MISSING_NON_NULL, M_MISSING_NON_ZERO, M_MISSING_PARTIAL_NULL, M_MISSING_PARTIAL_ZERO,
+    M_MISSING_ALWAYS_NULL, M_MISSING_ALWAYS_ZERO,
+    M_MISSING_SIDES /* DHIS2: m_rule.missing_left / missing_right (ir_side) */
+} m_missing;
+#define M_MISSING_N_MODES 9 /* the single-word modes above SIDES */
 
 typedef struct m_rule {
     const char *code;
@@ -121,6 +128,7 @@ typedef struct m_rule {
     ast_expr *tolerance;    /* NULL = exact */
     ast_expr *tolerance_of; /* relative: the tolerance is tolerance * |tolerance_of| */
     m_missing missing;
+    int missing_left, missing_right; /* SIDES: ir_side of each side */
     ast_texts *message;
     const char *errorcode;  /* `errorcode`, or NULL */
     int32_t errorlevel;     /* `errorlevel`, or -1 */

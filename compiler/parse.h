@@ -146,6 +146,9 @@ ast_rule *ast_rule_when(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
 ast_rule *ast_rule_check(ast_rule *r, parse_ctx *c, ast_expr *e, src_loc loc);
 ast_rule *ast_rule_tolerance(ast_rule *r, parse_ctx *c, ast_expr *e, ast_expr *of, src_loc loc);
 ast_rule *ast_rule_missing(ast_rule *r, parse_ctx *c, ast_name mode, src_loc loc);
+/* `missing left: S, right: S` (the words are checked by sema) */
+ast_rule *ast_rule_missing_sides(ast_rule *r, parse_ctx *c, ast_name left_kw, ast_name left, ast_name right_kw,
+                                 ast_name right, src_loc loc);
 ast_rule *ast_rule_message(ast_rule *r, parse_ctx *c, ast_texts *t, src_loc loc);
 ast_rule *ast_rule_errorcode(ast_rule *r, parse_ctx *c, ast_name code, src_loc loc);
 ast_rule *ast_rule_errorlevel(ast_rule *r, parse_ctx *c, struct lex_number n, src_loc nloc, src_loc loc);

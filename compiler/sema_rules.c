@@ -168,6 +168,72 @@ static int cmp_rule(const void *a, const void *b)
     return strcmp(((const m_rule *)a)->code, ((const m_rule *)b)->code);
 }
 
+/* `missing MODE` or `missing left: S, right: S` (LANGUAGE.md, "Missing
+ * values"): the single-word modes in the order of m_missing, then DHIS2's
+ * strategies, which alone apply to both sides. */
+static const char *const miss_modes[] = {"skip",         "zero",        "fail",        "non_null",
+                                         "non_zero",     "partial_null", "partial_zero", "always_null",
+                                         "always_zero",  "skip_if_any", "skip_if_all", "never_skip"};
+#define N_MISS_MODES ((int)(sizeof miss_modes / sizeof miss_modes[0]))
+
+static int side_of(sema *s, const ast_name *w)
+{
+    static const char *const sides[] = {"skip_if_any", "skip_if_all", "never_skip"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(w->text, sides[i]))
+            return i + 1; /* ir_side */
+    diag(s->d, "E0398", w->loc, w->text);
+    sema_suggest(s, w->text, sides, 3);
+    return 0;
+}
+
+/* whether a check is a comparison of two numbers, whose sides DHIS2's
+ * strategies apply to (a side whose type is unknown was reported) */
+static int numeric_comparison(const ast_expr *e)
+{
+    if (!e || e->kind != AST_E_BINARY || e->u.binary.op < AST_OP_EQ || e->u.binary.op > AST_OP_GE)
+        return 0;
+    const ast_expr *l = e->u.binary.lhs, *r = e->u.binary.rhs;
+    return !l->type || !r->type || (sema_is_numeric(l->type->kind) && sema_is_numeric(r->type->kind));
+}
+
+static void rule_missing(sema *s, const ast_rule *r, m_rule *mr)
+{
+    if (r->missing_left.text) {
+        int ok = 1;
+        if (strcmp(r->missing.text, "left")) {
+            diag(s->d, "E0397", r->missing.loc, r->missing.text, "left");
+            ok = 0;
+        }
+        if (strcmp(r->missing_right_kw.text, "right")) {
+            diag(s->d, "E0397", r->missing_right_kw.loc, r->missing_right_kw.text, "right");
+            ok = 0;
+        }
+        int lside = side_of(s, &r->missing_left), rside = side_of(s, &r->missing_right);
+        if (!ok || !lside || !rside)
+            return;
+        mr->missing = M_MISSING_SIDES;
+        mr->missing_left = lside;
+        mr->missing_right = rside;
+    } else {
+        int k = -1;
+        for (int i = 0; i < N_MISS_MODES; i++)
+            if (!strcmp(r->missing.text, miss_modes[i]))
+                k = i;
+        if (k < 0) {
+            diag(s->d, "E0303", r->missing.loc, r->missing.text);
+            sema_suggest(s, r->missing.text, miss_modes, N_MISS_MODES);
+            return;
+        }
+        if (k < M_MISSING_N_MODES) {
+            mr->missing = (m_missing)k;
+            return;
+        }
+        mr->missing = M_MISSING_SIDES;
+        mr->missing_left = mr->missing_right = k - M_MISSING_N_MODES + 1;
+    }
+}
+
 static void check_rule(sema *s, ast_member *m, m_rule *mr)
 {
     ast_rule *r = m->rule;
@@ -187,19 +253,8 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
     } else {
         mr->severity = (rg_severity)(sk + 1);
     }
-    if (r->missing.text) {
-        static const char *const modes[] = {"skip", "zero", "fail"};
-        int k = -1;
-        for (int i = 0; i < 3; i++)
-            if (!strcmp(r->missing.text, modes[i]))
-                k = i;
-        if (k < 0) {
-            diag(s->d, "E0303", r->missing.loc, r->missing.text);
-            sema_suggest(s, r->missing.text, modes, 3);
-        } else {
-            mr->missing = (m_missing)k;
-        }
-    }
+    if (r->missing.text)
+        rule_missing(s, r, mr);
     /* VTL's errorcode and errorlevel: data for the results, independent
      * of the rule code and the severity */
     mr->errorcode = r->errorcode.text;
@@ -237,6 +292,8 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
     }
     if (r->check)
         carried_stocks(s, r->check);
+    if (mr->missing == M_MISSING_SIDES && r->check && !numeric_comparison(r->check))
+        diag(s->d, "E0399", r->missing.loc, r->code);
     if (r->tolerance) {
         sema_type *tt = sema_expr(s, r->tolerance);
         int64_t tol;

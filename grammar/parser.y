@@ -322,6 +322,7 @@ rule_items
     | rule_items KW_TOLERANCE expr { $$ = ast_rule_tolerance($1, ctx, $3, NULL, @2); }
     | rule_items KW_TOLERANCE expr KW_OF expr { $$ = ast_rule_tolerance($1, ctx, $3, $5, @2); }
     | rule_items KW_MISSING word { $$ = ast_rule_missing($1, ctx, $3, @2); }
+    | rule_items KW_MISSING word ':' word ',' word ':' word { $$ = ast_rule_missing_sides($1, ctx, $3, $5, $7, $9, @2); }
     | rule_items KW_MESSAGE texts { $$ = ast_rule_message($1, ctx, $3, @2); }
     | rule_items KW_ERRORCODE rule_code { $$ = ast_rule_errorcode($1, ctx, $3, @2); }
     | rule_items KW_ERRORLEVEL NUMBER { $$ = ast_rule_errorlevel($1, ctx, $3, @3, @2); }

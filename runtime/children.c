@@ -260,7 +260,7 @@ typedef struct kscratch {
     uint32_t cap, capw, nf, nr;
     rg_column *cols;
     int64_t *v, *zero_v;
-    uint64_t *pres, *zero_w, *fail, **failp, *ovf, *parent;
+    uint64_t *pres, *zero_w, *fail, **failp, *ovf, *parent, *rows;
 } kscratch;
 
 void rt_kids_scratch_free(void *scratch)
@@ -276,6 +276,7 @@ void rt_kids_scratch_free(void *scratch)
     free(s->failp);
     free(s->ovf);
     free(s->parent);
+    free(s->rows);
     free(s);
 }
 
@@ -286,7 +287,9 @@ static kscratch *scratch_for(rt_kids *k, void **scratch, uint32_t n)
         s = rt_xcalloc(1, sizeof *s);
         s->nf = k->nf;
         s->nr = k->nr;
-        s->cols = rt_xcalloc(k->nf ? k->nf : 1, sizeof *s->cols);
+        /* one column more than the form's: its `present` marks the rows
+         * whose unit has children rows (rg_batch.children_rows, rt_rows) */
+        s->cols = rt_xcalloc(k->nf + 1, sizeof *s->cols);
         s->failp = rt_xcalloc(k->nr ? k->nr : 1, sizeof *s->failp);
         *scratch = s;
     }
@@ -308,6 +311,11 @@ static kscratch *scratch_for(rt_kids *k, void **scratch, uint32_t n)
         s->fail = rt_xcalloc((size_t)nw * (k->nr ? k->nr : 1), sizeof *s->fail);
         s->ovf = rt_xcalloc(nw, sizeof *s->ovf);
         s->parent = rt_xcalloc(nw, sizeof *s->parent);
+        free(s->rows);
+        s->rows = rt_xcalloc(nw, sizeof *s->rows);
+        s->cols[k->nf].v = s->zero_v;
+        s->cols[k->nf].present = s->rows;
+        s->cols[k->nf].malformed = s->zero_w;
         for (uint32_t x = 0; x < k->nf; x++) {
             s->cols[x].v = k->out_of[x] >= 0 ? s->v + (size_t)x * n : s->zero_v;
             s->cols[x].present = k->out_of[x] >= 0 ? s->pres + (size_t)x * nw : s->zero_w;
@@ -335,6 +343,7 @@ int rt_kids_after(rt_kids *k, const rg_batch *b, uint64_t *const *fail, uint64_t
     kscratch *s = scratch_for(k, scratch, n);
     memset(s->pres, 0, (size_t)s->capw * (k->nf ? k->nf : 1) * sizeof *s->pres);
     memset(s->parent, 0, s->capw * sizeof *s->parent);
+    memset(s->rows, 0, s->capw * sizeof *s->rows);
     uint64_t parents = 0, alone = 0;
     const uint32_t na = k->na;
     for (uint32_t i = first; i < n; i++) {
@@ -350,6 +359,7 @@ int rt_kids_after(rt_kids *k, const rg_batch *b, uint64_t *const *fail, uint64_t
         }
         int64_t out[64];
         uint64_t present = 0;
+        s->rows[i >> 6] |= 1ull << (i & 63);
         f->finalize(grp, out, &present);
         for (uint32_t x = 0; x < k->nf; x++) {
             int32_t o = k->out_of[x];
@@ -362,6 +372,7 @@ int rt_kids_after(rt_kids *k, const rg_batch *b, uint64_t *const *fail, uint64_t
     __atomic_fetch_add(&k->parents_alone, alone, __ATOMIC_RELAXED);
     rg_batch b2 = *b;
     b2.children = s->cols;
+    b2.children_rows = s->rows;
     memset(s->ovf, 0, nw * sizeof *s->ovf);
     int rc = f->validate(&b2, s->failp, s->ovf);
     for (uint32_t r = 0; r < k->nr; r++)

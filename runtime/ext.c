@@ -348,6 +348,7 @@ int rt_rule_result(const rg_regime_desc *d, const rg_form *f, const rt_row *row,
     if (row->batch && f->message && ru->n_values <= 64) {
         rg_batch bt = *row->batch;
         bt.children = row->children;
+        bt.children_rows = row->children ? row->children[f->n_fields].present : NULL;
         if (f->message(&bt, rule, row->index, out, &present) < 0) present = 0;
     }
     int32_t k = ru->imbalance;
@@ -373,6 +374,7 @@ int rt_placeholder(const rg_regime_desc *d, const rg_form *f, const rt_row *row,
         /* the batch validate saw, with the children's sums of this row */
         rg_batch bt = *row->batch;
         bt.children = row->children;
+        bt.children_rows = row->children ? row->children[f->n_fields].present : NULL;
         if (f->message(&bt, rule, row->index, out, &present) < 0) present = 0;
     }
     if (present >> k & 1) typed_text(d, f, v->type, v->scale, v->codelist, out[k], b);

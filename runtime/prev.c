@@ -221,7 +221,7 @@ typedef struct pscratch {
     uint32_t cap, capw, nf;
     rg_column *cols;
     int64_t *v, *zero_v;
-    uint64_t *pres, *zero_w;
+    uint64_t *pres, *zero_w, *rows;
     rt_buf key;
 } pscratch;
 
@@ -234,6 +234,7 @@ void rt_prev_scratch_free(void *scratch)
     free(s->zero_v);
     free(s->pres);
     free(s->zero_w);
+    free(s->rows);
     rt_buf_free(&s->key);
     free(s);
 }
@@ -245,7 +246,9 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
     if (!s) {
         s = rt_xcalloc(1, sizeof *s);
         s->nf = p->nf;
-        s->cols = rt_xcalloc(p->nf ? p->nf : 1, sizeof *s->cols);
+        /* one column more than the form's: its `present` marks the rows
+         * that have a previous-period row (rg_batch.prev_rows, rt_rows) */
+        s->cols = rt_xcalloc(p->nf + 1, sizeof *s->cols);
         *scratch = s;
     }
     if (n > s->cap) {
@@ -255,6 +258,9 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
         free(s->zero_v);
         free(s->pres);
         free(s->zero_w);
+        free(s->rows);
+        s->rows = rt_xcalloc(nw, sizeof *s->rows);
+        s->cols[p->nf].present = s->rows;
         s->v = rt_xcalloc((size_t)n * (p->nk ? p->nk : 1), sizeof *s->v);
         s->zero_v = rt_xcalloc(n, sizeof *s->zero_v);
         s->pres = rt_xcalloc((size_t)nw * (p->nk ? p->nk : 1), sizeof *s->pres);
@@ -264,12 +270,15 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
             s->cols[k].present = s->zero_w;
             s->cols[k].malformed = s->zero_w;
         }
+        s->cols[p->nf].v = s->zero_v;
+        s->cols[p->nf].malformed = s->zero_w;
         for (uint32_t x = 0; x < p->nk; x++) {
             s->cols[p->kf[x]].v = s->v + (size_t)x * s->cap;
             s->cols[p->kf[x]].present = s->pres + (size_t)x * s->capw;
         }
     }
     memset(s->pres, 0, (size_t)s->capw * (p->nk ? p->nk : 1) * sizeof *s->pres);
+    memset(s->rows, 0, (size_t)s->capw * sizeof *s->rows);
     const rg_form *f = p->form;
     const rg_column *pc = &b->cols[f->period_field];
     uint64_t joined = 0, skipped = 0;
@@ -282,6 +291,7 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
         if (r == -2) skipped++;
         if (r < 0) continue;
         joined++;
+        s->rows[i >> 6] |= 1ull << (i & 63);
         const int64_t *v = p->vals + (size_t)r * p->nk;
         const uint64_t *m = p->pres + (size_t)r * p->nmask;
         for (uint32_t x = 0; x < p->nk; x++) {

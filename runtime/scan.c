@@ -665,6 +665,8 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     int rc = 0;
     build_bitmaps(s, w, n);
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
+    /* the joined columns carry one more: the rows that have a previous row */
+    if (b.prev) b.prev_rows = b.prev[form->n_fields].present;
     if (cfg->cross) b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     /* also without rules: the computed fields are the kernel's output too */

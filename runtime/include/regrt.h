@@ -224,7 +224,10 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
  * batch now (computed columns as validate last wrote them, so calling it
  * again after validate gives the next round of a chain). The columns live
  * in *state (NULL at first) until the next call; free it with
- * rt_batch_previous_free.
+ * rt_batch_previous_free. There is one column more than f->n_fields: its
+ * `present` marks the rows that have a previous-period row (set
+ * batch->prev_rows to it: a rule then tells an absent previous row from
+ * an empty value).
  */
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);

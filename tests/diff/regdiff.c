@@ -203,8 +203,19 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     for (int g = 0; g < OTH_FORMS; g++)
         oth_forms[g] = rnd() % 6 == 0 ? NULL : oth.cols;
     const rg_column *const *other = rnd() % 5 == 0 ? NULL : oth_forms;
-    rg_batch ba = {.n_rows = n, .cols = a.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other};
-    rg_batch bb = {.n_rows = n, .cols = b.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other};
+    /* which joined rows exist (absent vs empty): random, or NULL bitmaps */
+    uint64_t *xrows = calloc(3 * (nw + 1), sizeof *xrows);
+    for (uint32_t w = 0; w < 3 * (nw + 1); w++)
+        xrows[w] = ((uint64_t)rnd() << 32) ^ (uint64_t)rnd();
+    const uint64_t *oth_rows[OTH_FORMS];
+    for (int g = 0; g < OTH_FORMS; g++)
+        oth_rows[g] = rnd() % 4 == 0 ? NULL : xrows + 2 * (nw + 1);
+    const uint64_t *prev_rows = rnd() % 4 == 0 ? NULL : xrows;
+    const uint64_t *const *other_rows = rnd() % 4 == 0 ? NULL : oth_rows;
+    rg_batch ba = {.n_rows = n, .cols = a.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other,
+                   .prev_rows = prev_rows, .other_rows = other_rows};
+    rg_batch bb = {.n_rows = n, .cols = b.cols, .prev = with_prev ? prev.cols : NULL, .well_formed = with_wf ? wf : NULL, .other = other,
+                   .prev_rows = prev_rows, .other_rows = other_rows};
 
     /* ---- validate ---- */
     uint64_t **fa = calloc((size_t)nr + 1, sizeof *fa), **fb = calloc((size_t)nr + 1, sizeof *fb);
@@ -390,6 +401,7 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     free(oa);
     free(ob);
     free(wf);
+    free(xrows);
     free(slot);
     free(pos);
     free(acc_a);
@@ -433,7 +445,7 @@ static ir_expr *gen_num(rform *rf, int depth, int acc);
 
 static ir_expr *gen_bool(rform *rf, int depth)
 {
-    int k = depth <= 0 ? (int)rnd_range(0, 2) : (int)rnd_range(0, 9);
+    int k = depth <= 0 ? (int)rnd_range(0, 2) : (int)rnd_range(0, 11);
     ir_expr *e;
     switch (k) {
     case 0: {
@@ -441,6 +453,21 @@ static ir_expr *gen_bool(rform *rf, int depth)
         e->field = rf->bool_field;
         e->is_bool = 1;
         e->zero = zero_mode && rnd() % 2;
+        return e;
+    }
+    case 10: {
+        /* IR_EXISTS of a leaf of any source (a rule's missing-value mode) */
+        ir_expr *x = gen_num(rf, 0, 0);
+        e = node(IR_EXISTS, 0, x, NULL);
+        e->is_bool = 1;
+        return e;
+    }
+    case 11: {
+        /* a mode's null verdict: if(cond, check, missing) */
+        e = node(IR_IF, 0, gen_bool(rf, depth - 1), gen_bool(rf, depth - 1));
+        e->c = node(IR_MISSING, 0, NULL, NULL);
+        e->c->is_bool = 1;
+        e->is_bool = 1;
         return e;
     }
     case 1:
@@ -506,7 +533,8 @@ static ir_expr *gen_num(rform *rf, int depth, int acc)
         e = node(op, rf->f.fields[fi].scale + (rf->f.fields[fi].type == RG_T_PERCENT ? 2 : 0), NULL, NULL);
         e->field = fi;
         e->form = (int)rnd_range(0, 3); /* IR_OTHER: batch->other[form] */
-        e->zero = !acc && zero_mode && rnd() % 2;
+        /* ir_zero: none, missing reads 0, absent reads 0 */
+        e->zero = !acc && zero_mode ? (int)rnd_range(0, 2) : 0;
         return e;
     }
     if (k == 3) {
@@ -645,8 +673,8 @@ static void gen_form(rform *rf, int id)
         mrs[r].code = ru->code;
         ru->src = &mrs[r];
         ru->severity = RG_SEV_ERROR;
-        ru->missing = (ir_missing)rnd_range(0, 2);
-        zero_mode = ru->missing == IR_MISS_ZERO;
+        ru->missing = (ir_missing)rnd_range(0, IR_MISS_SIDES);
+        zero_mode = ru->missing != IR_MISS_SKIP && ru->missing != IR_MISS_FAIL;
         ru->when = rnd() % 3 == 0 ? gen_bool(rf, 2) : NULL;
         ru->check = gen_bool(rf, (int)rnd_range(1, 4));
         zero_mode = 0;

@@ -1,0 +1,177 @@
+# The missing-value modes of rules: today's skip/zero/fail, SDMX VTL's
+# check modes (items absent = no row, empty = row with the cell empty) and
+# DHIS2's per-side strategies, on one small data set. Every verdict below
+# (true, false or empty = null, not evaluable) was worked out by hand; the
+# comments say how. `regrt validate --results all` prints them (bool_var).
+M="$tmp/rm"
+mkdir -p "$M"
+cat >"$M/units.csv" <<'EOF'
+commune_code,commune_name
+A,Commune A
+B,Commune B
+C,Commune C
+D,Commune D
+EOF
+cat >"$M/m.regime" <<'EOF'
+regime m {
+  version "1.0.0"
+  frequency monthly
+  submitted by commune
+  tiers t
+}
+
+tiers t {
+  level nation
+    code "VN"
+  level commune
+    within nation
+    column "commune_code"
+}
+
+form f {
+  reported by commune
+  period month
+  field a: count
+  field b: count
+  field c: count
+  rule S warning
+    check a = previous(b)
+    message en "S"
+  rule NN warning
+    check a = previous(b)
+    missing non_null
+    message en "NN"
+  rule NZ warning
+    check a = previous(b)
+    missing non_zero
+    message en "NZ"
+  rule PN warning
+    check a = previous(b)
+    missing partial_null
+    message en "PN"
+  rule AZ warning
+    check a = previous(b)
+    missing always_zero
+    message en "AZ"
+  rule Z warning
+    check a = previous(b)
+    missing zero
+    message en "Z"
+  rule F warning
+    check a = previous(b)
+    missing fail
+    message en "F"
+  rule D1 warning
+    check a = b + c
+    missing skip_if_all
+    message en "D1"
+  rule D2 warning
+    check a = b + c
+    missing left: skip_if_any, right: never_skip
+    message en "D2"
+  rule D3 warning
+    check a = b + c
+    missing never_skip
+    message en "D3"
+}
+EOF
+# A-01 has no previous row (absent); A-02's previous row is A-01 (b = 3).
+# B: zeros. C-02 has no previous row and a empty. D-01 has b empty, so
+# D-02's previous(b) is empty, not absent.
+cat >"$M/data.csv" <<'EOF'
+unit,period,a,b,c
+A,2025-01,5,3,
+A,2025-02,3,,
+B,2025-01,0,0,0
+B,2025-02,0,,0
+C,2025-02,,1,1
+D,2025-01,1,,
+D,2025-02,4,2,2
+EOF
+if "$REGC" build "$M/m.regime" -o "$M/lib" >"$M/build.out" 2>&1; then pass; else fail "rule missing: regc build"; cat "$M/build.out"; fi
+"$REGC" fmt --check "$M/m.regime" >/dev/null 2>&1 && pass || fail "rule missing: the spec is not fmt --check clean"
+"$REGRT" validate "$M/lib" --units "$M/units.csv" --results all --format csv "$M/data.csv" >"$M/out.csv" 2>"$M/err"
+expect_status "rule missing: validate (warnings only)" 0 $?
+# row,rule,verdict by hand. S/NN/PN: absent previous(b) is null -> null.
+# NZ (absent = 0): null when every item is 0 (B) or one is empty (C, D-02).
+# AZ (absent = 0, empty stays null): A-01 5 = 0 false; D-02 reads an empty
+# previous(b): null. Z: any missing is 0. F: null is false.
+# D1 (skip_if_all both sides): skipped when a side is all empty (A-02's
+# b, c; C's a; D-01's b, c), else missing = 0 (A-01: 5 = 3 + 0 false).
+# D2 (left skip_if_any, right never_skip): A-02 3 = 0 + 0 false, C null.
+# D3 (never_skip): C 0 = 2 false, D-01 1 = 0 false.
+cat >"$M/want" <<'EOF'
+1,AZ,false
+1,D1,false
+1,D2,false
+1,D3,false
+1,F,false
+1,NN,
+1,NZ,false
+1,PN,
+1,S,
+1,Z,false
+2,AZ,true
+2,D1,
+2,D2,false
+2,D3,false
+2,F,true
+2,NN,true
+2,NZ,true
+2,PN,true
+2,S,true
+2,Z,true
+3,AZ,true
+3,D1,true
+3,D2,true
+3,D3,true
+3,F,false
+3,NN,
+3,NZ,
+3,PN,
+3,S,
+3,Z,true
+4,AZ,true
+4,D1,true
+4,D2,true
+4,D3,true
+4,F,true
+4,NN,true
+4,NZ,
+4,PN,true
+4,S,true
+4,Z,true
+5,AZ,
+5,D1,
+5,D2,
+5,D3,false
+5,F,false
+5,NN,
+5,NZ,
+5,PN,
+5,S,
+5,Z,true
+6,AZ,false
+6,D1,
+6,D2,false
+6,D3,false
+6,F,false
+6,NN,
+6,NZ,false
+6,PN,
+6,S,
+6,Z,false
+7,AZ,
+7,D1,true
+7,D2,true
+7,D3,true
+7,F,false
+7,NN,
+7,NZ,
+7,PN,
+7,S,
+7,Z,false
+EOF
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } { print $h["row_number"] "," $h["ruleid"] "," $h["bool_var"] }' \
+    "$M/out.csv" >"$M/got"
+if cmp -s "$M/want" "$M/got"; then pass; else fail "rule missing: verdicts differ from the hand-worked ones"; diff "$M/want" "$M/got" | head -20; fi
