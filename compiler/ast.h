@@ -114,7 +114,8 @@ typedef enum ast_member_kind {
     AST_M_RULE,      /* rule V1 error ... */
     AST_M_LABEL,     /* label vi "..." en "..." */
     AST_M_REPORTED,  /* reported by commune */
-    AST_M_PERIOD     /* period month */
+    AST_M_PERIOD,    /* period month */
+    AST_M_HIERARCHY  /* hierarchy totals on sex [for f, g] [missing MODE] */
 } ast_member_kind;
 
 /* Attributes of fields, dimensions, computed fields and ratios. Which ones
@@ -187,6 +188,12 @@ typedef struct ast_member {
     ast_list attrs;  /* ast_attr* */
     ast_texts *texts;/* LABEL */
     ast_rule *rule;  /* RULE */
+    /* HIERARCHY: `name` is the hierarchy, `on` the dimension, `fields`
+     * the fields checked (empty: every numeric field), `mode` the
+     * missing-value mode (text NULL: non_null) */
+    ast_name on;
+    ast_list fields; /* ast_name* */
+    ast_name mode;
 } ast_member;
 
 /* ---- regime header ---------------------------------------------------- */
@@ -246,7 +253,8 @@ typedef enum ast_expect_kind {
     AST_X_PASSES, /* expect row N passes */
     AST_X_FAILS,  /* expect row N fails V1, V4 */
     AST_X_ROLLUP, /* expect quarterly commune "00001" 2025-Q1 D01 carried = 2 */
-    AST_X_MESSAGE /* expect row N message en "..." */
+    AST_X_MESSAGE, /* expect row N message en "..." */
+    AST_X_VERDICT  /* expect row N rule V1 true|false|null */
 } ast_expect_kind;
 
 typedef struct ast_expect {
@@ -260,6 +268,8 @@ typedef struct ast_expect {
     ast_name measure;  /* ROLLUP: output column */
     ast_expr *value;   /* ROLLUP: expected value, or `missing` */
     ast_texts *message; /* MESSAGE: a message of a rule the row fails, per language */
+    ast_name verdict;  /* VERDICT: `true`, `false` or `null` as written (the
+                          rule's code is codes.items[0]) */
 } ast_expect;
 
 /* ---- declarations ----------------------------------------------------- */
@@ -273,7 +283,8 @@ typedef enum ast_decl_kind {
     AST_D_ROLLUP,   /* rollup quarterly for bieu06 { ... } */
     AST_D_TEST,     /* test "name" { ... } */
     AST_D_TYPE,     /* type dossiers = count of dossiers */
-    AST_D_HOLIDAYS  /* holidays vn_public from "data/vn_holidays.csv" */
+    AST_D_HOLIDAYS, /* holidays vn_public from "data/vn_holidays.csv" */
+    AST_D_HIERARCHY /* hierarchy totals on sexes { rule ... } */
 } ast_decl_kind;
 
 typedef struct ast_code {
@@ -297,6 +308,7 @@ typedef struct ast_decl {
         struct { ast_list data; ast_list expects; } test; /* ast_data*, ast_expect* */
         struct { ast_type *type; } alias;
         struct { const char *from; src_loc from_loc; } holidays;
+        struct { ast_name codelist; ast_texts *label; ast_list rules; } hierarchy; /* ast_member* (RULE) */
     } u;
 } ast_decl;
 

@@ -664,6 +664,17 @@ ast_expect *ast_expect_row(parse_ctx *c, struct lex_number row, src_loc rloc, as
     return x;
 }
 
+ast_expect *ast_expect_verdict(parse_ctx *c, struct lex_number row, ast_name code, ast_name verdict, src_loc loc)
+{
+    ast_expect *x = arena_alloc(c->arena, sizeof *x);
+    x->kind = AST_X_VERDICT;
+    x->loc = loc;
+    x->row = row.scale ? -1 : row.value;
+    ast_list_push(c->arena, &x->codes, ast_name_box(c, code));
+    x->verdict = verdict;
+    return x;
+}
+
 ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc)
 {
     ast_expect *x = arena_alloc(c->arena, sizeof *x);
@@ -828,4 +839,67 @@ ast_expr *ast_paren(ast_expr *e, src_loc loc)
 {
     e->loc = loc;
     return e;
+}
+
+/* ---- hierarchies ---- */
+
+/* `on` is read as a name (it is no keyword, so a field may be called
+ * `on`); anything else in its place is a syntax error. */
+static void expect_on(parse_ctx *c, const char *word, src_loc loc)
+{
+    if (strcmp(word, "on"))
+        diag(c->diag, "E0001", loc, word, "`on`");
+}
+
+ast_member *ast_member_new(parse_ctx *c, ast_member_kind k, src_loc loc)
+{
+    ast_name none = {NULL, loc};
+    return member_new(c, k, none, loc);
+}
+
+ast_member *ast_member_hierarchy(parse_ctx *c, ast_member *m, ast_name name, const char *on_word, src_loc on_loc,
+                                 ast_name dim, src_loc loc)
+{
+    expect_on(c, on_word, on_loc);
+    m->name = name;
+    m->on = dim;
+    m->loc = loc;
+    return m;
+}
+
+ast_member *ast_hier_fields(ast_member *m, parse_ctx *c, ast_list *fields, src_loc loc)
+{
+    if (m->fields.n)
+        diag(c->diag, "E0014", loc, "for");
+    for (int i = 0; i < fields->n; i++)
+        ast_list_push(c->arena, &m->fields, fields->items[i]);
+    return m;
+}
+
+ast_member *ast_hier_missing(ast_member *m, parse_ctx *c, ast_name mode, src_loc loc)
+{
+    if (m->mode.text)
+        diag(c->diag, "E0014", loc, "missing");
+    m->mode = mode;
+    return m;
+}
+
+ast_decl *ast_finish_hierarchy(parse_ctx *c, ast_decl *d, ast_name name, const char *on_word, src_loc on_loc,
+                               ast_name list, src_loc loc)
+{
+    expect_on(c, on_word, on_loc);
+    d->u.hierarchy.codelist = list;
+    return ast_finish_decl(d, name, loc);
+}
+
+ast_decl *ast_hierarchy_label(ast_decl *d, ast_texts *t)
+{
+    d->u.hierarchy.label = t;
+    return d;
+}
+
+ast_decl *ast_hierarchy_rule(ast_decl *d, parse_ctx *c, ast_member *rule)
+{
+    ast_list_push(c->arena, &d->u.hierarchy.rules, rule);
+    return d;
 }

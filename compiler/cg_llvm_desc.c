@@ -40,12 +40,13 @@ void cg_types(cg *c)
     c->t_read = named(c, "rg_read", (LLVMTypeRef[]){I, I, I}, 3);
     c->t_value = named(c, "rg_value", (LLVMTypeRef[]){P, I, I, I, I}, 5);
     c->t_field = named(c, "rg_field", (LLVMTypeRef[]){P, X, X, I, I, P, I, L, L, I, I, I, I, I, I, P}, 16);
-    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P, P, I, I, I}, 15);
+    c->t_rule = named(c, "rg_rule", (LLVMTypeRef[]){P, I, I, X, P, I, P, I, P, I, P, P, I, I, I, I}, 16);
     c->t_column = named(c, "rg_column", (LLVMTypeRef[]){P, P, P, P, P}, 5);
     c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P, P, P, P}, 9);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
-                      (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I}, 21);
+                      (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I, I, P}, 23);
+    c->t_hier = named(c, "rg_hierarchy", (LLVMTypeRef[]){P, I, I, I, P, I, P, P, P, P}, 10);
     c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P}, 12);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
@@ -245,8 +246,9 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
                                            texts(c, m->message, "message"), str(c, src), u32(c, n), g_rf,
                                            u32(c, ru->n_reads), g_reads, u32(c, ru->n_values), g_vals,
                                            str(c, m->errorcode),
-                                           u32(c, m->errorlevel), u32(c, ru->verdict), u32(c, ru->imbalance)},
-                          15);
+                                           u32(c, m->errorlevel), u32(c, ru->verdict), u32(c, ru->imbalance),
+                                           u32(c, ru->guard)},
+                          16);
         free(src);
     }
     snprintf(name, sizeof name, "%s.rules", f->code);
@@ -264,6 +266,34 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
     snprintf(name, sizeof name, "%s.outputs", f->code);
     LLVMValueRef g_outs = array(c, c->t_output, outs, f->n_outputs, name);
 
+    /* the hierarchies: a pivot form each, with its own kernels */
+    LLVMValueRef *hs = calloc((size_t)f->n_hiers + 1, sizeof *hs);
+    for (int i = 0; i < f->n_hiers; i++) {
+        const ir_hier *h = &f->hiers[i];
+        LLVMValueRef pk[CG_N_KERNELS];
+        cg_pivot_kernels(c, &h->pivot, pk);
+        for (int k2 = 0; k2 < CG_N_KERNELS; k2++)
+            if (!pk[k2])
+                pk[k2] = null_ptr(c);
+        snprintf(name, sizeof name, "%s.pivot", h->pivot.code);
+        LLVMValueRef g_pivot = global(c, c->t_form, form_desc(c, &h->pivot, pk), name);
+        snprintf(name, sizeof name, "%s.items", h->pivot.code);
+        LLVMValueRef g_items = i32_array(c, h->h->items, h->h->n_items, name);
+        snprintf(name, sizeof name, "%s.measures", h->pivot.code);
+        LLVMValueRef g_meas = i32_array(c, h->measures, h->n_measures, name);
+        snprintf(name, sizeof name, "%s.rule_left", h->pivot.code);
+        LLVMValueRef g_left = i32_array(c, h->rule_left, h->pivot.n_rules, name);
+        snprintf(name, sizeof name, "%s.rule_measure", h->pivot.code);
+        LLVMValueRef g_rm = i32_array(c, h->rule_measure, h->pivot.n_rules, name);
+        hs[i] = record(c->t_hier,
+                       (LLVMValueRef[]){str(c, h->h->name), u32(c, h->dim), u32(c, h->mode), u32(c, h->h->n_items),
+                                        g_items, u32(c, h->n_measures), g_meas, g_pivot, g_left, g_rm},
+                       10);
+    }
+    snprintf(name, sizeof name, "%s.hierarchies", f->code);
+    LLVMValueRef g_hs = array(c, c->t_hier, hs, f->n_hiers, name);
+    free(hs);
+
     int uf = mf->unit_field >= 0 ? f->field_of[mf->unit_field] : -1;
     int pf = mf->period_field >= 0 ? f->field_of[mf->period_field] : -1;
     LLVMValueRef v = record(c->t_form,
@@ -271,8 +301,8 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
                                              u32(c, mf->frequency), u32(c, f->n_fields), g_fields, u32(c, uf),
                                              u32(c, pf), u32(c, nd), g_dims, u32(c, f->n_rules), g_rules,
                                              u32(c, f->n_acc), u32(c, f->n_outputs), g_outs, k[0], k[1], k[2], k[3],
-                                             k[4], u32(c, f->prev_depth)},
-                            21);
+                                             k[4], u32(c, f->prev_depth), u32(c, f->n_hiers), g_hs},
+                            23);
     free(fields);
     free(dims);
     free(rules);

@@ -18,7 +18,7 @@ typedef struct cg {
     LLVMTypeRef i1, i8, i32, i64, i128, ptr, vd;
     /* regime.h structs */
     LLVMTypeRef t_text, t_texts, t_code, t_codelist, t_tier, t_deadline, t_field, t_rule,
-        t_column, t_batch, t_output, t_form, t_rollup, t_desc, t_read, t_value;
+        t_column, t_batch, t_output, t_form, t_rollup, t_desc, t_read, t_value, t_hier;
     LLVMTypeRef fn_validate, fn_accumulate, fn_combine, fn_finalize, fn_message;
     LLVMValueRef g_zero_word, g_ones_word; /* targets of NULL bitmaps */
     char *error;                            /* first error, malloc'd */
@@ -76,6 +76,8 @@ LLVMValueRef cg_bit(cg *c, LLVMValueRef word, LLVMValueRef j);
  * message. */
 #define CG_N_KERNELS 5
 void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS]);
+/* A hierarchy's pivot form: validate and message only (the others NULL). */
+void cg_pivot_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS]);
 /* Emits the descriptor and the ABI version; kernels[i] are form i's. */
 void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS]);
 

@@ -115,12 +115,19 @@ typedef struct tbatch {
     /* other forms joined to the rows (form.field): per form index, NULL or
      * that form's columns, joined by libregrt (rt_batch_other) */
     const rg_column *const *other;
+    const uint64_t *const *other_rows; /* rt_batch_other_rows */
     void *other_state;
     rg_column *children;      /* children's sums of parent rows, or NULL */
     const rg_column *jprev;   /* the previous period joined (rt_batch_previous) */
     void *prev_state;
     int64_t *children_v;
     uint64_t *children_p, *children_rows;
+    /* the hierarchies' failures, on the row holding each rule's total
+     * (libregrt's rt_batch_hierarchies, as regrt validate groups rows) */
+    int n_hfail, cap_hfail;
+    uint32_t *hfail_row;
+    const char **hfail_code;
+    char **hfail_msg;
 } tbatch;
 
 static void batch_free(tbatch *b)
@@ -142,6 +149,11 @@ static void batch_free(tbatch *b)
     free(b->children_v);
     free(b->children_p);
     free(b->children_rows);
+    for (int i = 0; i < b->n_hfail; i++)
+        free(b->hfail_msg[i]);
+    free(b->hfail_row);
+    free(b->hfail_code);
+    free(b->hfail_msg);
 }
 
 static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
@@ -285,9 +297,34 @@ static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, ui
  * fields first). */
 static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k);
 
+typedef struct hier_ctx {
+    tbatch *b;
+    const rg_form *k;
+} hier_ctx;
+
+static void on_hier_result(void *ctx, const rt_hier_result *r, const char *message)
+{
+    hier_ctx *h = ctx;
+    tbatch *b = h->b;
+    if (r->verdict != 0 || r->row < 0)
+        return;
+    if (b->n_hfail == b->cap_hfail) {
+        b->cap_hfail = b->cap_hfail ? b->cap_hfail * 2 : 8;
+        b->hfail_row = realloc(b->hfail_row, sizeof *b->hfail_row * (size_t)b->cap_hfail);
+        b->hfail_code = realloc(b->hfail_code, sizeof *b->hfail_code * (size_t)b->cap_hfail);
+        b->hfail_msg = realloc(b->hfail_msg, sizeof *b->hfail_msg * (size_t)b->cap_hfail);
+        if (!b->hfail_row || !b->hfail_code || !b->hfail_msg)
+            abort();
+    }
+    b->hfail_row[b->n_hfail] = (uint32_t)r->row;
+    b->hfail_code[b->n_hfail] = h->k->hierarchies[r->hierarchy].pivot->rules[r->rule].code;
+    b->hfail_msg[b->n_hfail] = message ? strdup(message) : NULL;
+    b->n_hfail++;
+}
+
 static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
-    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows};
     k->validate(&rb, b->fail, b->overflow);
     for (uint32_t d = 0; d < k->prev_depth; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
@@ -296,6 +333,12 @@ static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
         k->validate(&rb, b->fail, b->overflow);
     }
     evaluate_children(t, b, k);
+    if (k->n_hierarchies) {
+        /* messages in English: expect_message asks again per language */
+        hier_ctx h = {b, k};
+        rg_batch hb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
+        rt_batch_hierarchies(t->desc, k, &hb, on_hier_result, &h);
+    }
 }
 
 /* children(): each parent row (a unit above the form's tier) against the
@@ -338,7 +381,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     ch[nf] = (rg_column){cv, NULL, NULL, chrows, NULL};
     uint32_t *slot = xcalloc(n, sizeof *slot);
     int64_t *acc = xcalloc((size_t)f->n_acc + 1, sizeof *acc), out[64];
-    rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other};
+    rg_batch rb = {.n_rows = n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows};
     for (uint32_t i = 0; i < n; i++) {
         if (!BIT(parent, i) || !BIT(pc->present, i))
             continue;
@@ -382,7 +425,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     uint64_t *ov = xcalloc(nw, sizeof *ov);
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
-    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+    rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
                    .children = ch, .children_rows = chrows, .prev_rows = b->jprev ? b->jprev[nf].present : NULL};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
@@ -492,6 +535,13 @@ static void expect_row(trun *u, const ast_expect *x)
     for (int r = 0; r < b->f->n_rules; r++)
         if (BIT(b->fail[r], i))
             got[ng++] = b->f->rules[r].code;
+    for (int h = 0; h < b->n_hfail; h++)
+        if (b->hfail_row[h] == i && !in_list(got, ng, b->hfail_code[h])) {
+            got = realloc(got, sizeof *got * (size_t)(ng + 2));
+            if (!got)
+                abort();
+            got[ng++] = b->hfail_code[h];
+        }
     const char **want = xcalloc((size_t)x->codes.n + 1, sizeof *want);
     int nwant = 0;
     AST_EACH(const ast_name *, c, x->codes) {
@@ -525,6 +575,55 @@ static void expect_row(trun *u, const ast_expect *x)
     free(want);
 }
 
+/* expect row N rule CODE true|false|null: the rule's verdict on the row, as
+ * the library's message kernel computes it (regrt validate --results all
+ * prints the same bool_var). */
+static void expect_verdict(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    if (x->row < 1 || x->row > u->n_rows || !x->codes.n)
+        return; /* sema reported it */
+    const char *want = x->verdict.text;
+    if (strcmp(want, "true") && strcmp(want, "false") && strcmp(want, "null"))
+        return; /* sema reported it */
+    tbatch *b = &u->batches[u->row_batch[x->row - 1]];
+    uint32_t i = u->row_index[x->row - 1];
+    const char *title = u->test->name.text, *code = ((const ast_name *)x->codes.items[0])->text;
+    int line = u->row_loc[x->row - 1]->line;
+    int r = 0;
+    while (r < b->f->n_rules && strcmp(b->f->rules[r].code, code))
+        r++;
+    if (r == b->f->n_rules) {
+        diag(&t->out, "E0798", x->loc, title, (long long)x->row, b->f->code, code);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        u->failures++;
+        return;
+    }
+    if (BIT(b->overflow, i)) {
+        diag(&t->out, "E0723", x->loc, title, (long long)x->row);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        u->failures++;
+        return;
+    }
+    const rg_form *k = lib_form(t, b->f);
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+                   .other_rows = b->other_rows, .children = b->children,
+                   .prev_rows = b->jprev ? b->jprev[k->n_fields].present : NULL,
+                   .children_rows = b->children ? b->children[k->n_fields].present : NULL};
+    int64_t out[64];
+    uint64_t present = 0;
+    int32_t vi = k->rules[r].verdict;
+    const char *got = "null";
+    if (k->message && vi >= 0 && vi < 64 && k->message(&rb, (uint32_t)r, i, out, &present) == 0 && (present >> vi & 1))
+        got = out[vi] ? "true" : "false";
+    if (strcmp(got, want)) {
+        diag(&t->out, "E0799", x->loc, title, code, got, (long long)x->row, want);
+        diag_hint(&t->out, "H0721", (long long)x->row, line);
+        hint_rule(u, code);
+        u->failures++;
+    }
+}
+
 /* expect row N message LANG "TEXT": a rule the row fails has that message. */
 static void expect_message(trun *u, const ast_expect *x)
 {
@@ -535,7 +634,7 @@ static void expect_message(trun *u, const ast_expect *x)
     uint32_t i = u->row_index[x->row - 1];
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
-    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
+    rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
                    .children = b->children, .prev_rows = b->jprev ? b->jprev[k->n_fields].present : NULL,
                    .children_rows = b->children ? b->children[k->n_fields].present : NULL};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
@@ -562,6 +661,27 @@ static void expect_message(trun *u, const ast_expect *x)
                 rt_buf_printf(&got, "%s: \"%s\"", b->f->rules[r].code, m);
             }
             free(m);
+        }
+        if (!found && k && k->n_hierarchies) {
+            /* the hierarchies' messages on this row, in this language */
+            tbatch hb = {.n = b->n};
+            hier_ctx h = {&hb, k};
+            rg_batch rb2 = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
+            rt_batch_hierarchies(d, k, &rb2, on_hier_result, &h);
+            for (int q = 0; q < hb.n_hfail; q++) {
+                if (hb.hfail_row[q] != i || found)
+                    continue;
+                found = hb.hfail_msg[q] && !strcmp(hb.hfail_msg[q], want->text);
+                if (hb.hfail_msg[q] && !found) {
+                    rt_buf_str(&got, got.n ? "; " : "");
+                    rt_buf_printf(&got, "%s: \"%s\"", hb.hfail_code[q], hb.hfail_msg[q]);
+                }
+            }
+            for (int q = 0; q < hb.n_hfail; q++)
+                free(hb.hfail_msg[q]);
+            free(hb.hfail_row);
+            free(hb.hfail_code);
+            free(hb.hfail_msg);
         }
         rt_set_lang(saved);
         if (!found) {
@@ -930,6 +1050,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         if (!b->n || !kf)
             continue;
         b->other = rt_batch_other(t->desc, kf, &rbs[k], forms, &b->other_state);
+        b->other_rows = rt_batch_other_rows(b->other_state);
         evaluate(t, b, kf);
     }
     free(forms);
@@ -942,6 +1063,8 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             expect_rollup(&u, x);
         else if (x->kind == AST_X_MESSAGE)
             expect_message(&u, x);
+        else if (x->kind == AST_X_VERDICT)
+            expect_verdict(&u, x);
         else
             expect_row(&u, x);
     }

@@ -72,7 +72,7 @@ static const char *const keywords[] = {
     "required", "optional", "range", "to", "max", "digits", "stock", "flow", "over", "decimals",
     "of", "rule", "when", "check", "tolerance", "missing", "message", "errorcode", "errorlevel", "rollup", "for",
     "completeness", "test", "data", "expect", "row", "passes", "fails", "type", "code", "in",
-    "and", "or", "not", "true", "false", "relevant", "received"};
+    "and", "or", "not", "true", "false", "relevant", "received", "hierarchy"};
 
 static int is_keyword(const char *s)
 {
@@ -686,6 +686,19 @@ static void emit_member(printer *p, const ast_member *m)
         AST_EACH(const ast_attr *, a, r->extra) emit_attr(p, a);
         return;
     }
+    case AST_M_HIERARCHY:
+        rt_buf_printf(&b, "hierarchy %s on %s", m->name.text, m->on.text);
+        line_sb(p, 2, src, &b);
+        if (m->fields.n) {
+            const ast_name *first = m->fields.items[0];
+            emit_words(p, 4, first->loc.line, "for", &m->fields);
+        }
+        if (m->mode.text) {
+            rt_buf_printf(&b, "missing %s", m->mode.text);
+            line_sb(p, 4, m->mode.loc.line, &b);
+        }
+        AST_EACH(const ast_attr *, a, m->attrs) emit_attr(p, a);
+        return;
     }
     line_sb(p, 2, src, &b);
     AST_EACH(const ast_attr *, a, m->attrs) emit_attr(p, a);
@@ -752,6 +765,13 @@ static void emit_expect(printer *p, const ast_expect *x)
             rt_buf_ch(&b, ' ');
             put_text(&b, x->message->items.items[i]);
         }
+        break;
+    case AST_X_VERDICT:
+        rt_buf_str(&b, "row ");
+        put_token(p, &b, x->loc, 1, x->row);
+        rt_buf_str(&b, " rule ");
+        put_code(&b, ((const ast_name *)x->codes.items[0])->text);
+        rt_buf_printf(&b, " %s", x->verdict.text);
         break;
     case AST_X_ROLLUP:
         rt_buf_printf(&b, "%s %s", x->rollup.text, x->level.text);
@@ -837,6 +857,13 @@ static void emit_decl(printer *p, const ast_decl *d)
             emit_texts(p, 2, c->loc.line, prefix, c->label);
             free(prefix);
         }
+        break;
+    case AST_D_HIERARCHY:
+        rt_buf_printf(&b, "hierarchy %s on %s {", d->name.text, d->u.hierarchy.codelist.text);
+        add_line(p, 0, src, OL_OPEN, rt_buf_take(&b));
+        if (d->u.hierarchy.label)
+            emit_texts(p, 2, d->u.hierarchy.label->loc.line, "label", d->u.hierarchy.label);
+        AST_EACH(const ast_member *, m, d->u.hierarchy.rules) emit_member(p, m);
         break;
     case AST_D_FORM:
         rt_buf_printf(&b, "form %s {", d->name.text);
@@ -1204,7 +1231,8 @@ static int member_eq(const ast_member *a, const ast_member *b)
 {
     return a->kind == b->kind && name_eq(&a->name, &b->name) && type_eq(a->type, b->type) &&
            fmt_expr_equal(a->expr, b->expr) && attrs_eq(&a->attrs, &b->attrs) &&
-           fmt_texts_equal(a->texts, b->texts) && rule_eq(a->rule, b->rule);
+           fmt_texts_equal(a->texts, b->texts) && rule_eq(a->rule, b->rule) && name_eq(&a->on, &b->on) &&
+           names_eq(&a->fields, &b->fields) && name_eq(&a->mode, &b->mode);
 }
 
 static int item_eq(const ast_item *a, const ast_item *b)
@@ -1235,7 +1263,8 @@ static int expect_eq(const ast_expect *a, const ast_expect *b)
 {
     return a->kind == b->kind && a->row == b->row && names_eq(&a->codes, &b->codes) &&
            name_eq(&a->rollup, &b->rollup) && name_eq(&a->level, &b->level) && exprs_eq(&a->keys, &b->keys) &&
-           name_eq(&a->measure, &b->measure) && fmt_expr_equal(a->value, b->value);
+           name_eq(&a->measure, &b->measure) && fmt_expr_equal(a->value, b->value) &&
+           name_eq(&a->verdict, &b->verdict);
 }
 
 #define LIST_EQ(fn, A, B)                                    \
@@ -1271,6 +1300,12 @@ static int decl_eq(const ast_decl *a, const ast_decl *b)
         LIST_EQ(code_eq, a->u.codelist.codes, b->u.codelist.codes);
         return 1;
     case AST_D_FORM: LIST_EQ(member_eq, a->u.form.members, b->u.form.members); return 1;
+    case AST_D_HIERARCHY:
+        if (!name_eq(&a->u.hierarchy.codelist, &b->u.hierarchy.codelist) ||
+            !fmt_texts_equal(a->u.hierarchy.label, b->u.hierarchy.label))
+            return 0;
+        LIST_EQ(member_eq, a->u.hierarchy.rules, b->u.hierarchy.rules);
+        return 1;
     case AST_D_ROLLUP:
         return name_eq(&a->u.rollup.form, &b->u.rollup.form) && names_eq(&a->u.rollup.levels, &b->u.rollup.levels) &&
                name_eq(&a->u.rollup.period, &b->u.rollup.period) && name_eq(&a->u.rollup.count, &b->u.rollup.count) &&

@@ -156,6 +156,7 @@ typedef struct ir_rule {
     int n_values;
     int verdict;        /* index into values of the verdict (rg_rule.verdict) */
     int imbalance;      /* index into values of the imbalance, or -1 */
+    int guard;          /* index into values of the result's existence, or -1 */
 } ir_rule;
 
 /* How a field is accumulated; words are consecutive from `acc`. */
@@ -219,7 +220,24 @@ typedef struct ir_form {
                            is 1, previous(c) of a computed c reading
                            previous() is 2, ... */
     const m_form *src;
+    struct ir_hier *hiers; /* hierarchies checked over its dimensions */
+    int n_hiers;
 } ir_form;
+
+/* A hierarchy checked by a form (rg_hierarchy of regime.h): its rules,
+ * one per hierarchy rule and measure, are rules of a `pivot` form whose
+ * row is one group of the form's rows (lower_hier.c). */
+typedef struct ir_hier {
+    const m_hier_use *use;
+    const m_hierarchy *h;
+    int dim;            /* ir field index of the dimension */
+    int mode;           /* rg_missing_mode */
+    int *measures;      /* ir field indexes */
+    int n_measures;
+    ir_form pivot;
+    int *rule_left;     /* per pivot rule: index into h->items */
+    int *rule_measure;  /* per pivot rule: index into measures */
+} ir_hier;
 
 typedef struct ir_regime {
     const char *name;

@@ -1082,6 +1082,7 @@ static void lower_values(lctx *c, ir_form *f, ir_rule *r)
     r->verdict = n++;
     r->values = vals;
     r->n_values = n;
+    r->guard = -1;
 }
 
 static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
@@ -1197,6 +1198,7 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
             f->prev_depth = max_i(f->prev_depth, prev_depth(r->values[k].expr, depth));
         }
     }
+    lower_hiers(c->a, c->r, mf, f);
 }
 
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out)

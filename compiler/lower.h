@@ -10,6 +10,8 @@
  * file:line:col errors (using `sm` for file names, may be NULL); returns 0,
  * or -1 after such an error. */
 int lower_regime(arena *a, const m_regime *r, const src_manager *sm, ir_regime *out);
+/* The hierarchies a form checks, as pivot forms (lower_hier.c). */
+void lower_hiers(arena *a, const m_regime *r, const m_form *form, ir_form *f);
 /* The rule's verdict for `regrt validate --results` (rg_rule.verdict). */
 ir_expr *lower_verdict(arena *a, const ir_rule *r);
 

@@ -138,6 +138,49 @@ typedef struct m_rule {
     src_loc loc;
 } m_rule;
 
+/* One rule of a hierarchy: `check LEFT CMP [-]R1 + R2 - R3 ...` over the
+ * codes of the hierarchy's list (SDMX VTL's hierarchical ruleset). */
+typedef struct m_hier_rule {
+    const char *code;
+    rg_severity severity;
+    int left;               /* code index in the list */
+    ast_op cmp;             /* AST_OP_EQ, LE, GE, LT, GT */
+    int *right;             /* code indexes */
+    int *sign;              /* +1 or -1 */
+    int n_right;
+    ast_expr *when;         /* condition on `period` (and/or/not of
+                               comparisons with a period or a date), or NULL */
+    ast_expr *tolerance;    /* a constant, or NULL */
+    ast_texts *message;     /* NULL: a message is made from the check */
+    const char *errorcode;
+    int32_t errorlevel;
+    ast_rule *decl;
+    src_loc loc;
+} m_hier_rule;
+
+/* `hierarchy NAME on LIST { rule ... }` */
+typedef struct m_hierarchy {
+    const char *name;
+    ast_texts *label;
+    struct m_codelist *list;
+    int codelist;           /* index in m_regime.codelists */
+    m_hier_rule *rules;     /* in declaration order */
+    int n_rules;
+    int *items;             /* the codes the rules name, ascending */
+    int n_items;
+    ast_decl *decl;
+} m_hierarchy;
+
+/* `hierarchy NAME on DIM [for f, g] [missing MODE]` in a form */
+typedef struct m_hier_use {
+    int hier;               /* index in m_regime.hierarchies */
+    int dim;                /* the dimension field */
+    int *fields;            /* the numeric fields checked */
+    int n_fields;
+    rg_missing_mode mode;   /* VTL's check_hierarchy mode; default non_null */
+    ast_member *decl;
+} m_hier_use;
+
 typedef struct m_form {
     const char *code;
     ast_texts *label;
@@ -151,6 +194,8 @@ typedef struct m_form {
     int n_dims;
     m_rule *rules;          /* sorted by code, byte-wise */
     int n_rules;
+    m_hier_use *hiers;      /* hierarchies checked over its dimensions */
+    int n_hiers;
     ast_decl *decl;
 } m_form;
 
@@ -197,6 +242,8 @@ typedef struct m_regime {
     int n_forms;
     m_rollup *rollups;
     int n_rollups;
+    m_hierarchy *hierarchies;
+    int n_hierarchies;
     ast_decl **tests;
     int n_tests;
     ast_decl *decl;         /* the `regime` declaration */

@@ -127,6 +127,15 @@ ast_member *ast_member_named(parse_ctx *c, ast_member_kind k, ast_name n, src_lo
 ast_member *ast_member_typed(parse_ctx *c, ast_member_kind k, ast_name n, ast_type *t, src_loc loc);
 ast_member *ast_member_expr(parse_ctx *c, ast_member_kind k, ast_name n, ast_expr *e, src_loc loc);
 ast_member *ast_member_rule(parse_ctx *c, ast_name code, ast_name severity, ast_rule *r, src_loc loc);
+ast_member *ast_member_new(parse_ctx *c, ast_member_kind k, src_loc loc);
+ast_member *ast_member_hierarchy(parse_ctx *c, ast_member *m, ast_name name, const char *on_word, src_loc on_loc,
+                                 ast_name dim, src_loc loc);
+ast_member *ast_hier_fields(ast_member *m, parse_ctx *c, ast_list *fields, src_loc loc);
+ast_member *ast_hier_missing(ast_member *m, parse_ctx *c, ast_name mode, src_loc loc);
+ast_decl *ast_finish_hierarchy(parse_ctx *c, ast_decl *d, ast_name name, const char *on_word, src_loc on_loc,
+                               ast_name list, src_loc loc);
+ast_decl *ast_hierarchy_label(ast_decl *d, ast_texts *t);
+ast_decl *ast_hierarchy_rule(ast_decl *d, parse_ctx *c, ast_member *rule);
 
 ast_attr *ast_attr_texts(parse_ctx *c, ast_attr_kind k, ast_texts *t, src_loc loc);
 ast_attr *ast_attr_flag(parse_ctx *c, ast_attr_kind k, src_loc loc);
@@ -166,6 +175,8 @@ ast_decl *ast_test_expect(ast_decl *d, parse_ctx *c, ast_expect *x);
 ast_data *ast_data_new(parse_ctx *c, ast_name form, ast_list *columns, src_loc loc);
 ast_data *ast_data_row(ast_data *d, parse_ctx *c, ast_list *values, src_loc loc, src_loc row_loc);
 ast_expect *ast_expect_row(parse_ctx *c, struct lex_number row, src_loc rloc, ast_list *codes, src_loc loc);
+/* expect row N rule CODE true|false|null */
+ast_expect *ast_expect_verdict(parse_ctx *c, struct lex_number row, ast_name code, ast_name verdict, src_loc loc);
 ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc);
 ast_expect *ast_expect_rollup(parse_ctx *c, ast_name rollup, ast_name level, ast_list *keys,
                               ast_name measure, ast_expr *value, src_loc loc);

@@ -20,8 +20,10 @@ m_regime *sema_run(compile_ctx *c)
     sema_header(&s);
     sema_tiers(&s);
     sema_codelists(&s);
+    sema_hierarchies(&s);
     sema_forms(&s);
     sema_form_exprs(&s);
+    sema_form_hiers(&s);
     sema_rollups(&s);
     sema_tests(&s);
     sema_lint(&s);

@@ -20,6 +20,7 @@ static const char *kind_word(ast_decl_kind k)
     case AST_D_ROLLUP: return "rollup";
     case AST_D_TYPE: return "type";
     case AST_D_HOLIDAYS: return "holidays";
+    case AST_D_HIERARCHY: return "hierarchy";
     default: return "declaration";
     }
 }

@@ -75,6 +75,13 @@ int sema_fold_bool(sema *s, const ast_expr *e, int *v);
 /* sema_rules.c: computed fields, ratios, relevance and rules of each form */
 void sema_form_exprs(sema *s);
 
+/* sema_hier.c: hierarchies over code lists, and the forms that check them */
+void sema_hierarchies(sema *s);
+void sema_form_hiers(sema *s);
+/* Whether a form checks a hierarchy rule whose results are named `code`
+ * (CODE, or CODE.field when the form checks several fields). */
+int sema_hier_rule_named(sema *s, const char *code);
+
 /* sema_rollup.c */
 void sema_rollups(sema *s);
 

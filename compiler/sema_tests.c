@@ -10,7 +10,7 @@
 /* The dimension keys of a roll-up expectation: a code of the dimension's
  * list (true/false for a yes/no one), `missing` for the empty value, or
  * RG_TOTAL_CODE when the roll-up has a `total over` the dimension. A key
- * that is none of those could only ever find no group (E0699). */
+ * that is none of those could only ever find no group (E0698). */
 static void dim_keys(sema *s, const ast_expect *x, const m_form *f, const m_rollup *ru)
 {
     for (int d = 0; d < f->n_dims && d + 2 < x->keys.n; d++) {
@@ -37,9 +37,9 @@ static void dim_keys(sema *s, const ast_expect *x, const m_form *f, const m_roll
                             : k->kind == AST_E_NUMBER           ? k->u.num.text
                             : k->kind == AST_E_PERIOD           ? k->u.period.text
                                                                 : "this key";
-        diag(s->d, "E0699", k->loc, shown, df->code);
+        diag(s->d, "E0698", k->loc, shown, df->code);
         if (text && !strcmp(text, RG_TOTAL_CODE))
-            diag_hint(s->d, "H0699", df->code, ru->name);
+            diag_hint(s->d, "H0698", df->code, ru->name);
     }
 }
 
@@ -97,11 +97,15 @@ void sema_tests(sema *s)
             }
             if (x->row < 1 || x->row > rows)
                 diag(s->d, "E0603", x->loc, (long long)x->row, rows);
+            if (x->kind == AST_X_VERDICT && strcmp(x->verdict.text, "true") && strcmp(x->verdict.text, "false") &&
+                strcmp(x->verdict.text, "null"))
+                diag(s->d, "E0699", x->verdict.loc, x->verdict.text);
             AST_EACH(ast_name *, code, x->codes) {
                 int found = 0;
                 for (int fi = 0; fi < s->r->n_forms; fi++)
                     for (int i = 0; i < s->r->forms[fi].n_rules; i++)
                         found |= !strcmp(s->r->forms[fi].rules[i].code, code->text);
+                found = found || sema_hier_rule_named(s, code->text);
                 if (!found)
                     diag(s->d, "E0602", code->loc, code->text);
             }

@@ -87,15 +87,15 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 %token KW_ROLLUP "rollup" KW_FOR "for" KW_COMPLETENESS "completeness" KW_TEST "test"
 %token KW_DATA "data" KW_EXPECT "expect" KW_ROW "row" KW_PASSES "passes" KW_FAILS "fails"
 %token KW_TYPE "type" KW_CODE "code" KW_IN "in" KW_AND "and" KW_OR "or" KW_NOT "not"
-%token KW_TRUE "true" KW_FALSE "false" KW_RELEVANT "relevant" KW_RECEIVED "received"
+%token KW_TRUE "true" KW_FALSE "false" KW_HIERARCHY "hierarchy" KW_RELEVANT "relevant" KW_RECEIVED "received"
 
-%type <name> word qname rule_code
+%type <name> word qname rule_code verdict
 %type <expr> expr primary literal key
 %type <list> args literals word_list texts_list code_list keys
 %type <texts> texts
 %type <text> text
-%type <decl> decl regime_body tiers_body codelist_body form_body rollup_body test_body
-%type <member> member
+%type <decl> decl regime_body tiers_body codelist_body form_body rollup_body test_body hierarchy_body
+%type <member> member hier_uses
 %type <attr> attr
 %type <item> regime_item
 %type <type> type
@@ -134,6 +134,8 @@ decl
     | KW_TEST STRING '{' test_body '}'              { $$ = ast_finish_test($4, $2, @2, @$); }
     | KW_TYPE word '=' type                         { $$ = ast_type_alias(ctx, $2, $4, @$); }
     | KW_HOLIDAYS word KW_FROM STRING               { $$ = ast_holidays(ctx, $2, $4, @4, @$); }
+    | KW_HIERARCHY word IDENT word '{' hierarchy_body '}'
+                                { $$ = ast_finish_hierarchy(ctx, $6, $2, $3, @3, $4, @$); }
     ;
 
 opt_from
@@ -165,6 +167,7 @@ word
     | KW_MAX                    { $$ = ast_name_of(ctx, "max", @1); }
     | KW_ERRORCODE              { $$ = ast_name_of(ctx, "errorcode", @1); }
     | KW_ERRORLEVEL             { $$ = ast_name_of(ctx, "errorlevel", @1); }
+    | KW_HIERARCHY              { $$ = ast_name_of(ctx, "hierarchy", @1); }
     ;
 
 qname
@@ -262,6 +265,16 @@ code_item
     | KW_CODE rule_code         { $$ = ast_code_new(ctx, $2, NULL, @$); }
     ;
 
+/* ---- hierarchies: `hierarchy NAME on CODELIST { rule ... }` ---- */
+
+hierarchy_body
+    : %empty                    { $$ = ast_decl_new(ctx, AST_D_HIERARCHY, @$); }
+    | hierarchy_body KW_LABEL texts { $$ = ast_hierarchy_label($1, $3); yyerrok; }
+    | hierarchy_body KW_RULE rule_code word rule_items
+                                { $$ = ast_hierarchy_rule($1, ctx, ast_member_rule(ctx, $3, $4, $5, @2)); yyerrok; }
+    | hierarchy_body error      { $$ = $1; }
+    ;
+
 /* ---- forms ---- */
 
 form_body
@@ -279,6 +292,14 @@ member
     | KW_COMPUTED word '=' expr { $$ = ast_member_expr(ctx, AST_M_COMPUTED, $2, $4, @$); }
     | KW_RATIO word '=' expr    { $$ = ast_member_expr(ctx, AST_M_RATIO, $2, $4, @$); }
     | KW_RULE rule_code word rule_items { $$ = ast_member_rule(ctx, $2, $3, $4, @$); }
+    | KW_HIERARCHY word IDENT word hier_uses { $$ = ast_member_hierarchy(ctx, $5, $2, $3, @3, $4, @$); }
+    ;
+
+/* `hierarchy NAME on DIMENSION [for f, g] [missing MODE]` in a form */
+hier_uses
+    : %empty                    { $$ = ast_member_new(ctx, AST_M_HIERARCHY, @$); }
+    | hier_uses KW_FOR word_list { $$ = ast_hier_fields($1, ctx, $3, @2); }
+    | hier_uses KW_MISSING word { $$ = ast_hier_missing($1, ctx, $3, @2); }
     ;
 
 /* Attributes follow the member they describe; a `label` before the first
@@ -392,7 +413,14 @@ expectation
     : KW_ROW NUMBER KW_PASSES   { $$ = ast_expect_row(ctx, $2, @2, NULL, @$); }
     | KW_ROW NUMBER KW_FAILS code_list { $$ = ast_expect_row(ctx, $2, @2, $4, @$); }
     | KW_ROW NUMBER KW_MESSAGE texts { $$ = ast_expect_message(ctx, $2, $4, @$); }
+    | KW_ROW NUMBER KW_RULE rule_code verdict { $$ = ast_expect_verdict(ctx, $2, $4, $5, @$); }
     | word word keys word '=' literal { $$ = ast_expect_rollup(ctx, $1, $2, $3, $4, $6, @$); }
+    ;
+
+verdict
+    : KW_TRUE                   { $$ = ast_name_of(ctx, "true", @1); }
+    | KW_FALSE                  { $$ = ast_name_of(ctx, "false", @1); }
+    | IDENT                     { $$ = ast_name_of(ctx, $1, @1); }
     ;
 
 /* ---- expressions ---- */
@@ -463,23 +491,23 @@ static int sym_of(const char *name)
 /* The keywords that also serve as names (rule `word`). */
 static const char *const word_kws[] = {"identifier", "period keyword", "units", "data", "level", "kind", "day", "days",
                                        "received", "content", "version", "method", "column", "names",
-                                       "test", "max", "errorcode", "errorlevel", NULL};
+                                       "test", "max", "errorcode", "errorlevel", "hierarchy", NULL};
 static const char *const expr_starts[] = {"number", "percentage", "string", "date", "period", "true",
                                           "false", "identifier", "'('", "'-'", "not", "max",
                                           "period keyword", "units", "data", "level", "kind", "day",
                                           "days", "received", "content", "version", "method", "column",
-                                          "names", "test", "errorcode", "errorlevel", NULL};
+                                          "names", "test", "errorcode", "errorlevel", "hierarchy", NULL};
 static const char *const literal_starts[] = {"number", "percentage", "string", "date", "period", "true",
                                              "false", "identifier", "missing", "'-'", NULL};
 static const char *const operators[] = {"'+'", "'-'", "'*'", "'/'", "'='", "\"<=\"", "\">=\"", "\"!=\"",
                                         "<=", ">=", "!=", "'<'", "'>'", "and", "or", "in",
                                         "'.'", "'('", NULL};
 static const char *const decl_starts[] = {"import", "regime", "tiers", "codelist", "form", "rollup",
-                                          "test", "type", "holidays", NULL};
+                                          "test", "type", "holidays", "hierarchy", NULL};
 static const char *const member_starts[] = {"reported", "period keyword", "field", "dimension", "computed",
                                             "ratio", "rule", "label", "hint", "required", "optional",
                                             "range", "max", "decimals", "stock", "flow", "over",
-                                            "relevant", NULL};
+                                            "relevant", "hierarchy", NULL};
 static const char *const rule_clauses[] = {"when", "check", "tolerance", "missing", "message", NULL};
 static const char *const regime_items[] = {"version", "label", "content", "outline", "guidance", "kind",
                                            "frequency", "cutoff", "tiers", "holidays", "submitted",

@@ -178,20 +178,30 @@ static void collect(void *ctx, const rg_batch *b, const uint64_t *valid)
 typedef struct xscratch {
     uint32_t cap, capw;
     const rg_column **other;
+    const uint64_t **rows; /* per form index: the rows that have a row of
+                              that form (rg_batch.other_rows), or NULL */
     rg_column *cols;
     int64_t *v;
-    uint64_t *pres;
+    uint64_t *pres, *rowbits;
     rt_buf key;
 } xscratch;
+
+const uint64_t *const *rt_cross_rows(void *scratch)
+{
+    const xscratch *s = scratch;
+    return s ? s->rows : NULL;
+}
 
 static void scratch_free(void *p)
 {
     xscratch *s = p;
     if (!s) return;
     free(s->other);
+    free(s->rows);
     free(s->cols);
     free(s->v);
     free(s->pres);
+    free(s->rowbits);
     rt_buf_free(&s->key);
     free(s);
 }
@@ -204,6 +214,7 @@ static const rg_column *const *fill(void *ctx, const rg_batch *b, void **scratch
     if (!s) {
         s = rt_xcalloc(1, sizeof *s);
         s->other = rt_xcalloc(cx->n_forms + 1, sizeof *s->other);
+        s->rows = rt_xcalloc(cx->n_forms + 1, sizeof *s->rows);
         s->cols = rt_xcalloc(nc, sizeof *s->cols);
         *scratch = s;
     }
@@ -212,12 +223,15 @@ static const rg_column *const *fill(void *ctx, const rg_batch *b, void **scratch
         s->capw = nw ? nw : 1;
         free(s->v);
         free(s->pres);
+        free(s->rowbits);
         s->v = rt_xcalloc((size_t)s->cap * nc, sizeof *s->v);
         s->pres = rt_xcalloc((size_t)s->capw * nc, sizeof *s->pres);
+        s->rowbits = rt_xcalloc((size_t)s->capw * (size_t)(cx->nx ? cx->nx : 1), sizeof *s->rowbits);
         uint32_t c = 0;
         for (int j = 0; j < cx->nx; j++) {
             if (!cx->x[j].freq_ok) continue;
             s->other[cx->x[j].idx] = s->cols + c;
+            s->rows[cx->x[j].idx] = s->rowbits + (size_t)j * s->capw;
             for (uint32_t k = 0; k < cx->x[j].f->n_fields; k++, c++) {
                 s->cols[c].v = s->v + (size_t)c * s->cap;
                 s->cols[c].present = s->pres + (size_t)c * s->capw;
@@ -225,6 +239,7 @@ static const rg_column *const *fill(void *ctx, const rg_batch *b, void **scratch
         }
     }
     memset(s->pres, 0, (size_t)s->capw * nc * sizeof *s->pres);
+    memset(s->rowbits, 0, (size_t)s->capw * (size_t)(cx->nx ? cx->nx : 1) * sizeof *s->rowbits);
     const rg_form *f = cx->form;
     uint32_t c0 = 0;
     for (int j = 0; j < cx->nx; j++) {
@@ -242,6 +257,7 @@ static const rg_column *const *fill(void *ctx, const rg_batch *b, void **scratch
                 continue;
             }
             joined++;
+            s->rowbits[(size_t)j * s->capw + (i >> 6)] |= 1ull << (i & 63);
             const int64_t *v = x->vals + (size_t)r * nf;
             const uint64_t *m = x->pres + (size_t)r * x->nmask;
             for (uint32_t k = 0; k < nf; k++) {
@@ -502,4 +518,10 @@ const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f
     st->cx = cx;
     *state = st;
     return fill(cx, b, &st->scratch);
+}
+
+const uint64_t *const *rt_batch_other_rows(void *state)
+{
+    const other_state *st = state;
+    return st ? rt_cross_rows(st->scratch) : NULL;
 }

@@ -24,5 +24,8 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
 /* --verbose: what was joined. */
 void rt_cross_report(const rt_cross *x, int verbose);
 void rt_cross_close(rt_cross *x);
+/* The rows of the batch last filled into `scratch` (cfg->cross's) that
+ * have a row of each form (rg_batch.other_rows), or NULL. */
+const uint64_t *const *rt_cross_rows(void *scratch);
 
 #endif

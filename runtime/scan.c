@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crossform.h"
 #include "scan.h"
 #include "xml.h"
 
@@ -667,7 +668,10 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
     /* the joined columns carry one more: the rows that have a previous row */
     if (b.prev) b.prev_rows = b.prev[form->n_fields].present;
-    if (cfg->cross) b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
+    if (cfg->cross) {
+        b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
+        b.other_rows = rt_cross_rows(w->cross_scratch);
+    }
     memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
     /* also without rules: the computed fields are the kernel's output too */
     if (form->validate) rc = form->validate(&b, w->failp, w->overflow);

@@ -3,8 +3,9 @@
 
 #include "crossform.h"
 #include "ext.h"
+#include "hier.h"
 
-static void summary_text(const rg_form *f, const rt_scan_stats *st, const uint8_t *on)
+static void summary_text(const rg_form *f, const rt_scan_stats *st, const uint8_t *on, const rt_hier *hier)
 {
     rt_info(TR("regrt: %llu rows read, %llu with errors, %llu with warnings\n",
                "regrt: đã đọc %llu dòng, %llu dòng có lỗi, %llu dòng có cảnh báo\n"),
@@ -17,11 +18,12 @@ static void summary_text(const rg_form *f, const rt_scan_stats *st, const uint8_
                                                                    : TR("info", "thông tin");
         rt_info("  %-8s %-9s %llu\n", f->rules[r].code, sev, (unsigned long long)st->rule_fail[r]);
     }
+    rt_hier_summary(hier, NULL, NULL);
     if (st->rows_overflow)
         rt_info("  %-8s %-9s %llu\n", "OVERFLOW", TR("error", "lỗi"), (unsigned long long)st->rows_overflow);
 }
 
-static void summary_json(rt_out *o, const rg_form *f, const rt_scan_stats *st, const uint8_t *on)
+static void summary_json(rt_out *o, const rg_form *f, const rt_scan_stats *st, const uint8_t *on, const rt_hier *hier)
 {
     rt_buf b = {0};
     rt_buf_printf(&b, "%s],\"summary\":{\"rows\":%llu,\"rows_with_errors\":%llu,\"rows_with_warnings\":%llu,\"rules\":{",
@@ -35,6 +37,7 @@ static void summary_json(rt_out *o, const rg_form *f, const rt_scan_stats *st, c
         rt_buf_json(&b, f->rules[r].code, strlen(f->rules[r].code));
         rt_buf_printf(&b, ":%llu", (unsigned long long)st->rule_fail[r]);
     }
+    rt_hier_summary(hier, &b, &first);
     rt_buf_str(&b, "}}}\n");
     rt_out_put(o, b.p, b.n);
     rt_buf_free(&b);
@@ -101,6 +104,9 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     rep.rule_on = on;
     rt_report_begin(&rep);
     cfg.report = &rep;
+    /* hierarchies: the rows grouped during the scan, checked after it */
+    rt_hier *hier = rt_hier_new(c.desc, f);
+    rt_hier_attach(hier, &cfg);
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
@@ -114,19 +120,22 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
         cfg.dup_file = (uint32_t)i;
         if (rt_scan_file(&cfg, rt_ext_path(&ext, oj, i), &st, err)) failed = 1;
     }
+    int hier_err = 0;
+    if (!failed) hier_err = rt_hier_report(hier, &rep);
     if (failed) {
         rt_out_abort(&out);
     } else {
-        if (o->format == RT_FMT_JSON) summary_json(&out, f, &st, on);
+        if (o->format == RT_FMT_JSON) summary_json(&out, f, &st, on, hier);
         if (rt_out_close(&out, err) == 0) {
-            rc = st.rows_err || st.rows_overflow ? 1 : 0;
-            if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on);
+            rc = st.rows_err || st.rows_overflow || hier_err ? 1 : 0;
+            if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on, hier);
             if (rt_dups_report(cfg.dups, names)) rc = 1;
             rt_ext_report(&ext);
             rt_cross_report(cross, o->verbose);
         }
     }
     free(st.rule_fail);
+    rt_hier_free(hier);
     rt_dups_free(cfg.dups);
     free(names);
     rt_ext_close(&ext);

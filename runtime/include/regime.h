@@ -249,6 +249,11 @@ typedef struct rg_rule {
     int32_t imbalance;     /* index into values of the difference of the two
                               sides of the check's comparison, or -1 when the
                               check is not a comparison of two numbers */
+    /* ABI 5 */
+    int32_t guard;         /* index into values of a bool: the rule produces
+                              a result for the row (a hierarchy rule: its
+                              `when` holds and its mode finds the items it
+                              needs, VTL check_hierarchy); -1: every row */
 } rg_rule;
 
 /* ---- batches ---------------------------------------------------------- */
@@ -387,7 +392,38 @@ typedef struct rg_form {
     uint32_t prev_depth;     /* periods back the kernels read: 0 none, 1
                                 previous(), 2 previous() of a computed field
                                 that itself reads previous(), ... (ABI 3) */
+    /* ABI 5: hierarchies over the codes of a dimension */
+    uint32_t n_hierarchies;
+    const struct rg_hierarchy *hierarchies;
 } rg_form;
+
+/*
+ * A hierarchy checked over a form's dimension (ABI 5; SDMX VTL's
+ * check_hierarchy). A *group* is the form's rows of one unit, period and
+ * values of the other dimensions; its *items* are the codes the rules name.
+ * The host makes one row of the `pivot` form per group, with columns
+ *   0                       the period (RG_T_PERIOD), always present;
+ *   1 + k                   a bool: item k has a row in the group (always
+ *                           present; absent items are 0);
+ *   1 + n_items + m*n_items + k   measure m of item k: present when the row
+ *                           exists and the value is not empty,
+ * and calls pivot->validate and pivot->message on that batch. Each pivot
+ * rule is one hierarchy rule for one measure: rule_left[r] is the item of
+ * its left side (the result's dimension value), rule_measure[r] the
+ * measure. A rule's result exists only where its `guard` value is true.
+ */
+typedef struct rg_hierarchy {
+    const char *name;
+    int32_t dim;                 /* the dimension field of the form */
+    uint32_t mode;               /* rg_missing_mode (VTL's check modes) */
+    uint32_t n_items;
+    const int32_t *items;        /* code indexes in dim's list */
+    uint32_t n_measures;
+    const int32_t *measures;     /* fields of the form */
+    const rg_form *pivot;        /* validate and message kernels, rules */
+    const int32_t *rule_left;    /* per pivot rule: index into items */
+    const int32_t *rule_measure; /* per pivot rule: index into measures */
+} rg_hierarchy;
 
 /* A roll-up declared by the spec: a form over tiers and time. */
 typedef struct rg_rollup {

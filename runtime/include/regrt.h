@@ -195,6 +195,26 @@ void rt_csv_close(rt_csv *c);
 /* ---- in-memory batches ---------------------------------------------------------- */
 
 /*
+ * rt_batch_hierarchies: the hierarchies form f checks (regime.h,
+ * rg_hierarchy) over the rows of a batch validate has seen: the rows are
+ * grouped by unit, period and the other dimensions' values as `regrt
+ * validate` groups a file's, and cb receives every result of every group
+ * (VTL check_hierarchy with output `all`): the hierarchy and its pivot
+ * rule, the verdict (1 true, 0 false, -1 null), the batch row holding the
+ * rule's left code (-1 when the group has no such row, or sent it twice)
+ * and, for a false verdict, the message in the current language (else
+ * NULL). Returns the number of groups.
+ */
+typedef struct rt_hier_result {
+    uint32_t hierarchy; /* index into f->hierarchies */
+    uint32_t rule;      /* index into that hierarchy's pivot->rules */
+    int verdict;        /* 1 true, 0 false, -1 null */
+    int32_t row;        /* batch row of the rule's left code, or -1 */
+} rt_hier_result;
+uint32_t rt_batch_hierarchies(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
+                              void (*cb)(void *ctx, const rt_hier_result *r, const char *message), void *ctx);
+
+/*
  * A host that holds rows itself (`regc test`, a server) builds an rg_batch
  * (regime.h: columns of scaled integers with presence bits, in the form's
  * field order; values parsed with rt_parse_* and rt_period_parse as a scan
@@ -249,6 +269,11 @@ void rt_batch_previous_free(void *state);
 const rg_column *const *rt_batch_other(const rg_regime_desc *d, const rg_form *f, const rg_batch *b,
                                        const rg_batch *const *forms, void **state);
 void rt_batch_other_free(void *state);
+/* The rows of the batch last joined by rt_batch_other with `state` that
+ * have a row of each form (per form index, NULL for a form not joined):
+ * set batch->other_rows to it, so that a rule tells an absent row of the
+ * other form from an empty value. */
+const uint64_t *const *rt_batch_other_rows(void *state);
 
 /*
  * rt_rollup_batch: roll-up `ru` of the rows of batch b (its form's batch,

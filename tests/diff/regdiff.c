@@ -254,15 +254,17 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
                 MISMATCH("%s rule %s: message kernel refused row %u", f->code, ru->code, i);
             if (df->rules[k].verdict != ru->verdict || df->rules[k].imbalance != ru->imbalance)
                 MISMATCH("%s rule %s: descriptor verdict/imbalance index", f->code, ru->code);
-            int idx[2] = {ru->verdict, ru->imbalance};
-            for (int h = 0; h < 2; h++) {
+            int idx[3] = {ru->verdict, ru->imbalance, ru->guard};
+            if (df->rules[k].guard != ru->guard)
+                MISMATCH("%s rule %s: descriptor guard index", f->code, ru->code);
+            for (int h = 0; h < 3; h++) {
                 if (idx[h] < 0)
                     continue;
                 eval_val e = eval_expr(f, ru->values[idx[h]].expr, &bb, i, NULL);
                 int ep = e.present && !e.overflow, kp = (int)(pres >> idx[h] & 1);
                 if (ep != kp || (ep && e.v != out[idx[h]]))
                     MISMATCH("%s rule %s row %u %s: kernel %d/%lld evaluator %d/%lld (batch %d)", f->code, ru->code, i,
-                             h ? "imbalance" : "verdict", kp, (long long)out[idx[h]], ep, (long long)e.v, iter);
+                             h == 2 ? "guard" : h ? "imbalance" : "verdict", kp, (long long)out[idx[h]], ep, (long long)e.v, iter);
             }
             int failed = (int)(fb[k][i >> 6] >> (i & 63) & 1), ovf = (int)(ob[i >> 6] >> (i & 63) & 1);
             int vfalse = ru->verdict >= 0 && (pres >> ru->verdict & 1) && out[ru->verdict] == 0;
@@ -283,8 +285,10 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
             }
     }
 
-    /* ---- accumulate, combine, finalize ---- */
+    /* ---- accumulate, combine, finalize (a hierarchy's pivot has none) ---- */
     int na = f->n_acc, groups = (int)rnd_range(1, 40);
+    if (!df->accumulate)
+        goto done;
     if ((int)df->n_acc != na)
         MISMATCH("%s n_acc %u vs %d", f->code, df->n_acc, na);
     uint32_t *slot = malloc((n + 1) * sizeof *slot);
@@ -391,6 +395,13 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
                 MISMATCH("%s output %s: %lld vs %lld", f->code, f->outputs[k].code, (long long)outa[k],
                          (long long)outb[k]);
     }
+    free(slot);
+    free(pos);
+    free(acc_a);
+    free(acc_b);
+    free(outa);
+    free(outb);
+done:
 
     for (int k = 0; k < nr; k++) {
         free(fa[k]);
@@ -402,12 +413,6 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     free(ob);
     free(wf);
     free(xrows);
-    free(slot);
-    free(pos);
-    free(acc_a);
-    free(acc_b);
-    free(outa);
-    free(outb);
     colset_free(&base, nf);
     colset_free(&a, nf);
     colset_free(&b, nf);
@@ -820,6 +825,11 @@ static int run_spec(const char *path, const char **inc, int n_inc, long rows, co
             uint32_t n = sizes[iter % (int)(sizeof sizes / sizeof *sizes)];
             run_form(&ir.forms[fi], &d->forms[fi], r, n, iter);
             n_rows += n;
+            /* the hierarchies' pivot forms: the same kernels and evaluator */
+            for (int hi = 0; hi < ir.forms[fi].n_hiers && hi < (int)d->forms[fi].n_hierarchies; hi++) {
+                run_form(&ir.forms[fi].hiers[hi].pivot, d->forms[fi].hierarchies[hi].pivot, r, n, iter);
+                n_rows += n;
+            }
         }
         if (ir.n_forms == 0)
             break;

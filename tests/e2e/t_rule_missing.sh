@@ -73,6 +73,44 @@ form f {
     check a = b + c
     missing never_skip
     message en "D3"
+  rule X warning
+    check a <= g.p
+    missing always_zero
+    message en "X"
+}
+
+form g {
+  reported by commune
+  period month
+  field p: count
+}
+
+test "the hand-worked verdicts" {
+  data f (unit, period, a, b, c)
+    ("A", 2025-01, 5, 3, missing)
+    ("A", 2025-02, 3, missing, missing)
+    ("B", 2025-01, 0, 0, 0)
+    ("B", 2025-02, 0, missing, 0)
+    ("C", 2025-02, missing, 1, 1)
+    ("D", 2025-01, 1, missing, missing)
+    ("D", 2025-02, 4, 2, 2)
+  data g (unit, period, p)
+    ("A", 2025-01, 10)
+    ("B", 2025-01, missing)
+  expect row 1 rule S null
+  expect row 1 rule AZ false
+  expect row 1 rule NZ false
+  expect row 3 rule NZ null
+  expect row 3 rule F false
+  expect row 7 rule AZ null
+  expect row 7 rule Z false
+  expect row 2 rule D1 null
+  expect row 2 rule D2 false
+  expect row 5 rule D3 false
+  expect row 1 rule X true
+  expect row 3 rule X null
+  expect row 6 rule X false
+  expect row 7 fails F, X, Z
 }
 EOF
 # A-01 has no previous row (absent); A-02's previous row is A-01 (b = 3).
@@ -88,9 +126,15 @@ C,2025-02,,1,1
 D,2025-01,1,,
 D,2025-02,4,2,2
 EOF
+# The other form g: A-01 has p = 10, B-01 a row with p empty; no other row.
+cat >"$M/g.csv" <<'EOF'
+unit,period,p
+A,2025-01,10
+B,2025-01,
+EOF
 if "$REGC" build "$M/m.regime" -o "$M/lib" >"$M/build.out" 2>&1; then pass; else fail "rule missing: regc build"; cat "$M/build.out"; fi
 "$REGC" fmt --check "$M/m.regime" >/dev/null 2>&1 && pass || fail "rule missing: the spec is not fmt --check clean"
-"$REGRT" validate "$M/lib" --units "$M/units.csv" --results all --format csv "$M/data.csv" >"$M/out.csv" 2>"$M/err"
+"$REGRT" validate "$M/lib" --units "$M/units.csv" --form f --results all --format csv "$M/data.csv" "$M/g.csv" >"$M/out.csv" 2>"$M/err"
 expect_status "rule missing: validate (warnings only)" 0 $?
 # row,rule,verdict by hand. S/NN/PN: absent previous(b) is null -> null.
 # NZ (absent = 0): null when every item is 0 (B) or one is empty (C, D-02).
@@ -100,6 +144,9 @@ expect_status "rule missing: validate (warnings only)" 0 $?
 # b, c; C's a; D-01's b, c), else missing = 0 (A-01: 5 = 3 + 0 false).
 # D2 (left skip_if_any, right never_skip): A-02 3 = 0 + 0 false, C null.
 # D3 (never_skip): C 0 = 2 false, D-01 1 = 0 false.
+# X (always_zero, a <= g.p): A-01 5 <= 10 true; B-01's g row has p empty:
+# null; rows without a g row read 0: 3, 1, 4 <= 0 false, 0 <= 0 true; C's a
+# is empty: null.
 cat >"$M/want" <<'EOF'
 1,AZ,false
 1,D1,false
@@ -110,6 +157,7 @@ cat >"$M/want" <<'EOF'
 1,NZ,false
 1,PN,
 1,S,
+1,X,true
 1,Z,false
 2,AZ,true
 2,D1,
@@ -120,6 +168,7 @@ cat >"$M/want" <<'EOF'
 2,NZ,true
 2,PN,true
 2,S,true
+2,X,false
 2,Z,true
 3,AZ,true
 3,D1,true
@@ -130,6 +179,7 @@ cat >"$M/want" <<'EOF'
 3,NZ,
 3,PN,
 3,S,
+3,X,
 3,Z,true
 4,AZ,true
 4,D1,true
@@ -140,6 +190,7 @@ cat >"$M/want" <<'EOF'
 4,NZ,
 4,PN,true
 4,S,true
+4,X,true
 4,Z,true
 5,AZ,
 5,D1,
@@ -150,6 +201,7 @@ cat >"$M/want" <<'EOF'
 5,NZ,
 5,PN,
 5,S,
+5,X,
 5,Z,true
 6,AZ,false
 6,D1,
@@ -160,6 +212,7 @@ cat >"$M/want" <<'EOF'
 6,NZ,false
 6,PN,
 6,S,
+6,X,false
 6,Z,false
 7,AZ,
 7,D1,true
@@ -170,8 +223,25 @@ cat >"$M/want" <<'EOF'
 7,NZ,
 7,PN,
 7,S,
+7,X,false
 7,Z,false
 EOF
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } { print $h["row_number"] "," $h["ruleid"] "," $h["bool_var"] }' \
     "$M/out.csv" >"$M/got"
 if cmp -s "$M/want" "$M/got"; then pass; else fail "rule missing: verdicts differ from the hand-worked ones"; diff "$M/want" "$M/got" | head -20; fi
+# regc test: the same verdicts through the same library
+(cd "$M" && "$REGC" test m.regime) >"$M/test.out" 2>&1
+expect_status "rule missing: regc test" 0 $?
+grep -q '^1 passed, 0 failed$' "$M/test.out" && pass || fail "rule missing: regc test: $(cat "$M/test.out")"
+# wrong expectations fail, saying what the rule gave; a rule of another form
+sed -e 's/expect row 7 rule AZ null/expect row 7 rule AZ true/' -e 's/expect row 1 rule X true/expect row 1 rule X null/' \
+    -e 's/expect row 3 rule X null/expect row 8 rule X null/' "$M/m.regime" >"$M/bad.regime"
+(cd "$M" && "$REGC" test bad.regime) >"$M/bad.out" 2>&1
+expect_status "rule missing: regc test, wrong verdicts" 1 $?
+grep -E '^bad.regime:[0-9]+:[0-9]+: error\[E07' "$M/bad.out" | sed 's/^bad.regime:[0-9]*:[0-9]*: //' >"$M/bad.got"
+cat >"$M/bad.want" <<'EOF'
+error[E0799]: test "the hand-worked verdicts": rule `AZ` is null on row 7, expected true
+error[E0799]: test "the hand-worked verdicts": rule `X` is true on row 1, expected null
+error[E0798]: test "the hand-worked verdicts": row 8 is a row of form `g`, which has no rule `X`
+EOF
+if cmp -s "$M/bad.want" "$M/bad.got"; then pass; else fail "rule missing: wrong verdicts"; diff "$M/bad.want" "$M/bad.got"; cat "$M/bad.out" | head -20; fi
