@@ -72,6 +72,14 @@ struct rt_acc {
     struct dupkey { uint32_t unit, combo; int64_t period; } *dups;
     uint32_t n_dups;     /* keys kept for the report (at most DUP_KEEP) */
     uint32_t *expect;    /* per unit: units of the form's tier at or below it */
+    /* Per-unit fields (perunit.c): their figures go, once per unit and
+     * sub-period, into the unit's own group of the extra combination
+     * unit_combo (the last; UINT32_MAX when the form has none), written
+     * with empty dimension columns. pu_mask: the outputs of per-unit
+     * fields, shown on that row only; the others on the dimension rows. */
+    uint32_t unit_combo;
+    uint64_t pu_mask;
+    rt_pu *pu;
 };
 
 #define DUP_KEEP 20
@@ -248,6 +256,12 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->n_combos = (uint32_t)combos;
     a->dim_stride = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_stride);
     for (uint32_t k = f->n_dims, st = 1; k-- > 0; st *= a->dim_mul[k]) a->dim_stride[k] = st;
+    a->unit_combo = UINT32_MAX;
+    for (uint32_t o = 0; o < f->n_outputs && o < 64; o++) {
+        int32_t fi = f->outputs[o].field;
+        if (fi >= 0 && (f->fields[fi].flags & RG_FIELD_PER_UNIT)) a->pu_mask |= 1ull << o;
+    }
+    if (a->pu_mask && f->n_dims) a->unit_combo = a->n_combos++;
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     a->only_period = -1;
@@ -318,6 +332,11 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     e = (int32_t)(((i << 8) | pos) + 1);
     __atomic_store_n(&a->src_map[p], e, __ATOMIC_RELEASE);
     return e;
+}
+
+void rt_acc_per_unit(rt_acc *a, rt_pu *p)
+{
+    if (a->unit_combo != UINT32_MAX) a->pu = p;
 }
 
 void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r)
@@ -457,6 +476,26 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
     }
     if (!a->merging) in -= find_dups(a, b, slot, pos, combo);
     a->form->accumulate(b, slot, pos, a->acc);
+    if (a->pu) {
+        /* the per-unit figures: once per unit and sub-period, from the
+         * first of its rows that went in */
+        uint32_t any = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (slot[i] == UINT32_MAX || !rt_pu_take(a->pu, b, i)) {
+                slot[i] = UINT32_MAX;
+                continue;
+            }
+            int32_t e2 = a->src_map[pc->v[i]];
+            uint32_t k = group_of(a, (uint32_t)(e2 - 1) >> 8, a->unit_combo, (uint32_t)uc->v[i]);
+            if (k == UINT32_MAX) a->full = 1;
+            slot[i] = k;
+            any += k != UINT32_MAX;
+        }
+        if (any) {
+            find_dups(a, b, slot, pos, combo);
+            a->form->accumulate(b, slot, pos, a->acc);
+        }
+    }
     a->skip_unit += sk_unit;
     a->skip_dim += sk_dim;
     a->skip_period += sk_period;
@@ -496,9 +535,11 @@ static inline uint32_t combo_at(const rt_acc *a, uint32_t c, uint32_t k)
     return c / a->dim_stride[k] % a->dim_mul[k];
 }
 
-/* Whether combo c is a total's: some dimension holds its total value. */
+/* Whether combo c is a total's: some dimension holds its total value (the
+ * unit's own row of per-unit fields is none). */
 static int combo_is_total(const rt_acc *a, uint32_t c)
 {
+    if (c == a->unit_combo) return 0;
     for (uint32_t k = 0; k < a->n_dims && k < 64; k++)
         if ((a->total_dims >> k & 1) && combo_at(a, c, k) == a->dim_card[k]) return 1;
     return 0;
@@ -573,7 +614,8 @@ static int make_totals(rt_acc *a)
     for (uint32_t p = 0; p < a->n_periods; p++)
         for (uint32_t c = 0; c < a->n_combos; c++) {
             const uint32_t *tab = block_tab(a, p, c);
-            if (!tab || combo_is_total(a, c)) continue;
+            /* the unit's own row (per-unit fields) is no value of the dimensions */
+            if (!tab || c == a->unit_combo || combo_is_total(a, c)) continue;
             for (uint32_t g = a->unit_lo; g < a->unit_hi; g++) {
                 uint32_t gi = tab[g];
                 if (!gi) continue;
@@ -838,13 +880,18 @@ static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, 
     *present = 0;
     a->form->finalize(grp, out, present);
     *nunits = grp[na - 1] ? ucount_of(a, s) : 0;
+    /* per-unit figures on the unit's row only, the others on the rows of
+     * the dimensions */
+    uint64_t mask = a->unit_combo == UINT32_MAX ? ~0ull : c == a->unit_combo ? a->pu_mask : ~a->pu_mask;
+    *present &= mask;
     if (!m->plain) {
         uint64_t produced;
         texp te;
         int tot = a->total_dims && combo_is_total(a, c);
         if (tot) total_expect(a, p, c, g, &te);
         *present = apply_modes(a, grp, p, g, *nunits, tot ? &te : NULL, m->mode, m->tagg, out, *present, &produced);
-        if (m->all_non && !produced) return 0;
+        *present &= mask;
+        if (m->all_non && !(produced & mask)) return 0;
     }
     return 1;
 }
@@ -1070,6 +1117,16 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
         }
         rt_buf lb = {0};
         for (uint32_t c = 0; c < nc; c++) {
+            if (c == a->unit_combo) {
+                /* the unit's own row: every dimension column empty, after
+                 * the rows of the dimensions */
+                corder[c] = c;
+                lb.n = 0;
+                for (uint32_t k = 0; k < nd; k++) rt_buf_ch(&lb, ',');
+                cfull[c] = rt_xstrndup(lb.p ? lb.p : "", lb.n);
+                cell_set(&clab[c], cfull[c], lb.n);
+                continue;
+            }
             uint32_t rest = c, xs[64];
             uint64_t kk = 0, mul = 1;
             for (int k = (int)nd - 1; k >= 0; k--) {
@@ -1132,6 +1189,7 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
 struct rt_rollup_mem {
     rt_regime rg;
     rt_acc *a;
+    rt_pu *pu;
 };
 
 rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
@@ -1144,6 +1202,17 @@ rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, con
     if (!m->a) {
         free(m);
         return NULL;
+    }
+    m->pu = rt_pu_new(d, &d->forms[ru->form]);
+    if (m->pu) {
+        rt_pu_file(m->pu, 0);
+        rt_pu_collect(m->pu, b);
+        const char *names[] = {"data"};
+        if (rt_pu_check(m->pu, names, err)) {
+            rt_rollup_mem_free(m);
+            return NULL;
+        }
+        rt_acc_per_unit(m->a, m->pu);
     }
     uint32_t n = b->n_rows;
     uint32_t *slot = rt_xcalloc(n ? n : 1, sizeof *slot), *combo = rt_xcalloc(n ? n : 1, sizeof *combo);
@@ -1182,6 +1251,10 @@ int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t 
         }
         c = c * a->dim_mul[k] + x;
     }
+    /* every dimension empty: the unit's own row, when it has one */
+    int all_empty = 1;
+    for (uint32_t k = 0; k < a->n_dims; k++) all_empty &= dims[k] == -1;
+    if (all_empty && a->unit_combo != UINT32_MAX) c = a->unit_combo;
     for (uint32_t p = 0; p < a->n_periods; p++) {
         if (a->period_num[p] != period) continue;
         const uint32_t *tab = block_tab(a, p, c);
@@ -1205,6 +1278,7 @@ void rt_rollup_mem_free(rt_rollup_mem *m)
 {
     if (!m) return;
     rt_acc_free(m->a);
+    rt_pu_free(m->pu);
     free(m);
 }
 
