@@ -1079,7 +1079,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             rg_batch pb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
             b->rep = xcalloc(b->nw ? b->nw : 1, sizeof *b->rep);
             if (rt_batch_per_unit(t->desc, kf, &pb, b->rep, &perr)) {
-                diag(&t->out, "E0799", d->name.loc, d->name.text, perr.msg);
+                diag(&t->out, "E0790", d->name.loc, d->name.text, perr.msg);
                 u.failures++;
             }
         }
