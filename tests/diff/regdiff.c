@@ -2,10 +2,13 @@
  * regdiff — differential test of the code generator against the reference
  * evaluator.
  *
- *   regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...
+ *   regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--split] [--keep DIR] SPEC...
  *
  * --random FORMS also generates FORMS random forms (random IR over every
  * operator, scale, missing mode and aggregation) and tests them the same way.
+ * --split compiles every form as a big one: a validate and a message
+ * function per rule (called by the kernels in turn), the light pipeline and
+ * the fast back end, which only regimes of thousands of rules get.
  *
  * For each spec that checks clean: lower it, compile it to a shared
  * library (cg_build_so), dlopen it, then run random column batches through
@@ -52,6 +55,7 @@ static uint64_t rnd(void)
 static int64_t rnd_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
 
 static long mismatches;
+static int split; /* --split: cg_opts.part_nodes and big_module = 1 */
 
 #define MISMATCH(...)                                                                                   \
     do {                                                                                                \
@@ -854,7 +858,7 @@ static int run_random(int n_forms, long rows, const char *tmpdir, long *done)
         ir_regime ir = {.name = "random", .forms = &rf->f, .n_forms = 1, .src = &rf->mr};
         char so[4096];
         snprintf(so, sizeof so, "%s/random%d.so", tmpdir, id);
-        cg_opts o = {.compiler_version = "regdiff", .opt = 1};
+        cg_opts o = {.compiler_version = "regdiff", .opt = 1, .part_nodes = split, .big_module = split};
         char *err = NULL;
         if (cg_build_so(&ir, &o, so, &err) < 0) {
             fprintf(stderr, "regdiff: random form %d: %s\n", id, err ? err : "build failed");
@@ -919,7 +923,7 @@ static int run_spec(const char *path, const char **inc, int n_inc, long rows, co
     }
     char so[4096];
     snprintf(so, sizeof so, "%s/%s.so", tmpdir, ir.name ? ir.name : "regime");
-    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1, .part_nodes = split, .big_module = split};
     char *err = NULL;
     if (cg_build_so(&ir, &o, so, &err) < 0) {
         fprintf(stderr, "regdiff: %s: %s\n", path, err ? err : "build failed");
@@ -1060,7 +1064,7 @@ static int lowering_leg(const char *tmpdir)
     }
     char so[4096];
     snprintf(so, sizeof so, "%s/lowering.so", tmpdir);
-    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1, .part_nodes = split, .big_module = split};
     char *err = NULL;
     void *h = NULL;
     const rg_regime_desc *d = NULL;
@@ -1163,8 +1167,10 @@ int main(int argc, char **argv)
             n_random = atoi(argv[++first]);
         else if (!strcmp(argv[first], "--keep") && first + 1 < argc)
             keep = argv[++first];
+        else if (!strcmp(argv[first], "--split"))
+            split = 1;
         else {
-            fprintf(stderr, "usage: regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...\n");
+            fprintf(stderr, "usage: regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--split] [--keep DIR] SPEC...\n");
             return 2;
         }
     }
