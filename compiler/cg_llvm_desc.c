@@ -45,9 +45,10 @@ void cg_types(cg *c)
     c->t_batch = named(c, "rg_batch", (LLVMTypeRef[]){I, P, P, P, P, P, P, P, P}, 9);
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
-                      (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I, I, P}, 23);
+                      (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I, I, P, I, P, I}, 26);
     c->t_hier = named(c, "rg_hierarchy", (LLVMTypeRef[]){P, I, I, I, P, I, P, P, P, P, I, P}, 12);
     c->t_hier_total = named(c, "rg_hier_total", (LLVMTypeRef[]){I, I, I, I}, 4);
+    c->t_lag = named(c, "rg_lag", (LLVMTypeRef[]){I, I}, 2);
     c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P}, 12);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
@@ -305,6 +306,13 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
     LLVMValueRef g_hs = array(c, c->t_hier, hs, f->n_hiers, name);
     free(hs);
 
+    LLVMValueRef *lags = calloc((size_t)f->n_lags + 1, sizeof *lags);
+    for (int i = 0; i < f->n_lags; i++)
+        lags[i] = record(c->t_lag, (LLVMValueRef[]){u32(c, f->lags[i].field), u32(c, f->lags[i].lag)}, 2);
+    snprintf(name, sizeof name, "%s.lags", f->code);
+    LLVMValueRef g_lags = array(c, c->t_lag, lags, f->n_lags, name);
+    free(lags);
+
     int uf = mf->unit_field >= 0 ? f->field_of[mf->unit_field] : -1;
     int pf = mf->period_field >= 0 ? f->field_of[mf->period_field] : -1;
     LLVMValueRef v = record(c->t_form,
@@ -312,8 +320,9 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
                                              u32(c, mf->frequency), u32(c, f->n_fields), g_fields, u32(c, uf),
                                              u32(c, pf), u32(c, nd), g_dims, u32(c, f->n_rules), g_rules,
                                              u32(c, f->n_acc), u32(c, f->n_outputs), g_outs, k[0], k[1], k[2], k[3],
-                                             k[4], u32(c, f->prev_depth), u32(c, f->n_hiers), g_hs},
-                            23);
+                                             k[4], u32(c, f->prev_depth), u32(c, f->n_hiers), g_hs,
+                                             u32(c, f->n_lags), g_lags, u32(c, f->prev_series)},
+                            26);
     free(fields);
     free(dims);
     free(rules);

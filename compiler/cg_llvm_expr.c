@@ -310,6 +310,14 @@ cg_val cg_expr(cg *c, cg_row *r, const ir_expr *e)
         return mkv(zx(c, LLVMBuildNot(B, is_true(c, a.v), "")), a.p, a.o);
     case IR_PRESENT:
         return mkv(zx(c, a.p), T, a.o);
+    case IR_PSTART: {
+        /* the first period of its window: a mod value = 0 (value > 0, from
+         * lower.c; a missing period's garbage is never looked at) */
+        if (e->value <= 0)
+            return mkv(cg_i64(c, 0), a.p, a.o);
+        LLVMValueRef m = LLVMBuildSRem(B, a.v, cg_i64(c, e->value), "");
+        return mkv(zx(c, LLVMBuildICmp(B, LLVMIntEQ, m, cg_i64(c, 0), "")), a.p, a.o);
+    }
     case IR_IN: {
         LLVMValueRef in = e->set ? F : LLVMBuildICmp(B, LLVMIntSGE, a.v, cg_i64(c, 0), "");
         for (int i = 0; i < e->n_set; i++)

@@ -147,10 +147,10 @@ static void mark_other(const ir_expr *e, vstate *st)
 
 /* The value and presence pointers of the used columns of `cols` (prev or
  * children, known not NULL). */
-static void load_cols(cg *c, vstate *st, LLVMValueRef cols, const char *used, LLVMValueRef **vptr,
+static void load_cols(cg *c, vstate *st, LLVMValueRef cols, const char *used, int nf, LLVMValueRef **vptr,
                       LLVMValueRef **pptr, LLVMValueRef **pstride)
 {
-    int nf = st->f->n_fields;
+    (void)st;
     *vptr = calloc((size_t)nf + 1, sizeof **vptr);
     *pptr = calloc((size_t)nf + 1, sizeof **pptr);
     *pstride = calloc((size_t)nf + 1, sizeof **pstride);
@@ -174,9 +174,9 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     LLVMValueRef *prev_vptr = NULL, *prev_pptr = NULL, *prev_pstride = NULL;
     LLVMValueRef *child_vptr = NULL, *child_pptr = NULL, *child_pstride = NULL;
     if (has_prev)
-        load_cols(c, st, st->prev, st->used_prev, &prev_vptr, &prev_pptr, &prev_pstride);
+        load_cols(c, st, st->prev, st->used_prev, nf + f->n_lags, &prev_vptr, &prev_pptr, &prev_pstride);
     if (has_child)
-        load_cols(c, st, st->children, st->used_child, &child_vptr, &child_pptr, &child_pstride);
+        load_cols(c, st, st->children, st->used_child, nf, &child_vptr, &child_pptr, &child_pstride);
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
     LLVMBasicBlockRef wl_head = LLVMAppendBasicBlockInContext(c->ctx, st->fn, has_prev || has_child ? "word.p" : "word");
     LLVMBasicBlockRef wl_body = LLVMAppendBasicBlockInContext(c->ctx, st->fn, "block");
@@ -196,16 +196,19 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     LLVMValueRef base = LLVMBuildShl(B, w, cg_i64(c, 6), "base");
     LLVMValueRef rem = LLVMBuildSub(B, st->n64, base, "");
     LLVMValueRef cnt = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntULT, rem, cg_i64(c, 64), ""), rem, cg_i64(c, 64), "cnt");
-    LLVMValueRef *pword = calloc((size_t)nf + 1, sizeof *pword), *prev_pword = calloc((size_t)nf + 1, sizeof *prev_pword);
+    /* prev has the form's lags after its fields (previous(x, k)) */
+    int np = nf + f->n_lags;
+    LLVMValueRef *pword = calloc((size_t)nf + 1, sizeof *pword), *prev_pword = calloc((size_t)np + 1, sizeof *prev_pword);
     LLVMValueRef *child_pword = calloc((size_t)nf + 1, sizeof *child_pword);
     for (int i = 0; i < nf; i++) {
         if (st->used_cur[i] && !st->is_computed[i])
             pword[i] = load(c, c->i64, word_at(c, st->pptr[i], st->pstride[i], w));
-        if (has_prev && st->used_prev[i])
-            prev_pword[i] = load(c, c->i64, word_at(c, prev_pptr[i], prev_pstride[i], w));
         if (has_child && st->used_child[i])
             child_pword[i] = load(c, c->i64, word_at(c, child_pptr[i], child_pstride[i], w));
     }
+    for (int i = 0; i < np; i++)
+        if (has_prev && st->used_prev[i])
+            prev_pword[i] = load(c, c->i64, word_at(c, prev_pptr[i], prev_pstride[i], w));
     LLVMValueRef wfw = load(c, c->i64, word_at(c, st->wfptr, st->wfstride, w));
     LLVMValueRef *oth_pword = calloc((size_t)st->n_oth + 1, sizeof *oth_pword);
     for (int k = 0; k < st->n_oth; k++)
@@ -234,8 +237,8 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
                  .child_vptr = has_child ? child_vptr : NULL, .child_pword = child_pword};
     rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
-    rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
-    rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+    rw.prev_v = calloc((size_t)np + 1, sizeof(LLVMValueRef));
+    rw.prev_p = calloc((size_t)np + 1, sizeof(LLVMValueRef));
     rw.child_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.child_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     rw.n_oth = st->n_oth;
@@ -340,7 +343,7 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "entry");
     LLVMPositionBuilderAtEnd(B, entry);
     st.used_cur = calloc((size_t)nf + 1, 1);
-    st.used_prev = calloc((size_t)nf + 1, 1);
+    st.used_prev = calloc((size_t)(nf + f->n_lags) + 1, 1);
     st.used_child = calloc((size_t)nf + 1, 1);
     st.is_computed = calloc((size_t)nf + 1, 1);
     for (int k = 0; k < nc; k++) {
@@ -357,6 +360,8 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
         uses_prev |= st.used_prev[i];
         uses_child |= st.used_child[i];
     }
+    for (int i = nf; i < nf + f->n_lags; i++)
+        uses_prev |= st.used_prev[i];
     for (int k = 0; k < nc; k++)
         mark_other(f->fields[f->computed[k]].expr, &st);
     for (int r = 0; r < nr; r++) {
@@ -886,8 +891,8 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
         rw.oth_xnone = calloc((size_t)ru->n_reads + 1, sizeof(LLVMValueRef));
         rw.cur_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
         rw.cur_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
-        rw.prev_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
-        rw.prev_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
+        rw.prev_v = calloc((size_t)(nf + f->n_lags) + 1, sizeof(LLVMValueRef));
+        rw.prev_p = calloc((size_t)(nf + f->n_lags) + 1, sizeof(LLVMValueRef));
         rw.child_v = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
         rw.child_p = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
         int *oth_form = calloc((size_t)ru->n_reads + 1, sizeof(int)), *oth_field = calloc((size_t)ru->n_reads + 1, sizeof(int));
@@ -947,6 +952,11 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
                 rw.child_p[i] = cg_false(c);
             }
         }
+        for (int i = nf; i < nf + f->n_lags; i++)
+            if (!rw.prev_v[i]) {
+                rw.prev_v[i] = cg_i64(c, 0);
+                rw.prev_p[i] = cg_false(c);
+            }
         LLVMValueRef pw = cg_i64(c, 0);
         for (int k = 0; k < ru->n_values && k < 64; k++) {
             const ir_value *v = &ru->values[k];

@@ -326,10 +326,12 @@ static void evaluate(const tfile *t, tbatch *b, const rg_form *k)
 {
     rg_batch rb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows};
     k->validate(&rb, b->fail, b->overflow);
-    for (uint32_t d = 0; d < k->prev_depth; d++) {
+    for (uint32_t d = 0, rounds = k->prev_depth; d < rounds; d++) {
         /* libregrt's own join (regrt.h), as regrt validate joins files */
         rb.prev = b->jprev = rt_batch_previous(k, &rb, &b->prev_state);
-        rb.prev_rows = rb.prev ? rb.prev[k->n_fields].present : NULL;
+        if (!d)
+            rounds = rt_batch_previous_rounds(k, b->prev_state);
+        rb.prev_rows = rb.prev ? rb.prev[k->n_fields + k->n_lags].present : NULL;
         k->validate(&rb, b->fail, b->overflow);
     }
     evaluate_children(t, b, k);
@@ -426,7 +428,7 @@ static void evaluate_children(const tfile *t, tbatch *b, const rg_form *k)
     for (int q = 0; q < f->n_rules; q++)
         fp[q] = fw + (size_t)q * nw;
     rg_batch rc = {.n_rows = n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
-                   .children = ch, .children_rows = chrows, .prev_rows = b->jprev ? b->jprev[nf].present : NULL};
+                   .children = ch, .children_rows = chrows, .prev_rows = b->jprev ? b->jprev[nf + k->n_lags].present : NULL};
     k->validate(&rc, fp, ov);
     for (int q = 0; q < f->n_rules; q++)
         if (f->rules[q].flags & RG_RULE_CHILDREN)
@@ -608,7 +610,7 @@ static void expect_verdict(trun *u, const ast_expect *x)
     const rg_form *k = lib_form(t, b->f);
     rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other,
                    .other_rows = b->other_rows, .children = b->children,
-                   .prev_rows = b->jprev ? b->jprev[k->n_fields].present : NULL,
+                   .prev_rows = b->jprev ? b->jprev[k->n_fields + k->n_lags].present : NULL,
                    .children_rows = b->children ? b->children[k->n_fields].present : NULL};
     int64_t out[64];
     uint64_t present = 0;
@@ -635,7 +637,7 @@ static void expect_message(trun *u, const ast_expect *x)
     const rg_form *k = lib_form(t, b->f);
     const rg_regime_desc *d = t->desc;
     rg_batch rb = {.n_rows = b->n, .cols = b->cols, .prev = b->jprev, .well_formed = b->well_formed, .other = b->other, .other_rows = b->other_rows,
-                   .children = b->children, .prev_rows = b->jprev ? b->jprev[k->n_fields].present : NULL,
+                   .children = b->children, .prev_rows = b->jprev ? b->jprev[k->n_fields + k->n_lags].present : NULL,
                    .children_rows = b->children ? b->children[k->n_fields].present : NULL};
     const char **raw = xcalloc((size_t)b->f->n_fields + 1, sizeof *raw);
     uint32_t *len = xcalloc((size_t)b->f->n_fields + 1, sizeof *len);

@@ -186,6 +186,8 @@ eval_val eval_expr(const ir_form *f, const ir_expr *e, const rg_batch *b, uint32
         return val(!a.v, a.present, a.overflow);
     case IR_PRESENT:
         return val(a.present, 1, a.overflow);
+    case IR_PSTART:
+        return val(e->value > 0 && a.v % e->value == 0, a.present, a.overflow);
     case IR_IN: {
         int in = 0;
         if (!e->set)

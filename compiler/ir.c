@@ -30,7 +30,8 @@ static const char *const op_names[] = {
     [IR_SUB] = "sub", [IR_MUL] = "mul", [IR_DIV] = "div", [IR_NEG] = "neg", [IR_ABS] = "abs",
     [IR_MIN] = "min", [IR_MAX] = "max", [IR_RESCALE] = "rescale", [IR_CMP] = "cmp",
     [IR_AND] = "and", [IR_OR] = "or", [IR_NOT] = "not", [IR_IF] = "if", [IR_IN] = "in",
-    [IR_PRESENT] = "present", [IR_COALESCE] = "coalesce", [IR_OTHER] = "other", [IR_EXISTS] = "exists"};
+    [IR_PRESENT] = "present", [IR_COALESCE] = "coalesce", [IR_PSTART] = "pstart", [IR_OTHER] = "other",
+    [IR_EXISTS] = "exists"};
 static const char *const cmp_names[] = {"?", "eq", "ne", "lt", "le", "gt", "ge"};
 
 __attribute__((format(printf, 3, 4))) static void put(char **p, size_t *left, const char *fmt, ...)
@@ -78,6 +79,8 @@ static void print_rec(const ir_expr *e, char **p, size_t *left)
     }
     if (e->op == IR_RESCALE || e->op == IR_DIV)
         put(p, left, "@%d", e->scale);
+    if (e->op == IR_PSTART)
+        put(p, left, "/%lld", (long long)e->value);
     const ir_expr *kids[3] = {e->a, e->b, e->c};
     for (int i = 0; i < 3; i++)
         if (kids[i]) {

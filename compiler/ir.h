@@ -33,7 +33,9 @@ typedef enum ir_op {
     IR_CONST,       /* value at scale; always present */
     IR_MISSING,     /* never present (e.g. a cross-form read) */
     IR_FIELD,       /* cols[field]; `zero`: missing reads as 0 (present) */
-    IR_PREV,        /* prev[field] (previous period); missing when prev NULL */
+    IR_PREV,        /* prev[field] (previous period); missing when prev NULL.
+                       field >= n_fields: the form's lag lags[field -
+                       n_fields] (previous(x, k), a series' first period) */
     IR_CHILD,       /* children[field]: the sum of the unit's children;
                        missing when children NULL */
     IR_ACC,         /* finalize only: aggregated value of field `field` */
@@ -52,6 +54,9 @@ typedef enum ir_op {
     IR_IN,          /* a (code/unit index) >= 0, or one of set[0..n_set) */
     IR_PRESENT,     /* bool: a is present; always present */
     IR_COALESCE,    /* a if present, else b */
+    IR_PSTART,      /* bool: period number a is the first of its window of
+                       `value` periods (a mod value = 0: January of a year
+                       of months); present when a is */
     IR_OTHER,       /* other[form][field]: another form's row joined to this
                        one (same unit, period, shared dimensions); missing
                        when other or other[form] is NULL; `zero` as IR_FIELD */
@@ -188,6 +193,8 @@ typedef struct ir_field {
     ir_read *reads;     /* COMPUTED: what expr reads */
     int n_reads;
     int prev_depth;     /* COMPUTED: periods back expr reads (see ir_form) */
+    int running;        /* running_sum(): 0 not one, W > 0 resets every W
+                           periods, -1 never resets */
 } ir_field;
 
 typedef struct ir_output {
@@ -199,6 +206,12 @@ typedef struct ir_output {
     int acc_from;       /* the field's acc_sel, or -1 (rg_output.acc_from) */
     const m_field *src; /* the field or ratio declared in the spec */
 } ir_output;
+
+/* A column of batch->prev after the fields (rg_lag of regime.h). */
+typedef struct ir_lag {
+    int field;          /* the column read */
+    int lag;            /* periods back (>= 2); 0: the series' first period */
+} ir_lag;
 
 typedef struct ir_form {
     const char *code;
@@ -219,6 +232,10 @@ typedef struct ir_form {
     int prev_depth;     /* periods back any expression reads: previous(x)
                            is 1, previous(c) of a computed c reading
                            previous() is 2, ... */
+    ir_lag *lags;       /* prev columns n_fields.. (previous(x, k)) */
+    int n_lags;
+    int prev_series;    /* a running_sum() that never resets: the joins
+                           also go back the length of the longest series */
     const m_form *src;
     struct ir_hier *hiers; /* hierarchies checked over its dimensions */
     int n_hiers;

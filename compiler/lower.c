@@ -334,6 +334,98 @@ static ir_expr *lower_binary(lctx *c, const ast_expr *e, src_kind src, const ast
     }
 }
 
+/* The column of batch->prev holding field `field` `lag` periods back
+ * (lag 0: the series' first period), added to the form's lags. */
+static int lag_slot(lctx *c, int field, int lag)
+{
+    ir_form *f = c->out;
+    for (int k = 0; k < f->n_lags; k++)
+        if (f->lags[k].field == field && f->lags[k].lag == lag)
+            return f->n_fields + k;
+    ir_lag *x = arena_alloc(c->a, sizeof *x * (size_t)(f->n_lags + 1));
+    if (f->n_lags)
+        memcpy(x, f->lags, sizeof *x * (size_t)f->n_lags);
+    x[f->n_lags].field = field;
+    x[f->n_lags].lag = lag;
+    f->lags = x;
+    return f->n_fields + f->n_lags++;
+}
+
+/* previous(x, k): the previous-period reads of x (a field, or a ratio's
+ * parts) become reads of k periods back. */
+static void to_lag(lctx *c, ir_expr *e, int lag)
+{
+    if (!e)
+        return;
+    if (e->op == IR_PREV && e->field >= 0 && e->field < c->out->n_fields) {
+        e->field = lag_slot(c, e->field, lag);
+        /* prev_rows tells the previous period's row only: whether the row
+         * k periods back exists is not told, so an absent one is never
+         * read as 0 */
+        if (e->zero == IR_ZERO_ABSENT)
+            e->zero = IR_ZERO_NONE;
+    }
+    to_lag(c, e->a, lag);
+    to_lag(c, e->b, lag);
+    to_lag(c, e->c, lag);
+}
+
+/* computed C = running_sum(x [, reset]): the sum of x over the periods of
+ * the row's series from the start of its window (the first period of the
+ * year... or, never resetting, the series' first period in the data) to
+ * the row's period:
+ *     if(start, x, previous(C) + x)
+ * A period of the window without a row, or with x empty, leaves previous(C)
+ * empty, so every later running total of the window is empty: never a sum
+ * of what happened to be sent. */
+/* Whether the row's period starts its window of w periods (w > 0), or,
+ * w <= 0, is its series' first period in the data (lag 0 of the period). */
+static ir_expr *window_start(lctx *c, int w)
+{
+    const m_form *mf = c->form;
+    int pf = mf->period_field >= 0 ? c->out->field_of[mf->period_field] : -1;
+    if (pf < 0)
+        return NULL;
+    ir_expr *p = ir_new(c->a, IR_FIELD, 0), *start;
+    p->field = pf;
+    if (w > 0) {
+        start = mk_bool(c, IR_PSTART, p, NULL);
+        start->value = w;
+    } else {
+        ir_expr *first = ir_new(c->a, IR_PREV, 0);
+        first->field = lag_slot(c, pf, 0);
+        start = mk_bool(c, IR_CMP, first, p);
+        start->cmp = IR_EQ;
+    }
+    return start;
+}
+
+static ir_expr *lower_running(lctx *c, ir_form *f, int col, const m_field *m)
+{
+    const ast_expr *e = m->expr;
+    int s = lower_arith_scale(&m->type);
+    ir_expr *x = lower_expr(c, e->u.call.args.items[0], SRC_CUR);
+    int w = e->ref ? e->ref->index : 0;
+    ir_expr *start = window_start(c, w);
+    if (!x || !start)
+        return NULL;
+    x = rescale(c, x, s);
+    if (w <= 0)
+        f->prev_series = 1;
+    f->fields[col].running = w > 0 ? w : -1;
+    ir_expr *self = ir_new(c->a, IR_PREV, s);
+    self->field = col;
+    ir_expr *v = mk(c, IR_IF, s, start, x);
+    v->c = mk(c, IR_ADD, s, self, x);
+    return v;
+}
+
+static int is_running(const m_field *m)
+{
+    return m->expr && m->expr->kind == AST_E_CALL && m->expr->ref && m->expr->ref->fn == FN_RUNNING_SUM &&
+           m->expr->u.call.args.n >= 1;
+}
+
 static ir_expr *lower_call(lctx *c, const ast_expr *e, src_kind src)
 {
     sema_fn fn = e->ref ? e->ref->fn : FN_NONE;
@@ -346,12 +438,43 @@ static ir_expr *lower_call(lctx *c, const ast_expr *e, src_kind src)
     const ast_expr *a0 = args->items[0];
     switch (fn) {
     case FN_PREVIOUS:
-    case FN_CHILDREN:
+    case FN_CHILDREN: {
         if (src != SRC_CUR) {
             lerror(c, e->loc, "previous() and children() cannot be nested or used in a ratio");
             return NULL;
         }
-        return lower_expr(c, a0, fn == FN_PREVIOUS ? SRC_PREV : SRC_CHILD);
+        ir_expr *x = lower_expr(c, a0, fn == FN_PREVIOUS ? SRC_PREV : SRC_CHILD);
+        if (x && fn == FN_PREVIOUS && n > 1) {
+            const ast_expr *k = args->items[1];
+            int64_t lag = k->kind == AST_E_NUMBER && k->u.num.scale == 0 ? k->u.num.value : -1;
+            if (lag < 1 || lag > M_MAX_LAG) {
+                lerror(c, k->loc, "the order of previous() is a whole number from 1 to 240");
+                return NULL;
+            }
+            if (lag > 1)
+                to_lag(c, x, (int)lag);
+        }
+        return x;
+    }
+    case FN_RUNNING_SUM:
+        lerror(c, e->loc, "running_sum() is the whole expression of a computed field");
+        return NULL;
+    case FN_CHANGE: {
+        /* change(x [, reset]), running_sum's inverse: x at the start of its
+         * window (or of its series), else x less previous(x) */
+        if (src != SRC_CUR) {
+            lerror(c, e->loc, "change() cannot be nested or used in a ratio");
+            return NULL;
+        }
+        ir_expr *x = lower_expr(c, a0, SRC_CUR), *px = lower_expr(c, a0, SRC_PREV);
+        ir_expr *start = window_start(c, e->ref ? e->ref->index : 0);
+        if (!x || !px || !start)
+            return NULL;
+        int s = max_i(x->scale, px->scale);
+        ir_expr *v = mk(c, IR_IF, s, start, rescale(c, x, s));
+        v->c = mk(c, IR_SUB, s, rescale(c, x, s), rescale(c, px, s));
+        return v;
+    }
     case FN_ABS: {
         ir_expr *x = lower_expr(c, a0, src);
         return x ? mk(c, IR_ABS, x->scale, x, NULL) : NULL;
@@ -880,17 +1003,20 @@ static int rg_type_of(ty_kind k)
 
 /* ---- what expressions read, message values ---- */
 
-/* Periods back `e` reads, given each computed column's own (depth[]). */
-static int prev_depth(const ir_expr *e, const int *depth)
+/* Periods back `e` reads, given each computed column's own (depth[]);
+ * `self`: the running total whose own previous value is counted apart. */
+static int prev_depth(const ir_form *f, const ir_expr *e, const int *depth, int self)
 {
     if (!e)
         return 0;
     int d = 0;
-    if ((e->op == IR_FIELD || e->op == IR_CHILD) && e->field >= 0)
+    if ((e->op == IR_FIELD || e->op == IR_CHILD) && e->field >= 0 && e->field < f->n_fields)
         d = depth[e->field];
-    else if (e->op == IR_PREV && e->field >= 0)
+    else if (e->op == IR_PREV && e->field >= f->n_fields && e->field < f->n_fields + f->n_lags)
+        d = f->lags[e->field - f->n_fields].lag ? 1 + depth[f->lags[e->field - f->n_fields].field] : 1;
+    else if (e->op == IR_PREV && e->field >= 0 && e->field < f->n_fields && e->field != self)
         d = 1 + depth[e->field];
-    int a = prev_depth(e->a, depth), b = prev_depth(e->b, depth), x = prev_depth(e->c, depth);
+    int a = prev_depth(f, e->a, depth, self), b = prev_depth(f, e->b, depth, self), x = prev_depth(f, e->c, depth, self);
     d = max_i(d, a);
     d = max_i(d, b);
     return max_i(d, x);
@@ -1117,7 +1243,7 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         const m_field *m = &mf->fields[i];
         if (!m->expr || !(m->flags & RG_FIELD_COMPUTED) || f->field_of[i] < 0)
             continue;
-        ir_expr *v = lower_expr(c, m->expr, SRC_CUR);
+        ir_expr *v = is_running(m) ? lower_running(c, f, f->field_of[i], m) : lower_expr(c, m->expr, SRC_CUR);
         f->fields[f->field_of[i]].expr = v ? rescale(c, v, lower_arith_scale(&m->type)) : NULL;
     }
     order_computed(c, f);
@@ -1177,13 +1303,34 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
     c->zero = 0;
     qsort(f->rules, (size_t)f->n_rules, sizeof *f->rules, cmp_rule);
 
-    /* What each computed field and rule reads, and how far back. */
+    /* What each computed field and rule reads, and how far back: the
+     * evaluation order follows this period's reads only, so the depths are
+     * taken again until none grows (sema rejects circles through
+     * previous(); a running total's own previous value counts as the
+     * length of its window: W - 1 more periods back than what it sums). */
     int *depth = arena_alloc(c->a, sizeof(int) * (size_t)(f->n_fields + 1));
     for (int k = 0; k < f->n_computed; k++) {
         ir_field *x = &f->fields[f->computed[k]];
         int cap = 0;
         ir_collect_reads(c->a, x->expr, index, &x->reads, &x->n_reads, &cap);
-        x->prev_depth = depth[f->computed[k]] = prev_depth(x->expr, depth);
+    }
+    for (int round = 0, grew = 1; grew && round <= f->n_computed + 1; round++) {
+        grew = 0;
+        for (int k = 0; k < f->n_computed; k++) {
+            int fi = f->computed[k];
+            ir_field *x = &f->fields[fi];
+            int d = prev_depth(f, x->expr, depth, x->running ? fi : -1);
+            if (x->running && x->expr && x->expr->op == IR_IF)
+                d = max_i(d, prev_depth(f, x->expr->b, depth, fi) + (x->running > 0 ? x->running - 1 : 1));
+            if (d > depth[fi]) {
+                depth[fi] = d;
+                grew = 1;
+            }
+        }
+    }
+    for (int k = 0; k < f->n_computed; k++) {
+        ir_field *x = &f->fields[f->computed[k]];
+        x->prev_depth = depth[f->computed[k]];
         f->prev_depth = max_i(f->prev_depth, x->prev_depth);
     }
     for (int i = 0; i < f->n_rules; i++) {
@@ -1192,10 +1339,10 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
         lower_values(c, f, r);
         ir_collect_reads(c->a, r->when, index, &r->reads, &r->n_reads, &cap);
         ir_collect_reads(c->a, r->check, index, &r->reads, &r->n_reads, &cap);
-        f->prev_depth = max_i(f->prev_depth, max_i(prev_depth(r->when, depth), prev_depth(r->check, depth)));
+        f->prev_depth = max_i(f->prev_depth, max_i(prev_depth(f, r->when, depth, -1), prev_depth(f, r->check, depth, -1)));
         for (int k = 0; k < r->n_values; k++) {
             ir_collect_reads(c->a, r->values[k].expr, index, &r->reads, &r->n_reads, &cap);
-            f->prev_depth = max_i(f->prev_depth, prev_depth(r->values[k].expr, depth));
+            f->prev_depth = max_i(f->prev_depth, prev_depth(f, r->values[k].expr, depth, -1));
         }
     }
     lower_hiers(c->a, c->r, mf, f);

@@ -32,3 +32,16 @@ int m_tier_index(const m_regime *r, const char *name)
             return i;
     return -1;
 }
+
+int m_freq_window(rg_freq f, rg_freq reset)
+{
+    /* periods per year; nine months is no partition of the year */
+    static const int per_year[] = {[RG_F_MONTHLY] = 12, [RG_F_QUARTERLY] = 4, [RG_F_HALF_YEARLY] = 2,
+                                   [RG_F_NINE_MONTHS] = 0, [RG_F_YEARLY] = 1};
+    if (f < RG_F_MONTHLY || f > RG_F_YEARLY || reset < RG_F_MONTHLY || reset > RG_F_YEARLY)
+        return 0;
+    int a = per_year[f], b = per_year[reset];
+    if (!a || !b || a <= b || a % b)
+        return 0;
+    return a / b;
+}

@@ -47,8 +47,12 @@ typedef enum sema_ref_kind {
 /* Built-in functions. */
 typedef enum sema_fn {
     FN_NONE = 0, FN_SUM, FN_MIN, FN_MAX, FN_ABS, FN_ROUND, FN_IF,
-    FN_PREVIOUS, FN_CHILDREN, FN_IS_MISSING, FN_PRESENT, FN_COALESCE
+    FN_PREVIOUS, FN_CHILDREN, FN_IS_MISSING, FN_PRESENT, FN_COALESCE,
+    FN_RUNNING_SUM, FN_CHANGE
 } sema_fn;
+
+/* Bounds of previous(x, k) and running_sum() (LANGUAGE.md). */
+#define M_MAX_LAG 240
 
 typedef struct sema_ref {
     sema_ref_kind kind;
@@ -256,5 +260,9 @@ typedef struct m_regime {
 const char *m_text(const ast_texts *t, const char *lang); /* NULL if absent */
 int m_form_field(const m_form *f, const char *code);      /* index or -1 */
 int m_tier_index(const m_regime *r, const char *name);    /* index or -1 */
+/* Periods of frequency `f` in one period of the coarser `reset` (12 months
+ * in a year), or 0 when `reset` is not made of whole periods of `f` (a
+ * quarter of years, nine months). */
+int m_freq_window(rg_freq f, rg_freq reset);
 
 #endif

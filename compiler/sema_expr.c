@@ -148,9 +148,12 @@ sema_type *sema_field_type(sema *s, int idx, src_loc use)
         return &f->type;
     state[idx] = 1;
     int saved_in_rule = s->in_rule;
+    const ast_expr *saved_top = s->computed_top;
     s->in_rule = 0;
+    s->computed_top = f->flags & RG_FIELD_RATIO ? NULL : f->expr;
     sema_type *t = sema_expr(s, f->expr);
     s->in_rule = saved_in_rule;
+    s->computed_top = saved_top;
     if (state[idx] == 2) /* a cycle through this field was reported */
         return &f->type;
     if (f->flags & RG_FIELD_RATIO) {
@@ -374,9 +377,10 @@ static sema_type *call(sema *s, ast_expr *e)
     static const struct { const char *name; sema_fn fn; int min, max; } fns[] = {
         {"sum", FN_SUM, 1, 64}, {"min", FN_MIN, 1, 64}, {"max", FN_MAX, 1, 64},
         {"abs", FN_ABS, 1, 1}, {"round", FN_ROUND, 2, 2}, {"if", FN_IF, 3, 3},
-        {"previous", FN_PREVIOUS, 1, 1}, {"children", FN_CHILDREN, 1, 1},
+        {"previous", FN_PREVIOUS, 1, 2}, {"children", FN_CHILDREN, 1, 1},
         {"is_missing", FN_IS_MISSING, 1, 1}, {"present", FN_PRESENT, 1, 1},
-        {"coalesce", FN_COALESCE, 2, 2},
+        {"coalesce", FN_COALESCE, 2, 2}, {"running_sum", FN_RUNNING_SUM, 1, 2},
+        {"change", FN_CHANGE, 1, 2},
     };
     const char *name = e->u.call.callee.text;
     int k = -1;
@@ -410,6 +414,8 @@ static sema_type *call(sema *s, ast_expr *e)
         return mk(s, TY_ERROR, 0, NULL, NULL);
     }
     ast_expr **a = (ast_expr **)e->u.call.args.items;
+    int at_top = e == s->computed_top;
+    s->computed_top = NULL; /* running_sum() only as the whole expression */
     switch (fns[k].fn) {
     case FN_SUM: case FN_MIN: case FN_MAX: {
         sema_type *t = sema_expr(s, a[0]);
@@ -461,6 +467,20 @@ static sema_type *call(sema *s, ast_expr *e)
             diag(s->d, "E0211", a[0]->loc, name);
             return mk(s, TY_ERROR, 0, NULL, NULL);
         }
+        if (fns[k].fn == FN_CHILDREN && n > 1) {
+            diag(s->d, "E0207", e->loc, name, "1", n);
+            return mk(s, TY_ERROR, 0, NULL, NULL);
+        }
+        if (n > 1) {
+            /* previous(x, k): k periods back, a constant order */
+            const ast_expr *o = a[1];
+            if (o->kind != AST_E_NUMBER || o->u.num.scale != 0 || o->u.num.value < 1 ||
+                o->u.num.value > M_MAX_LAG) {
+                diag(s->d, "E0299", o->loc, M_MAX_LAG);
+                diag_hint(s->d, "H0299");
+                return mk(s, TY_ERROR, 0, NULL, NULL);
+            }
+        }
         sema_type *t = sema_expr(s, a[0]);
         if (fns[k].fn == FN_PREVIOUS) {
             s->uses_prev = 1;
@@ -483,6 +503,49 @@ static sema_type *call(sema *s, ast_expr *e)
             if (t->kind != TY_ERROR && !sema_is_numeric(t->kind))
                 diag(s->d, "E0218", a[0]->loc, name, sema_type_word(t, s->d->lang));
         }
+        return t;
+    }
+    case FN_RUNNING_SUM: case FN_CHANGE: {
+        /* a running total is a column: its own previous value is what it
+         * adds to (lower.c), so it is the whole expression of a computed
+         * field, never a part of one or of a rule; change(x) is its
+         * inverse, x less previous(x), of a field */
+        if (fns[k].fn == FN_RUNNING_SUM && !at_top) {
+            diag(s->d, "E0298", e->loc);
+            diag_hint(s->d, "H0298");
+            return mk(s, TY_ERROR, 0, NULL, NULL);
+        }
+        if (fns[k].fn == FN_CHANGE &&
+            (a[0]->kind != AST_E_NAME || !s->form || sema_field(s, s->form, a[0]->u.name.text) < 0)) {
+            diag(s->d, "E0211", a[0]->loc, name);
+            return mk(s, TY_ERROR, 0, NULL, NULL);
+        }
+        sema_type *t = sema_expr(s, a[0]);
+        if (t->kind != TY_ERROR && !sema_is_numeric(t->kind)) {
+            diag(s->d, "E0218", a[0]->loc, name, sema_type_word(t, s->d->lang));
+            return mk(s, TY_ERROR, 0, NULL, NULL);
+        }
+        s->uses_prev = 1;
+        if (s->r->decl ? !s->r->frequency : !(s->form && s->form->frequency)) {
+            diag(s->d, "E0209", e->loc);
+            diag_hint(s->d, "H0209");
+            return t;
+        }
+        int w = -1;
+        if (n > 1) {
+            rg_freq f = s->form ? s->form->frequency : RG_F_NONE;
+            rg_freq reset = a[1]->kind == AST_E_NAME ? sema_freq_of(a[1]->u.name.text, 0) : RG_F_NONE;
+            w = m_freq_window(f, reset);
+            if (!w) {
+                diag(s->d, "E0297", a[1]->loc, name, a[1]->kind == AST_E_NAME ? a[1]->u.name.text : "?",
+                     sema_freq_column(f));
+                diag_hint(s->d, "H0297");
+                return mk(s, TY_ERROR, 0, NULL, NULL);
+            }
+        }
+        e->ref->index = w; /* the window in periods; -1: never resets */
+        if (fns[k].fn == FN_CHANGE)
+            return arith(s, e, AST_OP_SUB, t, t); /* a change may be negative */
         return t;
     }
     case FN_IS_MISSING: case FN_PRESENT:

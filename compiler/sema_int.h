@@ -27,6 +27,8 @@ typedef struct sema {
     m_form *form;
     int form_index;
     int in_rule;        /* 1 inside a rule's check/when */
+    const ast_expr *computed_top; /* the expression of the computed field
+                                     being typed (running_sum() stands there) */
     int uses_prev, uses_children, uses_other_form, uses_units, uses_well_formed;
     int *rule_fields;
     int n_rule_fields, cap_rule_fields;

@@ -423,6 +423,7 @@ static const char *ival(xp *c, const ir_expr *e, terms *t)
         return "''";
     case IR_FIELD: return field_val(c, e, t);
     case IR_PREV: unsupported(c, "previous-period"); return "''";
+    case IR_PSTART: unsupported(c, "period window"); return "''";
     case IR_CHILD: unsupported(c, "children"); return "''";
     case IR_OTHER: unsupported(c, "cross-form"); return "''";
     case IR_ACC: unsupported(c, "aggregate"); return "''";

@@ -249,6 +249,10 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
             x->prev_next = NULL;
             if (rc) return -1;
             x->prev_ready = 1;
+            /* a running total that never resets reads back to its series'
+             * first period: as many more passes as the longest series has
+             * periods after its first (known from the first index) */
+            if (!k && f->prev_series) depth += rt_prev_span(x->prev);
         }
     }
     if (need_kids) {

@@ -82,6 +82,9 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch);
 void rt_prev_scratch_free(void *scratch);
 void rt_prev_report(const rt_prev *p);
 void rt_prev_reset(rt_prev *p); /* counts of the last pass only */
+/* The longest series' last period less its first (running_sum() that
+ * never resets: rg_form.prev_series). */
+uint32_t rt_prev_span(const rt_prev *p);
 /* A warning when rows of the last pass met a repeated key in the previous
  * period. */
 void rt_prev_warn(const rt_prev *p);

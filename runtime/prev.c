@@ -17,6 +17,12 @@
  * warning counts such keys. Values are those of the row as submitted,
  * computed fields included, whether or not the row had errors.
  *
+ * The form's lags (ABI 5, rg_form.lags) are more columns of batch->prev:
+ * previous(x, k) is x of the row k periods earlier, looked up in the same
+ * index; lag 0 of the period is the first period of the row's series in
+ * the data (running_sum() that never resets starts there), and the
+ * longest series (rt_prev_span) says how many passes such a total needs.
+ *
  * Memory: per row of the input, 12 bytes of index (twice that with the
  * table's slack), 8 bytes per stored field and 8 bytes of presence bits, plus
  * each distinct series once. tthc's C1 (carried, pending) costs about 50
@@ -28,8 +34,12 @@
 
 struct rt_prev {
     const rg_form *form;
-    uint32_t nf, nk, nmask;
+    uint32_t nf, nk, nmask, nl;
     int32_t *kf;        /* stored fields */
+    int32_t *lagx;      /* per lag: its field's place in kf, -1: not stored
+                           (lag 0: the series' first period) */
+    int32_t *smin, *smax; /* per series: its first and last period */
+    uint32_t scap;
     rt_strmap series;   /* series key -> id */
     rt_arena arena;
     uint32_t n_series;
@@ -69,9 +79,16 @@ int rt_prev_needed(const rg_form *f, const uint8_t *rule_on)
  * computed), into use[]. */
 static void mark_prev(const rg_form *f, const rg_read *reads, uint32_t n, uint8_t *use)
 {
-    for (uint32_t k = 0; k < n; k++)
-        if (reads[k].role == RG_READ_PREVIOUS && reads[k].field >= 0 && (uint32_t)reads[k].field < f->n_fields)
-            use[reads[k].field] = 1;
+    for (uint32_t k = 0; k < n; k++) {
+        if (reads[k].role != RG_READ_PREVIOUS || reads[k].field < 0) continue;
+        uint32_t x = (uint32_t)reads[k].field;
+        if (x < f->n_fields) {
+            use[x] = 1;
+        } else if (x - f->n_fields < f->n_lags) {
+            const rg_lag *l = &f->lags[x - f->n_fields];
+            if (l->lag && l->field >= 0 && (uint32_t)l->field < f->n_fields) use[l->field] = 1;
+        }
+    }
 }
 
 rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_on)
@@ -91,6 +108,13 @@ rt_prev *rt_prev_new(const rt_regime *rg, const rg_form *f, const uint8_t *rule_
         if (use[k]) p->kf[p->nk++] = (int32_t)k;
     }
     free(use);
+    p->nl = f->n_lags;
+    p->lagx = rt_xcalloc(p->nl ? p->nl : 1, sizeof *p->lagx);
+    for (uint32_t l = 0; l < p->nl; l++) {
+        p->lagx[l] = -1;
+        for (uint32_t x = 0; x < p->nk && f->lags[l].lag; x++)
+            if (p->kf[x] == f->lags[l].field) p->lagx[l] = (int32_t)x;
+    }
     p->nmask = (p->nk + 63) / 64;
     if (!p->nmask) p->nmask = 1;
     rt_strmap_init(&p->series, 1024);
@@ -107,6 +131,9 @@ void rt_prev_free(rt_prev *p)
     rt_strmap_free(&p->series);
     rt_arena_free(&p->arena);
     free(p->kf);
+    free(p->lagx);
+    free(p->smin);
+    free(p->smax);
     free(p->ekey);
     free(p->erow);
     free(p->vals);
@@ -180,11 +207,20 @@ void rt_prev_collect(rt_prev *p, const rg_batch *b)
         if (!bit(pc->present, i) || pc->v[i] < 0 || pc->v[i] >= (1 << PERIOD_BITS)) continue;
         series_key(f, b, i, &k);
         uint32_t sid;
+        int32_t per = (int32_t)pc->v[i];
         if (!rt_strmap_get(&p->series, k.p ? k.p : "", (uint32_t)k.n, &sid)) {
             sid = p->n_series++;
             char *copy = rt_arena_strndup(&p->arena, k.p ? k.p : "", k.n);
             rt_strmap_put(&p->series, copy, (uint32_t)k.n, sid);
+            if (sid >= p->scap) {
+                p->scap = p->scap ? p->scap * 2 : 1024;
+                p->smin = rt_xrealloc(p->smin, (size_t)p->scap * sizeof *p->smin);
+                p->smax = rt_xrealloc(p->smax, (size_t)p->scap * sizeof *p->smax);
+            }
+            p->smin[sid] = p->smax[sid] = per;
         }
+        if (per < p->smin[sid]) p->smin[sid] = per;
+        if (per > p->smax[sid]) p->smax[sid] = per;
         uint64_t key = (((uint64_t)sid << PERIOD_BITS) | (uint64_t)pc->v[i]) + 1;
         if ((uint64_t)(p->en + 1) * 4 > (uint64_t)p->ecap * 3) grow_table(p);
         uint32_t j = (uint32_t)mix(key) & (p->ecap - 1);
@@ -243,12 +279,15 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
 {
     pscratch *s = *scratch;
     const uint32_t n = b->n_rows, nw = (n + 63) / 64;
+    /* the prev columns: the fields, then the lags (ABI 5) */
+    const uint32_t ncol = p->nf + p->nl, nv = p->nk + p->nl;
     if (!s) {
         s = rt_xcalloc(1, sizeof *s);
         s->nf = p->nf;
-        /* one column more than the form's: its `present` marks the rows
-         * that have a previous-period row (rg_batch.prev_rows, rt_rows) */
-        s->cols = rt_xcalloc(p->nf + 1, sizeof *s->cols);
+        /* one column more than the form's and its lags: its `present`
+         * marks the rows that have a previous-period row (rg_batch.prev_rows,
+         * rt_rows) */
+        s->cols = rt_xcalloc(ncol + 1, sizeof *s->cols);
         *scratch = s;
     }
     if (n > s->cap) {
@@ -260,24 +299,28 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
         free(s->zero_w);
         free(s->rows);
         s->rows = rt_xcalloc(nw, sizeof *s->rows);
-        s->cols[p->nf].present = s->rows;
-        s->v = rt_xcalloc((size_t)n * (p->nk ? p->nk : 1), sizeof *s->v);
+        s->cols[ncol].present = s->rows;
+        s->v = rt_xcalloc((size_t)n * (nv ? nv : 1), sizeof *s->v);
         s->zero_v = rt_xcalloc(n, sizeof *s->zero_v);
-        s->pres = rt_xcalloc((size_t)nw * (p->nk ? p->nk : 1), sizeof *s->pres);
+        s->pres = rt_xcalloc((size_t)nw * (nv ? nv : 1), sizeof *s->pres);
         s->zero_w = rt_xcalloc(nw, sizeof *s->zero_w);
-        for (uint32_t k = 0; k < p->nf; k++) {
+        for (uint32_t k = 0; k < ncol; k++) {
             s->cols[k].v = s->zero_v;
             s->cols[k].present = s->zero_w;
             s->cols[k].malformed = s->zero_w;
         }
-        s->cols[p->nf].v = s->zero_v;
-        s->cols[p->nf].malformed = s->zero_w;
+        s->cols[ncol].v = s->zero_v;
+        s->cols[ncol].malformed = s->zero_w;
         for (uint32_t x = 0; x < p->nk; x++) {
             s->cols[p->kf[x]].v = s->v + (size_t)x * s->cap;
             s->cols[p->kf[x]].present = s->pres + (size_t)x * s->capw;
         }
+        for (uint32_t l = 0; l < p->nl; l++) {
+            s->cols[p->nf + l].v = s->v + (size_t)(p->nk + l) * s->cap;
+            s->cols[p->nf + l].present = s->pres + (size_t)(p->nk + l) * s->capw;
+        }
     }
-    memset(s->pres, 0, (size_t)s->capw * (p->nk ? p->nk : 1) * sizeof *s->pres);
+    memset(s->pres, 0, (size_t)s->capw * (nv ? nv : 1) * sizeof *s->pres);
     memset(s->rows, 0, (size_t)s->capw * sizeof *s->rows);
     const rg_form *f = p->form;
     const rg_column *pc = &b->cols[f->period_field];
@@ -287,6 +330,21 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
         series_key(f, b, i, &s->key);
         uint32_t sid;
         if (!rt_strmap_get(&p->series, s->key.p ? s->key.p : "", (uint32_t)s->key.n, &sid)) continue;
+        for (uint32_t l = 0; l < p->nl; l++) {
+            int64_t at, *dst = s->v + (size_t)(p->nk + l) * s->cap + i;
+            uint64_t *pw = s->pres + (size_t)(p->nk + l) * s->capw + (i >> 6);
+            if (!f->lags[l].lag) { /* the series' first period */
+                *dst = p->smin[sid];
+                *pw |= 1ull << (i & 63);
+                continue;
+            }
+            if (p->lagx[l] < 0 || pc->v[i] < (int64_t)f->lags[l].lag) continue;
+            if ((at = lookup(p, (((uint64_t)sid << PERIOD_BITS) | (uint64_t)(pc->v[i] - f->lags[l].lag)) + 1)) < 0)
+                continue; /* no row, or the key repeats: not present */
+            uint32_t x = (uint32_t)p->lagx[l];
+            *dst = p->vals[(size_t)at * p->nk + x];
+            if (p->pres[(size_t)at * p->nmask + (x >> 6)] >> (x & 63) & 1) *pw |= 1ull << (i & 63);
+        }
         int64_t r = lookup(p, (((uint64_t)sid << PERIOD_BITS) | (uint64_t)(pc->v[i] - 1)) + 1);
         if (r == -2) skipped++;
         if (r < 0) continue;
@@ -306,6 +364,14 @@ const rg_column *rt_prev_fill(rt_prev *p, const rg_batch *b, void **scratch)
 }
 
 void rt_prev_reset(rt_prev *p) { p->joined = p->filled = p->skipped = 0; }
+
+uint32_t rt_prev_span(const rt_prev *p)
+{
+    uint32_t span = 0;
+    for (uint32_t s = 0; s < p->n_series; s++)
+        if ((uint32_t)(p->smax[s] - p->smin[s]) > span) span = (uint32_t)(p->smax[s] - p->smin[s]);
+    return span;
+}
 
 void rt_prev_report(const rt_prev *p)
 {
@@ -341,6 +407,12 @@ const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **s
     free(on);
     rt_prev_collect(s->p, b);
     return rt_prev_fill(s->p, b, &s->scratch);
+}
+
+uint32_t rt_batch_previous_rounds(const rg_form *f, const void *state)
+{
+    const batch_prev *s = state;
+    return f->prev_depth + (f->prev_series && s && s->p ? rt_prev_span(s->p) : 0);
 }
 
 void rt_batch_previous_free(void *state)

@@ -18,6 +18,7 @@ static void usage(FILE *f)
              "\n"
              "Commands:\n"
              "  validate  check submissions against a compiled regime\n"
+             "  compute   every row's computed fields (running totals, changes...) as CSV\n"
              "  rollup    aggregate submissions over tiers and periods\n"
              "  calendar  periods, cut-off windows and deadlines of a year\n"
              "  status    who reported, who is missing, who was late\n"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
              "\n"
              "  regrt validate LIB DATA... [--units U.csv] [--form F] [--rules V1,V2]\n"
              "                 [--format text|csv|json] [--results invalid|all] [-o FILE]\n"
+             "  regrt compute  LIB DATA... [--units U.csv] [--form F] [-o FILE]\n"
              "  regrt rollup   LIB --units U.csv DATA... [-o FILE] [--errors FILE]\n"
              "                 [--to LEVEL] [--period month|quarter|half|9m|year|2025-Q1] [--rollup NAME]\n"
              "                 [--layout compact|full]\n"
@@ -62,6 +64,7 @@ static void usage(FILE *f)
              "\n"
              "Lệnh:\n"
              "  validate  kiểm tra số liệu nộp theo chế độ báo cáo đã biên dịch\n"
+             "  compute   các trường tính toán của mọi dòng (lũy kế, chênh lệch...) dạng CSV\n"
              "  rollup    tổng hợp số liệu theo cấp và theo kỳ\n"
              "  calendar  các kỳ, thời gian chốt số liệu và hạn gửi trong năm\n"
              "  status    đơn vị đã nộp, chưa nộp, trễ hạn\n"
@@ -74,6 +77,7 @@ static void usage(FILE *f)
              "\n"
              "  regrt validate LIB DỮ_LIỆU... [--units U.csv] [--form F] [--rules V1,V2]\n"
              "                 [--format text|csv|json] [--results invalid|all] [-o TỆP]\n"
+             "  regrt compute  LIB DỮ_LIỆU... [--units U.csv] [--form F] [-o TỆP]\n"
              "  regrt rollup   LIB --units U.csv DỮ_LIỆU... [-o TỆP] [--errors TỆP]\n"
              "                 [--to CẤP] [--period month|quarter|half|9m|year|2025-Q1] [--rollup TÊN]\n"
              "                 [--layout compact|full]\n"
@@ -139,6 +143,30 @@ static int usage_cmd(const char *cmd, FILE *f)
              "  --strict          chấp nhận cho thống nhất: validate không bỏ dòng nào\n"
              "\n"
              "Mã thoát: 0 không có vi phạm mức lỗi, 1 có dòng không đạt quy tắc mức lỗi,\n"
+             "2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n";
+    } else if (!strcmp(cmd, "compute")) {
+        en = "Usage: regrt compute LIB DATA... [options]\n"
+             "Writes every row's computed fields (running totals, changes from the previous\n"
+             "period, lags...) as CSV: row_number, the keys, then one column per computed\n"
+             "field; empty where a value cannot be computed. The joins over periods are those\n"
+             "of `regrt validate`; rules are not run.\n"
+             "\n"
+             "  --units FILE      the unit list\n"
+             "  --form F          the form of DATA (default: the first)\n"
+             "  -o FILE           write the CSV to FILE (never one of the inputs)\n"
+             "\n"
+             "Exit status: 0 written, 1 written but a key repeats (DUP1: the periods after it\n"
+             "are not joined), 2 unusable input or usage error.\n";
+        vi = "Cách dùng: regrt compute LIB DỮ_LIỆU... [tùy chọn]\n"
+             "Ghi các trường tính toán của mọi dòng (lũy kế, chênh lệch so với kỳ trước, giá trị\n"
+             "các kỳ trước...) dạng CSV: row_number, các khóa, rồi mỗi trường tính toán một cột;\n"
+             "để trống khi không tính được. Ghép các kỳ như `regrt validate`; không chạy quy tắc.\n"
+             "\n"
+             "  --units TỆP       danh sách đơn vị\n"
+             "  --form F          biểu của DỮ_LIỆU (mặc định: biểu đầu tiên)\n"
+             "  -o TỆP            ghi CSV vào TỆP (không bao giờ là một tệp đầu vào)\n"
+             "\n"
+             "Mã thoát: 0 đã ghi, 1 đã ghi nhưng có khóa lặp (DUP1: các kỳ sau nó không được ghép),\n"
              "2 đầu vào không dùng được hoặc sai cú pháp lệnh.\n";
     } else if (!strcmp(cmd, "rollup")) {
         en = "Usage: regrt rollup LIB DATA... [options]\n"
@@ -319,6 +347,7 @@ static int run_main(int argc, char **argv)
     if (!strcmp(cmd, "serve-admin")) return srv_admin_main(argc - 1, argv + 1);
     int (*run)(const rt_opts *, rt_error *) = NULL;
     if (!strcmp(cmd, "validate")) run = rt_cmd_validate;
+    else if (!strcmp(cmd, "compute")) run = rt_cmd_compute;
     else if (!strcmp(cmd, "rollup")) run = rt_cmd_rollup;
     else if (!strcmp(cmd, "calendar")) run = rt_cmd_calendar;
     else if (!strcmp(cmd, "status")) run = rt_cmd_status;

@@ -42,8 +42,17 @@ void rt_report_begin(rt_report *r)
             rt_buf_ch(&b, ',');
             rt_buf_str(&b, f->fields[f->dims[d]].code);
         }
-        rt_buf_str(&b, r->results ? ",ruleid,bool_var,imbalance,errorcode,errorlevel,severity,message,values\n"
-                                  : ",rule,severity\n");
+        if (r->computed) {
+            for (uint32_t k = 0; k < f->n_fields; k++)
+                if (f->fields[k].flags & RG_FIELD_COMPUTED) {
+                    rt_buf_ch(&b, ',');
+                    rt_buf_str(&b, f->fields[k].code);
+                }
+            rt_buf_ch(&b, '\n');
+        } else {
+            rt_buf_str(&b, r->results ? ",ruleid,bool_var,imbalance,errorcode,errorlevel,severity,message,values\n"
+                                      : ",rule,severity\n");
+        }
     } else if (r->fmt == RT_FMT_JSON) {
         rt_buf_str(&b, "{\"regime\":");
         rt_buf_json(&b, r->desc->name, strlen(r->desc->name));
@@ -388,8 +397,34 @@ static void result_entry(const rt_report *r, rt_buf *b, const rt_row *row, uint3
     rt_buf_free(&imb);
 }
 
+/* `regrt compute`: the row's keys and each computed field as the kernel
+ * computed it, formatted by its type and scale (empty: not computable). */
+static void computed_entry(const rt_report *r, rt_buf *b, const rt_row *row)
+{
+    const rg_form *f = r->form;
+    size_t at;
+    entry_begin(b, row, &at);
+    key_columns(r, b, row);
+    for (uint32_t k = 0; k < f->n_fields; k++) {
+        if (!(f->fields[k].flags & RG_FIELD_COMPUTED)) continue;
+        rt_buf_ch(b, ',');
+        const rg_column *c = row->batch ? &row->batch->cols[k] : NULL;
+        if (!c || row->overflow || !(c->present[row->index >> 6] >> (row->index & 63) & 1)) continue;
+        rt_buf v = {0};
+        rt_value_text(r->desc, f, (int)k, c->v[row->index], &v);
+        rt_buf_csv(b, v.p ? v.p : "", v.n);
+        rt_buf_free(&v);
+    }
+    rt_buf_ch(b, '\n');
+    entry_end(b, at);
+}
+
 void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
 {
+    if (r->computed) {
+        computed_entry(r, b, row);
+        return;
+    }
     if (r->results) {
         const rg_form *f = r->form;
         uint32_t i = 0;

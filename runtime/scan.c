@@ -667,7 +667,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     build_bitmaps(s, w, n);
     if (cfg->before) b.prev = cfg->before(cfg->ext_ctx, &b, &w->ext_scratch);
     /* the joined columns carry one more: the rows that have a previous row */
-    if (b.prev) b.prev_rows = b.prev[form->n_fields].present;
+    if (b.prev) b.prev_rows = b.prev[form->n_fields + form->n_lags].present;
     if (cfg->cross) {
         b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
         b.other_rows = rt_cross_rows(w->cross_scratch);
@@ -699,7 +699,8 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
         w->stats.rows_err += (uint64_t)__builtin_popcountll(err);
         w->stats.rows_warn += (uint64_t)__builtin_popcountll(warn);
         w->stats.rows_overflow += (uint64_t)__builtin_popcountll(ovf);
-        if (cfg->report && cfg->report->results == RT_RESULTS_ALL) any = live; /* every row's results */
+        if (cfg->report && (cfg->report->results == RT_RESULTS_ALL || cfg->report->computed))
+            any = live; /* every row's results, or computed fields */
         if (!any || !cfg->report) continue;
         while (any) {
             uint32_t i = wi * 64 + (uint32_t)__builtin_ctzll(any);

@@ -45,6 +45,7 @@ typedef struct rt_report {
     int results;      /* rt_results: 0 = the errors.csv layout (rollup --errors,
                          validate without --results) */
     const uint8_t *rule_on; /* RT_RESULTS_ALL: the rules that ran */
+    int computed;     /* `regrt compute`: every row's computed fields */
 } rt_report;
 
 /* Header (CSV) or opening (JSON). */

@@ -43,14 +43,25 @@ static void summary_json(rt_out *o, const rg_form *f, const rt_scan_stats *st, c
     rt_buf_free(&b);
 }
 
-int rt_cmd_validate(const rt_opts *o, rt_error *err)
+/* validate, or (compute) every row's computed fields: the same scan, with
+ * the joins the computed fields need and no rule selected. */
+static int run(const rt_opts *o, int compute, rt_error *err)
 {
     rt_ctx c;
+    if (compute && o->format == RT_FMT_JSON) {
+        rt_err(err, 2, TR("regrt compute writes CSV: drop --format json", "regrt compute ghi CSV: bỏ --format json"));
+        return 2;
+    }
+    if (compute && o->results) {
+        rt_err(err, 2, TR("--results is an option of `regrt validate`", "--results là tùy chọn của `regrt validate`"));
+        return 2;
+    }
     if (rt_ctx_open(&c, o, 0, err)) return 2;
     const rg_form *f = c.form;
     uint8_t *on = rt_xmalloc(f->n_rules ? f->n_rules : 1);
     int rc = 2;
-    if (rt_select_rules(f, o->rules, on, err)) goto done;
+    if (compute) memset(on, 0, f->n_rules ? f->n_rules : 1);
+    else if (rt_select_rules(f, o->rules, on, err)) goto done;
     if (!c.units) {
         rt_buf skipped = {0};
         for (uint32_t r = 0; r < f->n_rules; r++)
@@ -95,7 +106,8 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     }
     rt_report rep;
     memset(&rep, 0, sizeof rep);
-    rep.fmt = o->format;
+    rep.fmt = compute ? RT_FMT_CSV : o->format;
+    rep.computed = compute;
     rep.desc = c.desc;
     rep.form = f;
     rep.out = &out;
@@ -105,7 +117,7 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
     rt_report_begin(&rep);
     cfg.report = &rep;
     /* hierarchies: the rows grouped during the scan, checked after it */
-    rt_hier *hier = rt_hier_new(c.desc, f);
+    rt_hier *hier = compute ? NULL : rt_hier_new(c.desc, f); /* compute runs no rule */
     rt_hier_attach(hier, &cfg);
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
@@ -128,7 +140,8 @@ int rt_cmd_validate(const rt_opts *o, rt_error *err)
         if (o->format == RT_FMT_JSON) summary_json(&out, f, &st, on, hier);
         if (rt_out_close(&out, err) == 0) {
             rc = st.rows_err || st.rows_overflow || hier_err ? 1 : 0;
-            if (o->format == RT_FMT_TEXT || o->verbose) summary_text(f, &st, on, hier);
+            if (compute) rc = 0;
+            if ((o->format == RT_FMT_TEXT && !compute) || o->verbose) summary_text(f, &st, on, hier);
             if (rt_dups_report(cfg.dups, names)) rc = 1;
             rt_ext_report(&ext);
             rt_cross_report(cross, o->verbose);
@@ -145,3 +158,7 @@ done:
     rt_ctx_close(&c);
     return rc;
 }
+
+int rt_cmd_validate(const rt_opts *o, rt_error *err) { return run(o, 0, err); }
+
+int rt_cmd_compute(const rt_opts *o, rt_error *err) { return run(o, 1, err); }

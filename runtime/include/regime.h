@@ -280,7 +280,8 @@ typedef struct rg_batch {
     const rg_column *cols;      /* one per field of the form, in field order */
     const rg_column *prev;      /* previous period's row of the same unit and
                                    dimensions, per field, computed fields
-                                   included; NULL if not joined */
+                                   included, then the form's lags (ABI 5:
+                                   rg_form.n_lags); NULL if not joined */
     const uint64_t *well_formed; /* bit i: row i has no malformed value */
     const rg_column *const *other; /* per form index: that form's columns (its
                                       field order) joined to this row, or NULL;
@@ -356,6 +357,20 @@ typedef void (*rg_finalize_fn)(const int64_t *acc, int64_t *out, uint64_t *prese
 typedef int (*rg_message_fn)(const rg_batch *batch, uint32_t rule, uint32_t row, int64_t *out,
                              uint64_t *present);
 
+/*
+ * A column of batch->prev beyond the form's fields (ABI 5): field `field`
+ * of the row of the same unit and dimension values `lag` periods earlier
+ * (previous(x, 3)), not present when there is no such single row; lag 0
+ * with `field` the period: the first period of the row's series (unit and
+ * dimension values) in the data joined, present whenever the series has a
+ * row (running_sum() that never resets starts there). batch->prev_rows
+ * is about the previous period's row only: a lag's row has no such bit.
+ */
+typedef struct rg_lag {
+    int32_t field;
+    uint32_t lag;
+} rg_lag;
+
 /* One column of the roll-up output of a form. */
 typedef struct rg_output {
     const char *code;  /* column name */
@@ -395,6 +410,16 @@ typedef struct rg_form {
     /* ABI 5: hierarchies over the codes of a dimension */
     uint32_t n_hierarchies;
     const struct rg_hierarchy *hierarchies;
+    /* ABI 5: time series. batch->prev has n_fields + n_lags columns: after
+     * the form's own (the previous period's row), column n_fields + k holds
+     * lags[k] for the same row; an rg_read of role RG_READ_PREVIOUS whose
+     * field is n_fields + k reads that column. */
+    uint32_t n_lags;
+    const rg_lag *lags;
+    uint32_t prev_series;    /* 1: a running total that never resets reads
+                                back to its series' first period: a host
+                                joins prev_depth plus (the longest series'
+                                last period less its first) times */
 } rg_form;
 
 /*

@@ -244,13 +244,21 @@ char *rt_batch_message(const rg_regime_desc *d, const rg_form *f, const rg_batch
  * batch now (computed columns as validate last wrote them, so calling it
  * again after validate gives the next round of a chain). The columns live
  * in *state (NULL at first) until the next call; free it with
- * rt_batch_previous_free. There is one column more than f->n_fields: its
- * `present` marks the rows that have a previous-period row (set
- * batch->prev_rows to it: a rule then tells an absent previous row from
- * an empty value).
+ * rt_batch_previous_free. After the f->n_fields columns come the form's
+ * lags (f->n_lags, ABI 5: previous(x, k)), then one column more, index
+ * f->n_fields + f->n_lags: its `present` marks the rows that have a
+ * previous-period row (set batch->prev_rows to it: a rule then tells an
+ * absent previous row from an empty value).
  */
 const rg_column *rt_batch_previous(const rg_form *f, const rg_batch *b, void **state);
 void rt_batch_previous_free(void *state);
+/*
+ * rt_batch_previous_rounds: how many joins and validates a chain needs,
+ * after the first rt_batch_previous: rg_form.prev_depth, plus, for a
+ * running_sum() that never resets (rg_form.prev_series), the longest
+ * series' last period less its first in the batch.
+ */
+uint32_t rt_batch_previous_rounds(const rg_form *f, const void *state);
 
 /*
  * rt_batch_other: the other forms' columns (batch->other) for a batch of
@@ -341,6 +349,8 @@ typedef struct rt_opts {
 } rt_opts;
 
 int rt_cmd_validate(const rt_opts *o, rt_error *err);
+/* `regrt compute`: every row's computed fields (CSV; docs/RUNTIME.md). */
+int rt_cmd_compute(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);

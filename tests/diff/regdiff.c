@@ -168,9 +168,17 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
     colset_alloc(&base, nf, n);
     colset_alloc(&a, nf, n);
     colset_alloc(&b, nf, n);
-    colset_alloc(&prev, nf, n);
+    colset_alloc(&prev, nf + f->n_lags, n); /* the fields, then the lags */
     fill(&base, f, r, n, profile, pct);
     fill(&prev, f, r, n, profile, pct);
+    for (int l = 0; l < f->n_lags; l++) { /* a lag holds values of its field's type */
+        int src = f->lags[l].field;
+        for (uint32_t i = 0; i < n; i++) {
+            prev.v[nf + l][i] = prev.v[src][(i * 7 + 3) % n];
+            if (rnd() % 3)
+                prev.present[nf + l][i >> 6] |= 1ull << (i & 63);
+        }
+    }
     colset_copy(&a, &base, nf, n);
     colset_copy(&b, &base, nf, n);
     for (int k = 0; k < f->n_computed; k++) { /* computed columns are the kernel's to write */
@@ -366,7 +374,7 @@ done:
     colset_free(&base, nf);
     colset_free(&a, nf);
     colset_free(&b, nf);
-    colset_free(&prev, nf);
+    colset_free(&prev, nf + f->n_lags);
     colset_free(&oth, OTH_COLS);
     return 0;
 }
@@ -465,6 +473,14 @@ static ir_expr *gen_bool(rform *rf, int depth)
         e->is_bool = 1;
         return e;
     case 8:
+        if (rnd() % 3 == 0) { /* running_sum()'s window start: the period's place */
+            ir_expr *p = node(IR_FIELD, 0, NULL, NULL);
+            p->field = 1;
+            e = node(IR_PSTART, 0, p, NULL);
+            e->value = (int64_t)rnd_range(1, 12);
+            e->is_bool = 1;
+            return e;
+        }
         e = node(IR_PRESENT, 0, gen_num(rf, depth - 1, 0), NULL);
         e->is_bool = 1;
         return e;
@@ -487,6 +503,8 @@ static ir_expr *gen_num(rform *rf, int depth, int acc)
         ir_op op = acc ? IR_ACC : k == 2 ? (rnd() % 3 == 0 ? IR_OTHER : rnd() % 2 ? IR_PREV : IR_CHILD) : IR_FIELD;
         e = node(op, rf->f.fields[fi].scale + (rf->f.fields[fi].type == RG_T_PERCENT ? 2 : 0), NULL, NULL);
         e->field = fi;
+        if (op == IR_PREV && rnd() % 2) /* previous(x, k): the lag column of field fi */
+            e->field = rf->f.n_fields + (fi - 3);
         e->form = (int)rnd_range(0, 3); /* IR_OTHER: batch->other[form] */
         /* ir_zero: none, missing reads 0, absent reads 0 */
         e->zero = !acc && zero_mode ? (int)rnd_range(0, 2) : 0;
@@ -558,6 +576,11 @@ static void gen_form(rform *rf, int id)
     f->fields = arena_alloc(&rnd_arena, sizeof(ir_field) * (size_t)nf);
     m_field *mfs = arena_alloc(&rnd_arena, sizeof(m_field) * (size_t)nf);
     f->field_of = arena_alloc(&rnd_arena, sizeof(int) * (size_t)nf);
+    /* one lag per numeric field (previous(f3, 2), previous(f4, 3), ...) */
+    f->n_lags = rf->n_num;
+    f->lags = arena_alloc(&rnd_arena, sizeof(ir_lag) * (size_t)rf->n_num);
+    for (int k = 0; k < rf->n_num; k++)
+        f->lags[k] = (ir_lag){3 + k, 2 + k};
     int w = 0;
     for (int i = 0; i < nf; i++) {
         ir_field *x = &f->fields[i];

@@ -14,7 +14,7 @@ if [ "\$1" = build ]; then echo "regc: build broken on purpose" >&2; exit 2; fi
 exec "$REGC" "\$@"
 EOF
 chmod +x "$tmp/broken-regc"
-for h_s in t_rt_prev t_rt_children t_rt_rebase t_rt_regc t_crossform t_forms; do
+for h_s in t_rt_prev t_rt_timeseries t_rt_children t_rt_rebase t_rt_regc t_crossform t_forms; do
     T_REGC="$tmp/broken-regc" sh "$ROOT/tests/e2e/run.sh" "$ROOT/tests/e2e/$h_s.sh" >"$tmp/h.out" 2>&1
     h_st=$?
     if [ "$h_st" != 0 ] && grep -q '^e2e: [0-9]* passed, [1-9][0-9]* failed$' "$tmp/h.out"; then pass; else

@@ -61,6 +61,9 @@ START_TEST(layout_matches_regime_h)
     OFF(rg_value, t_value, 4, field);
     OFF(rg_form, t_form, 19, message);
     OFF(rg_form, t_form, 20, prev_depth);
+    OFF(rg_form, t_form, 24, lags);
+    OFF(rg_form, t_form, 25, prev_series);
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_lag), (long)sizeof(rg_lag));
     OFF(rg_batch, t_batch, 5, children);
     OFF(rg_regime_desc, t_desc, 5, label);
     OFF(rg_regime_desc, t_desc, 15, method);
