@@ -131,7 +131,8 @@ typedef enum ast_attr_kind {
     AST_A_FLOW,      /* flow */
     AST_A_OVER_UNITS,/* over units sum|min|max|average|count|none [by F] */
     AST_A_DECIMALS,  /* decimals N */
-    AST_A_WHEN       /* when expr (relevance of a field) */
+    AST_A_WHEN,      /* when expr (relevance of a field) */
+    AST_A_PER        /* per unit: reported once per unit and period */
 } ast_attr_kind;
 
 /* `missing MODE [for f, g]` of a roll-up */

@@ -122,6 +122,8 @@ typedef struct tbatch {
     void *prev_state;
     int64_t *children_v;
     uint64_t *children_p, *children_rows;
+    uint64_t *rep;            /* per-unit rules: the rows that report them,
+                                 NULL = every row (rt_batch_per_unit) */
     /* the hierarchies' failures, on the row holding each rule's total
      * (libregrt's rt_batch_hierarchies, as regrt validate groups rows) */
     int n_hfail, cap_hfail;
@@ -132,6 +134,7 @@ typedef struct tbatch {
 
 static void batch_free(tbatch *b)
 {
+    free(b->rep);
     free(b->cols);
     free(b->vals);
     free(b->bits);
@@ -290,6 +293,16 @@ static int read_cell(const tfile *t, const tbatch *b, unit_names *un, int fi, ui
 }
 
 /* ---- evaluation ------------------------------------------------------------------ */
+
+/* Whether row i reports rule r: a per-unit rule only on its unit and
+ * period's representative row, as regrt reports it (the error still
+ * rejects every row of the unit, which the roll-up's validity keeps). */
+static int reports(const tbatch *b, int r, uint32_t i)
+{
+    if (!BIT(b->fail[r], i))
+        return 0;
+    return !b->rep || !(b->f->rules[r].flags & RG_RULE_PER_UNIT) || BIT(b->rep, i);
+}
 
 /* Runs the library's validate kernel: computed fields, then the rules; when
  * the form reads previous(), again with the previous period joined, one
@@ -535,7 +548,7 @@ static void expect_row(trun *u, const ast_expect *x)
     const char **got = xcalloc((size_t)b->f->n_rules + 1, sizeof *got);
     int ng = 0;
     for (int r = 0; r < b->f->n_rules; r++)
-        if (BIT(b->fail[r], i))
+        if (reports(b, r, i))
             got[ng++] = b->f->rules[r].code;
     for (int h = 0; h < b->n_hfail; h++)
         if (b->hfail_row[h] == i && !in_list(got, ng, b->hfail_code[h])) {
@@ -654,7 +667,7 @@ static void expect_message(trun *u, const ast_expect *x)
         rt_buf got = {0};
         int found = 0;
         for (int r = 0; r < b->f->n_rules && !found; r++) {
-            if (!BIT(b->fail[r], i))
+            if (!reports(b, r, i))
                 continue;
             char *m = rt_batch_message(d, k, &rb, i, (uint32_t)r, raw, len);
             found = m && !strcmp(m, want->text);
@@ -1044,6 +1057,22 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
         b->other = rt_batch_other(t->desc, kf, &rbs[k], forms, &b->other_state);
         b->other_rows = rt_batch_other_rows(b->other_state);
         evaluate(t, b, kf);
+        /* per-unit fields: one value per unit and period, rules on them
+         * reported once (libregrt, as regrt reads DATA files) */
+        int per_unit = 0;
+        for (int q = 0; q < b->f->n_rules; q++)
+            per_unit |= (b->f->rules[q].flags & RG_RULE_PER_UNIT) != 0;
+        for (uint32_t q = 0; q < kf->n_fields; q++)
+            per_unit |= (kf->fields[q].flags & RG_FIELD_PER_UNIT) != 0;
+        if (per_unit) {
+            rt_error perr;
+            rg_batch pb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
+            b->rep = xcalloc(b->nw ? b->nw : 1, sizeof *b->rep);
+            if (rt_batch_per_unit(t->desc, kf, &pb, b->rep, &perr)) {
+                diag(&t->out, "E0799", d->name.loc, d->name.text, perr.msg);
+                u.failures++;
+            }
+        }
     }
     free(forms);
     free(rbs);

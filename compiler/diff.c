@@ -47,7 +47,7 @@ static const kind_info kinds[] = {
     {"codelist-changed", B}, {"required-added", B}, {"required-removed", C}, {"range-narrowed", B},
     {"range-widened", C}, {"digits-narrowed", B}, {"digits-widened", C}, {"aggregation-changed", B},
     {"formula-changed", B}, {"relevance-added", C}, {"relevance-removed", B}, {"relevance-changed", B},
-    {"hint-changed", C},
+    {"hint-changed", C}, {"per-unit-changed", B},
     /* rules */
     {"rule-added-error", B}, {"rule-added", C}, {"rule-removed", C}, {"severity-raised-to-error", B},
     {"severity-raised", C}, {"severity-lowered", C}, {"check-stricter", B}, {"check-changed", B},
@@ -752,6 +752,10 @@ static void diff_field(diff_result *d, const char *path, const m_form *fa, const
         add(d, "required-added", rt_xasprintf("%s", path), "optional -> required");
     if ((x->flags & RG_FIELD_REQUIRED) && !(y->flags & RG_FIELD_REQUIRED))
         add(d, "required-removed", rt_xasprintf("%s", path), "required -> optional");
+    if ((x->flags & RG_FIELD_PER_UNIT) != (y->flags & RG_FIELD_PER_UNIT))
+        add(d, "per-unit-changed", rt_xasprintf("%s", path), "%s", x->flags & RG_FIELD_PER_UNIT
+                                                                       ? "once per unit -> on every row"
+                                                                       : "on every row -> once per unit");
     if (x->type.kind == y->type.kind && x->type.scale == y->type.scale)
         diff_range(d, path, x, y);
     if (x->max_digits != y->max_digits) {

@@ -140,6 +140,16 @@ static void plan_rules(xml_form *x)
         memset(mark, 0, (size_t)f->n_fields);
         mark_inputs(x, r->when, mark, 0);
         mark_inputs(x, r->check, mark, 0);
+        /* a rule that reads a figure of the rows is checked in each row:
+         * its bind is one of the row's inputs, never a per-unit one (asked
+         * once, outside the repeat), which is read by its absolute path */
+        int row_read = 0;
+        for (int i = 0; i < f->n_fields; i++)
+            row_read |= mark[i] && x->in_row[i];
+        if (row_read)
+            for (int i = 0; i < f->n_fields; i++)
+                if (!x->in_row[i])
+                    mark[i] = 0;
         /* the bind that carries it: the last input read that carries no
          * other rule yet, else the last input read */
         int last = -1, free_last = -1;
@@ -258,7 +268,7 @@ void xml_plan(xml_form *x, arena *a, const m_regime *r, const ir_regime *ir, int
     x->path = arena_alloc(a, sizeof(char *) * (size_t)(f->n_fields + 1));
     if (f->n_dims > 0) {
         for (int i = 0; i < f->n_fields; i++)
-            x->in_row[i] = !(f->fields[i].flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD));
+            x->in_row[i] = !(f->fields[i].flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD | RG_FIELD_PER_UNIT));
         x->row = fresh_name(x, "row", 1);
     }
     x->meta = fresh_name(x, "meta", 1);

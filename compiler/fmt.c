@@ -70,7 +70,7 @@ static const char *const keywords[] = {
     "guidance", "tiers", "holidays", "level", "levels", "within", "column", "names", "units",
     "codelist", "from", "form", "reported", "period", "dimension", "field", "computed", "ratio",
     "required", "optional", "range", "to", "max", "digits", "stock", "flow", "over", "decimals",
-    "of", "rule", "when", "check", "tolerance", "missing", "message", "errorcode", "errorlevel", "rollup", "for",
+    "of", "rule", "when", "check", "tolerance", "missing", "message", "errorcode", "errorlevel", "per", "rollup", "for",
     "completeness", "test", "data", "expect", "row", "passes", "fails", "type", "code", "in",
     "and", "or", "not", "true", "false", "relevant", "received", "hierarchy"};
 
@@ -581,7 +581,7 @@ static void emit_tiers(printer *p, const ast_decl *d)
 static void emit_attr(printer *p, const ast_attr *a)
 {
     static const char *const kw[] = {"label", "hint", "required", "optional", "range", "max digits",
-                                     "stock", "flow", "over units", "decimals", "relevant when"};
+                                     "stock", "flow", "over units", "decimals", "relevant when", "per"};
     int src = a->loc.line;
     sbuf b = {0};
     rt_buf_str(&b, kw[a->kind]);
@@ -614,6 +614,9 @@ static void emit_attr(printer *p, const ast_attr *a)
     case AST_A_WHEN:
         rt_buf_ch(&b, ' ');
         put_expr(&b, a->expr, 0);
+        break;
+    case AST_A_PER:
+        rt_buf_printf(&b, " %s", a->word.text);
         break;
     }
     line_sb(p, 4, src, &b);

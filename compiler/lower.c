@@ -691,6 +691,36 @@ static ir_expr *lower_check(lctx *c, const m_rule *r)
     return lower_expr(c, e, SRC_CUR);
 }
 
+/* A rule of a dimensioned form that reads per-unit fields (`per unit`) and
+ * nothing else of the row but its unit and period has one verdict per unit
+ * and period: the host reports it once (RG_RULE_PER_UNIT). Decided from
+ * the read set, message values included, so that a message showing a
+ * figure of each row keeps the rule per row. */
+static int reads_well_formed(const ir_expr *e)
+{
+    return e && (e->op == IR_WELL_FORMED || reads_well_formed(e->a) || reads_well_formed(e->b) ||
+                 reads_well_formed(e->c));
+}
+
+static int per_unit_rule(const ir_form *f, const ir_rule *r)
+{
+    if (!f->src->n_dims || (r->flags & (RG_RULE_WELL_FORMED | RG_RULE_CHILDREN)) ||
+        reads_well_formed(r->when) || reads_well_formed(r->check))
+        return 0;
+    int pu = 0;
+    for (int k = 0; k < r->n_reads; k++) {
+        const ir_read *x = &r->reads[k];
+        if (x->form != f->index || (x->role != RG_READ_ROW && x->role != RG_READ_PREVIOUS))
+            return 0;
+        uint32_t fl = f->fields[x->field].flags;
+        if (fl & RG_FIELD_PER_UNIT)
+            pu = 1;
+        else if (!(fl & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD)))
+            return 0;
+    }
+    return pu;
+}
+
 /* ---- a rule's missing-value mode (ir.h, ir_missing) ---- */
 
 typedef struct leafset {
@@ -1344,6 +1374,8 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
             ir_collect_reads(c->a, r->values[k].expr, index, &r->reads, &r->n_reads, &cap);
             f->prev_depth = max_i(f->prev_depth, prev_depth(f, r->values[k].expr, depth, -1));
         }
+        if (per_unit_rule(f, r))
+            r->flags |= RG_RULE_PER_UNIT;
     }
     lower_hiers(c->a, c->r, mf, f);
 }

@@ -871,9 +871,9 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
 {
     static const char *const attr_names[] = {"label", "hint", "required", "optional", "range",
                                              "max digits", "stock", "flow", "over units",
-                                             "decimals", "relevant when"};
+                                             "decimals", "relevant when", "per"};
     int mk = m->kind == AST_M_FIELD ? 0 : m->kind == AST_M_DIMENSION ? 1 : m->kind == AST_M_COMPUTED ? 2 : 3;
-    int seen[AST_A_WHEN + 1] = {0};
+    int seen[AST_A_PER + 1] = {0};
     AST_EACH(ast_attr *, a, m->attrs) {
         if (seen[a->kind]++ && a->kind != AST_A_LABEL && a->kind != AST_A_HINT) {
             diag(s->d, "E0014", a->loc, attr_names[a->kind]);
@@ -884,7 +884,7 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
         switch (a->kind) {
         case AST_A_REQUIRED: case AST_A_OPTIONAL: case AST_A_RANGE: case AST_A_MAX_DIGITS:
             ok = mk <= 1; break;
-        case AST_A_STOCK: case AST_A_FLOW: case AST_A_OVER_UNITS:
+        case AST_A_STOCK: case AST_A_FLOW: case AST_A_OVER_UNITS: case AST_A_PER:
             ok = mk == 0 || mk == 2; break;
         case AST_A_DECIMALS:
             ok = mk == 3 || mk == 2; break;
@@ -1024,6 +1024,13 @@ static void apply_attrs(sema *s, ast_member *m, m_field *f)
             break;
         case AST_A_WHEN:
             f->relevant = a->expr;
+            break;
+        case AST_A_PER:
+            if (strcmp(a->word.text, "unit")) {
+                diag(s->d, "E0199", a->word.loc, a->word.text);
+                break;
+            }
+            f->flags |= RG_FIELD_PER_UNIT;
             break;
         }
     }

@@ -438,6 +438,132 @@ static void check_outputs(sema *s, const m_form *form)
         diag(s->d, "E0420", form->decl->name.loc, form->code, cols, SEMA_MAX_COLUMNS);
 }
 
+/* ---- per-unit fields ---- */
+
+/* What an expression of form `fi` reads besides the unit and the period:
+ * *pu the first per-unit field, *row the first other field (a figure of
+ * each row: a field, a dimension, another form's field), *kid a per-unit
+ * field read through children(). */
+static void pu_reads(const m_form *form, int fi, const ast_expr *e, const m_field **pu, const m_field **row,
+                     const ast_expr **kid, int in_children)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case AST_E_NAME:
+        if (!e->ref)
+            return;
+        if (e->ref->kind == REF_OTHER_FORM) {
+            if (!*row)
+                *row = &form->fields[0]; /* marker: another form's row */
+            return;
+        }
+        if (e->ref->kind != REF_FIELD || e->ref->form != fi)
+            return;
+        {
+            const m_field *f = &form->fields[e->ref->index];
+            if (f->flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD))
+                return;
+            if (f->flags & RG_FIELD_PER_UNIT) {
+                if (!*pu)
+                    *pu = f;
+                if (in_children && !*kid)
+                    *kid = e;
+            } else if (!*row) {
+                *row = f;
+            }
+        }
+        return;
+    case AST_E_UNARY:
+        pu_reads(form, fi, e->u.unary.operand, pu, row, kid, in_children);
+        return;
+    case AST_E_BINARY:
+        pu_reads(form, fi, e->u.binary.lhs, pu, row, kid, in_children);
+        pu_reads(form, fi, e->u.binary.rhs, pu, row, kid, in_children);
+        return;
+    case AST_E_CALL: {
+        int ch = in_children || (e->ref && e->ref->fn == FN_CHILDREN);
+        AST_EACH(ast_expr *, x, e->u.call.args) pu_reads(form, fi, x, pu, row, kid, ch);
+        return;
+    }
+    case AST_E_IN:
+        pu_reads(form, fi, e->u.in.operand, pu, row, kid, in_children);
+        return;
+    default:
+        return;
+    }
+}
+
+/* `per unit` fields: only in a dimensioned form (W0199); computed from
+ * per-unit figures only (E0296); a computed field reading per-unit figures
+ * only is itself per unit; no ratio over them (E0295), no children() of
+ * them (E0294). */
+static void check_per_unit(sema *s, m_form *form, int fi)
+{
+    int any = 0;
+    for (int i = 0; i < form->n_fields; i++)
+        any |= (form->fields[i].flags & RG_FIELD_PER_UNIT) != 0;
+    if (!any)
+        return;
+    if (!form->n_dims) {
+        for (int i = 0; i < form->n_fields; i++) {
+            m_field *f = &form->fields[i];
+            if (!(f->flags & RG_FIELD_PER_UNIT))
+                continue;
+            src_loc at = f->loc;
+            AST_EACH(ast_attr *, a, f->decl->attrs) if (a->kind == AST_A_PER) at = a->loc;
+            diag(s->d, "W0199", at, f->code, form->code);
+            f->flags &= ~RG_FIELD_PER_UNIT;
+        }
+        return;
+    }
+    /* computed fields reading per-unit figures only are per unit, to a
+     * fixed point (one may read another) */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int i = 0; i < form->n_fields; i++) {
+            m_field *f = &form->fields[i];
+            if (!(f->flags & RG_FIELD_COMPUTED) || (f->flags & RG_FIELD_PER_UNIT) || !f->expr)
+                continue;
+            const m_field *pu = NULL, *row = NULL;
+            const ast_expr *kid = NULL;
+            pu_reads(form, fi, f->expr, &pu, &row, &kid, 0);
+            if (pu && !row) {
+                f->flags |= RG_FIELD_PER_UNIT;
+                changed = 1;
+            }
+        }
+    }
+    for (int i = 0; i < form->n_fields; i++) {
+        m_field *f = &form->fields[i];
+        const m_field *pu = NULL, *row = NULL;
+        const ast_expr *kid = NULL;
+        pu_reads(form, fi, f->expr, &pu, &row, &kid, 0);
+        if (f->flags & RG_FIELD_PER_UNIT)
+            pu_reads(form, fi, f->relevant, &pu, &row, &kid, 0);
+        if ((f->flags & RG_FIELD_PER_UNIT) && row) {
+            char what[160];
+            if (row == &form->fields[0])
+                snprintf(what, sizeof what, "another form's field");
+            else
+                snprintf(what, sizeof what, "`%.120s`", row->code);
+            diag(s->d, "E0296", f->loc, f->code, what);
+            diag_hint(s->d, "H0296");
+        } else if ((f->flags & RG_FIELD_RATIO) && pu) {
+            diag(s->d, "E0295", f->expr ? f->expr->loc : f->loc, f->code, pu->code);
+        }
+    }
+    for (int i = 0; i < form->n_rules; i++) {
+        const m_rule *r = &form->rules[i];
+        const m_field *pu = NULL, *row = NULL;
+        const ast_expr *kid = NULL;
+        pu_reads(form, fi, r->when, &pu, &row, &kid, 0);
+        pu_reads(form, fi, r->check, &pu, &row, &kid, 0);
+        if (kid)
+            diag(s->d, "E0294", kid->loc, kid->u.name.text);
+    }
+}
+
 void sema_form_exprs(sema *s)
 {
     s->fstate = calloc((size_t)s->r->n_forms + 1, sizeof *s->fstate);
@@ -476,6 +602,7 @@ void sema_form_exprs(sema *s)
             check_rule(s, m, &form->rules[form->n_rules++]);
         }
         check_outputs(s, form);
+        check_per_unit(s, form, fi);
         qsort(form->rules, (size_t)form->n_rules, sizeof(m_rule), cmp_rule);
     }
     for (int fi = 0; fi < s->r->n_forms; fi++)

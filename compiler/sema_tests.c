@@ -50,7 +50,11 @@ void sema_tests(sema *s)
                 m_form *f = &s->r->forms[ru->form];
                 if (m_tier_index(s->r, x->level.text) < 0)
                     diag(s->d, "E0105", x->level.loc, x->level.text);
-                if (x->keys.n != 2 + f->n_dims)
+                /* a per-unit field is on the unit's own row: its keys
+                 * are the unit and the period (its dimensions are empty) */
+                int mi = sema_field(s, f, x->measure.text);
+                int per_unit = mi >= 0 && (f->fields[mi].flags & RG_FIELD_PER_UNIT) && x->keys.n == 2;
+                if (x->keys.n != 2 + f->n_dims && !per_unit)
                     diag(s->d, "E0606", x->loc, x->keys.n, 2 + f->n_dims);
                 int ok = sema_field(s, f, x->measure.text) >= 0 ||
                          (ru->count_column && !strcmp(ru->count_column, x->measure.text));

@@ -83,7 +83,7 @@ static void yyerror(src_loc *loc, void *scanner, struct parse_ctx *ctx, const ch
 %token KW_MAX "max" KW_DIGITS "digits" KW_STOCK "stock" KW_FLOW "flow" KW_OVER "over"
 %token KW_DECIMALS "decimals" KW_OF "of" KW_RULE "rule" KW_WHEN "when" KW_CHECK "check"
 %token KW_TOLERANCE "tolerance" KW_MISSING "missing" KW_MESSAGE "message"
-%token KW_ERRORCODE "errorcode" KW_ERRORLEVEL "errorlevel"
+%token KW_ERRORCODE "errorcode" KW_ERRORLEVEL "errorlevel" KW_PER "per"
 %token KW_ROLLUP "rollup" KW_FOR "for" KW_COMPLETENESS "completeness" KW_TEST "test"
 %token KW_DATA "data" KW_EXPECT "expect" KW_ROW "row" KW_PASSES "passes" KW_FAILS "fails"
 %token KW_TYPE "type" KW_CODE "code" KW_IN "in" KW_AND "and" KW_OR "or" KW_NOT "not"
@@ -318,6 +318,7 @@ attr
     | KW_OVER KW_UNITS word     { $$ = ast_attr_word(ctx, AST_A_OVER_UNITS, $3, @$); }
     | KW_OVER KW_UNITS word KW_BY word { $$ = ast_attr_weighted(ctx, $3, $5, @$); }
     | KW_RELEVANT KW_WHEN expr  { $$ = ast_attr_when(ctx, $3, @$); }
+    | KW_PER word               { $$ = ast_attr_word(ctx, AST_A_PER, $2, @$); }
     ;
 
 type
@@ -506,7 +507,7 @@ static const char *const decl_starts[] = {"import", "regime", "tiers", "codelist
 static const char *const member_starts[] = {"reported", "period keyword", "field", "dimension", "computed",
                                             "ratio", "rule", "label", "hint", "required", "optional",
                                             "range", "max", "decimals", "stock", "flow", "over",
-                                            "relevant", "hierarchy", NULL};
+                                            "relevant", "per", "hierarchy", NULL};
 static const char *const rule_clauses[] = {"when", "check", "tolerance", "missing", "message", NULL};
 static const char *const regime_items[] = {"version", "label", "content", "outline", "guidance", "kind",
                                            "frequency", "cutoff", "tiers", "holidays", "submitted",

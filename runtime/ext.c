@@ -58,6 +58,7 @@ int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *e
 
 typedef struct xscratch {
     void *prev, *kids;
+    uint64_t *rep; /* per-unit representatives of the batch (perunit.c) */
 } xscratch;
 
 static const rg_column *ext_before(void *ctx, const rg_batch *b, void **scratch)
@@ -66,6 +67,10 @@ static const rg_column *ext_before(void *ctx, const rg_batch *b, void **scratch)
     xscratch *s = *scratch;
     if (!s) *scratch = s = rt_xcalloc(1, sizeof *s);
     if (x->rebase) rt_rebase_units(x->rebase, b);
+    if (x->pu) {
+        if (!s->rep) s->rep = rt_xcalloc(64, sizeof *s->rep);
+        rt_pu_rep(x->pu, b, s->rep);
+    }
     return x->prev && x->prev_ready ? rt_prev_fill(x->prev, b, &s->prev) : NULL;
 }
 
@@ -84,7 +89,59 @@ static void ext_free(void *ctx, void *scratch)
     xscratch *s = scratch;
     rt_prev_scratch_free(s->prev);
     rt_kids_scratch_free(s->kids);
+    free(s->rep);
     free(s);
+}
+
+static const uint64_t *ext_once(void *ctx, const rg_batch *b, void **scratch)
+{
+    (void)ctx;
+    (void)b;
+    xscratch *s = *scratch;
+    return s ? s->rep : NULL;
+}
+
+static void on_pu(void *ctx, const rg_batch *b, const uint64_t *valid)
+{
+    (void)valid;
+    rt_pu_collect(((rt_ext *)ctx)->pu, b);
+}
+
+/* The per-unit index: one single-threaded pass (rows are numbered in
+ * order), every rule off. */
+static int pu_pass(rt_ext *x, const rt_scan_cfg *base, const rt_opts *o, rt_error *err)
+{
+    rt_scan_cfg c = *base;
+    uint8_t *off = rt_xcalloc(base->form->n_rules ? base->form->n_rules : 1, 1);
+    c.rule_on = off;
+    c.report = NULL;
+    c.acc = NULL;
+    c.on_batch = on_pu;
+    c.on_batch_ctx = x;
+    c.before = NULL;
+    c.after = NULL;
+    c.ext_free = NULL;
+    c.ext_ctx = NULL;
+    c.cross = NULL;
+    c.dups = NULL;
+    c.threads = 1;
+    rt_scan_stats st;
+    memset(&st, 0, sizeof st);
+    st.rule_fail = rt_xcalloc(base->form->n_rules ? base->form->n_rules : 1, sizeof *st.rule_fail);
+    const char **names = rt_xcalloc((size_t)o->n_data + 1, sizeof *names);
+    int quiet = rt_quiet, rc = 0;
+    rt_quiet = 1;
+    for (int i = 0; i < o->n_data && !rc; i++) {
+        names[i] = !strcmp(o->data[i], "-") ? "<stdin>" : o->data[i];
+        rt_pu_file(x->pu, (uint32_t)i);
+        if (rt_scan_file(&c, rt_ext_path(x, o, i), &st, err)) rc = -1;
+    }
+    rt_quiet = quiet;
+    if (!rc && rt_pu_check(x->pu, names, err)) rc = -1;
+    free(names);
+    free(st.rule_fail);
+    free(off);
+    return rc;
 }
 
 static void on_prev(void *ctx, const rg_batch *b, const uint64_t *valid)
@@ -229,13 +286,19 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
      * (parents' own figures), whichever rules are selected. */
     for (uint32_t r = 0; r < f->n_rules && cfg->units; r++)
         if (f->rules[r].flags & RG_RULE_CHILDREN) cfg->units_above = 1;
-    if (!need_prev && !need_kids && !x->rebase) return 0; /* the plain scan */
-    if (need_prev || need_kids)
+    x->pu = rt_pu_new(cfg->rg->desc, f);
+    if (!need_prev && !need_kids && !x->rebase && !x->pu) return 0; /* the plain scan */
+    if (need_prev || need_kids || x->pu)
         for (int i = 0; i < o->n_data; i++)
             if (!strcmp(o->data[i], "-")) {
                 if (spool_stdin(x, err)) return -1;
                 break;
             }
+    if (x->pu) {
+        if (pu_pass(x, cfg, o, err)) return -1;
+        if (cfg->acc) rt_acc_per_unit(cfg->acc, x->pu);
+        cfg->once = ext_once;
+    }
     if (need_prev) {
         /* one pass per period back: pass k indexes the rows with the
          * computed columns of pass k-1's join (previous() of a computed
@@ -293,6 +356,7 @@ void rt_ext_close(rt_ext *x)
     rt_prev_free(x->prev_next);
     rt_kids_free(x->kids);
     rt_rebase_free(x->rebase);
+    rt_pu_free(x->pu);
     if (x->spool_fd >= 0) close(x->spool_fd);
     free(x->spool_path);
     memset(x, 0, sizeof *x);

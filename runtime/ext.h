@@ -26,6 +26,7 @@
 #include "scan.h"
 
 typedef struct rt_prev rt_prev;
+typedef struct rt_pu rt_pu;
 typedef struct rt_kids rt_kids;
 typedef struct rt_rebase rt_rebase;
 
@@ -45,6 +46,7 @@ typedef struct rt_ext {
     int spool_fd;
     /* the scan's own consumer, called by rebase's on_batch */
     rt_acc *acc;
+    rt_pu *pu;        /* per-unit fields (perunit.c), or NULL */
 } rt_ext;
 
 /* --rules CODE,CODE: the rules to report (all when list is NULL). */
@@ -88,6 +90,31 @@ uint32_t rt_prev_span(const rt_prev *p);
 /* A warning when rows of the last pass met a repeated key in the previous
  * period. */
 void rt_prev_warn(const rt_prev *p);
+
+/* ---- perunit.c -------------------------------------------------------------- */
+
+/* NULL when the form has no per-unit input field (or no dimension). */
+rt_pu *rt_pu_new(const rg_regime_desc *d, const rg_form *f);
+void rt_pu_free(rt_pu *p);
+/* First pass, single-threaded, rows in order: rt_pu_file before each file. */
+void rt_pu_file(rt_pu *p, uint32_t file);
+void rt_pu_collect(rt_pu *p, const rg_batch *b);
+/* -1 with err (status 2) when two rows of a unit and period give different
+ * per-unit values, naming both (files[i] names file i). */
+int rt_pu_check(const rt_pu *p, const char *const *files, rt_error *err);
+/* Bit i: row i is its unit and period's representative (the smallest
+ * dimension values), on which PER_UNIT rules are reported. */
+void rt_pu_rep(const rt_pu *p, const rg_batch *b, uint64_t *rep);
+/* 1 the first time row i's unit and period is taken (caller's lock). */
+int rt_pu_take(rt_pu *p, const rg_batch *b, uint32_t i);
+/* For a host that scans one file without the joins of ext.c (the server's
+ * submissions): the first pass over `path` (named `name` in messages) and
+ * the hooks that report per-unit rules once (cfg->before, once, ext_free,
+ * ext_ctx). *out (free it with rt_pu_free after the scan) stays NULL when
+ * the form has no per-unit field. 0, or -1 with err set. */
+int rt_pu_prepare(rt_scan_cfg *cfg, const char *path, const char *name, rt_pu **out, rt_error *err);
+/* The roll-up takes per-unit figures once per unit and sub-period. */
+void rt_acc_per_unit(rt_acc *a, rt_pu *p);
 
 /* ---- children.c ---------------------------------------------------------------- */
 

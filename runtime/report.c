@@ -431,6 +431,7 @@ void rt_report_row(const rt_report *r, rt_buf *b, const rt_row *row)
         for (uint32_t rule = 0; rule < f->n_rules; rule++) {
             int fails = i < row->n_rules && row->rules[i] == rule;
             if (fails) i++;
+            if (!fails && row->not_rep && (f->rules[rule].flags & RG_RULE_PER_UNIT)) continue;
             if (fails || (r->results == RT_RESULTS_ALL && (!r->rule_on || r->rule_on[rule])))
                 result_entry(r, b, row, rule, fails);
         }

@@ -66,6 +66,14 @@ struct rt_acc {
     struct dupkey { uint32_t unit, combo; int64_t period; } *dups;
     uint32_t n_dups;     /* keys kept for the report (at most DUP_KEEP) */
     uint32_t *expect;    /* per unit: units of the form's tier at or below it */
+    /* Per-unit fields (perunit.c): their figures go, once per unit and
+     * sub-period, into the unit's own group of the extra combination
+     * unit_combo (the last; UINT32_MAX when the form has none), written
+     * with empty dimension columns. pu_mask: the outputs of per-unit
+     * fields, shown on that row only; the others on the dimension rows. */
+    uint32_t unit_combo;
+    uint64_t pu_mask;
+    rt_pu *pu;
 };
 
 #define DUP_KEEP 20
@@ -235,6 +243,12 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
         return NULL;
     }
     a->n_combos = (uint32_t)combos;
+    a->unit_combo = UINT32_MAX;
+    for (uint32_t o = 0; o < f->n_outputs && o < 64; o++) {
+        int32_t fi = f->outputs[o].field;
+        if (fi >= 0 && (f->fields[fi].flags & RG_FIELD_PER_UNIT)) a->pu_mask |= 1ull << o;
+    }
+    if (a->pu_mask && f->n_dims) a->unit_combo = a->n_combos++;
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     a->only_period = -1;
@@ -303,6 +317,11 @@ static int32_t period_slot(rt_acc *a, int64_t p)
     e = (int32_t)(((i << 8) | pos) + 1);
     __atomic_store_n(&a->src_map[p], e, __ATOMIC_RELEASE);
     return e;
+}
+
+void rt_acc_per_unit(rt_acc *a, rt_pu *p)
+{
+    if (a->unit_combo != UINT32_MAX) a->pu = p;
 }
 
 void rt_acc_rebasing(rt_acc *a, const struct rt_rebase *r)
@@ -442,6 +461,26 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
     }
     if (!a->merging) in -= find_dups(a, b, slot, pos, combo);
     a->form->accumulate(b, slot, pos, a->acc);
+    if (a->pu) {
+        /* the per-unit figures: once per unit and sub-period, from the
+         * first of its rows that went in */
+        uint32_t any = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (slot[i] == UINT32_MAX || !rt_pu_take(a->pu, b, i)) {
+                slot[i] = UINT32_MAX;
+                continue;
+            }
+            int32_t e2 = a->src_map[pc->v[i]];
+            uint32_t k = group_of(a, (uint32_t)(e2 - 1) >> 8, a->unit_combo, (uint32_t)uc->v[i]);
+            if (k == UINT32_MAX) a->full = 1;
+            slot[i] = k;
+            any += k != UINT32_MAX;
+        }
+        if (any) {
+            find_dups(a, b, slot, pos, combo);
+            a->form->accumulate(b, slot, pos, a->acc);
+        }
+    }
     a->skip_unit += sk_unit;
     a->skip_dim += sk_dim;
     a->skip_period += sk_period;
@@ -706,16 +745,21 @@ static void group_modes(const rt_acc *a, gmodes *m)
  * the units in it (group s of unit g, period index p; grp = its words, or
  * zeros for an empty group). Returns 0 when the data point is not produced. */
 static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t g, uint32_t s,
-                          int64_t *out, uint64_t *present, uint32_t *nunits)
+                          uint32_t c, int64_t *out, uint64_t *present, uint32_t *nunits)
 {
     const uint32_t na = a->n_acc;
     *present = 0;
     a->form->finalize(grp, out, present);
     *nunits = grp[na - 1] ? ucount_of(a, s) : 0;
+    /* per-unit figures on the unit's row only, the others on the rows of
+     * the dimensions */
+    uint64_t mask = a->unit_combo == UINT32_MAX ? ~0ull : c == a->unit_combo ? a->pu_mask : ~a->pu_mask;
+    *present &= mask;
     if (!m->plain) {
         uint64_t produced;
         *present = apply_modes(a, grp, p, g, *nunits, m->mode, m->tagg, out, *present, &produced);
-        if (m->all_non && !produced) return 0;
+        *present &= mask;
+        if (m->all_non && !(produced & mask)) return 0;
     }
     return 1;
 }
@@ -788,7 +832,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 }
                 uint64_t present;
                 uint32_t nunits;
-                if (!finalize_group(a, &gm, grp, p, g, (uint32_t)s, out, &present, &nunits))
+                if (!finalize_group(a, &gm, grp, p, g, (uint32_t)s, c, out, &present, &nunits))
                     continue; /* VTL: the data point is not produced */
                 char *w = sink_room(k, x->fixed + lname.n + ucell.n + ux.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
@@ -924,6 +968,16 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
         }
         rt_buf lb = {0};
         for (uint32_t c = 0; c < nc; c++) {
+            if (c == a->unit_combo) {
+                /* the unit's own row: every dimension column empty, after
+                 * the rows of the dimensions */
+                corder[c] = c;
+                lb.n = 0;
+                for (uint32_t k = 0; k < nd; k++) rt_buf_ch(&lb, ',');
+                cfull[c] = rt_xstrndup(lb.p ? lb.p : "", lb.n);
+                cell_set(&clab[c], cfull[c], lb.n);
+                continue;
+            }
             uint32_t rest = c, xs[64];
             uint64_t kk = 0, mul = 1;
             for (int k = (int)nd - 1; k >= 0; k--) {
@@ -986,6 +1040,7 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
 struct rt_rollup_mem {
     rt_regime rg;
     rt_acc *a;
+    rt_pu *pu;
 };
 
 rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
@@ -998,6 +1053,17 @@ rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, con
     if (!m->a) {
         free(m);
         return NULL;
+    }
+    m->pu = rt_pu_new(d, &d->forms[ru->form]);
+    if (m->pu) {
+        rt_pu_file(m->pu, 0);
+        rt_pu_collect(m->pu, b);
+        const char *names[] = {"data"};
+        if (rt_pu_check(m->pu, names, err)) {
+            rt_rollup_mem_free(m);
+            return NULL;
+        }
+        rt_acc_per_unit(m->a, m->pu);
     }
     uint32_t n = b->n_rows;
     uint32_t *slot = rt_xcalloc(n ? n : 1, sizeof *slot), *combo = rt_xcalloc(n ? n : 1, sizeof *combo);
@@ -1029,6 +1095,10 @@ int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t 
         if (dims[k] >= (int64_t)card - 1) return 0;
         c = c * card + (dims[k] < 0 ? card - 1 : (uint32_t)dims[k]);
     }
+    /* every dimension empty: the unit's own row, when it has one */
+    int all_empty = 1;
+    for (uint32_t k = 0; k < a->n_dims; k++) all_empty &= dims[k] < 0;
+    if (all_empty && a->unit_combo != UINT32_MAX) c = a->unit_combo;
     for (uint32_t p = 0; p < a->n_periods; p++) {
         if (a->period_num[p] != period) continue;
         const uint32_t *tab = block_tab(a, p, c);
@@ -1041,7 +1111,7 @@ int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t 
         int rc;
         if (grp[a->n_acc - 1] < 0) rc = -1; /* beyond 64 bits: left out */
         else if (grp[a->n_acc - 1] == 0 && !gm.always) rc = 0; /* empty, or a duplicated key's */
-        else rc = finalize_group(a, &gm, grp, p, (uint32_t)g, gi ? gi - 1 : 0, out, present, n_units);
+        else rc = finalize_group(a, &gm, grp, p, (uint32_t)g, gi ? gi - 1 : 0, c, out, present, n_units);
         free(zero);
         return rc;
     }
@@ -1052,6 +1122,7 @@ void rt_rollup_mem_free(rt_rollup_mem *m)
 {
     if (!m) return;
     rt_acc_free(m->a);
+    rt_pu_free(m->pu);
     free(m);
 }
 

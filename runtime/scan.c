@@ -679,6 +679,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
     if (cfg->after && cfg->after(cfg->ext_ctx, &b, w->failp, w->overflow, &children, &w->ext_scratch) < 0)
         rc = -1;
     w->stats.rows += n;
+    const uint64_t *rep = cfg->once ? cfg->once(cfg->ext_ctx, &b, &w->ext_scratch) : NULL;
     for (uint32_t wi = 0; wi < nw; wi++) {
         uint64_t live = wi + 1 < nw || (n & 63) == 0 ? ~0ull : (1ull << (n & 63)) - 1;
         uint64_t ovf = rc < 0 ? w->overflow[wi] & live : 0;
@@ -688,6 +689,12 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             if (!cfg->rule_on[r]) m = 0;
             /* Rows that overflowed have no rule bits by contract; be sure. */
             m &= ~ovf;
+            if (rep && (form->rules[r].flags & RG_RULE_PER_UNIT)) {
+                /* one verdict per unit and period: reported on its
+                 * representative row; an error rejects all its rows */
+                if (form->rules[r].severity == RG_SEV_ERROR) err |= m;
+                m &= rep[wi];
+            }
             w->failp[r][wi] = m;
             if (!m) continue;
             any |= m;
@@ -722,6 +729,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
             row.batch = &b;
             row.index = i;
             row.children = children;
+            row.not_rep = rep && !(rep[wi] & bit);
             rt_report_row(cfg->report, &res->entries, &row);
         }
     }

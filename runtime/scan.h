@@ -32,6 +32,8 @@ typedef struct rt_row {
     const rg_batch *batch;
     uint32_t index;
     const rg_column *children;
+    int not_rep;                  /* per-unit rules are reported on another
+                                     row of the unit and period */
 } rt_row;
 
 typedef struct rt_report {
@@ -113,6 +115,11 @@ typedef struct rt_scan_cfg {
                  const rg_column **children, void **scratch);
     void (*ext_free)(void *ctx, void *scratch);
     void *ext_ctx;
+    /* Per-unit rules (RG_RULE_PER_UNIT, perunit.c): after the kernels, the
+     * batch's representative rows (with the worker's ext scratch), on which
+     * alone such a rule is reported and counted; an error still makes every
+     * row of the unit and period invalid. NULL: every row reports. */
+    const uint64_t *(*once)(void *ctx, const rg_batch *b, void **scratch);
     /* A unit code unknown at the form's tier is looked up at the tiers above
      * (a form with children() rules: parents submit their own figures). */
     int units_above;

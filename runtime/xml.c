@@ -543,8 +543,10 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
     rt_strmap codes;
     rt_strmap_init(&codes, f->n_fields * 2 + 4);
     for (uint32_t k = 0; k < f->n_fields; k++) {
-        /* without dimensions every field sits at the top, else only the keys */
-        top[k] = f->n_dims == 0 || (f->fields[k].flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD));
+        /* without dimensions every field sits at the top, else the keys and
+         * the per-unit fields, given once and copied onto every row */
+        top[k] = f->n_dims == 0 ||
+                 (f->fields[k].flags & (RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD | RG_FIELD_PER_UNIT));
         rt_strmap_put(&codes, f->fields[k].code, (uint32_t)strlen(f->fields[k].code), k);
     }
     /* ODK's meta block is no field: it is skipped like any unknown element */

@@ -27,6 +27,7 @@
 #include <libxml/tree.h>
 #include <sodium.h>
 
+#include "ext.h"
 #include "srv.h"
 #include "xml.h"
 
@@ -197,7 +198,9 @@ static void validate(srv *s, srv_form_ref *fr, const char *xml, size_t len, outc
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
-    if (rt_scan_file(&cfg, xpath, &st, &err)) {
+    /* per-unit rules: reported once, as regrt validate does */
+    rt_pu *pu = NULL;
+    if (rt_pu_prepare(&cfg, xpath, "xml_submission_file", &pu, &err) || rt_scan_file(&cfg, xpath, &st, &err)) {
         rt_out_abort(&out);
         oc->unusable = 1;
         /* the message names the spooled file: say xml_submission_file */
@@ -224,6 +227,7 @@ static void validate(srv *s, srv_form_ref *fr, const char *xml, size_t len, outc
         oc->errors = st.rows_err + st.rows_overflow;
         oc->warnings = st.rows_warn;
     }
+    rt_pu_free(pu);
     free(st.rule_fail);
     free(on);
     unlink(xpath);

@@ -124,6 +124,11 @@ typedef enum rg_unit_agg {
 #define RG_FIELD_RATIO     0x20u /* computed after aggregation from sums */
 #define RG_FIELD_HAS_MIN   0x40u
 #define RG_FIELD_HAS_MAX   0x80u
+/* ABI 5: a figure of the unit, reported once per unit and period beside
+ * the rows of a dimensioned form (`per unit`). Every row of the unit and
+ * period carries the same value in its column (a host fills it in, and
+ * refuses two different values); roll-ups count it once per unit. */
+#define RG_FIELD_PER_UNIT  0x100u
 
 /* Rule flags. */
 #define RG_RULE_WELL_FORMED 0x01u /* reports malformed values of the row */
@@ -141,6 +146,10 @@ typedef enum rg_unit_agg {
  * is what a host plans its joins from. */
 #define RG_RULE_CROSS_FORM  0x08u /* reads another form of the same submission */
 #define RG_RULE_UNITS       0x10u /* needs the unit table (unit membership) */
+/* ABI 5: reads only PER_UNIT fields (and the unit and period): it has one
+ * verdict per unit and period, which a host reports once, not once per row
+ * of the unit's dimension values. */
+#define RG_RULE_PER_UNIT    0x20u
 
 /* ---- descriptor ------------------------------------------------------- */
 

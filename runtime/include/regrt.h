@@ -294,12 +294,24 @@ const uint64_t *const *rt_batch_other_rows(void *state);
  * left out (DUP1). NULL with err set when the roll-up cannot be made.
  * rt_rollup_group: the group of unit `unit` of tier `tier`, period
  * `period` (ru->period) and dimension values dims[k] (code index, 0/1 for
- * yes/no, -1 = empty): out[k] (f->n_outputs words) and *present the
+ * yes/no, -1 = empty; every one -1 in a form with per-unit fields: the
+ * unit's own row, which holds them): out[k] (f->n_outputs words) and *present the
  * finalized outputs with the roll-up's missing-value modes applied, as
  * the output file shows them, *n_units the units counted in the group.
  * Returns 1, 0 when the roll-up has no such group (no rows, or left out),
  * -1 when the group exceeded the 64-bit range.
  */
+/*
+ * rt_batch_per_unit: a batch of a form with per-unit fields (RG_FIELD_PER_UNIT)
+ * as `regrt` reads it: -1 with err set (status 2, both rows named "data row
+ * N") when two rows of one unit and period give different per-unit values;
+ * else 0, and bit i of rep (ceil(n_rows / 64) words) set when row i is its
+ * unit and period's representative (the smallest dimension values), the
+ * one row on which a RG_RULE_PER_UNIT rule is reported. Every bit is set
+ * for a form without per-unit fields.
+ */
+int rt_batch_per_unit(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint64_t *rep, rt_error *err);
+
 typedef struct rt_rollup_mem rt_rollup_mem;
 rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
                                const uint64_t *valid, rt_error *err);

@@ -23,6 +23,7 @@
              code: 10, unit: 11, period: 12};
   const F_REQUIRED = 0x01, F_COMPUTED = 0x10, F_HAS_MIN = 0x40, F_HAS_MAX = 0x80;
   const R_WELL_FORMED = 0x01, R_PREVIOUS = 0x02, R_CHILDREN = 0x04, R_CROSS_FORM = 0x08, R_UNITS = 0x10;
+  const R_PER_UNIT = 0x20, F_KEY_UNIT = 0x02, F_KEY_PERIOD = 0x04, F_DIMENSION = 0x08;
   const SERVER_ONLY = R_PREVIOUS | R_CHILDREN | R_CROSS_FORM | R_UNITS;
   const I64_MAX = 9223372036854775807n, I64_MIN = -9223372036854775808n;
 
@@ -253,6 +254,33 @@
       const mem = new DataView(this.x.memory.buffer);
       const bit = (addr, i) => (mem.getBigUint64(addr + 8 * (i >> 6), true) >> BigInt(i & 63)) & 1n;
       const local = this.localRules(formIndex);
+      /* Per-unit rules (ABI 5): reported once per unit and period, on the
+       * row with the smallest dimension values, as regrt does
+       * (runtime/perunit.c). */
+      let rep = null;
+      if (form.rules.some((r) => r.flags & R_PER_UNIT)) {
+        const uk = form.fields.findIndex((f) => f.flags & F_KEY_UNIT), pk = form.fields.findIndex((f) => f.flags & F_KEY_PERIOD);
+        const dims = form.fields.map((f, k) => ((f.flags & F_DIMENSION) ? k : -1)).filter((k) => k >= 0);
+        const tuple = (i) => dims.map((k) => (bit(colp[k], i) ? mem.getBigInt64(colv[k] + 8 * i, true) : bit(malw[k], i) ? -3n : -2n));
+        const keyOf = (i) => {
+          const u = uk < 0 || rows[i][form.fields[uk].code] == null ? '' : String(rows[i][form.fields[uk].code]);
+          if (!u.length || pk < 0 || !bit(colp[pk], i)) return null;
+          return u + '\u0000' + mem.getBigInt64(colv[pk] + 8 * i, true);
+        };
+        const less = (a, b) => { const j = a.findIndex((x, q) => x !== b[q]); return j >= 0 && a[j] < b[j]; };
+        const best = new Map();
+        for (let i = 0; i < n; i++) {
+          const key = keyOf(i);
+          if (key === null) continue;
+          const t = tuple(i), b = best.get(key);
+          if (!b || less(t, b)) best.set(key, t);
+        }
+        rep = [];
+        for (let i = 0; i < n; i++) {
+          const key = keyOf(i);
+          rep.push(key === null || tuple(i).every((x, q) => x === best.get(key)[q]));
+        }
+      }
       const out = [];
       for (let i = 0; i < n; i++) {
         const res = {fail: [], overflow: rc !== 0 && bit(ovf, i) === 1n, malformed: mal[i], computed: {}};
@@ -265,6 +293,7 @@
         }
         for (const r of local) {
           if (!bit(fails[r], i)) continue;
+          if (rep && !rep[i] && (form.rules[r].flags & R_PER_UNIT)) continue;
           const rule = form.rules[r];
           res.fail.push({rule: rule.code, severity: rule.severity, fields: rule.fields.map((k) => form.fields[k].code),
                          message: this.message(formIndex, r, rows[i], res, lang, (k) => this.messageValue(form, batch, r, i, k, lang))});

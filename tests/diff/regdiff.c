@@ -157,6 +157,99 @@ static void fill(colset *s, const ir_form *f, const m_regime *r, uint32_t n, int
     }
 }
 
+/* Per-unit rules (RG_RULE_PER_UNIT): a host gives every row of a unit and
+ * period the same per-unit values and reports such a rule once, so its
+ * verdict must not depend on anything else of the row. With the per-unit
+ * input columns (and the previous period's) made equal on every row, the
+ * kernels and the evaluator must agree and give each per-unit rule one bit
+ * for all the rows that did not overflow. Returns the rules checked. */
+static int per_unit_leg(const ir_form *f, const rg_form *df, const colset *base, const colset *prev, int with_prev,
+                        uint32_t n, int iter)
+{
+    int nf = f->n_fields, nr = f->n_rules, any = 0;
+    for (int k = 0; k < nr; k++)
+        any |= (f->rules[k].flags & RG_RULE_PER_UNIT) != 0;
+    if (!any || n < 2)
+        return 0;
+    uint32_t nw = (n + 63) / 64;
+    colset c, p, e;
+    colset_alloc(&c, nf, n);
+    colset_alloc(&p, nf, n);
+    colset_alloc(&e, nf, n);
+    colset_copy(&c, base, nf, n);
+    colset_copy(&p, prev, nf, n);
+    /* one unit and period: its keys and per-unit figures on every row (the
+     * previous period's computed ones too, as the host joins them) */
+    for (int x = 0; x < nf; x++) {
+        uint32_t fl = f->fields[x].flags;
+        if (!(fl & (RG_FIELD_PER_UNIT | RG_FIELD_KEY_UNIT | RG_FIELD_KEY_PERIOD)))
+            continue;
+        colset *cs[2] = {&c, &p};
+        for (int s = (fl & RG_FIELD_COMPUTED) ? 1 : 0; s < 2; s++) {
+            uint64_t pr = cs[s]->present[x][0] & 1, ml = cs[s]->malformed[x][0] & 1;
+            for (uint32_t i = 1; i < n; i++) {
+                cs[s]->v[x][i] = cs[s]->v[x][0];
+                cs[s]->present[x][i >> 6] = (cs[s]->present[x][i >> 6] & ~(1ull << (i & 63))) | pr << (i & 63);
+                cs[s]->malformed[x][i >> 6] = (cs[s]->malformed[x][i >> 6] & ~(1ull << (i & 63))) | ml << (i & 63);
+            }
+        }
+    }
+    colset_copy(&e, &c, nf, n);
+    for (int k = 0; k < f->n_computed; k++) {
+        c.cols[f->computed[k]].present = c.present[f->computed[k]];
+        e.cols[f->computed[k]].present = e.present[f->computed[k]];
+    }
+    rg_batch bc = {.n_rows = n, .cols = c.cols, .prev = with_prev ? p.cols : NULL};
+    rg_batch be = {.n_rows = n, .cols = e.cols, .prev = with_prev ? p.cols : NULL};
+    uint64_t **fc = calloc((size_t)nr + 1, sizeof *fc), **fe = calloc((size_t)nr + 1, sizeof *fe);
+    for (int k = 0; k < nr; k++) {
+        fc[k] = calloc(nw + 1, sizeof(uint64_t));
+        fe[k] = calloc(nw + 1, sizeof(uint64_t));
+    }
+    uint64_t *oc = calloc(nw + 1, sizeof *oc), *oe = calloc(nw + 1, sizeof *oe);
+    if (df->validate)
+        df->validate(&bc, fc, oc);
+    eval_validate(f, &be, fe, oe);
+    int checked = 0;
+    for (int k = 0; k < nr; k++) {
+        if (!(f->rules[k].flags & RG_RULE_PER_UNIT))
+            continue;
+        checked++;
+        int first = -1;
+        for (uint32_t i = 0; i < n; i++) {
+            int bk = (int)(fc[k][i >> 6] >> (i & 63) & 1), be_ = (int)(fe[k][i >> 6] >> (i & 63) & 1);
+            if (bk != be_) {
+                MISMATCH("%s per-unit rule %s row %u: kernel %d evaluator %d (batch %d)", f->code, f->rules[k].code, i,
+                         bk, be_, iter);
+                break;
+            }
+            if (oe[i >> 6] >> (i & 63) & 1)
+                continue;
+            if (first < 0)
+                first = be_;
+            else if (be_ != first) {
+                MISMATCH("%s per-unit rule %s row %u: %d where the unit's other rows give %d (batch %d)", f->code,
+                         f->rules[k].code, i, be_, first, iter);
+                break;
+            }
+        }
+    }
+    for (int k = 0; k < nr; k++) {
+        free(fc[k]);
+        free(fe[k]);
+    }
+    free(fc);
+    free(fe);
+    free(oc);
+    free(oe);
+    colset_free(&c, nf);
+    colset_free(&p, nf);
+    colset_free(&e, nf);
+    return checked;
+}
+
+static long per_unit_checks;
+
 static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint32_t n, int iter)
 {
     int nf = f->n_fields, nr = f->n_rules;
@@ -292,6 +385,8 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
                 break;
             }
     }
+
+    per_unit_checks += per_unit_leg(f, df, &base, &prev, with_prev, n, iter);
 
     /* ---- accumulate, combine, finalize (a hierarchy's pivot has none) ---- */
     int na = f->n_acc, groups = (int)rnd_range(1, 40);
@@ -1046,6 +1141,7 @@ int main(int argc, char **argv)
     }
     if (!keep)
         rmdir(tmpdir);
+    printf("regdiff: per-unit rules: %ld batch(es) checked for one verdict per unit\n", per_unit_checks);
     printf("regdiff: %ld rows, %ld mismatch(es)\n", done, mismatches);
     if (mismatches && status < 1)
         status = 1;

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { readForm, sampleKeys, cases, runRegrt, runXsd, compare, splitMessage, writeCase } from './lib.mjs';
+import { readForm, sampleKeys, cases, runRegrt, runXsd, compare, splitMessage, writeCase, findingRows } from './lib.mjs';
 
 const [out, regrt, ...libs] = process.argv.slice(2);
 const here = new URL('.', import.meta.url).pathname;
@@ -97,10 +97,10 @@ try {
         }
         const findings = [];
         for (const f of res.findings) {
-          const rows = f.row ? [f.row] : c.rows.length ? c.rows.map((_, k) => k + 1) : [1];
           const sev = f.kind === 'warning' || f.kind === 'info' ? f.kind : 'error';
           const parts = f.kind === 'required' ? [{ code: null, message: `required (${f.name})` }] : splitMessage(f.text, codes);
-          for (const row of rows) for (const m of parts) findings.push({ row, severity: sev, ...m });
+          for (const m of parts)
+            for (const row of f.row ? [f.row] : findingRows(form, c, f.name, m.code)) findings.push({ row, severity: sev, ...m });
         }
         // the artifact: a form with rows, a broken second row, its messages
         if (!shot && form.rowPath && c.about.startsWith('figures') && findings.some((f) => f.row === 2)) {
@@ -114,7 +114,7 @@ try {
       for (const lang of form.langs) {
         const mine = runs.filter((r) => r.lang === lang);
         if (!mine.length) continue;
-        const rg = runRegrt(regrt, lib, form.root, lang === 'vi' ? 'vi' : 'en', mine.map((r) => r.file));
+        const rg = runRegrt(regrt, lib, form.root, lang === 'vi' ? 'vi' : 'en', mine.map((r) => r.file), form.perUnit.size > 0);
         for (const r of mine) {
           total++;
           const problems = compare(form, r.c, r, rg.get(r.file), xsd.get(r.file));

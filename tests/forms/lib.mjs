@@ -46,7 +46,42 @@ export function readForm(path) {
   const sc = [...model.getElementsByTagNameNS(XF, 'instance')].find((i) => i.getAttribute('id') === 'server_checks');
   if (sc) for (const c of sc.getElementsByTagNameNS(XF, 'code')) server.add(c.textContent);
   const langs = [...model.getElementsByTagNameNS(XF, 'translation')].map((t) => t.getAttribute('lang'));
-  return { path, text, root, rowPath, rowName: rowPath && basename(rowPath), top, row, server, langs };
+  // Per-unit fields (`per unit`) sit at the top of a form with rows: asked
+  // once. A rule on them alone is a check or a note at the top, which regrt
+  // reports once per unit and period, on the row with the smallest
+  // dimension codes (docs/RUNTIME.md): its top-level findings belong there.
+  const perUnit = new Set();
+  if (rowPath) {
+    const note = (f) => /^(warn|info)_/.test(f.name);
+    const fields = top.filter((f) => !isKey(f) && !note(f)).map((f) => f.path);
+    for (const f of top) {
+      if (isKey(f)) continue;
+      if (!note(f)) perUnit.add(f.path);
+      else if (fields.some((p) => new RegExp(`${p}(?![\\w.-])`).test(f.relevant || ''))) perUnit.add(f.path);
+    }
+  }
+  return { path, text, root, rowPath, rowName: rowPath && basename(rowPath), top, row, server, langs, perUnit };
+}
+
+// The rows an engine's finding at node `ref` stands for: its own row in the
+// repeat; for a per-unit rule at the top, the row regrt reports it on; for
+// the other top nodes (the keys) every row.
+export function findingRows(form, c, ref, code) {
+  const m = form.rowPath && new RegExp(`^${form.rowPath}\\[(\\d+)\\]`).exec(ref);
+  if (m) return [Number(m[1])];
+  if (!c.rows.length) return [1];
+  if (code && form.perUnit.has(ref)) {
+    const dims = form.row.filter((f) => f.items && f.required);
+    const rank = (r) => dims.map((d) => d.items.indexOf(r[d.name]));
+    let best = 0;
+    c.rows.forEach((r, i) => {
+      const a = rank(r), b = rank(c.rows[best]);
+      const k = a.findIndex((x, j) => x !== b[j]);
+      if (k >= 0 && a[k] < b[k]) best = i;
+    });
+    return [best + 1];
+  }
+  return c.rows.map((_, i) => i + 1);
 }
 
 // ---- the rows filled in ----
@@ -74,10 +109,11 @@ export function sampleKeys(dirs, root) {
       if (!new RegExp(`<${root}[ >]`).test(t)) continue;
       const u = /<unit>([^<]*)<\/unit>/.exec(t), p = /<period>([^<]*)<\/period>/.exec(t);
       if (!u || !p) continue;
-      // the values of its first row (or of the form, without rows)
+      // the values of the form (its per-unit fields), then of its first row
       const values = {};
       const row = /<row>([\s\S]*?)<\/row>/.exec(t);
-      for (const m of (row ? row[1] : t).matchAll(/<([A-Za-z_][\w.-]*)>([^<]+)<\/\1>/g)) values[m[1]] = m[2];
+      for (const m of t.replace(/<row>[\s\S]*?<\/row>/g, '').matchAll(/<([A-Za-z_][\w.-]*)>([^<]+)<\/\1>/g)) values[m[1]] = m[2];
+      for (const m of (row ? row[1] : '').matchAll(/<([A-Za-z_][\w.-]*)>([^<]+)<\/\1>/g)) values[m[1]] = m[2];
       return { unit: u[1], period: p[1], values };
     }
   }
@@ -140,6 +176,16 @@ export function cases(form, keys, nrows = 3) {
       out.push({ about: `${f.name}=12 in ${target < 0 ? 'the form' : `row ${target + 1}`}`, ...d });
     }
   }
+  // per-unit fields of a form with rows: asked once, at the top
+  if (form.rowPath && n) {
+    for (const f of form.top.filter((g) => input(g) && !isKey(g) && numeric(g))) {
+      for (const v of ['0', '7']) {
+        const c = clone(good);
+        put(c, -1, f.name, v);
+        out.push({ about: `${f.name}=${v} once for the unit`, ...c });
+      }
+    }
+  }
   // several fields at once: every numeric field of the broken row
   {
     const c = clone(good);
@@ -172,8 +218,16 @@ export function cases(form, keys, nrows = 3) {
 
 // ---- regrt and the XSD ----
 
-// The libraries are private builds: unsigned (--allow-unsigned).
-export function runRegrt(regrt, lib, form, lang, files) {
+// The libraries are private builds: unsigned (--allow-unsigned). The cases
+// are one unit and period each, so a form with per-unit fields is checked
+// one case at a time: together, their different per-unit values would be
+// (rightly) refused as two values of one unit and period.
+export function runRegrt(regrt, lib, form, lang, files, oneByOne = false) {
+  if (oneByOne && files.length > 1) {
+    const by = new Map();
+    for (const f of files) by.set(f, runRegrt(regrt, lib, form, lang, [f]).get(f));
+    return by;
+  }
   const r = spawnSync(regrt, ['validate', lib, '--allow-unsigned', '--form', form, '--lang', lang, '--format', 'json', ...files],
                       { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`regrt validate failed (${r.status}): ${r.stderr}`);

@@ -8,7 +8,7 @@
 import { JSDOM } from 'jsdom';
 import { readdirSync } from 'node:fs';
 import { join, basename } from 'node:path';
-import { readForm, sampleKeys, cases, runRegrt, runXsd, compare, splitMessage, writeCase } from './lib.mjs';
+import { readForm, sampleKeys, cases, runRegrt, runXsd, compare, splitMessage, writeCase, findingRows } from './lib.mjs';
 
 // The engine's bundle wants a DOM and, in Node, the CommonJS globals of its
 // WebAssembly loader (tree-sitter): give it jsdom's and a module object.
@@ -56,23 +56,19 @@ async function run(form, c, lang) {
   });
   const codes = new Set([...form.top, ...form.row].length ? allCodes(form) : []);
   const findings = [];
-  const rowOf = (ref) => {
-    const m = form.rowPath && new RegExp(`^${form.rowPath}\\[(\\d+)\\]`).exec(ref);
-    return m ? [Number(m[1])] : c.rows.length ? c.rows.map((_, i) => i + 1) : [1];
-  };
   walk(root, (n) => {
     const ref = n.currentState.reference;
     const v = n.validationState?.violation;
     if (v) {
       const text = v.message ? v.message.asString : `${v.condition} (${basename(ref)})`;
-      for (const row of rowOf(ref))
-        for (const m of splitMessage(text, codes)) findings.push({ row, severity: 'error', ...m });
+      for (const m of splitMessage(text, codes))
+        for (const row of findingRows(form, c, ref, m.code)) findings.push({ row, severity: 'error', ...m });
     }
     const name = basename(ref.replace(/\[\d+\]/g, ''));
     if (n.nodeType === 'note' && /^(warn|info)_/.test(name) && n.currentState.relevant) {
       const sev = name.startsWith('warn_') ? 'warning' : 'info';
-      for (const row of rowOf(ref))
-        for (const m of splitMessage(n.currentState.label?.asString, codes)) findings.push({ row, severity: sev, ...m });
+      for (const m of splitMessage(n.currentState.label?.asString, codes))
+        for (const row of findingRows(form, c, ref, m.code)) findings.push({ row, severity: sev, ...m });
     }
   });
   return { findings, xml: root.instanceState.instanceXML };
@@ -115,7 +111,7 @@ for (const arg of libs) {
     for (const lang of form.langs) {
       const mine = runs.filter((r) => r.lang === lang);
       if (!mine.length) continue;
-      const rg = runRegrt(regrt, lib, form.root, lang === 'vi' ? 'vi' : 'en', mine.map((r) => r.file));
+      const rg = runRegrt(regrt, lib, form.root, lang === 'vi' ? 'vi' : 'en', mine.map((r) => r.file), form.perUnit.size > 0);
       for (const r of mine) {
         total++;
         const problems = compare(form, r.c, r, rg.get(r.file), xsd.get(r.file));

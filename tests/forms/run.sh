@@ -33,7 +33,8 @@ for spec in "$ROOT"/examples/*/*.regime "$ROOT"/tests/golden/forms/*.regime; do
         esac
     fi
     libs="$libs $OUT/lib/$name=$samples"
-    case "$spec" in "$ROOT"/examples/*) examples="$examples $OUT/lib/$name=$samples" ;; esac
+    # Enketo: the examples, and the golden form with per-unit fields
+    case "$spec" in "$ROOT"/examples/*|*/golden/forms/perunit.regime) examples="$examples $OUT/lib/$name=$samples" ;; esac
 done
 cd "$ROOT/tests/forms"
 rc=0
