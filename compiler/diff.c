@@ -53,13 +53,16 @@ static const kind_info kinds[] = {
     {"severity-raised", C}, {"severity-lowered", C}, {"check-stricter", B}, {"check-changed", B},
     {"check-relaxed", C}, {"guard-removed", B}, {"guard-widened", B}, {"guard-changed", B},
     {"guard-added", C}, {"guard-narrowed", C}, {"tolerance-reduced", B}, {"tolerance-increased", C},
-    {"missing-stricter", B}, {"missing-relaxed", C}, {"message-changed", C},
+    {"missing-stricter", B}, {"missing-relaxed", C}, {"missing-changed", B}, {"missing-equivalent", C},
+    {"message-changed", C},
     /* hierarchies checked by a form (its rules use the kinds above) */
     {"hierarchy-mode-changed", B}, {"hierarchy-fields-added", B}, {"hierarchy-fields-removed", C},
     /* roll-ups */
     {"rollup-added", C}, {"rollup-removed", B}, {"rollup-form-changed", B}, {"rollup-level-added", C},
     {"rollup-level-removed", B}, {"rollup-period-changed", B}, {"completeness-added", C},
-    {"completeness-removed", B}, {"completeness-renamed", B},
+    {"completeness-removed", B}, {"completeness-renamed", B}, {"rollup-missing-widened", C},
+    {"rollup-missing-narrowed", B}, {"rollup-missing-changed", B}, {"stock-made-strict", B},
+    {"stock-made-lenient", C},
 };
 #undef B
 #undef C
@@ -135,15 +138,56 @@ static const char *sev_word(rg_severity s)
     return s == RG_SEV_ERROR ? "error" : s == RG_SEV_WARNING ? "warning" : "info";
 }
 
-static const char *missing_word(m_missing m)
+static const char *side_word(int s)
 {
-    return m == M_MISSING_FAIL ? "fail" : m == M_MISSING_ZERO ? "zero" : "skip";
+    return s == 1 ? "skip_if_any" : s == 2 ? "skip_if_all" : s == 3 ? "never_skip" : "?";
+}
+
+/* a rule's missing-value mode as written (its sides for DHIS2's strategies) */
+static char *missing_str(const m_rule *r)
+{
+    static const char *const w[] = {"skip",        "zero",         "fail",        "non_null",   "non_zero",
+                                    "partial_null", "partial_zero", "always_null", "always_zero"};
+    if (r->missing == M_MISSING_SIDES)
+        return r->missing_left == r->missing_right
+                   ? rt_xasprintf("%s", side_word(r->missing_left))
+                   : rt_xasprintf("left: %s, right: %s", side_word(r->missing_left), side_word(r->missing_right));
+    return rt_xasprintf("%s", (unsigned)r->missing < 9 ? w[r->missing] : "?");
+}
+
+/*
+ * How a rule's rejected rows change with its missing-value mode: -1 the new
+ * mode provably rejects no row the old one accepted (fewer or the same), 0
+ * the same results, 1 it can only reject more, 2 neither can be proved.
+ * Modes that read missing values alike are ordered by when they evaluate
+ * the rule (LANGUAGE.md, "Missing values"): non_null < partial_null <
+ * skip = always_null < zero < fail (zero after skip as regc diff always
+ * ordered it), non_zero < partial_zero < always_zero, and per side
+ * skip_if_any < skip_if_all < never_skip; the families are not comparable.
+ */
+static int missing_order(const m_rule *x, const m_rule *y)
+{
+    /* family (0: missing read as missing, 1: absent read as 0) and rank */
+    static const int fam[] = {0, 0, 0, 0, 1, 0, 1, 0, 1}, rank[] = {4, 5, 6, 2, 1, 3, 2, 4, 3};
+    if (x->missing == M_MISSING_SIDES || y->missing == M_MISSING_SIDES) {
+        if (x->missing != y->missing)
+            return 2;
+        int l = (y->missing_left > x->missing_left) - (y->missing_left < x->missing_left);
+        int r = (y->missing_right > x->missing_right) - (y->missing_right < x->missing_right);
+        if (l * r < 0)
+            return 2;
+        return l ? l : r;
+    }
+    if ((unsigned)x->missing > 8 || (unsigned)y->missing > 8 || fam[x->missing] != fam[y->missing])
+        return 2;
+    return (rank[y->missing] > rank[x->missing]) - (rank[y->missing] < rank[x->missing]);
 }
 
 static const char *time_word(rg_time_agg t)
 {
-    static const char *const w[] = {"?", "flow", "stock opening", "stock closing", "stock average", "none"};
-    return (unsigned)t < 6 ? w[t] : "?";
+    static const char *const w[] = {"?",    "flow", "stock opening", "stock closing", "stock average",
+                                    "none", "stock opening strict", "stock closing strict"};
+    return (unsigned)t < 8 ? w[t] : "?";
 }
 
 static const char *units_word(rg_unit_agg u)
@@ -766,7 +810,19 @@ static void diff_field(diff_result *d, const char *path, const m_form *fa, const
         add(d, narrowed ? "digits-narrowed" : "digits-widened", rt_xasprintf("%s", path), "max digits %s -> %s",
             x->max_digits ? a : "none", y->max_digits ? b : "none");
     }
-    if (x->time_agg != y->time_agg)
+    int lenient = (x->time_agg == RG_TIME_CLOSING_STRICT && y->time_agg == RG_TIME_CLOSING) ||
+                  (x->time_agg == RG_TIME_OPENING_STRICT && y->time_agg == RG_TIME_OPENING);
+    int strict = (y->time_agg == RG_TIME_CLOSING_STRICT && x->time_agg == RG_TIME_CLOSING) ||
+                 (y->time_agg == RG_TIME_OPENING_STRICT && x->time_agg == RG_TIME_OPENING);
+    if (strict)
+        add(d, "stock-made-strict", rt_xasprintf("%s", path),
+            "%s -> %s: a unit whose calendar-%s sub-period is absent now has an empty figure", time_word(x->time_agg),
+            time_word(y->time_agg), y->time_agg == RG_TIME_CLOSING_STRICT ? "last" : "first");
+    else if (lenient)
+        add(d, "stock-made-lenient", rt_xasprintf("%s", path),
+            "%s -> %s: figures published before are unchanged; an empty one now takes the %s sub-period present",
+            time_word(x->time_agg), time_word(y->time_agg), y->time_agg == RG_TIME_CLOSING ? "last" : "first");
+    else if (x->time_agg != y->time_agg)
         add(d, "aggregation-changed", rt_xasprintf("%s", path), "over time: %s -> %s", time_word(x->time_agg),
             time_word(y->time_agg));
     if (x->unit_agg != y->unit_agg || !same(weight_name(fa, x), weight_name(fb, y)))
@@ -844,9 +900,18 @@ static void diff_rule(diff_result *d, const char *path, const m_rule *x, const m
         free(ex);
         free(ey);
     }
-    if (x->missing != y->missing)
-        add(d, y->missing > x->missing ? "missing-stricter" : "missing-relaxed", rt_xasprintf("%s", path),
-            "missing %s -> %s", missing_word(x->missing), missing_word(y->missing));
+    if (x->missing != y->missing || x->missing_left != y->missing_left || x->missing_right != y->missing_right) {
+        int o = missing_order(x, y);
+        char *mx = missing_str(x), *my = missing_str(y);
+        if (o == 2)
+            add(d, "missing-changed", rt_xasprintf("%s", path), "missing %s -> %s: missing values are read otherwise, rows may fail that passed",
+                mx, my);
+        else
+            add(d, o > 0 ? "missing-stricter" : o < 0 ? "missing-relaxed" : "missing-equivalent", rt_xasprintf("%s", path),
+                "missing %s -> %s", mx, my);
+        free(mx);
+        free(my);
+    }
     char *p = rt_xasprintf("%s.message", path);
     texts_diff(d, "message-changed", p, x->message, y->message);
     free(p);
@@ -1101,6 +1166,37 @@ static int rollup_has(const m_regime *r, const m_rollup *u, const char *tier)
     return 0;
 }
 
+static const char *rollup_missing_word(int m)
+{
+    static const char *const w[] = {"?", "non_null", "non_zero", "partial_null", "partial_zero", "always_null", "always_zero"};
+    return m >= 1 && m <= 6 ? w[m] : "?";
+}
+
+/*
+ * A roll-up's missing-value mode (RG_MISS_*) from mx to my. The modes that
+ * count absent items alike (as empty: *_null; as 0: *_zero) differ only in
+ * what they write: non < partial < always, each writing every figure the
+ * one before writes, with the same value; between the two families the
+ * totals of groups with an absent item change (empty <-> a partial sum).
+ */
+static void rollup_missing(diff_result *d, char *path, int mx, int my)
+{
+    if (mx == my) {
+        free(path);
+        return;
+    }
+    const char *wx = rollup_missing_word(mx), *wy = rollup_missing_word(my);
+    if (mx < 1 || my < 1 || (mx - 1) % 2 != (my - 1) % 2)
+        add(d, "rollup-missing-changed", path,
+            "missing %s -> %s: absent items count as %s, no longer as %s: the totals of groups with an absent unit or sub-period change",
+            wx, wy, (my - 1) % 2 ? "0" : "empty", (my - 1) % 2 ? "empty" : "0");
+    else if (my > mx)
+        add(d, "rollup-missing-widened", path,
+            "missing %s -> %s: more rows or cells are written; every figure written before is unchanged", wx, wy);
+    else
+        add(d, "rollup-missing-narrowed", path, "missing %s -> %s: rows or cells written before are left out", wx, wy);
+}
+
 static void diff_rollups(diff_result *d, const m_regime *a, const m_regime *b)
 {
     for (int i = 0; i < a->n_rollups; i++) {
@@ -1132,6 +1228,23 @@ static void diff_rollups(diff_result *d, const m_regime *a, const m_regime *b)
             add(d, "completeness-removed", rt_xasprintf("rollup.%s", x->name), "completeness %s", x->count_column);
         else if (!same(x->count_column, y->count_column))
             add(d, "completeness-renamed", rt_xasprintf("rollup.%s", x->name), "%s -> %s", x->count_column, y->count_column);
+        rollup_missing(d, rt_xasprintf("rollup.%s", x->name), x->missing, y->missing);
+        /* a field with a mode of its own in either version, by code */
+        if (strcmp(fx, fy))
+            continue;
+        const m_form *ma = &a->forms[x->form], *mb = &b->forms[y->form];
+        for (int k = 0; k < ma->n_fields; k++) {
+            int j = 0;
+            while (j < mb->n_fields && strcmp(mb->fields[j].code, ma->fields[k].code))
+                j++;
+            if (j == mb->n_fields)
+                continue;
+            int ox = x->missing_of ? x->missing_of[k] : 0, oy = y->missing_of ? y->missing_of[j] : 0;
+            if (!ox && !oy)
+                continue;
+            rollup_missing(d, rt_xasprintf("rollup.%s.field.%s", x->name, ma->fields[k].code), ox ? ox : x->missing,
+                           oy ? oy : y->missing);
+        }
     }
     for (int j = 0; j < b->n_rollups; j++)
         if (!find_rollup(a, b->rollups[j].name))
