@@ -107,6 +107,23 @@ static void totals(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
                     diag(s->d, "E0498", w->loc, w->text, l->name, RG_TOTAL_CODE);
                     ok = 0;
                 }
+            /* A list that a hierarchy makes add up (`TONG = NAM + NU`) holds
+             * its own totals: adding all its codes would count the parts
+             * twice, once in their total's row. */
+            for (int h = 0; l && h < s->r->n_hierarchies && ok; h++) {
+                const m_hierarchy *hy = &s->r->hierarchies[h];
+                if (hy->list != l)
+                    continue;
+                for (int q = 0; q < hy->n_rules; q++) {
+                    const m_hier_rule *hr = &hy->rules[q];
+                    if (hr->cmp != AST_OP_EQ || hr->left < 0 || hr->left >= l->n_codes)
+                        continue;
+                    diag(s->d, "E0497", w->loc, w->text, hy->name, l->codes[hr->left].code, hr->code);
+                    diag_hint(s->d, "H0497b", l->codes[hr->left].code);
+                    ok = 0;
+                    break;
+                }
+            }
         }
         if (!ok || !mask)
             continue;
