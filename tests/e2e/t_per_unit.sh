@@ -57,6 +57,13 @@ CSV
     expect_status "per unit: conflict across files" 2 $?
     grep -q "c2.csv row 1 and .*c2.csv row 2" "$tmp/c2.err" && pass || fail "per unit: across files: $(cat "$tmp/c2.err")"
 
+    # --apportion would split the unit's own figures: refused
+    printf 'old_code,new_code,share\n00004,00004,1\n' >"$tmp/shares.csv"
+    "$REGRT" rollup "$L" --rollup monthly --units "$PU_U" --rebase "$ROOT/stdlib/data/vn_commune_merges_2025-07-01.csv" \
+        --apportion "$tmp/shares.csv" "$tmp/d.csv" -o "$tmp/ap.csv" 2>"$tmp/ap.err"
+    expect_status "per unit: --apportion refused" 2 $?
+    grep -q "apportion cannot split the rows of form 'desk'" "$tmp/ap.err" && pass || fail "per unit: apportion message: $(cat "$tmp/ap.err")"
+
     # quarterly: staff is a closing stock, per commune, then summed
     cat >"$tmp/q.csv" <<'CSV'
 unit,period,domain,received,resolved,staff,trainees,head
