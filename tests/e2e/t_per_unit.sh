@@ -36,6 +36,18 @@ CSV
     grep -q '^province,01,2025-08,,,,9,8,17,2$' "$tmp/r.csv" && pass || fail "per unit: province staff 5 + 4"
     grep -q '^national,VN,2025-08,D01,13,11,,,,2$' "$tmp/r.csv" && pass || fail "per unit: national D01"
 
+    # with a total over every dimension, the per-unit figures sit on that
+    # total row (_T), counted once, and there is no separate unit row
+    sed 's/^rollup monthly for desk {$/rollup monthly for desk {\n  total over domain/' "$PU_SPEC" >"$tmp/tot.regime"
+    if (cd "$ROOT" && "$REGC" build "$tmp/tot.regime" -o "$tmp/tot") >"$tmp/tot.log" 2>&1; then
+        "$REGRT" rollup "$tmp/tot" --rollup monthly --units "$PU_U" "$tmp/d.csv" -o "$tmp/t.csv" 2>/dev/null
+        grep -q '^commune,00004,2025-08,_T,15,13,5,7,12,1$' "$tmp/t.csv" && pass || fail "per unit: the total row carries staff: $(cat "$tmp/t.csv")"
+        grep -q '^province,01,2025-08,_T,21,19,9,8,17,2$' "$tmp/t.csv" && pass || fail "per unit: province total row"
+        grep -q '^[a-z]*,[0-9A-Z]*,2025-08,,' "$tmp/t.csv" && fail "per unit: a unit row beside the total row" || pass
+    else
+        fail "per unit: cannot build with total over domain: $(cat "$tmp/tot.log")"
+    fi
+
     # two values of one unit and period: refused, both rows named
     sed 's/^00008,2025-08,D02,3,3,4,1,Binh$/00008,2025-08,D02,3,3,6,1,Binh/' "$tmp/d.csv" >"$tmp/c.csv"
     "$REGRT" validate "$L" --units "$PU_U" "$tmp/c.csv" >"$tmp/c.out" 2>"$tmp/c.err"
