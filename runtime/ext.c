@@ -284,6 +284,19 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
                           "--apportion, --rebase-date và --left-out cần --rebase MERGES.csv"));
         return -1;
     }
+    x->pu = rt_pu_new(cfg->rg->desc, f);
+    if (x->pu && o->apportion) {
+        /* a part of a split row is no row of the old unit's: which part
+         * carries the unit's own figures cannot be said */
+        rt_err(err, 2, TR("--apportion cannot split the rows of form '%s': its per-unit fields are figures of the old "
+                          "unit, reported once, not shares of it; roll it up without --apportion (partial merges are "
+                          "then reported and left out)",
+                          "--apportion không thể chia các dòng của biểu '%s': các trường theo đơn vị của nó là số liệu "
+                          "của đơn vị cũ, báo cáo một lần, không phải phần được chia; hãy tổng hợp không dùng "
+                          "--apportion (các trường hợp sáp nhập một phần khi đó được báo cáo và loại ra)"),
+               f->code);
+        return -1;
+    }
     if (o->rebase) {
         x->rebase = rt_rebase_open(cfg->rg, f, cfg->units, o, err);
         if (!x->rebase) return -1;
@@ -292,7 +305,6 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
      * (parents' own figures), whichever rules are selected. */
     for (uint32_t r = 0; r < f->n_rules && cfg->units; r++)
         if (f->rules[r].flags & RG_RULE_CHILDREN) cfg->units_above = 1;
-    x->pu = rt_pu_new(cfg->rg->desc, f);
     if (!need_prev && !need_kids && !x->rebase && !x->pu) return 0; /* the plain scan */
     if (need_prev || need_kids || x->pu)
         for (int i = 0; i < o->n_data; i++)
