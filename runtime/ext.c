@@ -34,7 +34,13 @@ int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *e
         uint32_t r;
         for (r = 0; r < f->n_rules; r++)
             if (strlen(f->rules[r].code) == n && !memcmp(f->rules[r].code, s, n)) break;
-        if (n && r == f->n_rules) {
+        int hier = 0; /* a hierarchy's rule: selected by rt_hier_select */
+        for (uint32_t h = 0; r == f->n_rules && h < f->n_hierarchies; h++)
+            for (uint32_t k = 0; k < f->hierarchies[h].pivot->n_rules; k++) {
+                const char *c = f->hierarchies[h].pivot->rules[k].code;
+                hier |= strlen(c) == n && !memcmp(c, s, n);
+            }
+        if (n && r == f->n_rules && !hier) {
             rt_buf names = {0};
             for (uint32_t k = 0; k < f->n_rules; k++) {
                 if (k) rt_buf_str(&names, ",");
@@ -47,7 +53,7 @@ int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *e
             rt_buf_free(&names);
             return -1;
         }
-        if (n) on[r] = 1;
+        if (n && !hier) on[r] = 1;
         s += n;
         if (*s == ',') s++;
     }
