@@ -1102,12 +1102,21 @@ static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name,
         }
         return;
     }
+    long lag = 1;
     if (len > 10 && len < sizeof inner + 9 && name[len - 1] == ')' &&
         (!strncmp(name, "previous(", 9) || !strncmp(name, "children(", 9))) {
         src = name[0] == 'p' ? SRC_PREV : SRC_CHILD;
         memcpy(inner, name + 9, len - 10);
         inner[len - 10] = 0;
         name = inner;
+        /* {previous(x, k)} (sema checked k) */
+        char *comma = src == SRC_PREV ? strchr(inner, ',') : NULL;
+        if (comma) {
+            lag = strtol(comma + 1, NULL, 10);
+            while (comma > inner && comma[-1] == ' ')
+                comma--;
+            *comma = 0;
+        }
     }
     int mi = m_form_field(mf, name);
     if (mi < 0)
@@ -1126,6 +1135,8 @@ static void lower_value(lctx *c, ir_form *f, const ir_rule *r, const char *name,
     c->quiet = 0;
     if (!e)
         return;
+    if (lag > 1 && lag <= M_MAX_LAG)
+        to_lag(c, e, (int)lag);
     v->expr = e;
     v->scale = e->scale - (v->type == RG_T_PERCENT ? 2 : 0);
     if (v->scale < 0) {

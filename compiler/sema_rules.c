@@ -69,6 +69,27 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
             if (!strncmp(ph, "previous(", 9) && len > 10 && ph[len - 1] == ')') {
                 ph[len - 1] = 0;
                 inner = ph + 9;
+                /* {previous(x, k)}: k periods back, as in a check */
+                char *comma = strchr(ph + 9, ',');
+                if (comma) {
+                    char *e = comma;
+                    while (e > ph + 9 && e[-1] == ' ')
+                        e--;
+                    *e = 0;
+                    char *k = comma + 1, *stop;
+                    while (*k == ' ')
+                        k++;
+                    long lag = strtol(k, &stop, 10);
+                    while (*stop == ' ')
+                        stop++;
+                    if (k[0] < '0' || k[0] > '9' || *stop || lag < 1 || lag > M_MAX_LAG) {
+                        char *raw = arena_strndup(s->a, p, (size_t)(end - p + 1));
+                        diag(s->d, "E0299", narrow(s, t->loc, raw), M_MAX_LAG);
+                        diag_hint(s->d, "H0299");
+                        p = end + 1;
+                        continue;
+                    }
+                }
             } else if (!strncmp(ph, "children(", 9) && len > 10 && ph[len - 1] == ')') {
                 ph[len - 1] = 0;
                 inner = ph + 9;

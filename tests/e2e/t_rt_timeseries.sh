@@ -238,6 +238,9 @@ expect_status "timeseries: compute -o an input" 2 $?
 
 # ---- a year of months on real units, against Python ----
 U="$ROOT/stdlib/data/vn_admin_units_2025-03-01.csv"
+# 2,500 communes (about 88,000 rows, 12 passes); fewer under the sanitizers
+TS_UNITS=2500
+case "$O" in *san*) TS_UNITS=600 ;; esac
 cat >"$V/m.regime" <<'EOF'
 import vn_tiers
 
@@ -273,11 +276,11 @@ form cases {
 }
 EOF
 if "$REGC" build "$V/m.regime" -o "$V/m" >"$V/m.build" 2>&1; then pass; else fail "timeseries: regc build of the monthly regime"; cat "$V/m.build"; fi
-python3 - "$U" "$V" <<'EOF'
+python3 - "$U" "$V" "$TS_UNITS" <<'EOF'
 import csv, random, sys
 units, d = sys.argv[1], sys.argv[2]
 random.seed(14)
-codes = [r['commune_code'] for r in csv.DictReader(open(units, encoding='utf-8'))][:2500]
+codes = [r['commune_code'] for r in csv.DictReader(open(units, encoding='utf-8'))][:int(sys.argv[3])]
 rows, key_rows = [], {}
 for u in codes:
     for dom in ('D01', 'D02', 'D03'):
@@ -356,7 +359,7 @@ for g, e in bad[:5]:
     print('got', g, 'expected', e)
 EOF
 n=$(head -1 "$V/m.cmp" | cut -d' ' -f1)
-if [ "$(head -1 "$V/m.cmp" | cut -d' ' -f2-)" = "$n 0" ] && [ "$n" -gt 80000 ]; then pass; else fail "timeseries: a year of months differs from Python: $(head -6 "$V/m.cmp")"; fi
+if [ "$(head -1 "$V/m.cmp" | cut -d' ' -f2-)" = "$n 0" ] && [ "$n" -gt $((TS_UNITS * 32)) ]; then pass; else fail "timeseries: a year of months differs from Python: $(head -6 "$V/m.cmp")"; fi
 # the joins: rules and computed fields agree between validate and compute
 "$REGRT" validate "$V/m" --units "$U" "$V/a.csv" "$V/b.csv" --format csv -o "$V/v.csv" 2>/dev/null
 expect_status "timeseries: validate a year of months (repeated keys)" 1 $?
@@ -389,7 +392,7 @@ form f {
     message en "ytd {ytd} d {d} prev {previous(x)}"
   rule L info
     check x = previous(x, 2)
-    message en "x {x} two months before differs"
+    message en "x {x} two months before {previous(x, 2)}"
 }
 
 test "running totals reset in January, a missing month empties the rest" {
@@ -414,7 +417,8 @@ test "running totals reset in January, a missing month empties the rest" {
   expect row 6 passes
   expect row 7 fails Y
   expect row 8 fails L
-  expect row 8 message en "x 3 two months before differs"
+  expect row 8 message en "x 3 two months before 1"
+  expect row 3 message en "x 2 two months before 7"
 }
 EOF
 "$REGC" test "$V/t.regime" >"$V/t.out" 2>&1
