@@ -142,6 +142,12 @@ typedef struct ast_rollup_miss {
     src_loc loc;
 } ast_rollup_miss;
 
+/* `total over d, e` of a roll-up: one grouping set of dimensions */
+typedef struct ast_rollup_total {
+    ast_list dims;   /* ast_name*, the dimensions totalled */
+    src_loc loc;     /* of `total` */
+} ast_rollup_total;
+
 typedef struct ast_attr {
     ast_attr_kind kind;
     src_loc loc;
@@ -298,7 +304,8 @@ typedef struct ast_decl {
         struct { ast_texts *label; const char *from; src_loc from_loc; ast_list codes; } codelist; /* ast_code* */
         struct { ast_list members; } form;             /* ast_member* */
         struct { ast_name form; ast_list levels; ast_name period; ast_name count; ast_list extra;
-                 ast_list missing; /* ast_rollup_missing*, in order */ ast_name coverage; } rollup;
+                 ast_list missing; /* ast_rollup_missing*, in order */ ast_name coverage;
+                 ast_list totals; /* ast_rollup_total*, in order */ } rollup;
         struct { ast_list data; ast_list expects; } test; /* ast_data*, ast_expect* */
         struct { ast_type *type; } alias;
         struct { const char *from; src_loc from_loc; } holidays;

@@ -589,12 +589,28 @@ ast_decl *ast_rollup_missing(ast_decl *d, parse_ctx *c, ast_name mode, ast_list 
 ast_decl *ast_rollup_coverage(ast_decl *d, parse_ctx *c, ast_name kw, ast_name n, src_loc loc)
 {
     if (strcmp(kw.text, "coverage")) {
-        diag(c->diag, "E0001", kw.loc, kw.text, "levels, period, completeness, missing or coverage");
+        diag(c->diag, "E0001", kw.loc, kw.text, "levels, period, completeness, missing, coverage or total");
         return d;
     }
     if (d->u.rollup.coverage.text)
         diag(c->diag, "E0014", loc, "coverage");
     d->u.rollup.coverage = n;
+    return d;
+}
+
+/* `total over d, e`: `total` is a word of the roll-up only, so that fields
+ * and codes named `total` stay names everywhere else. */
+ast_decl *ast_rollup_totals(ast_decl *d, parse_ctx *c, ast_name kw, ast_list *dims, src_loc loc)
+{
+    if (strcmp(kw.text, "total")) {
+        diag(c->diag, "E0001", kw.loc, kw.text, "levels, period, completeness, missing, coverage or total");
+        return d;
+    }
+    ast_rollup_total *t = arena_alloc(c->arena, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->dims = *dims;
+    t->loc = loc;
+    ast_list_push(c->arena, &d->u.rollup.totals, t);
     return d;
 }
 

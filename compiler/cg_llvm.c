@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <llvm-c/Analysis.h>
@@ -78,16 +79,19 @@ const char *cg_default_cpu(const char *triple)
     return triple && !strncmp(triple, "x86_64", 6) ? "x86-64-v2" : "generic";
 }
 
-static int make_target(cg_module *m, const char *triple, const char *want_cpu, char **err)
+/* The target machine, generating code at `level`; the first call also
+ * sets the triple. */
+static int make_target(cg_module *m, const char *triple, const char *want_cpu, LLVMCodeGenOptLevel level, char **err)
 {
     char *msg = NULL;
     LLVMTargetRef t;
     char *cpu = NULL, *features = NULL;
     m->host = triple == NULL;
-    if (triple)
-        m->triple = LLVMNormalizeTargetTriple(triple);
-    else
-        m->triple = LLVMGetDefaultTargetTriple();
+    if (m->tm)
+        LLVMDisposeTargetMachine(m->tm);
+    m->tm = NULL;
+    if (!m->triple)
+        m->triple = triple ? LLVMNormalizeTargetTriple(triple) : LLVMGetDefaultTargetTriple();
     if (m->host && want_cpu && !strcmp(want_cpu, "native")) {
         cpu = LLVMGetHostCPUName();
         features = LLVMGetHostCPUFeatures();
@@ -107,7 +111,7 @@ static int make_target(cg_module *m, const char *triple, const char *want_cpu, c
      * would mean Emscripten-style dynamic linking (__memory_base). */
     LLVMRelocMode reloc = cg_is_wasm_triple(m->triple) ? LLVMRelocStatic : LLVMRelocPIC;
     m->tm = LLVMCreateTargetMachine(t, m->triple, cpu ? cpu : "generic", features ? features : "",
-                                    LLVMCodeGenLevelDefault, reloc, LLVMCodeModelDefault);
+                                    level, reloc, LLVMCodeModelDefault);
     if (cpu)
         LLVMDisposeMessage(cpu);
     if (features)
@@ -142,22 +146,38 @@ static void export_wasm_kernels(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS], in
         }
 }
 
-/* Instructions in the module's largest basic block: the row loop's body of
- * the biggest kernel, what the O2 pipeline's cost grows with. */
-#define CG_O2_MAX_BLOCK 3000
-static unsigned largest_block(LLVMModuleRef mod)
+double cg_now(void)
 {
-    unsigned most = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The module's size in instructions, and the instructions of its largest
+ * basic block (a kernel's row loop), what the passes' cost grows with. */
+static void module_size(LLVMModuleRef mod, unsigned long *total, unsigned *largest)
+{
+    *total = 0;
+    *largest = 0;
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
         for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
             unsigned n = 0;
             for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in))
                 n++;
-            if (n > most)
-                most = n;
+            *total += n;
+            if (n > *largest)
+                *largest = n;
         }
-    return most;
 }
+
+/* Above this many instructions in a kernel's basic block, O1 instead of O2. */
+#define CG_O2_MAX_BLOCK 3000
+/* Above this many instructions in the module (about 800 simple rules),
+ * the light pipeline and the fast back end: see cg_compile. */
+#define CG_BIG_MODULE 100000ul
+/* What the light pipeline keeps: promotion to registers, common loads and
+ * subexpressions, folding, dead code. */
+#define CG_LIGHT_PIPELINE "function(sroa,early-cse,instsimplify,simplifycfg,adce)"
 
 cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
 {
@@ -168,7 +188,7 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
         *err = dupmsg("out of memory", NULL);
         return NULL;
     }
-    if (make_target(m, o->triple, o->cpu, err) < 0) {
+    if (make_target(m, o->triple, o->cpu, LLVMCodeGenLevelDefault, err) < 0) {
         cg_free(m);
         return NULL;
     }
@@ -199,6 +219,7 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     c->g_zero_word = zero;
     c->g_ones_word = ones;
 
+    double t0 = cg_now();
     LLVMValueRef (*kernels)[CG_N_KERNELS] = calloc((size_t)ir->n_forms + 1, sizeof *kernels);
     for (int i = 0; i < ir->n_forms; i++)
         cg_kernels(c, &ir->forms[i], kernels[i]);
@@ -221,13 +242,34 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
     }
     if (msg)
         LLVMDisposeMessage(msg);
+    if (o->timing)
+        fprintf(stderr, "regc: %-10s %8.3f s\n", "kernels", cg_now() - t0);
+    t0 = cg_now();
     if (o->opt) {
-        /* default<O2> is superlinear in the size of a kernel's row loop (a
-         * form of 1,000 cells: a minute; 5,000: far more). Ordinary forms
-         * (the benchmark's kernels: a few hundred instructions per row)
-         * keep O2; very big ones get O1, near-linear, whose code is a
-         * little slower per row but compiles in seconds. */
-        const char *pipeline = largest_block(c->mod) <= CG_O2_MAX_BLOCK ? "default<O2>" : "default<O1>";
+        /* The cost of LLVM's passes and back end grows with the size of
+         * a function and of the module, faster than linearly with O2's
+         * vectorisers on big loop bodies: default<O2> on the row loop of a
+         * form of 1,000 cells took a minute. Ordinary regimes (the
+         * benchmark's, every example: kernels of a few hundred
+         * instructions per row, modules of a few thousand) keep O2; a
+         * kernel whose row loop is a big block gets O1; a module past
+         * CG_BIG_MODULE instructions (thousands of rules, a rule over
+         * thousands of cells; already split into parts of bounded size,
+         * cg_llvm_kernel.c) gets the light pipeline and the fast
+         * instruction selector and register allocator, linear in the
+         * module's size: its kernels are slower per row (2-4x), which a
+         * form of that size, filed once per unit and period, can afford. */
+        unsigned long total;
+        unsigned largest;
+        module_size(c->mod, &total, &largest);
+        unsigned long big = o->big_module > 0 ? (unsigned long)o->big_module : CG_BIG_MODULE;
+        const char *pipeline = total > big                  ? CG_LIGHT_PIPELINE
+                               : largest <= CG_O2_MAX_BLOCK ? "default<O2>"
+                                                            : "default<O1>";
+        if (total > big && make_target(m, o->triple, o->cpu, LLVMCodeGenLevelNone, err) < 0) {
+            cg_free(m);
+            return NULL;
+        }
         LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
         LLVMPassBuilderOptionsSetLoopVectorization(po, 1);
         LLVMPassBuilderOptionsSetSLPVectorization(po, 1);
@@ -241,6 +283,9 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
             cg_free(m);
             return NULL;
         }
+        if (o->timing)
+            fprintf(stderr, "regc: %-10s %8.3f s (%lu instructions, largest block %u: %s)\n", "optimise",
+                    cg_now() - t0, total, largest, pipeline);
     }
     return m;
 }

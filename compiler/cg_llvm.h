@@ -28,6 +28,14 @@ typedef struct cg_opts {
                                      x86-64) so a library runs on every machine
                                      of the reporting units; "native": this
                                      machine's CPU and features; else a CPU name */
+    int timing;                   /* print the phases' times on stderr
+                                     (REGC_TIMING=1) */
+    long part_nodes;              /* 0: the default size of a validate part
+                                     (IR nodes of rules); tests set 1 to split
+                                     every form rule by rule */
+    long big_module;              /* 0: the default size (instructions)
+                                     past which a module is compiled by the
+                                     light pipeline; tests set 1 */
 } cg_opts;
 
 typedef struct cg_module cg_module;
@@ -35,6 +43,8 @@ typedef struct cg_module cg_module;
 /* Builds, verifies and optimises the module. NULL on failure, with a
  * malloc'd message in *err. */
 cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err);
+/* A monotonic clock in seconds, for REGC_TIMING. */
+double cg_now(void);
 /* The module's IR as text (free with free()). */
 char *cg_print_ir(cg_module *m);
 /* Writes an object file for the module's target. */

@@ -137,15 +137,11 @@ static char *source_of(cg *c, const ast_expr *e)
     const src_file *f = src_get(c->o->sm, e->loc.file);
     if (!f || !f->text)
         return NULL;
-    const char *p = f->text, *end = f->text + f->len;
-    for (int line = 1; line < e->loc.line && p < end; p++)
-        if (*p == '\n')
-            line++;
+    const char *p = src_line_start(c->o->sm, e->loc.file, e->loc.line), *end = f->text + f->len;
+    const char *q = src_line_start(c->o->sm, e->loc.file, e->loc.end_line);
+    if (!p || !q)
+        return NULL;
     const char *start = p + (e->loc.col - 1);
-    const char *q = p;
-    for (int line = e->loc.line; line < e->loc.end_line && q < end; q++)
-        if (*q == '\n')
-            line++;
     const char *stop = q + e->loc.end_col; /* end_col is inclusive */
     if (start < f->text || start > end || stop > end || stop <= start)
         return NULL;

@@ -80,7 +80,9 @@ static LLVMValueRef new_fn(cg *c, const char *form, const char *what, LLVMTypeRe
 typedef struct vstate {
     const ir_form *f;
     LLVMValueRef fn;
+    int r0, r1, first;                          /* rules [r0, r1); the first part? */
     char *used_cur, *used_prev, *used_child, *is_computed;
+    char *need;                                 /* per computed field: evaluated here */
     LLVMValueRef n64, nw, cols, prev, children;
     LLVMValueRef *vptr, *pptr, *pstride;       /* cur columns */
     LLVMValueRef wfptr, wfstride, ovptr, ovstride;
@@ -225,9 +227,9 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     LLVMValueRef j = LLVMBuildPhi(B, c->i64, "j");
     LLVMValueRef *acc = calloc((size_t)nr + 1, sizeof *acc), *cacc = calloc((size_t)nc + 1, sizeof *cacc);
     LLVMValueRef *nacc = calloc((size_t)nr + 1, sizeof *nacc), *ncacc = calloc((size_t)nc + 1, sizeof *ncacc);
-    for (int r = 0; r < nr; r++)
+    for (int r = st->r0; r < st->r1; r++)
         acc[r] = LLVMBuildPhi(B, c->i64, "");
-    for (int k = 0; k < nc; k++)
+    for (int k = 0; k < nc && st->first; k++)
         cacc[k] = LLVMBuildPhi(B, c->i64, "");
     LLVMValueRef oacc = LLVMBuildPhi(B, c->i64, "");
     LLVMValueRef row = LLVMBuildAdd(B, base, j, "i");
@@ -256,17 +258,21 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     rw.oth_p = calloc((size_t)st->n_oth + 1, sizeof(LLVMValueRef));
     LLVMValueRef rowo = cg_false(c);
     for (int k = 0; k < nc; k++) {
+        if (!st->need[k])
+            continue;
         int fi = f->computed[k];
         cg_val v = cg_expr(c, &rw, f->fields[fi].expr);
         LLVMValueRef p = LLVMBuildAnd(B, v.p, LLVMBuildNot(B, v.o, ""), "");
         LLVMValueRef val = LLVMBuildSelect(B, p, v.v, cg_i64(c, 0), "");
-        LLVMBuildStore(B, val, gep1(c, c->i64, st->vptr[fi], row));
+        if (st->first)
+            LLVMBuildStore(B, val, gep1(c, c->i64, st->vptr[fi], row));
         rw.cur_v[fi] = val;
         rw.cur_p[fi] = p;
         rowo = LLVMBuildOr(B, rowo, v.o, "");
-        ncacc[k] = LLVMBuildOr(B, cacc[k], LLVMBuildShl(B, LLVMBuildZExt(B, p, c->i64, ""), j, ""), "");
+        if (st->first)
+            ncacc[k] = LLVMBuildOr(B, cacc[k], LLVMBuildShl(B, LLVMBuildZExt(B, p, c->i64, ""), j, ""), "");
     }
-    for (int r = 0; r < nr; r++) {
+    for (int r = st->r0; r < st->r1; r++) {
         const ir_rule *ru = &f->rules[r];
         LLVMValueRef ev = cg_true(c), o = cg_false(c);
         if (ru->when) {
@@ -290,18 +296,19 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     LLVMBasicBlockRef row_end = LLVMGetInsertBlock(B);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, j1, cnt, ""), il_body, il_exit);
     LLVMAddIncoming(j, (LLVMValueRef[]){zero, j1}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
-    for (int r = 0; r < nr; r++)
+    for (int r = st->r0; r < st->r1; r++)
         LLVMAddIncoming(acc[r], (LLVMValueRef[]){zero, nacc[r]}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
-    for (int k = 0; k < nc; k++)
+    for (int k = 0; k < nc && st->first; k++)
         LLVMAddIncoming(cacc[k], (LLVMValueRef[]){zero, ncacc[k]}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
     LLVMAddIncoming(oacc, (LLVMValueRef[]){zero, noacc}, (LLVMBasicBlockRef[]){wl_body, row_end}, 2);
 
     LLVMPositionBuilderAtEnd(B, il_exit);
-    for (int r = 0; r < nr; r++)
+    for (int r = st->r0; r < st->r1; r++)
         LLVMBuildStore(B, nacc[r], gep1(c, c->i64, st->failp[r], w));
-    for (int k = 0; k < nc; k++)
+    for (int k = 0; k < nc && st->first; k++)
         LLVMBuildStore(B, ncacc[k], word_at(c, st->cpptr[k], st->cpstride[k], w));
-    LLVMBuildStore(B, noacc, word_at(c, st->ovptr, st->ovstride, w));
+    LLVMValueRef ovw = word_at(c, st->ovptr, st->ovstride, w);
+    LLVMBuildStore(B, st->first ? noacc : LLVMBuildOr(B, load(c, c->i64, ovw), noacc, ""), ovw);
     LLVMValueRef any1 = LLVMBuildOr(B, any, noacc, "");
     LLVMValueRef w1 = LLVMBuildAdd(B, w, cg_i64(c, 1), "");
     LLVMBuildBr(B, wl_head);
@@ -333,12 +340,17 @@ static void emit_word_loop(cg *c, vstate *st, int has_prev, int has_child)
     free(prev_pstride);
 }
 
-static LLVMValueRef emit_validate(cg *c, const ir_form *f)
+/* One validate function over rules [r0, r1). The first part (`first`)
+ * computes every computed field and stores it into its column, stores the
+ * overflow words and is the whole kernel when the form is not split; a
+ * later part recomputes, without storing, only the computed fields its own
+ * rules read, and ORs its overflow bits into the words the first wrote. */
+static LLVMValueRef emit_validate_part(cg *c, const ir_form *f, const char *name, int r0, int r1, int first)
 {
     LLVMBuilderRef B = c->b;
     int nf = f->n_fields, nr = f->n_rules, nc = f->n_computed;
-    vstate st = {.f = f};
-    st.fn = new_fn(c, f->code, "validate", c->fn_validate);
+    vstate st = {.f = f, .r0 = r0, .r1 = r1, .first = first};
+    st.fn = new_fn(c, f->code, name, c->fn_validate);
     LLVMValueRef batch = LLVMGetParam(st.fn, 0), fail = LLVMGetParam(st.fn, 1), ovf = LLVMGetParam(st.fn, 2);
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "entry");
     LLVMPositionBuilderAtEnd(B, entry);
@@ -346,16 +358,23 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     st.used_prev = calloc((size_t)(nf + f->n_lags) + 1, 1);
     st.used_child = calloc((size_t)nf + 1, 1);
     st.is_computed = calloc((size_t)nf + 1, 1);
-    for (int k = 0; k < nc; k++) {
-        st.is_computed[f->computed[k]] = 1;
-        st.used_cur[f->computed[k]] = 1;
-        mark_used(f->fields[f->computed[k]].expr, st.used_cur, st.used_prev, st.used_child);
-    }
-    int uses_prev = 0, uses_child = 0;
-    for (int r = 0; r < nr; r++) {
+    st.need = calloc((size_t)nc + 1, 1);
+    for (int r = r0; r < r1; r++) {
         mark_used(f->rules[r].when, st.used_cur, st.used_prev, st.used_child);
         mark_used(f->rules[r].check, st.used_cur, st.used_prev, st.used_child);
     }
+    /* computed fields are in dependency order: walking them backwards
+     * marks every one a needed one reads */
+    for (int k = nc - 1; k >= 0; k--) {
+        int fi = f->computed[k];
+        st.is_computed[fi] = 1;
+        if (!first && !st.used_cur[fi])
+            continue;
+        st.need[k] = 1;
+        st.used_cur[fi] = 1;
+        mark_used(f->fields[fi].expr, st.used_cur, st.used_prev, st.used_child);
+    }
+    int uses_prev = 0, uses_child = 0;
     for (int i = 0; i < nf; i++) {
         uses_prev |= st.used_prev[i];
         uses_child |= st.used_child[i];
@@ -363,8 +382,9 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     for (int i = nf; i < nf + f->n_lags; i++)
         uses_prev |= st.used_prev[i];
     for (int k = 0; k < nc; k++)
-        mark_other(f->fields[f->computed[k]].expr, &st);
-    for (int r = 0; r < nr; r++) {
+        if (st.need[k])
+            mark_other(f->fields[f->computed[k]].expr, &st);
+    for (int r = r0; r < r1; r++) {
         mark_other(f->rules[r].when, &st);
         mark_other(f->rules[r].check, &st);
         mark_exists(f->rules[r].when, &st.x_prev, &st.x_child, &st.x_oth);
@@ -386,6 +406,8 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     st.nw = LLVMBuildLShr(B, LLVMBuildAdd(B, st.n64, cg_i64(c, 63), ""), cg_i64(c, 6), "nw");
     nullable_words(c, wf, c->g_ones_word, &st.wfptr, &st.wfstride);
     LLVMValueRef dummy = LLVMBuildAlloca(B, c->i64, "sink");
+    if (!first)
+        LLVMBuildStore(B, cg_i64(c, 0), dummy);
     nullable_words(c, ovf, dummy, &st.ovptr, &st.ovstride);
     st.vptr = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
     st.pptr = calloc((size_t)nf + 1, sizeof(LLVMValueRef));
@@ -453,7 +475,7 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
         }
     }
     st.failp = calloc((size_t)nr + 1, sizeof(LLVMValueRef));
-    for (int r = 0; r < nr; r++)
+    for (int r = r0; r < r1; r++)
         st.failp[r] = load(c, c->ptr, gep1(c, c->ptr, fail, cg_i64(c, r)));
 
     LLVMBasicBlockRef exit_bb = LLVMAppendBasicBlockInContext(c->ctx, st.fn, "done");
@@ -496,6 +518,7 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     free(st.used_prev);
     free(st.used_child);
     free(st.is_computed);
+    free(st.need);
     free(st.vptr);
     free(st.pptr);
     free(st.pstride);
@@ -513,6 +536,70 @@ static LLVMValueRef emit_validate(cg *c, const ir_form *f)
     free(st.oth_xnone);
     free(st.failp);
     return st.fn;
+}
+
+/* IR nodes of an expression: the measure of a rule's code size. */
+static long expr_nodes(const ir_expr *e)
+{
+    return e ? 1 + expr_nodes(e->a) + expr_nodes(e->b) + expr_nodes(e->c) : 0;
+}
+
+/* Rules per validate function: LLVM's passes and back end are superlinear
+ * in the size of one function (the row loop is one basic block holding
+ * every rule), so a form whose rules hold more IR nodes than this is
+ * split into parts of about this size, each its own function with its
+ * own word loop, called in turn by the kernel. Forms under the bound (the
+ * benchmark's, every example) keep one function, the same code as before
+ * the split existed. */
+#define CG_PART_NODES 2000
+
+/* The parts of a form's rules: start[k] is part k's first rule, start[np]
+ * = n_rules; returns np (1: the form is not split). */
+static int rule_parts(cg *c, const ir_form *f, int **startp)
+{
+    int nr = f->n_rules;
+    int *start = malloc(sizeof(int) * ((size_t)nr + 2));
+    int np = 0;
+    long size = 0;
+    long limit = c->o->part_nodes > 0 ? c->o->part_nodes : CG_PART_NODES;
+    start[np++] = 0;
+    for (int r = 0; r < nr; r++) {
+        long n = 1 + expr_nodes(f->rules[r].when) + expr_nodes(f->rules[r].check);
+        if (size > 0 && size + n > limit) {
+            start[np++] = r;
+            size = 0;
+        }
+        size += n;
+    }
+    start[np] = nr;
+    *startp = start;
+    return np;
+}
+
+static LLVMValueRef emit_validate(cg *c, const ir_form *f, int np, const int *start)
+{
+    int nr = f->n_rules;
+    if (np == 1)
+        return emit_validate_part(c, f, "validate", 0, nr, 1);
+    LLVMValueRef *parts = malloc(sizeof *parts * (size_t)np);
+    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+    for (int k = 0; k < np; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "validate.%d", k);
+        parts[k] = emit_validate_part(c, f, name, start[k], start[k + 1], k == 0);
+        /* inlined back, the parts would make the one big function again */
+        LLVMAddAttributeAtIndex(parts[k], LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, noinline, 0));
+    }
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef fn = new_fn(c, f->code, "validate", c->fn_validate);
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    LLVMValueRef args[3] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), LLVMGetParam(fn, 2)};
+    LLVMValueRef ret = cg_i32(c, 0);
+    for (int k = 0; k < np; k++)
+        ret = LLVMBuildOr(B, ret, LLVMBuildCall2(B, c->fn_validate, parts[k], args, 3, ""), "");
+    LLVMBuildRet(B, ret);
+    free(parts);
+    return fn;
 }
 
 /* ---- accumulate ---- */
@@ -806,14 +893,21 @@ static LLVMValueRef emit_finalize(cg *c, const ir_form *f)
 
 /* i1 rg.cell(cols, field, row, out): whether cols[field] has a value at
  * row (any pointer may be NULL), stored into *out. Emitted once. */
-static LLVMValueRef cell_fn(cg *c, LLVMTypeRef *ty)
+static LLVMValueRef cell_fn(cg *c, LLVMTypeRef *ty, int big)
 {
     *ty = LLVMFunctionType(c->i1, (LLVMTypeRef[]){c->ptr, c->i64, c->i64, c->ptr}, 4, 0);
-    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, "rg.cell");
+    const char *name = big ? "rg.cell.big" : "rg.cell";
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
     if (fn)
         return fn;
-    fn = LLVMAddFunction(c->mod, "rg.cell", *ty);
+    fn = LLVMAddFunction(c->mod, name, *ty);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    if (big) {
+        /* inlined into thousands of reads, its branches would make the
+         * message kernel of a big form thousands of blocks */
+        unsigned k = LLVMGetEnumAttributeKindForName("noinline", 8);
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, k, 0));
+    }
     LLVMBuilderRef B = c->b;
     LLVMValueRef cols = LLVMGetParam(fn, 0), field = LLVMGetParam(fn, 1), row = LLVMGetParam(fn, 2),
                  out = LLVMGetParam(fn, 3);
@@ -845,14 +939,21 @@ static LLVMValueRef cell_fn(cg *c, LLVMTypeRef *ty)
     return fn;
 }
 
+/* Past this many reads in a form's rules, the message kernel calls a
+ * cell reader that is never inlined. */
+#define CG_MESSAGE_INLINE_READS 256
+
 /* The placeholders' values of one rule for one row (rg_message_fn): a cold
  * path, called for failing rows only, so every read is a call. */
-static LLVMValueRef emit_message(cg *c, const ir_form *f)
+static LLVMValueRef emit_message_part(cg *c, const ir_form *f, const char *name, int r0, int r1)
 {
     LLVMBuilderRef B = c->b;
     LLVMTypeRef cell_ty;
-    LLVMValueRef cell = cell_fn(c, &cell_ty);
-    LLVMValueRef fn = new_fn(c, f->code, "message", c->fn_message);
+    long n_reads = 0;
+    for (int r = 0; r < f->n_rules; r++)
+        n_reads += f->rules[r].n_reads;
+    LLVMValueRef cell = cell_fn(c, &cell_ty, n_reads > CG_MESSAGE_INLINE_READS);
+    LLVMValueRef fn = new_fn(c, f->code, name, c->fn_message);
     LLVMValueRef batch = LLVMGetParam(fn, 0), rule = LLVMGetParam(fn, 1), row32 = LLVMGetParam(fn, 2),
                  out = LLVMGetParam(fn, 3), pres = LLVMGetParam(fn, 4);
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c->ctx, fn, "entry");
@@ -879,9 +980,9 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
     nullable_words(c, wf, c->g_ones_word, &wfp, &wfs);
     LLVMValueRef wfw = load(c, c->i64, word_at(c, wfp, wfs, LLVMBuildLShr(B, row, cg_i64(c, 6), "")));
     LLVMValueRef slot = LLVMBuildAlloca(B, c->i64, "cell");
-    LLVMValueRef sw = LLVMBuildSwitch(B, rule, bad, (unsigned)f->n_rules);
+    LLVMValueRef sw = LLVMBuildSwitch(B, rule, bad, (unsigned)(r1 - r0));
     int nf = f->n_fields;
-    for (int r = 0; r < f->n_rules; r++) {
+    for (int r = r0; r < r1; r++) {
         const ir_rule *ru = &f->rules[r];
         LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, fn, ru->code);
         LLVMAddCase(sw, cg_i32(c, r), bb);
@@ -988,18 +1089,59 @@ static LLVMValueRef emit_message(cg *c, const ir_form *f)
     return fn;
 }
 
+/* The message kernel of a split form: part k (the same rules as validate's
+ * part k) is chosen by comparing the rule with the parts' bounds. */
+static LLVMValueRef emit_message(cg *c, const ir_form *f, int np, const int *start)
+{
+    if (np == 1)
+        return emit_message_part(c, f, "message", 0, f->n_rules);
+    LLVMBuilderRef B = c->b;
+    LLVMValueRef *parts = malloc(sizeof *parts * (size_t)np);
+    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+    for (int k = 0; k < np; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "message.%d", k);
+        parts[k] = emit_message_part(c, f, name, start[k], start[k + 1]);
+        LLVMAddAttributeAtIndex(parts[k], LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, noinline, 0));
+    }
+    LLVMValueRef fn = new_fn(c, f->code, "message", c->fn_message);
+    LLVMValueRef args[5];
+    for (unsigned i = 0; i < 5; i++)
+        args[i] = LLVMGetParam(fn, i);
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    /* rules at or past start[np] fall into the last part, which answers -1 */
+    for (int k = 0; k < np; k++) {
+        LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(c->ctx, fn, "part");
+        LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, fn, "next");
+        LLVMValueRef in = k == np - 1 ? cg_true(c) : LLVMBuildICmp(B, LLVMIntULT, args[1], cg_i32(c, start[k + 1]), "");
+        LLVMBuildCondBr(B, in, call, next);
+        LLVMPositionBuilderAtEnd(B, call);
+        LLVMBuildRet(B, LLVMBuildCall2(B, c->fn_message, parts[k], args, 5, ""));
+        LLVMPositionBuilderAtEnd(B, next);
+    }
+    LLVMBuildRet(B, cg_i32(c, -1));
+    free(parts);
+    return fn;
+}
+
 void cg_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS])
 {
-    out[0] = emit_validate(c, f);
+    int *start;
+    int np = rule_parts(c, f, &start);
+    out[0] = emit_validate(c, f, np, start);
     out[1] = emit_accumulate(c, f);
     out[2] = emit_combine(c, f);
     out[3] = emit_finalize(c, f);
-    out[4] = emit_message(c, f);
+    out[4] = emit_message(c, f, np, start);
+    free(start);
 }
 
 void cg_pivot_kernels(cg *c, const ir_form *f, LLVMValueRef out[CG_N_KERNELS])
 {
-    out[0] = emit_validate(c, f);
+    int *start;
+    int np = rule_parts(c, f, &start);
+    out[0] = emit_validate(c, f, np, start);
     out[1] = out[2] = out[3] = NULL;
-    out[4] = emit_message(c, f);
+    out[4] = emit_message(c, f, np, start);
+    free(start);
 }

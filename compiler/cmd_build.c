@@ -71,6 +71,18 @@ static int mkdirs(const char *dir)
     return rc;
 }
 
+/* REGC_TIMING=1: the time of each phase on stderr, to measure big regimes
+ * (docs/BENCHMARKS.md). */
+static int timing;
+static double t_last;
+static void phase(const char *what)
+{
+    double t = cg_now();
+    if (timing)
+        fprintf(stderr, "regc: %-10s %8.3f s\n", what, t - t_last);
+    t_last = t;
+}
+
 /* The tiers' units file travels with the build: copied to DIR/units/NAME
  * (atomically, like every output) and named in the manifest relative to
  * DIR, so the build is the same bytes wherever it is made, the signature
@@ -115,12 +127,14 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     ir_regime ir;
     if (lower_regime(&c->arena, r, &c->sm, &ir) < 0)
         return 1;
+    phase("lower");
     char hash[65];
     manifest_source_hash(c, hash);
     cg_opts co = {.triple = o->target, .source_hash = hash, .compiler_version = "regc " REGIME_VERSION,
-                  .sm = &c->sm, .opt = 1, .cpu = o->cpu};
+                  .sm = &c->sm, .opt = 1, .cpu = o->cpu, .timing = timing};
     char *err = NULL;
     cg_module *m = cg_compile(&ir, &co, &err);
+    t_last = cg_now();
     if (!m) {
         fprintf(stderr, "regc build: %s\n", err ? err : "code generation failed");
         free(err);
@@ -166,10 +180,12 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     if (cg_emit_object(m, linked ? obj : libtmp, &err) < 0)
         rc = 2;
     cg_free(m);
+    phase("object");
     if (!rc && linked) {
         /* a linker that is missing or fails is a tool's failure: 1 */
         rc = (host ? cg_link_shared(obj, libtmp, &err) : cg_link_wasm(obj, libtmp, &err)) < 0 ? 1 : 0;
         unlink(obj);
+        phase("link");
     }
     if (!rc && rename(libtmp, lib) != 0) {
         rc = 2;
@@ -197,6 +213,7 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
         free(triple);
         return 2;
     }
+    phase("header");
     if (emit_forms(r, dir, &c->diag) != 0) {
         diag_print_text(&c->diag, stderr, isatty(2));
         fprintf(stderr, "regc build: cannot write the form schemas under '%s/forms'\n", dir);
@@ -215,11 +232,13 @@ static int build(compile_ctx *c, const cli_opts *o, m_regime *r, const rt_keyfil
     }
     manifest_info mi = {.regime = name, .version = r->version, .source_hash = hash, .triple = triple,
                         .cpu = cpu, .dir = dir, .units = r->units_path ? units_rel : NULL, .key = key};
+    phase("forms");
     char why[1024];
     if (manifest_write(c, &mi, why, sizeof why) < 0) {
         fprintf(stderr, "regc build: cannot write '%s/manifest.json': %s\n", dir, why);
         rc = 2;
     }
+    phase("manifest");
     if (cpu)
         LLVMDisposeMessage(cpu);
     free(triple);
@@ -274,6 +293,9 @@ int cmd_build(int argc, char **argv)
         free(args);
         return 2;
     }
+    const char *tenv = getenv("REGC_TIMING");
+    timing = tenv && *tenv && strcmp(tenv, "0") != 0;
+    t_last = cg_now();
     compile_ctx c;
     driver_init(&c, o.lang);
     c.diag.werror = o.werror;
@@ -282,6 +304,7 @@ int cmd_build(int argc, char **argv)
     driver_default_search(&c);
     driver_load(&c, o.files[0]);
     m_regime *m = driver_check(&c);
+    phase("check");
     diag_print_text(&c.diag, stderr, isatty(2));
     int status = m ? build(&c, &o, m, kp ? &key : NULL) : 1;
     if (kp)

@@ -883,7 +883,17 @@ static void expect_rollup(trun *u, const ast_expect *x)
     for (int d = 0; d < mf->n_dims; d++) {
         const ast_expr *k = d + 2 < x->keys.n ? x->keys.items[d + 2] : NULL;
         const m_field *df = &mf->fields[mf->dims[d]];
-        dims[d] = !k || k->kind == AST_E_MISSING ? -1 : code_index(df->type.list, cell_text(&t->c->arena, k));
+        const char *kt = k ? cell_text(&t->c->arena, k) : "";
+        if (!k || k->kind == AST_E_MISSING)
+            dims[d] = -1;
+        else if (!strcmp(kt, RG_TOTAL_CODE))
+            dims[d] = RT_DIM_TOTAL; /* a `total over` row (no group when there is no such total) */
+        else if (df->type.kind == TY_BOOL)
+            dims[d] = k->kind == AST_E_BOOL ? k->u.boolean : INT64_MAX;
+        else
+            dims[d] = code_index(df->type.list, kt);
+        if (dims[d] == -1 && k && k->kind != AST_E_MISSING)
+            dims[d] = INT64_MAX; /* not a value of the dimension: no group */
     }
     int64_t *out = xcalloc((size_t)f->n_outputs + 1, sizeof *out);
     uint64_t pres = 0;
@@ -1069,7 +1079,7 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             rg_batch pb = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
             b->rep = xcalloc(b->nw ? b->nw : 1, sizeof *b->rep);
             if (rt_batch_per_unit(t->desc, kf, &pb, b->rep, &perr)) {
-                diag(&t->out, "E0799", d->name.loc, d->name.text, perr.msg);
+                diag(&t->out, "E0790", d->name.loc, d->name.text, perr.msg);
                 u.failures++;
             }
         }

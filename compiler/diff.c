@@ -60,7 +60,8 @@ static const kind_info kinds[] = {
     {"rollup-level-removed", B}, {"rollup-period-changed", B}, {"completeness-added", C},
     {"completeness-removed", B}, {"completeness-renamed", B}, {"rollup-missing-widened", C},
     {"rollup-missing-narrowed", B}, {"rollup-missing-changed", B}, {"stock-made-strict", B},
-    {"stock-made-lenient", C},
+    {"stock-made-lenient", C}, {"total-added", B},
+    {"total-removed", B},
 };
 #undef B
 #undef C
@@ -1055,6 +1056,59 @@ static int rollup_has(const m_regime *r, const m_rollup *u, const char *tier)
     return 0;
 }
 
+static int cmp_str(const void *x, const void *y) { return strcmp(*(const char *const *)x, *(const char *const *)y); }
+
+/* Total k of roll-up u as its dimensions' names, sorted ("channel, domain"):
+ * the same clause in any order of names or of dimensions. */
+static char *total_names(const m_regime *r, const m_rollup *u, int k)
+{
+    const m_form *f = &r->forms[u->form];
+    const char *nm[64];
+    int n = 0;
+    for (int j = 0; j < f->n_dims && j < 64; j++)
+        if (u->totals[k] >> j & 1)
+            nm[n++] = f->fields[f->dims[j]].code;
+    qsort(nm, (size_t)n, sizeof *nm, cmp_str);
+    rt_buf b = {0};
+    for (int j = 0; j < n; j++) {
+        if (j)
+            rt_buf_str(&b, ", ");
+        rt_buf_str(&b, nm[j]);
+    }
+    rt_buf_ch(&b, 0);
+    return rt_buf_take(&b);
+}
+
+static int has_total(const m_regime *r, const m_rollup *u, const char *names)
+{
+    int hit = 0;
+    for (int k = 0; k < u->n_totals && !hit; k++) {
+        char *t = total_names(r, u, k);
+        hit = !strcmp(t, names);
+        free(t);
+    }
+    return hit;
+}
+
+/* A total added is breaking as a total removed is: its rows carry `_T`,
+ * which is no code of the list, and a consumer that adds up a dimension's
+ * rows would count them twice. */
+static void diff_totals(diff_result *d, const m_regime *a, const m_rollup *x, const m_regime *b, const m_rollup *y)
+{
+    for (int k = 0; k < x->n_totals; k++) {
+        char *t = total_names(a, x, k);
+        if (!has_total(b, y, t))
+            add(d, "total-removed", rt_xasprintf("rollup.%s.total.%s", x->name, t), "total over %s", t);
+        free(t);
+    }
+    for (int k = 0; k < y->n_totals; k++) {
+        char *t = total_names(b, y, k);
+        if (!has_total(a, x, t))
+            add(d, "total-added", rt_xasprintf("rollup.%s.total.%s", x->name, t), "total over %s", t);
+        free(t);
+    }
+}
+
 static const char *rollup_missing_word(int m)
 {
     static const char *const w[] = {"?", "non_null", "non_zero", "partial_null", "partial_zero", "always_null", "always_zero"};
@@ -1117,6 +1171,7 @@ static void diff_rollups(diff_result *d, const m_regime *a, const m_regime *b)
             add(d, "completeness-removed", rt_xasprintf("rollup.%s", x->name), "completeness %s", x->count_column);
         else if (!same(x->count_column, y->count_column))
             add(d, "completeness-renamed", rt_xasprintf("rollup.%s", x->name), "%s -> %s", x->count_column, y->count_column);
+        diff_totals(d, a, x, b, y);
         rollup_missing(d, rt_xasprintf("rollup.%s", x->name), x->missing, y->missing);
         /* a field with a mode of its own in either version, by code */
         if (strcmp(fx, fy))

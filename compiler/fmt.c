@@ -903,6 +903,8 @@ static void emit_decl(printer *p, const ast_decl *d)
                 line_sb(p, 2, m->loc.line, &b);
             }
         }
+        AST_EACH(const ast_rollup_total *, t, d->u.rollup.totals)
+            emit_words(p, 2, t->loc.line, "total over", &t->dims);
         break;
     }
     line_str(p, 0, d->loc.end_line, OL_CLOSE, "}");
@@ -1204,6 +1206,16 @@ static int rollup_missing_eq(const ast_list *a, const ast_list *b)
     return 1;
 }
 
+static int rollup_totals_eq(const ast_list *a, const ast_list *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (!names_eq(&((const ast_rollup_total *)a->items[i])->dims, &((const ast_rollup_total *)b->items[i])->dims))
+            return 0;
+    return 1;
+}
+
 static int rule_eq(const ast_rule *a, const ast_rule *b)
 {
     if (!a || !b)
@@ -1301,7 +1313,8 @@ static int decl_eq(const ast_decl *a, const ast_decl *b)
         return name_eq(&a->u.rollup.form, &b->u.rollup.form) && names_eq(&a->u.rollup.levels, &b->u.rollup.levels) &&
                name_eq(&a->u.rollup.period, &b->u.rollup.period) && name_eq(&a->u.rollup.count, &b->u.rollup.count) &&
                a->u.rollup.extra.n == b->u.rollup.extra.n && name_eq(&a->u.rollup.coverage, &b->u.rollup.coverage) &&
-               rollup_missing_eq(&a->u.rollup.missing, &b->u.rollup.missing);
+               rollup_missing_eq(&a->u.rollup.missing, &b->u.rollup.missing) &&
+               rollup_totals_eq(&a->u.rollup.totals, &b->u.rollup.totals);
     case AST_D_TEST:
         LIST_EQ(data_eq, a->u.test.data, b->u.test.data);
         LIST_EQ(expect_eq, a->u.test.expects, b->u.test.expects);

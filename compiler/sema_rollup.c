@@ -1,6 +1,7 @@
 /* sema_rollup.c — roll-up rules: the form, the tiers they climb (bottom
- * up, not below the reporting tier), the coarser period and the
- * completeness column. */
+ * up, not below the reporting tier), the coarser period, the
+ * completeness column, the missing-value modes and the totals across
+ * dimensions. */
 #include <string.h>
 
 #include "sema_int.h"
@@ -46,6 +47,102 @@ static void missing_modes(sema *s, const ast_decl *d, const m_form *form, m_roll
                 diag(s->d, "E0014", w->loc, w->text);
             ru->missing_of[fi] = k + 1;
         }
+    }
+}
+
+/* `total over d, e`: one grouping set per clause, the mask of the form's
+ * dimensions it totals. Each dimension is one of the form's (E0499); its
+ * total rows show RG_TOTAL_CODE, which must not be one of its codes
+ * (E0498); a dimension twice in a clause, or a clause twice, is E0014. */
+static void totals(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
+{
+    ru->totals = arena_alloc(s->a, sizeof(uint64_t) * (size_t)(d->u.rollup.totals.n + 1));
+    AST_EACH(const ast_rollup_total *, t, d->u.rollup.totals) {
+        uint64_t mask = 0;
+        int ok = 1;
+        AST_EACH(const ast_name *, w, t->dims) {
+            int fi = sema_field(s, form, w->text), k = -1;
+            for (int j = 0; fi >= 0 && j < form->n_dims; j++)
+                if (form->dims[j] == fi)
+                    k = j;
+            if (k < 0 || k >= 64) {
+                ok = 0;
+                if (k >= 64)
+                    continue; /* E0417 said it */
+                diag(s->d, "E0499", w->loc, w->text, form->code);
+                const char *other = NULL;
+                for (int g = 0; fi < 0 && !other && g < s->r->n_forms; g++) {
+                    const m_form *of = &s->r->forms[g];
+                    int ofi = of != form ? sema_field(s, of, w->text) : -1;
+                    for (int j = 0; ofi >= 0 && j < of->n_dims; j++)
+                        if (of->dims[j] == ofi)
+                            other = of->code;
+                }
+                if (fi >= 0)
+                    diag_hint(s->d, "H0499", w->text, w->text);
+                else if (other)
+                    diag_hint(s->d, "H0498", w->text, other, form->code);
+                else if (form->n_dims) {
+                    rt_buf b = {0};
+                    for (int j = 0; j < form->n_dims; j++) {
+                        if (j)
+                            rt_buf_str(&b, ", ");
+                        rt_buf_str(&b, form->fields[form->dims[j]].code);
+                    }
+                    rt_buf_ch(&b, 0);
+                    diag_hint(s->d, "H0497", form->code, b.p);
+                    rt_buf_free(&b);
+                }
+                continue;
+            }
+            if (mask >> k & 1) {
+                diag(s->d, "E0014", w->loc, w->text);
+                continue;
+            }
+            mask |= (uint64_t)1 << k;
+            const m_field *df = &form->fields[fi];
+            const m_codelist *l = df->type.kind == TY_CODE ? df->type.list : NULL;
+            for (int c = 0; l && c < l->n_codes; c++)
+                if (!strcmp(l->codes[c].code, RG_TOTAL_CODE)) {
+                    diag(s->d, "E0498", w->loc, w->text, l->name, RG_TOTAL_CODE);
+                    ok = 0;
+                }
+            /* A list that a hierarchy makes add up (`TONG = NAM + NU`) holds
+             * its own totals: adding all its codes would count the parts
+             * twice, once in their total's row. */
+            for (int h = 0; l && h < s->r->n_hierarchies && ok; h++) {
+                const m_hierarchy *hy = &s->r->hierarchies[h];
+                if (hy->list != l)
+                    continue;
+                for (int q = 0; q < hy->n_rules; q++) {
+                    const m_hier_rule *hr = &hy->rules[q];
+                    if (hr->cmp != AST_OP_EQ || hr->left < 0 || hr->left >= l->n_codes)
+                        continue;
+                    diag(s->d, "E0497", w->loc, w->text, hy->name, l->codes[hr->left].code, hr->code);
+                    diag_hint(s->d, "H0497b", l->codes[hr->left].code);
+                    ok = 0;
+                    break;
+                }
+            }
+        }
+        if (!ok || !mask)
+            continue;
+        for (int j = 0; j < ru->n_totals && ok; j++)
+            if (ru->totals[j] == mask) {
+                rt_buf b = {0};
+                rt_buf_str(&b, "total over");
+                for (int k = 0; k < form->n_dims && k < 64; k++)
+                    if (mask >> k & 1) {
+                        rt_buf_str(&b, b.n > 10 ? ", " : " ");
+                        rt_buf_str(&b, form->fields[form->dims[k]].code);
+                    }
+                rt_buf_ch(&b, 0);
+                diag(s->d, "E0014", t->loc, b.p);
+                rt_buf_free(&b);
+                ok = 0;
+            }
+        if (ok)
+            ru->totals[ru->n_totals++] = mask;
     }
 }
 
@@ -116,5 +213,6 @@ void sema_rollups(sema *s)
         if (ru->coverage_column && sema_field(s, form, ru->coverage_column) >= 0)
             diag(s->d, "E0415", d->u.rollup.coverage.loc, ru->coverage_column);
         missing_modes(s, d, form, ru);
+        totals(s, d, form, ru);
     }
 }

@@ -7,6 +7,42 @@
 
 #include "sema_int.h"
 
+/* The dimension keys of a roll-up expectation: a code of the dimension's
+ * list (true/false for a yes/no one), `missing` for the empty value, or
+ * RG_TOTAL_CODE when the roll-up has a `total over` the dimension. A key
+ * that is none of those could only ever find no group (E0698). */
+static void dim_keys(sema *s, const ast_expect *x, const m_form *f, const m_rollup *ru)
+{
+    for (int d = 0; d < f->n_dims && d + 2 < x->keys.n; d++) {
+        const ast_expr *k = x->keys.items[d + 2];
+        const m_field *df = &f->fields[f->dims[d]];
+        if (k->kind == AST_E_MISSING)
+            continue;
+        const char *text = k->kind == AST_E_NAME ? k->u.name.text : k->kind == AST_E_STRING ? k->u.str : NULL;
+        int ok = 0;
+        if (df->type.kind == TY_BOOL)
+            ok = k->kind == AST_E_BOOL;
+        else if (text && df->type.kind == TY_CODE && df->type.list)
+            for (int c = 0; c < df->type.list->n_codes && !ok; c++)
+                ok = !strcmp(df->type.list->codes[c].code, text);
+        int totalled = 0;
+        for (int t = 0; t < ru->n_totals && d < 64; t++)
+            totalled |= (int)(ru->totals[t] >> d & 1);
+        if (!ok && text && !strcmp(text, RG_TOTAL_CODE) && totalled)
+            ok = 1;
+        if (ok)
+            continue;
+        const char *shown = text                           ? text
+                            : k->kind == AST_E_BOOL             ? (k->u.boolean ? "true" : "false")
+                            : k->kind == AST_E_NUMBER           ? k->u.num.text
+                            : k->kind == AST_E_PERIOD           ? k->u.period.text
+                                                                : "this key";
+        diag(s->d, "E0698", k->loc, shown, df->code);
+        if (text && !strcmp(text, RG_TOTAL_CODE))
+            diag_hint(s->d, "H0698", df->code, ru->name);
+    }
+}
+
 /* The shape of each test: its form, columns, rows and expectations. */
 void sema_tests(sema *s)
 {
@@ -56,6 +92,7 @@ void sema_tests(sema *s)
                 int per_unit = mi >= 0 && (f->fields[mi].flags & RG_FIELD_PER_UNIT) && x->keys.n == 2;
                 if (x->keys.n != 2 + f->n_dims && !per_unit)
                     diag(s->d, "E0606", x->loc, x->keys.n, 2 + f->n_dims);
+                dim_keys(s, x, f, ru);
                 int ok = sema_field(s, f, x->measure.text) >= 0 ||
                          (ru->count_column && !strcmp(ru->count_column, x->measure.text));
                 if (!ok)

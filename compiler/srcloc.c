@@ -14,6 +14,7 @@ void src_free(src_manager *sm)
     for (int i = 0; i < sm->n; i++) {
         free(sm->files[i].path);
         free(sm->files[i].text);
+        free(sm->files[i].line);
     }
     free(sm->files);
     memset(sm, 0, sizeof *sm);
@@ -40,6 +41,19 @@ int src_add(src_manager *sm, const char *path, const char *text, size_t len)
     memcpy(f->text, text, len);
     f->text[len] = '\0';
     f->len = len;
+    int n = 1;
+    for (const char *p = f->text; (p = memchr(p, '\n', (size_t)(f->text + len - p))); p++)
+        n++;
+    f->line = malloc(sizeof *f->line * (size_t)n);
+    if (!f->line) {
+        free(f->path);
+        free(f->text);
+        return -1;
+    }
+    f->n_lines = 0;
+    f->line[f->n_lines++] = 0;
+    for (const char *p = f->text; (p = memchr(p, '\n', (size_t)(f->text + len - p))); p++)
+        f->line[f->n_lines++] = (size_t)(p + 1 - f->text);
     return sm->n++;
 }
 
@@ -99,19 +113,22 @@ const src_file *src_get(const src_manager *sm, int id)
     return id >= 0 && id < sm->n ? &sm->files[id] : NULL;
 }
 
+const char *src_line_start(const src_manager *sm, int id, int line)
+{
+    const src_file *f = src_get(sm, id);
+    if (!f || line < 1 || line > f->n_lines)
+        return NULL;
+    return f->text + f->line[line - 1];
+}
+
 const char *src_line(const src_manager *sm, int id, int line, size_t *len)
 {
     const src_file *f = src_get(sm, id);
     *len = 0;
-    if (!f || line < 1)
+    const char *p = src_line_start(sm, id, line);
+    if (!p)
         return NULL;
-    const char *p = f->text, *end = f->text + f->len;
-    for (int l = 1; l < line; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return NULL;
-        p = nl + 1;
-    }
+    const char *end = f->text + f->len;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
     if (n && p[n - 1] == '\r')

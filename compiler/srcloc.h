@@ -19,6 +19,9 @@ typedef struct src_file {
     char *path;
     char *text;   /* NUL-terminated contents */
     size_t len;
+    size_t *line; /* line[k]: offset of line k + 1 (so a line is found in
+                     constant time: big specs have 100,000 lines) */
+    int n_lines;
 } src_file;
 
 typedef struct src_manager {
@@ -33,6 +36,8 @@ int src_load(src_manager *sm, const char *path);
 /* Registers text held in memory (tests, fuzzing); the text is copied. */
 int src_add(src_manager *sm, const char *path, const char *text, size_t len);
 const src_file *src_get(const src_manager *sm, int id);
+/* The start of line `line` in the file's text, or NULL. */
+const char *src_line_start(const src_manager *sm, int id, int line);
 /* The text of line `line` (without its newline) and its length. */
 const char *src_line(const src_manager *sm, int id, int line, size_t *len);
 

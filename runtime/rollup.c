@@ -25,6 +25,12 @@ struct rt_acc {
     const rt_units *units;
     uint32_t n_acc, n_units, n_combos, n_dims;
     uint32_t *dim_card;  /* values per dimension, the last one = empty */
+    /* Totals across dimensions (rg_rollup.totals): a totalled dimension has
+     * one more value, dim_card[k] = its total (RG_TOTAL_CODE), and combos
+     * are numbered with dim_mul[k] values per dimension (= dim_card[k]
+     * when no total needs it). */
+    uint32_t *dim_mul, *dim_stride; /* ... and combo = sum of value * stride */
+    uint64_t total_dims;  /* the dimensions some total collapses */
     int32_t unit_field, period_field;
     int unit_tier;
     uint32_t unit_lo, unit_hi;
@@ -219,6 +225,8 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     a->dst_freq = dst_freq;
     a->n_dims = f->n_dims;
     a->dim_card = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_card);
+    a->dim_mul = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_mul);
+    for (uint32_t t = 0; t < ru->n_totals; t++) a->total_dims |= ru->totals[t];
     uint64_t combos = 1;
     for (uint32_t k = 0; k < f->n_dims; k++) {
         const rg_field *fd = &f->fields[f->dims[k]];
@@ -229,20 +237,25 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
                               "chiều '%s' của biểu '%s' không phải danh mục mã hay trường có/không; không thể tổng hợp theo chiều này"),
                    fd->code, f->code);
             free(a->dim_card);
+            free(a->dim_mul);
             free(a);
             return NULL;
         }
-        combos *= a->dim_card[k];
+        a->dim_mul[k] = a->dim_card[k] + (k < 64 && (a->total_dims >> k & 1));
+        combos *= a->dim_mul[k];
     }
     if (combos > ((uint64_t)1 << 24) || !a->n_units) {
         rt_err(err, 2, TR("the roll-up of form '%s' cannot group %llu units by %llu combinations of dimension values",
                           "tổng hợp biểu '%s' không thể nhóm %llu đơn vị theo %llu tổ hợp giá trị chiều"),
                f->code, (unsigned long long)a->n_units, (unsigned long long)combos);
         free(a->dim_card);
+        free(a->dim_mul);
         free(a);
         return NULL;
     }
     a->n_combos = (uint32_t)combos;
+    a->dim_stride = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_stride);
+    for (uint32_t k = f->n_dims, st = 1; k-- > 0; st *= a->dim_mul[k]) a->dim_stride[k] = st;
     a->unit_combo = UINT32_MAX;
     for (uint32_t o = 0; o < f->n_outputs && o < 64; o++) {
         int32_t fi = f->outputs[o].field;
@@ -280,6 +293,8 @@ void rt_acc_free(rt_acc *a)
     free(a->dups);
     free(a->expect);
     free(a->dim_card);
+    free(a->dim_mul);
+    free(a->dim_stride);
     free(a);
 }
 
@@ -405,7 +420,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
                 ok = 0;
                 break;
             } else x = (uint32_t)dc->v[i];
-            cb = cb * card + x;
+            cb = cb * a->dim_mul[k] + x;
         }
         if (!ok) {
             sk_dim++;
@@ -512,6 +527,117 @@ typedef struct rt_rollup_filter {
     int full;          /* --layout full: unit_name, parent_code, `period` */
 } rt_rollup_filter;
 
+/* ---- totals across dimensions ----------------------------------------------------- */
+
+/* Value of dimension k in combo c. */
+static inline uint32_t combo_at(const rt_acc *a, uint32_t c, uint32_t k)
+{
+    return c / a->dim_stride[k] % a->dim_mul[k];
+}
+
+/* Whether combo c is a total's: some dimension holds its total value (the
+ * unit's own row of per-unit fields is none). */
+static int combo_is_total(const rt_acc *a, uint32_t c)
+{
+    if (c == a->unit_combo) return 0;
+    for (uint32_t k = 0; k < a->n_dims && k < 64; k++)
+        if ((a->total_dims >> k & 1) && combo_at(a, c, k) == a->dim_card[k]) return 1;
+    return 0;
+}
+
+/* The combo of total `mask` that combo c goes into: the dimensions of the
+ * mask at their total value, the others as in c. */
+static uint32_t combo_total(const rt_acc *a, uint32_t c, uint64_t mask)
+{
+    for (uint32_t k = 0; k < a->n_dims && k < 64; k++)
+        if (mask >> k & 1) c += (a->dim_card[k] - combo_at(a, c, k)) * a->dim_stride[k];
+    return c;
+}
+
+/* The combos a total combo c adds up (its members): each totalled
+ * dimension over its codes and the empty value, never over another total.
+ * member_first gives the first, member_next steps (0 at the end). */
+static uint32_t member_first(const rt_acc *a, uint32_t c)
+{
+    for (uint32_t k = 0; k < a->n_dims && k < 64; k++)
+        if ((a->total_dims >> k & 1) && combo_at(a, c, k) == a->dim_card[k]) c -= a->dim_card[k] * a->dim_stride[k];
+    return c;
+}
+
+static int member_next(const rt_acc *a, uint32_t c, uint32_t *m)
+{
+    for (uint32_t k = a->n_dims; k-- > 0;) {
+        if (k >= 64 || !(a->total_dims >> k & 1) || combo_at(a, c, k) != a->dim_card[k]) continue;
+        uint32_t x = combo_at(a, *m, k);
+        if (x + 1 < a->dim_card[k]) {
+            *m += a->dim_stride[k];
+            return 1;
+        }
+        *m -= x * a->dim_stride[k];
+    }
+    return 0;
+}
+
+/* What the missing-value modes need of a total row (unit g, period p,
+ * total combo c): its items are those of the rows it adds up, so `mult`
+ * member combos have rows in the period (each expects the unit's items
+ * once) and `units` is the sum of their units with a stock. */
+typedef struct texp {
+    uint64_t mult, units;
+} texp;
+
+static void total_expect(const rt_acc *a, uint32_t p, uint32_t c, uint32_t g, texp *te)
+{
+    const uint32_t na = a->n_acc;
+    te->mult = te->units = 0;
+    uint32_t m = member_first(a, c);
+    do {
+        const uint32_t *tab = block_tab(a, p, m);
+        if (!tab) continue;
+        te->mult++;
+        uint32_t gi = tab[g];
+        if (gi && a->acc[(size_t)(gi - 1) * na + na - 1] > 0) te->units += ucount_of(a, gi - 1);
+    } while (member_next(a, c, &m));
+}
+
+/* The total groups of the form's tier: each unit's group of every
+ * (period, combo) combined into the group of each total it belongs to,
+ * with the form's own combine kernel — before roll_up, which then rolls
+ * the total groups up the tiers like any other. Built from the unit's
+ * own groups only, never from another total, so nothing is added twice.
+ * A group left out for a repeated key (DUP1) is left out of the totals
+ * as of its parents. Returns -1 when groups ran out. */
+static int make_totals(rt_acc *a)
+{
+    const rg_rollup *ru = a->ru;
+    const uint32_t na = a->n_acc;
+    for (uint32_t p = 0; p < a->n_periods; p++)
+        for (uint32_t c = 0; c < a->n_combos; c++) {
+            const uint32_t *tab = block_tab(a, p, c);
+            /* the unit's own row (per-unit fields) is no value of the dimensions */
+            if (!tab || c == a->unit_combo || combo_is_total(a, c)) continue;
+            for (uint32_t g = a->unit_lo; g < a->unit_hi; g++) {
+                uint32_t gi = tab[g];
+                if (!gi) continue;
+                uint32_t k = gi - 1;
+                int64_t cnt = a->acc[(size_t)k * na + na - 1];
+                if (cnt == 0 || (k < a->poison_cap && a->poison[k])) continue;
+                for (uint32_t t = 0; t < ru->n_totals; t++) {
+                    uint32_t tk = group_of(a, p, combo_total(a, c, ru->totals[t]), g);
+                    if (tk == UINT32_MAX) {
+                        a->full = 1;
+                        return -1;
+                    }
+                    /* group_of may have moved a->acc: take the pointers now */
+                    int64_t *dst = a->acc + (size_t)tk * na, *src = a->acc + (size_t)k * na;
+                    if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
+                    else a->form->combine(dst, src);
+                }
+            }
+        }
+    return 0;
+}
+
 /* Children into parents, bottom tier first, block by block. Returns -1
  * when groups ran out (a->full). */
 static int roll_up(rt_acc *a)
@@ -523,6 +649,7 @@ static int roll_up(rt_acc *a)
     for (uint32_t g = a->unit_lo; g < a->unit_hi; g++)
         for (int32_t p = (int32_t)g; p >= 0; p = parent[p]) a->expect[p]++;
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
+    if (a->ru->n_totals && make_totals(a)) return -1;
     a->n_leaf = a->n_groups; /* every group so far is a form-tier unit's */
     const uint32_t na = a->n_acc;
     for (uint32_t pidx = 0; pidx < a->n_periods; pidx++)
@@ -683,17 +810,18 @@ static void sink_done(sink *k, const char *w) { k->o->n = (size_t)(w - k->o->buf
  * or -last sub-period is there). The kernels already made a cell empty
  * when an item had an empty value, and counted absent items as 0. */
 static uint64_t apply_modes(const rt_acc *a, const int64_t *grp, uint32_t p, uint32_t g, uint32_t nunits,
-                            const uint8_t *mode, const uint8_t *tagg, int64_t *out, uint64_t present,
+                            const texp *te, const uint8_t *mode, const uint8_t *tagg, int64_t *out, uint64_t present,
                             uint64_t *produced)
 {
     uint64_t made = 0;
     const uint32_t na = a->n_acc, nout = a->form->n_outputs;
     uint64_t rows = (uint64_t)(grp[na - 1] & INT64_MAX);
-    uint64_t eu = a->expect ? a->expect[g] : 1, ns = a->nsub[p] ? a->nsub[p] : 1;
+    /* a total row expects the items of each row it adds up (te) */
+    uint64_t eu = (a->expect ? a->expect[g] : 1) * (te ? te->mult : 1), ns = a->nsub[p] ? a->nsub[p] : 1;
     for (uint32_t o = 0; o < nout && o < 64; o++) {
         uint64_t found, expected = eu;
         switch (tagg[o]) {
-        case RG_TIME_OPENING: case RG_TIME_CLOSING: found = nunits; break;
+        case RG_TIME_OPENING: case RG_TIME_CLOSING: found = te ? te->units : nunits; break;
         case RG_TIME_OPENING_STRICT: found = (uint64_t)grp[RG_ACC_FIRST(na)]; break;
         case RG_TIME_CLOSING_STRICT: found = (uint64_t)grp[RG_ACC_LAST(na)]; break;
         default: found = rows; expected = eu * ns; break;
@@ -742,10 +870,11 @@ static void group_modes(const rt_acc *a, gmodes *m)
 
 /* One group as the roll-up reports it (the writer and rt_rollup_group):
  * its outputs with the missing-value modes applied, which are present, and
- * the units in it (group s of unit g, period index p; grp = its words, or
- * zeros for an empty group). Returns 0 when the data point is not produced. */
-static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t g, uint32_t s,
-                          uint32_t c, int64_t *out, uint64_t *present, uint32_t *nunits)
+ * the units in it (group s of unit g, period index p, combo c; grp = its
+ * words, or zeros for an empty group). Returns 0 when the data point is
+ * not produced. */
+static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t c, uint32_t g,
+                          uint32_t s, int64_t *out, uint64_t *present, uint32_t *nunits)
 {
     const uint32_t na = a->n_acc;
     *present = 0;
@@ -757,7 +886,10 @@ static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, 
     *present &= mask;
     if (!m->plain) {
         uint64_t produced;
-        *present = apply_modes(a, grp, p, g, *nunits, m->mode, m->tagg, out, *present, &produced);
+        texp te;
+        int tot = a->total_dims && combo_is_total(a, c);
+        if (tot) total_expect(a, p, c, g, &te);
+        *present = apply_modes(a, grp, p, g, *nunits, tot ? &te : NULL, m->mode, m->tagg, out, *present, &produced);
         *present &= mask;
         if (m->all_non && !(produced & mask)) return 0;
     }
@@ -778,6 +910,13 @@ static char *put_coverage(const rt_acc *a, char *w, const int64_t *grp, uint32_t
         if (sel > 0) w += rt_period_format(a->src_freq, a->src_first[p] + sel - 1, w);
     }
     return w;
+}
+
+static int level_of_rollup(const rg_rollup *ru, int tier)
+{
+    for (uint32_t k = 0; k < ru->n_levels; k++)
+        if (ru->levels[k] == tier) return 1;
+    return 0;
 }
 
 /* Lines of level lv for the units sorted[from, to). */
@@ -808,7 +947,12 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
         rt_buf ux = {0}; /* --layout full: ",name,parent code", once per unit */
         if (x->flt->full) {
             const char *nm = rt_units_name(a->units, g);
+            /* the parent is the unit whose row this one is added into: the
+             * nearest unit above it at a level of the roll-up (a commune's
+             * province when the roll-up skips districts), none at the top */
             int32_t par = rt_units_parent(a->units, g);
+            while (par >= 0 && !level_of_rollup(ru, rt_units_tier(a->units, (uint32_t)par)))
+                par = rt_units_parent(a->units, (uint32_t)par);
             const char *pc = par >= 0 ? rt_units_code(a->units, (uint32_t)par) : "";
             rt_buf_ch(&ux, ',');
             rt_buf_csv(&ux, nm, strlen(nm));
@@ -832,7 +976,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
                 }
                 uint64_t present;
                 uint32_t nunits;
-                if (!finalize_group(a, &gm, grp, p, g, (uint32_t)s, c, out, &present, &nunits))
+                if (!finalize_group(a, &gm, grp, p, c, g, (uint32_t)s, out, &present, &nunits))
                     continue; /* VTL: the data point is not produced */
                 char *w = sink_room(k, x->fixed + lname.n + ucell.n + ux.n + x->plab[p].n + x->clab[c].n);
                 w = put_cell(w, &lname, ln);
@@ -951,8 +1095,8 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
         for (uint32_t k = 0; k < nd; k++) {
             const rg_field *fd = &f->fields[f->dims[k]];
             uint32_t card = a->dim_card[k];
-            vl[k] = rt_xcalloc(card, sizeof **vl);
-            rank[k] = rt_xcalloc(card, sizeof **rank);
+            vl[k] = rt_xcalloc(a->dim_mul[k], sizeof **vl);
+            rank[k] = rt_xcalloc(a->dim_mul[k], sizeof **rank);
             for (uint32_t x = 0; x + 1 < card; x++) {
                 const char *s = fd->type == RG_T_CODE ? d->codelists[fd->codelist].codes[x].code : (x ? "1" : "0");
                 vl[k][x].s = s;
@@ -965,6 +1109,11 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
             qsort_r(ord, card, sizeof *ord, cmp_label, vl[k]);
             for (uint32_t x = 0; x < card; x++) rank[k][ord[x]] = x;
             free(ord);
+            if (a->dim_mul[k] > card) { /* the total, after the values it adds up */
+                vl[k][card].s = RG_TOTAL_CODE;
+                vl[k][card].n = (uint32_t)strlen(RG_TOTAL_CODE);
+                rank[k][card] = card;
+            }
         }
         rt_buf lb = {0};
         for (uint32_t c = 0; c < nc; c++) {
@@ -981,11 +1130,11 @@ static int write_rollup(rt_acc *a, rt_out *o, const rt_rollup_filter *flt, rt_er
             uint32_t rest = c, xs[64];
             uint64_t kk = 0, mul = 1;
             for (int k = (int)nd - 1; k >= 0; k--) {
-                uint32_t x = rest % a->dim_card[k];
-                rest /= a->dim_card[k];
+                uint32_t x = rest % a->dim_mul[k];
+                rest /= a->dim_mul[k];
                 if (k < 64) xs[k] = x;
                 kk += rank[k][x] * mul;
-                mul *= a->dim_card[k];
+                mul *= a->dim_mul[k];
             }
             corder[kk] = c;
             lb.n = 0;
@@ -1091,13 +1240,20 @@ int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t 
     if (g < 0) return 0;
     uint32_t c = 0;
     for (uint32_t k = 0; k < a->n_dims; k++) {
-        uint32_t card = a->dim_card[k];
-        if (dims[k] >= (int64_t)card - 1) return 0;
-        c = c * card + (dims[k] < 0 ? card - 1 : (uint32_t)dims[k]);
+        uint32_t card = a->dim_card[k], x;
+        if (dims[k] == RT_DIM_TOTAL) {
+            if (a->dim_mul[k] == card) return 0; /* no total over this dimension */
+            x = card;
+        } else if (dims[k] >= (int64_t)card - 1) {
+            return 0;
+        } else {
+            x = dims[k] < 0 ? card - 1 : (uint32_t)dims[k];
+        }
+        c = c * a->dim_mul[k] + x;
     }
     /* every dimension empty: the unit's own row, when it has one */
     int all_empty = 1;
-    for (uint32_t k = 0; k < a->n_dims; k++) all_empty &= dims[k] < 0;
+    for (uint32_t k = 0; k < a->n_dims; k++) all_empty &= dims[k] == -1;
     if (all_empty && a->unit_combo != UINT32_MAX) c = a->unit_combo;
     for (uint32_t p = 0; p < a->n_periods; p++) {
         if (a->period_num[p] != period) continue;
@@ -1111,7 +1267,7 @@ int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t 
         int rc;
         if (grp[a->n_acc - 1] < 0) rc = -1; /* beyond 64 bits: left out */
         else if (grp[a->n_acc - 1] == 0 && !gm.always) rc = 0; /* empty, or a duplicated key's */
-        else rc = finalize_group(a, &gm, grp, p, (uint32_t)g, gi ? gi - 1 : 0, c, out, present, n_units);
+        else rc = finalize_group(a, &gm, grp, p, c, (uint32_t)g, gi ? gi - 1 : 0, out, present, n_units);
         free(zero);
         return rc;
     }
@@ -1146,8 +1302,8 @@ static void report_dups(const rt_acc *a)
         uint32_t rest = d->combo;
         const char *vals[64];
         for (int k = (int)a->n_dims - 1; k >= 0; k--) {
-            uint32_t x = rest % a->dim_card[k];
-            rest /= a->dim_card[k];
+            uint32_t x = rest % a->dim_mul[k];
+            rest /= a->dim_mul[k];
             const rg_field *fd = &f->fields[f->dims[k]];
             const char *v = x + 1 == a->dim_card[k] ? "" : fd->type == RG_T_CODE ? a->desc->codelists[fd->codelist].codes[x].code : (x ? "1" : "0");
             if (k < 64) vals[k] = v;

@@ -37,6 +37,9 @@
  * the same address modulo 4 KiB (stores to such addresses alias in the
  * store buffer and stall the loads that follow). */
 #define RT_STRIDE (RT_BATCH + 24u)
+/* Cells of a full batch of a form of 256 fields: wider forms get fewer
+ * rows per batch (struct scan's brows). */
+#define RT_BATCH_CELLS (RT_BATCH * 256u)
 #define RT_BLOCK ((size_t)1 << 20)
 /* A single record longer than this is refused: it is almost always an
  * unbalanced quote swallowing the rest of the file. */
@@ -136,6 +139,12 @@ struct scan {
     const rg_form *form;
     const rt_regime *rg;
     uint32_t nf, ncsv, nr;
+    /* rows per batch (a multiple of 64, at most RT_BATCH), its bitmap
+     * words and the distance between two columns: wide forms get shorter
+     * batches, so that a worker holds about RT_BATCH_CELLS cells whatever
+     * the number of fields (a 5,000-field form: 192 rows, 22 MB) */
+    uint32_t brows, bwords;
+    size_t bstride;
     int32_t *colmap;
     uint8_t *conv;
     colinfo *ci;    /* per CSV column */
@@ -411,7 +420,7 @@ static void fill_row(scan *s, worker *w, uint32_t i, int nfields)
         uint32_t l = (int)j < nfields ? w->spans[j].n : 0;
         int64_t v = 0;
         int bad = l ? convert(s, w, ci, p, l, &v) : 0;
-        size_t at = (size_t)ci->k * RT_STRIDE + i;
+        size_t at = (size_t)ci->k * s->bstride + i;
         w->v[at] = v;
         w->st[at] = status_of(ci, l, bad);
         w->str[at] = p;
@@ -582,7 +591,7 @@ static __attribute__((noinline)) int fast_record(scan *s, worker *w, const fastc
 static void build_bitmaps(scan *s, worker *w, uint32_t n)
 {
     const uint32_t nw = (n + 63) / 64;
-    memset(w->well_formed, 0, RT_WORDS * sizeof(uint64_t));
+    memset(w->well_formed, 0, s->bwords * sizeof(uint64_t));
     for (uint32_t wi = 0; wi < nw; wi++) {
         uint32_t lo = wi * 64, hi = lo + 64 < n ? lo + 64 : n;
         uint64_t bad = 0;
@@ -590,8 +599,8 @@ static void build_bitmaps(scan *s, worker *w, uint32_t n)
         w->well_formed[wi] = ~bad;
     }
     for (uint32_t k = 0; k < s->nf; k++) {
-        const uint8_t *st = w->st + (size_t)k * RT_STRIDE;
-        uint64_t *pres = w->present + (size_t)k * RT_WORDS, *mal = w->malformed + (size_t)k * RT_WORDS;
+        const uint8_t *st = w->st + (size_t)k * s->bstride;
+        uint64_t *pres = w->present + (size_t)k * s->bwords, *mal = w->malformed + (size_t)k * s->bwords;
         for (uint32_t wi = 0; wi < nw; wi++) {
             const uint8_t *q = st + wi * 64;
             uint64_t pm = 0, mm = 0;
@@ -619,8 +628,8 @@ static void build_bitmaps(scan *s, worker *w, uint32_t n)
         uint64_t live = (1ull << (n & 63)) - 1;
         w->well_formed[nw - 1] &= live;
         for (uint32_t k = 0; k < s->nf; k++) {
-            w->present[(size_t)k * RT_WORDS + nw - 1] &= live;
-            w->malformed[(size_t)k * RT_WORDS + nw - 1] &= live;
+            w->present[(size_t)k * s->bwords + nw - 1] &= live;
+            w->malformed[(size_t)k * s->bwords + nw - 1] &= live;
         }
     }
 }
@@ -632,11 +641,11 @@ static void row_values(scan *s, worker *w, uint32_t i)
     for (uint32_t k = 0; k < s->nf; k++) {
         w->row_raw[k].p = nul;
         w->row_raw[k].n = 0;
-        w->row_mal[k] = w->st[(size_t)k * RT_STRIDE + i] == ST_MALFORMED;
+        w->row_mal[k] = w->st[(size_t)k * s->bstride + i] == ST_MALFORMED;
     }
     if (w->slow[i]) {
         for (uint32_t k = 0; k < s->nf; k++) {
-            size_t at = (size_t)k * RT_STRIDE + i;
+            size_t at = (size_t)k * s->bstride + i;
             if (w->st[at] == ST_MISSING && !w->len[at]) continue;
             w->row_raw[k].p = (char *)(uintptr_t)w->str[at];
             w->row_raw[k].n = w->len[at];
@@ -672,7 +681,7 @@ static void run_batch(scan *s, worker *w, uint32_t n, uint32_t row0, result *res
         b.other = cfg->cross(cfg->cross_ctx, &b, &w->cross_scratch);
         b.other_rows = rt_cross_rows(w->cross_scratch);
     }
-    memset(w->overflow, 0, RT_WORDS * sizeof(uint64_t));
+    memset(w->overflow, 0, s->bwords * sizeof(uint64_t));
     /* also without rules: the computed fields are the kernel's output too */
     if (form->validate) rc = form->validate(&b, w->failp, w->overflow);
     const rg_column *children = NULL;
@@ -795,7 +804,7 @@ static void process_block(scan *s, worker *w, char *p, char *end, result *res)
         w->line[i] = start;
         res->last_bad_width = w->bad_width[i];
         rows++;
-        if (++i == RT_BATCH) {
+        if (++i == s->brows) {
             run_batch(s, w, i, rows - i, res);
             i = 0;
         }
@@ -887,7 +896,7 @@ static void commit(scan *s, result *res)
 
 static void worker_init(scan *s, worker *w)
 {
-    const size_t B = RT_STRIDE, W = RT_WORDS, nf = s->nf;
+    const size_t B = s->bstride, W = s->bwords, nf = s->nf;
     memset(w, 0, sizeof *w);
     w->s = s;
     w->v = rt_xcalloc(nf * B, sizeof *w->v);
@@ -1170,6 +1179,11 @@ int rt_scan_file(const rt_scan_cfg *cfg, const char *path, rt_scan_stats *st, rt
     s.form = cfg->form;
     s.rg = cfg->rg;
     s.nf = cfg->form->n_fields;
+    s.brows = RT_BATCH;
+    if (s.nf > RT_BATCH_CELLS / RT_BATCH)
+        s.brows = RT_BATCH_CELLS / s.nf / 64u * 64u < 64u ? 64u : RT_BATCH_CELLS / s.nf / 64u * 64u;
+    s.bwords = s.brows / 64u;
+    s.bstride = s.brows == RT_BATCH ? RT_STRIDE : s.brows + 24u;
     s.nr = cfg->form->n_rules;
     s.path = path;
     s.conv = rt_xmalloc(s.nf);

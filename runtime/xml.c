@@ -574,7 +574,17 @@ int rt_xml_read(const rg_regime_desc *d, const rg_form *f, const char *xsd, cons
                root->ns && root->ns->prefix ? ":" : "", (const char *)root->name, f->code, f->code);
         goto out;
     }
-    xmlChar *version = xmlGetNoNsProp(root, (const xmlChar *)"version");
+    /* the attribute as written: xmlGetNoNsProp would also take a default
+     * from the document's internal DTD, which the XSD never sees (no
+     * DTDATTR), so the two checks would judge different documents */
+    xmlChar *version = NULL;
+    for (xmlAttrPtr a = root->properties; a; a = a->next)
+        if (!a->ns && !strcmp((const char *)a->name, "version")) {
+            version = xmlNodeListGetString(doc, a->children, 1);
+            if (!version)
+                version = xmlStrdup((const xmlChar *)""); /* version="" */
+            break;
+        }
     const char *want = d && d->version ? d->version : NULL;
     if (want && version && strcmp((const char *)version, want)) {
         rt_err(err, 2, TR("%s:%ld: the instance is version %s of form '%s' but the library is version %s of regime '%s'; validate it with the library of its version",

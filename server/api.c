@@ -232,6 +232,9 @@ static int h_rollup(srv_req *r, srv_resp *o)
     srv_form_ref *fr = need_form(r, o);
     if (!fr) return 0;
     const rg_form *f = &fr->reg->desc->forms[fr->form];
+    /* ?layout=full: unit names, parent codes, one period column name */
+    const char *layout = srv_arg(r, "layout");
+    if (layout && strcmp(layout, "compact") && strcmp(layout, "full")) return bad_request(o, "layout: compact or full");
     rt_buf csv = {0};
     uint32_t n;
     /* ?of=PERIOD restricts the reports read (the default: all of them) */
@@ -262,6 +265,7 @@ static int h_rollup(srv_req *r, srv_resp *o)
     opt.period = srv_arg(r, "period");
     opt.to = srv_arg(r, "to");
     opt.rollup = srv_arg(r, "rollup");
+    opt.layout_full = layout && !strcmp(layout, "full");
     opt.threads = 1;
     const char *fmt = srv_arg(r, "format");
     opt.format = fmt && !strcmp(fmt, "json") ? RT_FMT_JSON : fmt && !strcmp(fmt, "text") ? RT_FMT_TEXT : RT_FMT_CSV;

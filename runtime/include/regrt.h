@@ -294,7 +294,8 @@ const uint64_t *const *rt_batch_other_rows(void *state);
  * left out (DUP1). NULL with err set when the roll-up cannot be made.
  * rt_rollup_group: the group of unit `unit` of tier `tier`, period
  * `period` (ru->period) and dimension values dims[k] (code index, 0/1 for
- * yes/no, -1 = empty; every one -1 in a form with per-unit fields: the
+ * yes/no, -1 = empty, RT_DIM_TOTAL = the total over that dimension, a
+ * `total over` row; every one -1 in a form with per-unit fields: the
  * unit's own row, which holds them): out[k] (f->n_outputs words) and *present the
  * finalized outputs with the roll-up's missing-value modes applied, as
  * the output file shows them, *n_units the units counted in the group.
@@ -313,6 +314,7 @@ const uint64_t *const *rt_batch_other_rows(void *state);
 int rt_batch_per_unit(const rg_regime_desc *d, const rg_form *f, const rg_batch *b, uint64_t *rep, rt_error *err);
 
 typedef struct rt_rollup_mem rt_rollup_mem;
+#define RT_DIM_TOTAL (-2)
 rt_rollup_mem *rt_rollup_batch(const rg_regime_desc *d, const rg_rollup *ru, const rt_units *u, const rg_batch *b,
                                const uint64_t *valid, rt_error *err);
 int rt_rollup_group(const rt_rollup_mem *m, int tier, const char *unit, int64_t period, const int64_t *dims,

@@ -2,10 +2,13 @@
  * regdiff — differential test of the code generator against the reference
  * evaluator.
  *
- *   regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...
+ *   regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--split] [--keep DIR] SPEC...
  *
  * --random FORMS also generates FORMS random forms (random IR over every
  * operator, scale, missing mode and aggregation) and tests them the same way.
+ * --split compiles every form as a big one: a validate and a message
+ * function per rule (called by the kernels in turn), the light pipeline and
+ * the fast back end, which only regimes of thousands of rules get.
  *
  * For each spec that checks clean: lower it, compile it to a shared
  * library (cg_build_so), dlopen it, then run random column batches through
@@ -52,6 +55,7 @@ static uint64_t rnd(void)
 static int64_t rnd_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
 
 static long mismatches;
+static int split; /* --split: cg_opts.part_nodes and big_module = 1 */
 
 #define MISMATCH(...)                                                                                   \
     do {                                                                                                \
@@ -418,6 +422,56 @@ static int run_form(const ir_form *f, const rg_form *df, const m_regime *r, uint
                      (long long)acc_b[i], iter);
             break;
         }
+    /* Totals across a dimension (`total over`): the runtime combines each
+     * unit's groups of every code into the unit's total, then rolls the
+     * totals up; the code rows are rolled up unit by unit. Two units by two
+     * codes added up both ways, by the kernel and by the evaluator, must
+     * finalize to the same figures (the total is the sum of the rows above
+     * it), unless an order overflowed. */
+    if (groups >= 4) {
+        int64_t *w = calloc((size_t)na * 12 + 1, sizeof *w);
+        int64_t *g[4];
+        for (int k = 0; k < 4; k++) g[k] = acc_a + (size_t)k * na; /* unit k/2, code k%2 */
+        int64_t *t_codes[2] = {w, w + na}, *t_units[2] = {w + 2 * na, w + 3 * na};
+        int64_t *e_codes[2] = {w + 4 * na, w + 5 * na}, *e_units[2] = {w + 6 * na, w + 7 * na};
+        for (int c = 0; c < 2; c++) { /* per code: unit 0 + unit 1 */
+            memcpy(t_codes[c], g[c], (size_t)na * sizeof *w);
+            df->combine(t_codes[c], g[2 + c]);
+            memcpy(e_codes[c], g[c], (size_t)na * sizeof *w);
+            eval_combine(f, e_codes[c], g[2 + c]);
+        }
+        for (int u = 0; u < 2; u++) { /* per unit: code 0 + code 1 */
+            memcpy(t_units[u], g[2 * u], (size_t)na * sizeof *w);
+            df->combine(t_units[u], g[2 * u + 1]);
+            memcpy(e_units[u], g[2 * u], (size_t)na * sizeof *w);
+            eval_combine(f, e_units[u], g[2 * u + 1]);
+        }
+        df->combine(t_codes[0], t_codes[1]);
+        df->combine(t_units[0], t_units[1]);
+        eval_combine(f, e_codes[0], e_codes[1]);
+        eval_combine(f, e_units[0], e_units[1]);
+        int64_t *tot[4] = {t_codes[0], t_units[0], e_codes[0], e_units[0]};
+        int ovf = 0;
+        for (int k = 0; k < 4; k++) ovf |= tot[k][na - 1] < 0;
+        int no_ = f->n_outputs;
+        int64_t *o4 = calloc((size_t)(no_ + 1) * 4, sizeof *o4);
+        uint64_t p4[4];
+        for (int k = 0; k < 4 && !ovf; k++) {
+            if (k < 2) df->finalize(tot[k], o4 + (size_t)k * (no_ + 1), &p4[k]);
+            else eval_finalize(f, tot[k], o4 + (size_t)k * (no_ + 1), &p4[k]);
+        }
+        for (int k = 1; k < 4 && !ovf; k++) {
+            if (p4[k] != p4[0])
+                MISMATCH("%s total %d present %016llx vs %016llx", f->code, k, (unsigned long long)p4[k],
+                         (unsigned long long)p4[0]);
+            for (int o = 0; o < no_; o++)
+                if ((p4[0] >> o & 1) && o4[(size_t)k * (no_ + 1) + o] != o4[o])
+                    MISMATCH("%s total %d output %s: %lld vs %lld", f->code, k, f->outputs[o].code,
+                             (long long)o4[(size_t)k * (no_ + 1) + o], (long long)o4[o]);
+        }
+        free(o4);
+        free(w);
+    }
     for (int t = 0; t < groups; t++) {
         int d = (int)rnd_range(0, groups - 1), s = (int)rnd_range(0, groups - 1);
         if (d == s)
@@ -804,7 +858,7 @@ static int run_random(int n_forms, long rows, const char *tmpdir, long *done)
         ir_regime ir = {.name = "random", .forms = &rf->f, .n_forms = 1, .src = &rf->mr};
         char so[4096];
         snprintf(so, sizeof so, "%s/random%d.so", tmpdir, id);
-        cg_opts o = {.compiler_version = "regdiff", .opt = 1};
+        cg_opts o = {.compiler_version = "regdiff", .opt = 1, .part_nodes = split, .big_module = split};
         char *err = NULL;
         if (cg_build_so(&ir, &o, so, &err) < 0) {
             fprintf(stderr, "regdiff: random form %d: %s\n", id, err ? err : "build failed");
@@ -869,7 +923,7 @@ static int run_spec(const char *path, const char **inc, int n_inc, long rows, co
     }
     char so[4096];
     snprintf(so, sizeof so, "%s/%s.so", tmpdir, ir.name ? ir.name : "regime");
-    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1, .part_nodes = split, .big_module = split};
     char *err = NULL;
     if (cg_build_so(&ir, &o, so, &err) < 0) {
         fprintf(stderr, "regdiff: %s: %s\n", path, err ? err : "build failed");
@@ -1010,7 +1064,7 @@ static int lowering_leg(const char *tmpdir)
     }
     char so[4096];
     snprintf(so, sizeof so, "%s/lowering.so", tmpdir);
-    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1};
+    cg_opts o = {.compiler_version = "regdiff", .sm = &c.sm, .opt = 1, .part_nodes = split, .big_module = split};
     char *err = NULL;
     void *h = NULL;
     const rg_regime_desc *d = NULL;
@@ -1113,8 +1167,10 @@ int main(int argc, char **argv)
             n_random = atoi(argv[++first]);
         else if (!strcmp(argv[first], "--keep") && first + 1 < argc)
             keep = argv[++first];
+        else if (!strcmp(argv[first], "--split"))
+            split = 1;
         else {
-            fprintf(stderr, "usage: regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--keep DIR] SPEC...\n");
+            fprintf(stderr, "usage: regdiff [-I DIR] [--rows N] [--seed S] [--random FORMS] [--split] [--keep DIR] SPEC...\n");
             return 2;
         }
     }

@@ -14,3 +14,10 @@ grep -q '^regdiff: per-unit rules: [1-9][0-9]* batch(es) checked' "$tmp/diff.out
 # the lowering leg: both back ends against hand-checked results
 grep -q '^regdiff: lowering: 31 rules x 4 rows against hand-checked results, 0 mismatch(es)$' "$tmp/diff.out" \
     && pass || fail "regdiff: lowering leg: $(grep lowering "$tmp/diff.out")"
+# the same with every form compiled as a big one: each rule its own validate
+# and message function, the light pipeline and the fast back end (what a
+# regime of thousands of rules gets; bench/gen_big.py)
+# shellcheck disable=SC2086
+"$REGDIFF" --split --rows 20000 --random 8 $specs >"$tmp/diff_split.out" 2>&1
+expect_status "regdiff --split: split kernels = evaluator" 0 $?
+grep -q 'regdiff: [0-9]* rows, 0 mismatch(es)$' "$tmp/diff_split.out" && pass || { fail "regdiff --split mismatches"; head -30 "$tmp/diff_split.out"; }

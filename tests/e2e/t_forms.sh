@@ -70,6 +70,17 @@ else
     "$REGRT" validate "$LIB" "$XS/invalid/wrong_version.xml" >"$tmp/out" 2>&1
     expect_status "forms: wrong version" 2 $?
     grep -q "version 0.9.0 of form 'bieu06' but the library is version 1.0.0" "$tmp/out" && pass || fail "forms: version message: $(cat "$tmp/out")"
+    # a DTD's attribute default applies nowhere: the version check reads the
+    # attributes written in the document, as the XSD does (before, the check
+    # took the default 0.9.0 and refused what the XSD saw without a version)
+    sed 's|^<bieu06 \(.*\) version="1.0.0">|<!DOCTYPE bieu06 [<!ATTLIST bieu06 version CDATA "0.9.0">]>\
+<bieu06 \1>|' "$XS/valid/bieu06_00001_2025-01.xml" >"$tmp/dtd_default.xml"
+    grep -q '^<!DOCTYPE' "$tmp/dtd_default.xml" && pass || fail "forms: DTD default test file"
+    "$REGRT" validate "$LIB" "$tmp/dtd_default.xml" >"$tmp/out" 2>&1
+    expect_status "forms: a DTD default version is not the document's" 1 $?
+    grep -q "version 0.9.0" "$tmp/out" && fail "forms: DTD default applied by the version check: $(cat "$tmp/out")" || pass
+    grep -q "error XSD: Element 'bieu06': The attribute 'version' is required but missing" "$tmp/out" && pass ||
+        fail "forms: DTD default: no XSD message: $(cat "$tmp/out")"
 
     # ---- parity: the same rows as CSV give the same report and roll-up ----
     cat >"$tmp/same.csv" <<'CSV'

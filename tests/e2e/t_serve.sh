@@ -250,6 +250,13 @@ sv_suite() {
     sv_get admin:pw-admin "/api/export?form=bieu06" "$X/export.csv"
     "$REGRT" rollup "$SV/regimes/tthc" --units "$SV_U3" --period month -q "$X/export.csv" -o "$X/rollup_export.csv"
     sv_check "rollup identical to regrt rollup over the CSV export" cmp -s "$X/rollup.csv" "$X/rollup_export.csv"
+    sv_get admin:pw-admin "/api/rollup?form=bieu06&period=month&layout=full" "$X/rollup_full.csv"
+    # the server speaks Vietnamese: the top unit is named "Trung ương"
+    "$REGRT" rollup "$SV/regimes/tthc" --units "$SV_U3" --period month --layout full --lang vi -q "$X/export.csv" -o "$X/rollup_full_regrt.csv"
+    sv_check "rollup layout=full identical to regrt rollup --layout full" cmp -s "$X/rollup_full.csv" "$X/rollup_full_regrt.csv"
+    sv_check "rollup layout=full names the units" grep -q '^level,unit_code,unit_name,parent_code,period,domain,' "$X/rollup_full.csv"
+    sv_get admin:pw-admin "/api/rollup?form=bieu06&layout=wide" "$X/rollup_wide.txt"
+    sv_check "rollup layout=wide: 400" sv_code 400
     "$REGRT" validate "$SV/regimes/tthc" --units "$SV_U3" -q "$X/export.csv" >/dev/null
     sv_check "the CSV export validates clean" [ $? -eq 0 ]
     sv_get admin:pw-admin "/api/rollup?form=indicators" "$X/ind.csv"
