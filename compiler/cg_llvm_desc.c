@@ -46,7 +46,8 @@ void cg_types(cg *c)
     c->t_output = named(c, "rg_output", (LLVMTypeRef[]){P, X, I, I, I, I}, 6);
     c->t_form = named(c, "rg_form",
                       (LLVMTypeRef[]){P, X, I, I, I, P, I, I, I, P, I, P, I, I, P, P, P, P, P, P, I, I, P, I, P, I}, 26);
-    c->t_hier = named(c, "rg_hierarchy", (LLVMTypeRef[]){P, I, I, I, P, I, P, P, P, P}, 10);
+    c->t_hier = named(c, "rg_hierarchy", (LLVMTypeRef[]){P, I, I, I, P, I, P, P, P, P, I, P}, 12);
+    c->t_hier_total = named(c, "rg_hier_total", (LLVMTypeRef[]){I, I, I, I}, 4);
     c->t_lag = named(c, "rg_lag", (LLVMTypeRef[]){I, I}, 2);
     c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P}, 12);
     c->t_desc = named(c, "rg_regime_desc",
@@ -282,10 +283,20 @@ static LLVMValueRef form_desc(cg *c, const ir_form *f, LLVMValueRef k[CG_N_KERNE
         LLVMValueRef g_left = i32_array(c, h->rule_left, h->pivot.n_rules, name);
         snprintf(name, sizeof name, "%s.rule_measure", h->pivot.code);
         LLVMValueRef g_rm = i32_array(c, h->rule_measure, h->pivot.n_rules, name);
+        LLVMValueRef *tot = calloc((size_t)h->n_totals + 1, sizeof *tot);
+        for (int t = 0; t < h->n_totals; t++)
+            tot[t] = record(c->t_hier_total,
+                            (LLVMValueRef[]){u32(c, h->totals[4 * t]), u32(c, h->totals[4 * t + 1]),
+                                             u32(c, h->totals[4 * t + 2]), u32(c, h->totals[4 * t + 3])},
+                            4);
+        snprintf(name, sizeof name, "%s.totals", h->pivot.code);
+        LLVMValueRef g_tot = array(c, c->t_hier_total, tot, h->n_totals, name);
+        free(tot);
         hs[i] = record(c->t_hier,
                        (LLVMValueRef[]){str(c, h->h->name), u32(c, h->dim), u32(c, h->mode), u32(c, h->h->n_items),
-                                        g_items, u32(c, h->n_measures), g_meas, g_pivot, g_left, g_rm},
-                       10);
+                                        g_items, u32(c, h->n_measures), g_meas, g_pivot, g_left, g_rm,
+                                        u32(c, h->n_totals), g_tot},
+                       12);
     }
     snprintf(name, sizeof name, "%s.hierarchies", f->code);
     LLVMValueRef g_hs = array(c, c->t_hier, hs, f->n_hiers, name);

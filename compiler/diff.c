@@ -55,6 +55,8 @@ static const kind_info kinds[] = {
     {"guard-added", C}, {"guard-narrowed", C}, {"tolerance-reduced", B}, {"tolerance-increased", C},
     {"missing-stricter", B}, {"missing-relaxed", C}, {"missing-changed", B}, {"missing-equivalent", C},
     {"message-changed", C},
+    /* hierarchies checked by a form (its rules use the kinds above) */
+    {"hierarchy-mode-changed", B}, {"hierarchy-fields-added", B}, {"hierarchy-fields-removed", C},
     /* roll-ups */
     {"rollup-added", C}, {"rollup-removed", B}, {"rollup-form-changed", B}, {"rollup-level-added", C},
     {"rollup-level-removed", B}, {"rollup-period-changed", B}, {"completeness-added", C},
@@ -916,6 +918,114 @@ static void diff_rule(diff_result *d, const char *path, const m_rule *x, const m
     free(p);
 }
 
+/* ---- hierarchies, as the form that checks them sees them ---- */
+
+static const m_hier_use *find_use(const m_regime *r, const m_form *f, const char *name)
+{
+    for (int i = 0; i < f->n_hiers; i++)
+        if (f->hiers[i].hier >= 0 && !strcmp(r->hierarchies[f->hiers[i].hier].name, name))
+            return &f->hiers[i];
+    return NULL;
+}
+
+/* A hierarchy rule as a rule, for diff_rule. */
+static m_rule as_rule(const m_hier_rule *h)
+{
+    m_rule r;
+    memset(&r, 0, sizeof r);
+    r.code = h->code;
+    r.severity = h->severity;
+    r.when = h->when;
+    r.check = h->decl ? h->decl->check : NULL;
+    r.tolerance = h->tolerance;
+    r.message = h->message;
+    return r;
+}
+
+static const m_hier_rule *find_hrule(const m_hierarchy *h, const char *code)
+{
+    for (int i = 0; i < h->n_rules; i++)
+        if (!strcmp(h->rules[i].code, code))
+            return &h->rules[i];
+    return NULL;
+}
+
+static const char *const hier_modes[] = {"?", "non_null", "non_zero", "partial_null", "partial_zero", "always_null",
+                                         "always_zero"};
+
+static void hier_rules_added(diff_result *d, const char *fc, const m_hierarchy *h, const m_hierarchy *old)
+{
+    for (int j = 0; j < h->n_rules; j++) {
+        const m_hier_rule *y = &h->rules[j];
+        if (old && find_hrule(old, y->code))
+            continue;
+        char *ey = fmt_expr_str(y->decl ? y->decl->check : NULL);
+        add(d, y->severity == RG_SEV_ERROR ? "rule-added-error" : "rule-added",
+            rt_xasprintf("form.%s.hierarchy.%s.rule.%s", fc, h->name, y->code), "%s: %s", sev_word(y->severity), ey);
+        free(ey);
+    }
+}
+
+static void diff_hiers(diff_result *d, const m_regime *ra, const m_form *a, const m_regime *rb, const m_form *b,
+                       const renames *rn, const renames *inv)
+{
+    const char *fc = a->code;
+    for (int i = 0; i < a->n_hiers; i++) {
+        const m_hier_use *ux = &a->hiers[i];
+        if (ux->hier < 0)
+            continue;
+        const m_hierarchy *hx = &ra->hierarchies[ux->hier];
+        const m_hier_use *uy = find_use(rb, b, hx->name);
+        if (!uy) {
+            for (int j = 0; j < hx->n_rules; j++)
+                add(d, "rule-removed", rt_xasprintf("form.%s.hierarchy.%s.rule.%s", fc, hx->name, hx->rules[j].code),
+                    "%s", sev_word(hx->rules[j].severity));
+            continue;
+        }
+        const m_hierarchy *hy = &rb->hierarchies[uy->hier];
+        if (ux->mode != uy->mode)
+            add(d, "hierarchy-mode-changed", rt_xasprintf("form.%s.hierarchy.%s", fc, hx->name), "missing %s -> %s",
+                hier_modes[ux->mode <= 6 ? ux->mode : 0], hier_modes[uy->mode <= 6 ? uy->mode : 0]);
+        int added = 0, removed = 0;
+        for (int k = 0; k < uy->n_fields; k++) {
+            int found = 0;
+            for (int q = 0; q < ux->n_fields; q++)
+                found |= !strcmp(a->fields[ux->fields[q]].code, b->fields[uy->fields[k]].code);
+            added += !found;
+        }
+        for (int q = 0; q < ux->n_fields; q++) {
+            int found = 0;
+            for (int k = 0; k < uy->n_fields; k++)
+                found |= !strcmp(a->fields[ux->fields[q]].code, b->fields[uy->fields[k]].code);
+            removed += !found;
+        }
+        if (added)
+            add(d, "hierarchy-fields-added", rt_xasprintf("form.%s.hierarchy.%s", fc, hx->name),
+                "%d more field(s) checked", added);
+        if (removed)
+            add(d, "hierarchy-fields-removed", rt_xasprintf("form.%s.hierarchy.%s", fc, hx->name),
+                "%d field(s) no longer checked", removed);
+        for (int j = 0; j < hx->n_rules; j++) {
+            const m_hier_rule *x = &hx->rules[j], *y = find_hrule(hy, x->code);
+            char *p = rt_xasprintf("form.%s.hierarchy.%s.rule.%s", fc, hx->name, x->code);
+            if (!y) {
+                add(d, "rule-removed", p, "%s", sev_word(x->severity));
+                continue;
+            }
+            m_rule rx = as_rule(x), ry = as_rule(y);
+            diff_rule(d, p, &rx, &ry, rn, inv);
+            free(p);
+        }
+        hier_rules_added(d, fc, hy, hx);
+    }
+    for (int i = 0; i < b->n_hiers; i++) {
+        const m_hier_use *uy = &b->hiers[i];
+        if (uy->hier < 0 || find_use(ra, a, rb->hierarchies[uy->hier].name))
+            continue;
+        hier_rules_added(d, fc, &rb->hierarchies[uy->hier], NULL);
+    }
+}
+
 static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const m_regime *rb, const m_form *b)
 {
     const char *fc = a->code;
@@ -1019,6 +1129,7 @@ static void diff_form(diff_result *d, const m_regime *ra, const m_form *a, const
             "%s: %s", sev_word(y->severity), ey);
         free(ey);
     }
+    diff_hiers(d, ra, a, rb, b, &rn, &inv);
     free(rn.from);
     free(rn.to);
 }

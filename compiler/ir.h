@@ -254,6 +254,9 @@ typedef struct ir_hier {
     ir_form pivot;
     int *rule_left;     /* per pivot rule: index into h->items */
     int *rule_measure;  /* per pivot rule: index into measures */
+    int n_totals;       /* rg_hier_total: item, measure, value and
+                           produced columns, 4 ints each */
+    int *totals;
 } ir_hier;
 
 typedef struct ir_regime {

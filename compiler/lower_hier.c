@@ -31,6 +31,7 @@ typedef struct hctx {
     int m;              /* the measure being lowered */
     int scale;          /* its scale */
     int *item_of_code;  /* code index -> item index */
+    int *total_col;     /* computing, per item: its value column, or -1 */
 } hctx;
 
 static ir_expr *node(hctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b)
@@ -173,6 +174,177 @@ static ir_expr *produced(hctx *c, const m_hier_rule *r)
         acc = !acc ? p : boolean(c, c->mode == RG_MISS_NON_NULL ? IR_AND : IR_OR, acc, p);
     }
     return acc;
+}
+
+
+static m_field *pivot_field(arena *a, m_field *mf, ir_field *f, const char *code, int type, int scale, uint32_t flags);
+
+/* ---- computing: VTL's hierarchy operator (input `rule`) ----
+ * A code an `=` rule defines is computed, per measure, into a pivot
+ * column, with a bool column beside it saying whether the mode produces
+ * it. A rule reading a computed code reads that result (as VTL's default
+ * input `rule`): produced, its value; not produced, it is absent. */
+
+static int defines(const m_hierarchy *h, int code)
+{
+    for (int i = 0; i < h->n_rules; i++)
+        if (h->rules[i].left == code && h->rules[i].cmp == AST_OP_EQ && h->rules[i].n_right)
+            return 1;
+    return 0;
+}
+
+/* The defined codes, each after the codes its rules read (no cycles:
+ * sema_hier.c, E0395). */
+static void topo(const m_hierarchy *h, int code, char *seen, int *order, int *n)
+{
+    if (seen[code])
+        return;
+    seen[code] = 1;
+    for (int i = 0; i < h->n_rules; i++) {
+        const m_hier_rule *r = &h->rules[i];
+        if (r->left != code || r->cmp != AST_OP_EQ)
+            continue;
+        for (int j = 0; j < r->n_right; j++)
+            if (r->right[j] >= 0)
+                topo(h, r->right[j], seen, order, n);
+    }
+    if (defines(h, code))
+        order[(*n)++] = code;
+}
+
+static ir_expr *t_exists(hctx *c, int item)
+{
+    return c->total_col[item] >= 0 ? column(c, c->total_col[item] + 1, 0, 1) : exists(c, item);
+}
+
+static ir_expr *t_read(hctx *c, int item)
+{
+    if (c->total_col[item] < 0)
+        return item_read(c, item, c->scale);
+    ir_expr *x = node(c, IR_IF, c->scale, t_exists(c, item), column(c, c->total_col[item], c->scale, 0));
+    x->c = zero_mode(c->mode) ? constant(c, 0, c->scale, 0) : ir_new(c->a, IR_MISSING, c->scale);
+    return x;
+}
+
+/* The value of one `=` rule, and whether the mode produces it. */
+static ir_expr *t_value(hctx *c, const m_hier_rule *r)
+{
+    ir_expr *v = NULL;
+    for (int i = 0; i < r->n_right; i++) {
+        ir_expr *x = t_read(c, c->item_of_code[r->right[i]]);
+        if (!v)
+            v = r->sign[i] < 0 ? node(c, IR_NEG, c->scale, x, NULL) : x;
+        else
+            v = node(c, r->sign[i] < 0 ? IR_SUB : IR_ADD, c->scale, v, x);
+    }
+    return v;
+}
+
+static ir_expr *t_produced(hctx *c, const m_hier_rule *r, ir_expr *v)
+{
+    switch (c->mode) {
+    case RG_MISS_NON_NULL: return boolean(c, IR_PRESENT, v, NULL);
+    case RG_MISS_NON_ZERO: {
+        ir_expr *ne = boolean(c, IR_CMP, v, constant(c, 0, c->scale, 0));
+        ne->cmp = IR_NE;
+        return boolean(c, IR_COALESCE, ne, constant(c, 1, 0, 1));
+    }
+    case RG_MISS_PARTIAL_NULL:
+    case RG_MISS_PARTIAL_ZERO: {
+        ir_expr *acc = NULL;
+        for (int i = 0; i < r->n_right; i++) {
+            ir_expr *e = t_exists(c, c->item_of_code[r->right[i]]);
+            acc = acc ? boolean(c, IR_OR, acc, e) : e;
+        }
+        return acc;
+    }
+    default: return constant(c, 1, 0, 1);
+    }
+}
+
+static void lower_totals(hctx *c, const m_form *form, const ir_form *f, ir_hier *out, m_form *pm, ir_form *p)
+{
+    const m_hierarchy *h = c->h;
+    const m_codelist *l = h->list;
+    int *order = arena_alloc(c->a, sizeof(int) * (size_t)(l->n_codes + 1)), n = 0;
+    char *seen = arena_alloc(c->a, (size_t)l->n_codes + 1);
+    for (int i = 0; i < h->n_rules; i++)
+        if (h->rules[i].left >= 0 && h->rules[i].cmp == AST_OP_EQ)
+            topo(h, h->rules[i].left, seen, order, &n);
+    if (!n)
+        return;
+    int base = p->n_fields, nm = out->n_measures;
+    int nf = base + 2 * n * nm;
+    m_field *mfields = arena_alloc(c->a, sizeof(m_field) * (size_t)nf);
+    memcpy(mfields, pm->fields, sizeof(m_field) * (size_t)base);
+    ir_field *fields = arena_alloc(c->a, sizeof(ir_field) * (size_t)nf);
+    memcpy(fields, p->fields, sizeof(ir_field) * (size_t)base);
+    for (int i = 0; i < base; i++)
+        fields[i].src = &mfields[i];
+    int *field_of = arena_alloc(c->a, sizeof(int) * (size_t)nf);
+    for (int i = 0; i < nf; i++)
+        field_of[i] = i;
+    p->computed = arena_alloc(c->a, sizeof(int) * (size_t)nf);
+    out->totals = arena_alloc(c->a, sizeof(int) * 4 * (size_t)(n * nm));
+    c->total_col = arena_alloc(c->a, sizeof(int) * (size_t)(h->n_items + 1));
+    for (int m = 0; m < nm; m++) {
+        const ir_field *mf = &f->fields[out->measures[m]];
+        c->m = m;
+        c->scale = mf->scale;
+        for (int i = 0; i < h->n_items; i++)
+            c->total_col[i] = -1;
+        for (int k = 0; k < n; k++) {
+            int code = order[k], it = c->item_of_code[code];
+            int col = base + 2 * (m * n + k);
+            const char *cc = l->codes[code].code;
+            pivot_field(c->a, &mfields[col], &fields[col], arena_printf(c->a, "%s.=%s", mf->code, cc), mf->type,
+                        mf->scale, RG_FIELD_COMPUTED);
+            pivot_field(c->a, &mfields[col + 1], &fields[col + 1], arena_printf(c->a, "%s.=%s?", mf->code, cc),
+                        RG_T_BOOL, 0, RG_FIELD_COMPUTED);
+            /* the rules defining the code, the first whose `when` holds */
+            ir_expr *v = ir_new(c->a, IR_MISSING, c->scale), *pr = constant(c, 0, 0, 1);
+            for (int j = h->n_rules - 1; j >= 0; j--) {
+                const m_hier_rule *r = &h->rules[j];
+                if (r->left != code || r->cmp != AST_OP_EQ || !r->n_right)
+                    continue;
+                ir_expr *rv = t_value(c, r), *rp = t_produced(c, r, rv);
+                if (r->when) {
+                    ir_expr *g = lower_when(c, r->when, form->frequency);
+                    ir_expr *x = node(c, IR_IF, c->scale, g, rv);
+                    x->c = v;
+                    ir_expr *y = boolean(c, IR_IF, g, rp);
+                    y->c = pr;
+                    v = x;
+                    pr = y;
+                } else {
+                    v = rv;
+                    pr = rp;
+                }
+            }
+            /* a value the mode does not produce is not read by the rules
+             * above it: they see the code absent */
+            fields[col].expr = v;
+            fields[col + 1].expr = pr;
+            c->total_col[it] = col;
+            p->computed[p->n_computed++] = col;
+            p->computed[p->n_computed++] = col + 1;
+            int cap = 0;
+            ir_collect_reads(c->a, v, f->index, &fields[col].reads, &fields[col].n_reads, &cap);
+            cap = 0;
+            ir_collect_reads(c->a, pr, f->index, &fields[col + 1].reads, &fields[col + 1].n_reads, &cap);
+            int *t = &out->totals[4 * out->n_totals++];
+            t[0] = it;
+            t[1] = m;
+            t[2] = col;
+            t[3] = col + 1;
+        }
+    }
+    c->total_col = NULL;
+    pm->fields = mfields;
+    pm->n_fields = nf;
+    p->fields = fields;
+    p->field_of = field_of;
+    p->n_fields = nf;
 }
 
 static ast_texts *default_message(arena *a, const m_hier_rule *r, const m_codelist *l)
@@ -359,6 +531,9 @@ static void lower_use(arena *a, const m_regime *reg, const m_form *form, const i
                         mf->scale, 0);
         }
     }
+
+    /* the totals the `=` rules compute (regrt hierarchy) */
+    lower_totals(&c, form, f, out, pm, p);
 
     /* the rules: hierarchy rule x measure, in declaration order */
     int nr = h->n_rules * u->n_fields;

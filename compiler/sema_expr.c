@@ -176,9 +176,13 @@ sema_type *sema_field_type(sema *s, int idx, src_loc use)
             f->unit_agg = RG_UNITS_NONE;
         } else if (f->time_agg == RG_TIME_SUM && !sema_says_time_agg(f->decl) && sema_rolled_over_time(s, s->form)) {
             /* summed over time by default, yet it reads a stock: a total of
-             * balances counts them once per month */
+             * balances counts them once per month; a running total is a
+             * balance itself */
             int k = stock_read(s, s->form, f->expr);
-            if (k >= 0) {
+            if (f->expr && f->expr->kind == AST_E_CALL && f->expr->ref && f->expr->ref->fn == FN_RUNNING_SUM) {
+                diag(s->d, "W0299", f->loc, f->code);
+                diag_hint(s->d, "H0299b");
+            } else if (k >= 0) {
                 diag(s->d, "W0203", f->loc, f->code, s->form->fields[k].code);
                 diag_hint(s->d, "H0203b", s->form->fields[k].code);
             }

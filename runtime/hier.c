@@ -582,3 +582,173 @@ uint32_t rt_batch_hierarchies(const rg_regime_desc *d, const rg_form *f, const r
     rt_hier_free(x);
     return n;
 }
+
+/* ---- `regrt hierarchy`: the totals the `=` rules compute (VTL's hierarchy
+ * operator, output `computed`) ---- */
+
+static int cmp_total_item(const void *a, const void *b)
+{
+    const rg_hier_total *x = a, *y = b;
+    return x->item != y->item ? (x->item < y->item ? -1 : 1) : (x->measure > y->measure) - (x->measure < y->measure);
+}
+
+/* One hierarchy: a row per group and computed code that the mode produces
+ * for some measure; the measures it does not produce are empty. */
+static void compute_one(rt_hier *x, hone *o, rt_out *out)
+{
+    const rg_hierarchy *h = o->h;
+    const rg_form *p = h->pivot, *f = x->f;
+    uint32_t n = o->n, ni = h->n_items;
+    if (!n || !p->validate || !h->n_totals) return;
+    qsort(o->g, n, sizeof *o->g, cmp_group);
+    uint32_t nw = (n + 63) / 64, nf = p->n_fields;
+    rg_column *cols = rt_xcalloc(nf, sizeof *cols);
+    for (uint32_t k = 0; k < nf; k++) {
+        cols[k].v = rt_xcalloc(n, sizeof(int64_t));
+        cols[k].present = rt_xcalloc(nw, sizeof(uint64_t));
+        cols[k].malformed = rt_xcalloc(nw, sizeof(uint64_t));
+    }
+    for (uint32_t g = 0; g < n; g++) {
+        const hgroup *gr = &o->g[g];
+        uint64_t b1 = 1ull << (g & 63);
+        cols[0].v[g] = gr->period;
+        cols[0].present[g >> 6] |= b1;
+        for (uint32_t it = 0; it < ni; it++) {
+            cols[1 + it].v[g] = gr->state[it] != 0;
+            cols[1 + it].present[g >> 6] |= b1;
+            for (uint32_t m = 0; m < h->n_measures; m++)
+                if (gr->has[m * ni + it]) {
+                    cols[1 + ni + m * ni + it].v[g] = gr->v[m * ni + it];
+                    cols[1 + ni + m * ni + it].present[g >> 6] |= b1;
+                }
+        }
+    }
+    rg_batch b;
+    memset(&b, 0, sizeof b);
+    b.n_rows = n;
+    b.cols = cols;
+    uint32_t nr = p->n_rules;
+    uint64_t **fail = rt_xcalloc(nr + 1, sizeof *fail);
+    for (uint32_t r = 0; r < nr; r++) fail[r] = rt_xcalloc(nw, sizeof(uint64_t));
+    uint64_t *ovf = rt_xcalloc(nw, sizeof(uint64_t));
+    p->validate(&b, fail, ovf); /* writes the computed totals */
+    rg_hier_total *tot = rt_xmalloc(sizeof *tot * h->n_totals);
+    memcpy(tot, h->totals, sizeof *tot * h->n_totals);
+    qsort(tot, h->n_totals, sizeof *tot, cmp_total_item);
+    int32_t cl = f->fields[h->dim].codelist;
+    rt_buf line = {0};
+    char per[32];
+    for (uint32_t g = 0; g < n; g++) {
+        const hgroup *gr = &o->g[g];
+        rt_period_format(f->frequency, gr->period, per);
+        for (uint32_t t = 0; t < h->n_totals;) {
+            uint32_t e = t;
+            int any = 0;
+            while (e < h->n_totals && tot[e].item == tot[t].item) {
+                any |= bit(cols[tot[e].produced].present, g) && cols[tot[e].produced].v[g];
+                e++;
+            }
+            if (any && !bit(ovf, g)) {
+                const char *code = x->d->codelists[cl].codes[h->items[tot[t].item]].code;
+                line.n = 0;
+                rt_buf_csv(&line, gr->unit, strlen(gr->unit));
+                rt_buf_printf(&line, ",%s", per);
+                for (uint32_t k = 0; k < f->n_dims; k++) {
+                    const char *dv = f->dims[k] == h->dim ? code : gr->dims[k];
+                    rt_buf_ch(&line, ',');
+                    rt_buf_csv(&line, dv, strlen(dv));
+                }
+                for (uint32_t m = 0; m < h->n_measures; m++) {
+                    rt_buf_ch(&line, ',');
+                    for (uint32_t q = t; q < e; q++) {
+                        if (tot[q].measure != (int32_t)m) continue;
+                        int prod = bit(cols[tot[q].produced].present, g) && cols[tot[q].produced].v[g];
+                        if (prod && bit(cols[tot[q].value].present, g))
+                            rt_value_text(x->d, p, tot[q].value, cols[tot[q].value].v[g], &line);
+                    }
+                }
+                rt_buf_ch(&line, '\n');
+                rt_out_put(out, line.p, line.n);
+            }
+            t = e;
+        }
+    }
+    rt_buf_free(&line);
+    free(tot);
+    for (uint32_t r = 0; r < nr; r++) free(fail[r]);
+    free(fail);
+    free(ovf);
+    for (uint32_t k = 0; k < nf; k++) {
+        free(cols[k].v);
+        free(cols[k].present);
+        free(cols[k].malformed);
+    }
+    free(cols);
+}
+
+int rt_cmd_hierarchy(const rt_opts *o, rt_error *err)
+{
+    rt_ctx c;
+    if (rt_ctx_open(&c, o, 0, err)) return 2;
+    const rg_form *f = c.form;
+    int rc = 2;
+    rt_hier *x = rt_hier_new(c.desc, f);
+    uint32_t n_tot = 0;
+    for (uint32_t i = 0; x && i < x->n; i++) n_tot += x->hs[i].h->n_totals;
+    if (!x || !n_tot) {
+        rt_err(err, 2,
+               TR("form %s computes no total: it checks no hierarchy with a `=` rule",
+                  "biểu %s không tính tổng nào: biểu không kiểm tra phân cấp nào có quy tắc `=`"),
+               f->code);
+        goto done;
+    }
+    for (uint32_t i = 1; i < x->n; i++) {
+        const rg_hierarchy *a = x->hs[0].h, *b = x->hs[i].h;
+        if (a->n_measures != b->n_measures ||
+            memcmp(a->measures, b->measures, sizeof *a->measures * a->n_measures)) {
+            rt_err(err, 2,
+                   TR("form %s checks hierarchies %s and %s over different fields: their totals do not fit one table",
+                      "biểu %s kiểm tra phân cấp %s và %s trên các trường khác nhau: tổng của chúng không cùng một bảng"),
+                   f->code, a->name, b->name);
+            goto done;
+        }
+    }
+    uint8_t *on = rt_xcalloc(f->n_rules ? f->n_rules : 1, 1); /* no rule reported */
+    rt_scan_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.rg = c.rg;
+    cfg.form = f;
+    cfg.units = c.units;
+    cfg.rule_on = on;
+    cfg.threads = rt_threads(o);
+    rt_hier_attach(x, &cfg);
+    rt_scan_stats st;
+    memset(&st, 0, sizeof st);
+    st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
+    int failed = 0;
+    for (int i = 0; i < o->n_data && !failed; i++)
+        if (rt_scan_file(&cfg, o->data[i], &st, err)) failed = 1;
+    rt_out out;
+    if (!failed && !rt_out_open(&out, o->output, err)) {
+        rt_buf h = {0};
+        rt_buf_str(&h, f->fields[f->unit_field].code);
+        rt_buf_ch(&h, ',');
+        rt_buf_str(&h, f->fields[f->period_field].code);
+        for (uint32_t k = 0; k < f->n_dims; k++) rt_buf_printf(&h, ",%s", f->fields[f->dims[k]].code);
+        const rg_hierarchy *h0 = x->hs[0].h;
+        for (uint32_t m = 0; m < h0->n_measures; m++) rt_buf_printf(&h, ",%s", f->fields[h0->measures[m]].code);
+        rt_buf_ch(&h, '\n');
+        rt_out_put(&out, h.p, h.n);
+        rt_buf_free(&h);
+        for (uint32_t i = 0; i < x->n; i++) compute_one(x, &x->hs[i], &out);
+        if (rt_out_close(&out, err) == 0) rc = 0;
+        if (o->verbose)
+            rt_info(TR("regrt: %llu rows read\n", "regrt: đã đọc %llu dòng\n"), (unsigned long long)st.rows);
+    }
+    free(st.rule_fail);
+    free(on);
+done:
+    rt_hier_free(x);
+    rt_ctx_close(&c);
+    return rc;
+}

@@ -23,6 +23,7 @@ static void usage(FILE *f)
              "  calendar  periods, cut-off windows and deadlines of a year\n"
              "  status    who reported, who is missing, who was late\n"
              "  info      what a compiled regime is, who signed it, and whether it verifies\n"
+             "  hierarchy the totals a form's hierarchies compute from its rows\n"
              "\n"
              "LIB is the compiled regime: a .so made by `regc build`, or its output folder.\n"
              "It is loaded only when its folder is signed by a trusted key and every file\n"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
              "  regrt status   LIB --units U.csv DATA... --as-of YYYY-MM-DD [--period P]\n"
              "                 [--holidays FILE] [--format text|csv|json] [-o FILE]\n"
              "  regrt info     LIB\n"
+             "  regrt hierarchy LIB DỮ_LIỆU... [--units U.csv] [--form F] [-o TỆP]\n"
+             "  regrt hierarchy LIB DATA... [--units U.csv] [--form F] [-o FILE]\n"
              "  regrt serve    --regimes DIR --units U.csv [--store URL] [--listen [ADDR:]PORT]\n"
              "                 the reporting server (OpenRosa); 'regrt serve --help'\n"
              "  regrt serve-admin [--store URL] add|import|passwd|disable|enable|list|audit ...\n"
@@ -66,6 +69,7 @@ static void usage(FILE *f)
              "  calendar  các kỳ, thời gian chốt số liệu và hạn gửi trong năm\n"
              "  status    đơn vị đã nộp, chưa nộp, trễ hạn\n"
              "  info      chế độ báo cáo đã biên dịch là gì, ai ký, có kiểm tra được không\n"
+             "  hierarchy các tổng mà phân cấp của biểu tính từ các dòng\n"
              "\n"
              "LIB là chế độ báo cáo đã biên dịch: tệp .so do `regc build` tạo ra, hoặc thư mục đầu ra.\n"
              "Chỉ được nạp khi thư mục được ký bằng khóa tin cậy và mọi tệp khớp với manifest\n"
@@ -207,6 +211,27 @@ static int usage_cmd(const char *cmd, FILE *f)
              "được in ra stderr khi có dòng không được tổng hợp, và khi có -v.\n"
              "Hai lần chạy ghi vào cùng một thư mục sẽ chạy lần lượt (khóa).\n"
              "Mã thoát: 0 xong, 1 --strict và có dòng bị bỏ ra, 2 đầu vào không dùng được hoặc sai lệnh.\n";
+    } else if (!strcmp(cmd, "hierarchy")) {
+        en = "Usage: regrt hierarchy LIB DATA... [options]\n"
+             "The totals the `=` rules of the form's hierarchies compute from its rows (SDMX VTL's\n"
+             "hierarchy operator, output `computed`), in the hierarchy's missing-value mode: one CSV\n"
+             "row per unit, period, other dimension values and computed code that the mode produces.\n"
+             "\n"
+             "  --form F          the form of DATA (default: the first)\n"
+             "  --units FILE      the unit list\n"
+             "  -o FILE           the CSV (default: standard output)\n"
+             "\n"
+             "Exit status: 0 done, 2 unusable input, usage, or a form without totals.\n";
+        vi = "Cách dùng: regrt hierarchy LIB DỮ_LIỆU... [tùy chọn]\n"
+             "Các tổng mà quy tắc `=` của phân cấp tính từ các dòng của biểu (toán tử hierarchy của\n"
+             "SDMX VTL, đầu ra `computed`), theo chế độ giá trị thiếu của phân cấp: mỗi dòng CSV là\n"
+             "một đơn vị, kỳ, giá trị các chiều khác và mã được tính mà chế độ cho ra.\n"
+             "\n"
+             "  --form F          biểu của DỮ_LIỆU (mặc định: biểu đầu tiên)\n"
+             "  --units TỆP       danh sách đơn vị\n"
+             "  -o TỆP            tệp CSV (mặc định: đầu ra chuẩn)\n"
+             "\n"
+             "Mã thoát: 0 xong, 2 đầu vào không dùng được, sai lệnh, hoặc biểu không có tổng.\n";
     } else if (!strcmp(cmd, "calendar")) {
         en = "Usage: regrt calendar LIB --year Y [options]\n"
              "Periods, cut-off windows and each tier's deadline for a year.\n"
@@ -327,6 +352,7 @@ static int run_main(int argc, char **argv)
     else if (!strcmp(cmd, "calendar")) run = rt_cmd_calendar;
     else if (!strcmp(cmd, "status")) run = rt_cmd_status;
     else if (!strcmp(cmd, "info")) run = rt_cmd_info;
+    else if (!strcmp(cmd, "hierarchy")) run = rt_cmd_hierarchy;
     if (!run) {
         if (cmd[0] == '-')
             fprintf(stderr, TR("regrt: unknown option '%s'\nTry 'regrt --help'.\n",

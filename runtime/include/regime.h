@@ -457,7 +457,21 @@ typedef struct rg_hierarchy {
     const rg_form *pivot;        /* validate and message kernels, rules */
     const int32_t *rule_left;    /* per pivot rule: index into items */
     const int32_t *rule_measure; /* per pivot rule: index into measures */
+    /* The totals the `=` rules compute (VTL's hierarchy operator, input
+     * `rule`): computed columns of the pivot, written by its validate. */
+    uint32_t n_totals;
+    const struct rg_hier_total *totals;
 } rg_hierarchy;
+
+/* One computed total of a hierarchy: the value of code `item` for measure
+ * `measure` in a group, in pivot column `value` (present when not null),
+ * and whether the mode produces it, a bool in pivot column `produced`. */
+typedef struct rg_hier_total {
+    int32_t item;     /* index into items */
+    int32_t measure;  /* index into measures */
+    int32_t value;    /* pivot column */
+    int32_t produced; /* pivot column */
+} rg_hier_total;
 
 /* A roll-up declared by the spec: a form over tiers and time. */
 typedef struct rg_rollup {

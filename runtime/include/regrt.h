@@ -368,6 +368,10 @@ int rt_cmd_compute(const rt_opts *o, rt_error *err);
 int rt_cmd_rollup(const rt_opts *o, rt_error *err);
 int rt_cmd_calendar(const rt_opts *o, rt_error *err);
 int rt_cmd_status(const rt_opts *o, rt_error *err);
+/* `regrt hierarchy LIB DATA...`: the totals the `=` rules of the form's
+ * hierarchies compute from the rows (VTL's hierarchy operator, output
+ * `computed`), as CSV: the form's keys and the hierarchy's fields. */
+int rt_cmd_hierarchy(const rt_opts *o, rt_error *err);
 /* `regrt info LIB`: the regime, its signer and trust store (stdout). */
 int rt_cmd_info(const rt_opts *o, rt_error *err);
 

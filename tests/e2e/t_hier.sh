@@ -221,3 +221,48 @@ grep -q '^,00004,2025-08,TONG,T1.received,error$' "$T/errors.csv" && pass || fai
 [ "$(grep -c ',TONG,T1\.' "$T/all.csv")" -eq 13284 ] && pass || fail "tongso: $(grep -c ',TONG,T1\.' "$T/all.csv") results"
 grep -q '^,00004,2025-08,TONG,T1.received,false,1,TS01,1,error,"Dòng Tổng số (246) khác tổng các lĩnh vực (83 + 0 + 95 + 17 + 13 + 37), chênh lệch 1",' "$T/all.csv" \
     && pass || fail "tongso: the message in Vietnamese: $(grep '00004,2025-08,TONG,T1.received' "$T/all.csv")"
+# `regrt hierarchy`: the totals the `=` rules compute. The SDMX VTL 2.1
+# reference manual's `hierarchy` examples (v2.1/docs/reference_manual/
+# operators/Hierarchical aggregation/Hierarchical roll-up/examples/: the
+# ruleset of intro.rst (hr_1's `=` rules), ds_1.csv, ex_1.vtl
+# `hierarchy ( DS_1, HR_1 rule Id_2 non_null )`, ex_2.vtl non_zero, ex_3.vtl
+# partial_null; ex_N.csv less the attribute At_1, which the language has not)
+{ echo "unit,period,id_2,me_1"
+  for r in M,2 N,5 O,4 P,7 Q,-7 S,3 T,9 U, V,6; do echo "VN,2010,$r"; done
+} >"$H/h_1.csv"
+hier_is() { # FORM WANT (Id_1,Id_2,Me_1 rows, space-separated)
+    "$REGRT" hierarchy "$H/lib" --form "$1" "$H/h_1.csv" -o "$H/h.out" 2>"$H/h.err"
+    expect_status "hier: regrt hierarchy $1" 0 $?
+    got=$(tail -n +2 "$H/h.out" | cut -d, -f2- | tr '\n' ' ')
+    [ "$got" = "$2" ] && pass || fail "hier: regrt hierarchy $1: got '$got' want '$2' $(cat "$H/h.err")"
+}
+hier_is ds_2 "2010,B,11 2010,C,0 2010,G,11 "
+hier_is ds_4 "2010,B,11 2010,D,3 2010,E, 2010,G,11 2010,H, 2010,I,14 "
+hier_is ds_1 "2010,B,11 2010,C,0 2010,D, 2010,E, 2010,G,11 2010,H, 2010,I, "
+head -1 "$H/h.out" | grep -q '^unit,period,id_2,me_1$' && pass || fail "hier: regrt hierarchy header: $(head -1 "$H/h.out")"
+# the other modes, by hand: partial_zero and always_* (absent = 0 or null)
+hier_is ds_5 "2010,B,11 2010,C,0 2010,D,3 2010,E, 2010,G,11 2010,H, 2010,I,14 "
+hier_is ds_3 "2010,A,0 2010,B,11 2010,C,0 2010,D,3 2010,E, 2010,F,0 2010,G,11 2010,H, 2010,I,14 "
+hier_is ds_6 "2010,A, 2010,B,11 2010,C,0 2010,D, 2010,E, 2010,F, 2010,G,11 2010,H, 2010,I, "
+# tongso: the total row computed from the domains equals the one sent but
+# for the 67 communes whose total row is off by one
+"$REGRT" hierarchy "$T/lib" "$T/bieu06.csv" -o "$T/totals.csv" 2>"$T/h.err"
+expect_status "tongso: regrt hierarchy" 0 $?
+python3 - "$T/bieu06.csv" "$T/totals.csv" <<'PY' && pass || fail "tongso: computed totals against the sent ones"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+sent = {(r['unit'], r['linh_vuc']): r for r in rows}
+got = list(csv.DictReader(open(sys.argv[2])))
+# partial_zero: a total for each commune that sent a domain row
+with_domains = {r['unit'] for r in rows if r['linh_vuc'] != 'TONG'}
+assert len(got) == len(with_domains) and len(with_domains) > 3300, (len(got), len(with_domains))
+off = 0
+for r in got:
+    s = sent[(r['unit'], 'TONG')]
+    d = [int(s[k]) - int(r[k]) for k in ('received', 'online', 'resolved', 'pending')]
+    assert d in ([0, 0, 0, 0], [1, 0, 0, 1]), (r, s)
+    off += d != [0, 0, 0, 0]
+assert off == 67, off
+PY
+"$REGRT" hierarchy "$H/lib" --form ds_1 "$H/nosuch.csv" 2>/dev/null >/dev/null
+expect_status "hier: regrt hierarchy, a missing file" 2 $?

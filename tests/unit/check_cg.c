@@ -41,12 +41,14 @@ START_TEST(layout_matches_regime_h)
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_batch), (long)sizeof(rg_batch));
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_column), (long)sizeof(rg_column));
     ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_hier), (long)sizeof(rg_hierarchy));
+    ck_assert_int_eq((long)LLVMABISizeOfType(td, c.t_hier_total), (long)sizeof(rg_hier_total));
     OFF(rg_field, t_field, 7, min);
     OFF(rg_field, t_field, 13, weight);
     OFF(rg_rule, t_rule, 3, message);
     OFF(rg_rule, t_rule, 15, guard);
     OFF(rg_form, t_form, 22, hierarchies);
     OFF(rg_hierarchy, t_hier, 7, pivot);
+    OFF(rg_hierarchy, t_hier, 11, totals);
     OFF(rg_rule, t_rule, 6, fields);
     OFF(rg_form, t_form, 12, n_acc);
     OFF(rg_form, t_form, 15, validate);
