@@ -89,6 +89,13 @@ def gen_codes(n, d):
     return out
 
 
+ROLLUP = """
+rollup monthly for big {
+  levels commune, province, national
+  period month
+}"""
+
+
 def gen_fields(n, d):
     out = [HEAD]
     form_head(out)
@@ -98,6 +105,7 @@ def gen_fields(n, d):
     out.append("    over units none")
     rule(out, "V1", "total = " + nested_sum([f"f{i}" for i in range(1, n + 1)]))
     out.append("}")
+    out.append(ROLLUP)
     return out
 
 

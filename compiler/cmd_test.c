@@ -130,6 +130,7 @@ typedef struct tbatch {
     uint32_t *hfail_row;
     const char **hfail_code;
     char **hfail_msg;
+    int *hfail_verdict;       /* every result on a row: 1 true, 0 false, -1 null */
 } tbatch;
 
 static void batch_free(tbatch *b)
@@ -157,6 +158,7 @@ static void batch_free(tbatch *b)
     free(b->hfail_row);
     free(b->hfail_code);
     free(b->hfail_msg);
+    free(b->hfail_verdict);
 }
 
 static void batch_init(tbatch *b, const ir_form *f, const m_form *mf, uint32_t n)
@@ -319,16 +321,18 @@ static void on_hier_result(void *ctx, const rt_hier_result *r, const char *messa
 {
     hier_ctx *h = ctx;
     tbatch *b = h->b;
-    if (r->verdict != 0 || r->row < 0)
+    if (r->row < 0)
         return;
     if (b->n_hfail == b->cap_hfail) {
         b->cap_hfail = b->cap_hfail ? b->cap_hfail * 2 : 8;
         b->hfail_row = realloc(b->hfail_row, sizeof *b->hfail_row * (size_t)b->cap_hfail);
         b->hfail_code = realloc(b->hfail_code, sizeof *b->hfail_code * (size_t)b->cap_hfail);
         b->hfail_msg = realloc(b->hfail_msg, sizeof *b->hfail_msg * (size_t)b->cap_hfail);
-        if (!b->hfail_row || !b->hfail_code || !b->hfail_msg)
+        b->hfail_verdict = realloc(b->hfail_verdict, sizeof *b->hfail_verdict * (size_t)b->cap_hfail);
+        if (!b->hfail_row || !b->hfail_code || !b->hfail_msg || !b->hfail_verdict)
             abort();
     }
+    b->hfail_verdict[b->n_hfail] = r->verdict;
     b->hfail_row[b->n_hfail] = (uint32_t)r->row;
     b->hfail_code[b->n_hfail] = h->k->hierarchies[r->hierarchy].pivot->rules[r->rule].code;
     b->hfail_msg[b->n_hfail] = message ? strdup(message) : NULL;
@@ -551,7 +555,7 @@ static void expect_row(trun *u, const ast_expect *x)
         if (reports(b, r, i))
             got[ng++] = b->f->rules[r].code;
     for (int h = 0; h < b->n_hfail; h++)
-        if (b->hfail_row[h] == i && !in_list(got, ng, b->hfail_code[h])) {
+        if (b->hfail_row[h] == i && b->hfail_verdict[h] == 0 && !in_list(got, ng, b->hfail_code[h])) {
             got = realloc(got, sizeof *got * (size_t)(ng + 2));
             if (!got)
                 abort();
@@ -609,6 +613,25 @@ static void expect_verdict(trun *u, const ast_expect *x)
     while (r < b->f->n_rules && strcmp(b->f->rules[r].code, code))
         r++;
     if (r == b->f->n_rules) {
+        /* a hierarchy's result on the row holding the rule's total; no
+         * result (the mode gave none) reads as null */
+        const rg_form *hk = lib_form(t, b->f);
+        int is_hier = 0;
+        for (uint32_t q = 0; hk && q < hk->n_hierarchies; q++)
+            for (uint32_t w = 0; w < hk->hierarchies[q].pivot->n_rules; w++)
+                is_hier |= !strcmp(hk->hierarchies[q].pivot->rules[w].code, code);
+        if (is_hier) {
+            const char *hv = "null";
+            for (int q = 0; q < b->n_hfail; q++)
+                if (b->hfail_row[q] == i && !strcmp(b->hfail_code[q], code))
+                    hv = b->hfail_verdict[q] > 0 ? "true" : b->hfail_verdict[q] == 0 ? "false" : "null";
+            if (strcmp(hv, want)) {
+                diag(&t->out, "E0799", x->loc, title, code, hv, (long long)x->row, want);
+                diag_hint(&t->out, "H0721", (long long)x->row, line);
+                u->failures++;
+            }
+            return;
+        }
         diag(&t->out, "E0798", x->loc, title, (long long)x->row, b->f->code, code);
         diag_hint(&t->out, "H0721", (long long)x->row, line);
         u->failures++;
@@ -684,7 +707,7 @@ static void expect_message(trun *u, const ast_expect *x)
             rg_batch rb2 = {.n_rows = b->n, .cols = b->cols, .well_formed = b->well_formed};
             rt_batch_hierarchies(d, k, &rb2, on_hier_result, &h);
             for (int q = 0; q < hb.n_hfail; q++) {
-                if (hb.hfail_row[q] != i || found)
+                if (hb.hfail_row[q] != i || hb.hfail_verdict[q] != 0 || found)
                     continue;
                 found = hb.hfail_msg[q] && !strcmp(hb.hfail_msg[q], want->text);
                 if (hb.hfail_msg[q] && !found) {
@@ -697,6 +720,7 @@ static void expect_message(trun *u, const ast_expect *x)
             free(hb.hfail_row);
             free(hb.hfail_code);
             free(hb.hfail_msg);
+            free(hb.hfail_verdict);
         }
         rt_set_lang(saved);
         if (!found) {

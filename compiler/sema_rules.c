@@ -426,7 +426,7 @@ static void unique_rule_codes(sema *s)
  * them out. Said here rather than when the library is loaded. */
 #define SEMA_MAX_OUTPUTS 64
 #define SEMA_MAX_DIMS 64
-#define SEMA_MAX_COLUMNS 1024 /* RT_CSV_MAX_FIELDS */
+#define SEMA_MAX_COLUMNS 8192 /* RT_CSV_MAX_FIELDS */
 
 static void check_outputs(sema *s, const m_form *form)
 {
@@ -448,7 +448,7 @@ static void check_outputs(sema *s, const m_form *form)
         diag_hint(s->d, "H0416");
     }
     /* the runtime's other limits: dimension keys of a roll-up group and of
-     * a cross-form join (64), columns of a submission's header (1024),
+     * a cross-form join (64), columns of a submission's header (8192),
      * failed rules of a row (65535) */
     int cols = 0;
     for (int i = 0; i < form->n_fields; i++)

@@ -85,6 +85,10 @@ static int reads_form(const rg_form *f, const rg_read *reads, uint32_t n, uint32
 }
 
 /* The header's names (first line, BOM, quotes and blanks off), or -1. */
+/* The bytes read to find a file's header: room for RT_CSV_MAX_FIELDS
+ * names of 100 bytes. */
+#define RT_CROSS_HEADER_BYTES ((size_t)RT_CSV_MAX_FIELDS * 100)
+
 static int header_names(const char *path, char *buf, size_t size, const char **names, int max)
 {
     FILE *fp = fopen(path, "rb");
@@ -332,12 +336,12 @@ int rt_cross_open(rt_cross **out, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_o
     *out = cx;
     /* files: by their header */
     int *file_form = rt_xcalloc((size_t)o->n_data + 1, sizeof *file_form);
-    char *buf = rt_xmalloc(65536);
+    char *buf = rt_xmalloc(RT_CROSS_HEADER_BYTES);
     const char **names = rt_xcalloc(RT_CSV_MAX_FIELDS, sizeof *names);
     for (int i = 0; i < o->n_data; i++) {
         file_form[i] = self;
         if (!strcmp(o->data[i], "-")) continue;
-        int nn = header_names(o->data[i], buf, 65536, names, RT_CSV_MAX_FIELDS);
+        int nn = header_names(o->data[i], buf, RT_CROSS_HEADER_BYTES, names, RT_CSV_MAX_FIELDS);
         if (nn <= 0) continue; /* the scan says why */
         int best = 0;
         for (int k = 0; k < nn; k++) best += field_of(f, names[k]) >= 0;

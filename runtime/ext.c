@@ -34,7 +34,13 @@ int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *e
         uint32_t r;
         for (r = 0; r < f->n_rules; r++)
             if (strlen(f->rules[r].code) == n && !memcmp(f->rules[r].code, s, n)) break;
-        if (n && r == f->n_rules) {
+        int hier = 0; /* a hierarchy's rule: selected by rt_hier_select */
+        for (uint32_t h = 0; r == f->n_rules && h < f->n_hierarchies; h++)
+            for (uint32_t k = 0; k < f->hierarchies[h].pivot->n_rules; k++) {
+                const char *c = f->hierarchies[h].pivot->rules[k].code;
+                hier |= strlen(c) == n && !memcmp(c, s, n);
+            }
+        if (n && r == f->n_rules && !hier) {
             rt_buf names = {0};
             for (uint32_t k = 0; k < f->n_rules; k++) {
                 if (k) rt_buf_str(&names, ",");
@@ -47,7 +53,7 @@ int rt_select_rules(const rg_form *f, const char *list, uint8_t *on, rt_error *e
             rt_buf_free(&names);
             return -1;
         }
-        if (n) on[r] = 1;
+        if (n && !hier) on[r] = 1;
         s += n;
         if (*s == ',') s++;
     }
@@ -278,6 +284,19 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
                           "--apportion, --rebase-date và --left-out cần --rebase MERGES.csv"));
         return -1;
     }
+    x->pu = rt_pu_new(cfg->rg->desc, f);
+    if (x->pu && o->apportion) {
+        /* a part of a split row is no row of the old unit's: which part
+         * carries the unit's own figures cannot be said */
+        rt_err(err, 2, TR("--apportion cannot split the rows of form '%s': its per-unit fields are figures of the old "
+                          "unit, reported once, not shares of it; roll it up without --apportion (partial merges are "
+                          "then reported and left out)",
+                          "--apportion không thể chia các dòng của biểu '%s': các trường theo đơn vị của nó là số liệu "
+                          "của đơn vị cũ, báo cáo một lần, không phải phần được chia; hãy tổng hợp không dùng "
+                          "--apportion (các trường hợp sáp nhập một phần khi đó được báo cáo và loại ra)"),
+               f->code);
+        return -1;
+    }
     if (o->rebase) {
         x->rebase = rt_rebase_open(cfg->rg, f, cfg->units, o, err);
         if (!x->rebase) return -1;
@@ -286,7 +305,6 @@ int rt_ext_open(rt_ext *x, rt_scan_cfg *cfg, uint8_t *rule_on, const rt_opts *o,
      * (parents' own figures), whichever rules are selected. */
     for (uint32_t r = 0; r < f->n_rules && cfg->units; r++)
         if (f->rules[r].flags & RG_RULE_CHILDREN) cfg->units_above = 1;
-    x->pu = rt_pu_new(cfg->rg->desc, f);
     if (!need_prev && !need_kids && !x->rebase && !x->pu) return 0; /* the plain scan */
     if (need_prev || need_kids || x->pu)
         for (int i = 0; i < o->n_data; i++)

@@ -38,6 +38,7 @@ typedef struct hone {
     uint32_t *slot;   /* open addressing: group + 1 */
     uint32_t mask;
     uint64_t *fails;  /* per pivot rule: groups failing it */
+    uint8_t *on;      /* per pivot rule: run (--rules) */
 } hone;
 
 struct rt_hier {
@@ -71,6 +72,8 @@ rt_hier *rt_hier_new(const rg_regime_desc *d, const rg_form *f)
         o->mask = 1023;
         o->slot = rt_xcalloc(o->mask + 1, sizeof *o->slot);
         o->fails = rt_xcalloc(o->h->pivot->n_rules + 1, sizeof *o->fails);
+        o->on = rt_xmalloc(o->h->pivot->n_rules + 1);
+        memset(o->on, 1, o->h->pivot->n_rules + 1);
     }
     return x;
 }
@@ -95,6 +98,7 @@ void rt_hier_free(rt_hier *x)
         free(o->slot);
         free(o->item_of_code);
         free(o->fails);
+        free(o->on);
     }
     free(x->hs);
     pthread_mutex_destroy(&x->mu);
@@ -494,6 +498,7 @@ static void run_one(rt_hier *x, hone *o, hsink *sink)
     for (uint32_t g = 0; g < n; g++)
         for (uint32_t r = 0; r < nr; r++) {
             const rg_rule *ru = &p->rules[r];
+            if (!o->on[r]) continue;
             int64_t out[64];
             uint64_t present = 0;
             if (ru->n_values > 64 || p->message(&b, r, g, out, &present) < 0) present = 0;
@@ -554,12 +559,13 @@ void rt_hier_summary(const rt_hier *x, rt_buf *json, int *first)
         const rg_form *p = o->h->pivot;
         for (uint32_t r = 0; r < p->n_rules; r++) {
             const rg_rule *ru = &p->rules[r];
+            if (!o->on[r]) continue;
             if (json) {
                 if (!*first) rt_buf_ch(json, ',');
                 *first = 0;
                 rt_buf_json(json, ru->code, strlen(ru->code));
                 rt_buf_printf(json, ":%llu", (unsigned long long)o->fails[r]);
-            } else if (o->fails[r]) {
+            } else if (o->fails[r] && o->on[r]) {
                 rt_info("  %-8s %-9s %llu\n", ru->code, sev_word(ru->severity), (unsigned long long)o->fails[r]);
             }
         }
@@ -751,4 +757,23 @@ done:
     rt_hier_free(x);
     rt_ctx_close(&c);
     return rc;
+}
+
+void rt_hier_select(rt_hier *x, const char *list)
+{
+    if (!x || !list) return;
+    for (uint32_t i = 0; i < x->n; i++) {
+        hone *o = &x->hs[i];
+        for (uint32_t r = 0; r < o->h->pivot->n_rules; r++) {
+            const char *c = o->h->pivot->rules[r].code, *s = list;
+            size_t cn = strlen(c);
+            o->on[r] = 0;
+            while (*s) {
+                size_t n = strcspn(s, ",");
+                if (n == cn && !memcmp(s, c, n)) o->on[r] = 1;
+                s += n;
+                if (*s == ',') s++;
+            }
+        }
+    }
 }

@@ -12,6 +12,9 @@ typedef struct rt_hier rt_hier;
 /* NULL when form f checks no hierarchy. */
 rt_hier *rt_hier_new(const rg_regime_desc *d, const rg_form *f);
 void rt_hier_free(rt_hier *x);
+/* --rules CODE,CODE: only those of the hierarchies' rules run (the list
+ * was checked by rt_select_rules, which knows their codes). */
+void rt_hier_select(rt_hier *x, const char *list);
 /* Collects the rows of the scan into their groups (cfg->on_batch, chained
  * to any hook already set). */
 void rt_hier_attach(rt_hier *x, rt_scan_cfg *cfg);

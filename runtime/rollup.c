@@ -78,6 +78,10 @@ struct rt_acc {
      * with empty dimension columns. pu_mask: the outputs of per-unit
      * fields, shown on that row only; the others on the dimension rows. */
     uint32_t unit_combo;
+    /* With a total over every dimension (`total over` all of them), the
+     * per-unit figures are written on that total row instead (grand: its
+     * combo), taken from the unit's group; UINT32_MAX otherwise. */
+    uint32_t grand;
     uint64_t pu_mask;
     rt_pu *pu;
 };
@@ -261,7 +265,16 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
         int32_t fi = f->outputs[o].field;
         if (fi >= 0 && (f->fields[fi].flags & RG_FIELD_PER_UNIT)) a->pu_mask |= 1ull << o;
     }
-    if (a->pu_mask && f->n_dims) a->unit_combo = a->n_combos++;
+    a->grand = UINT32_MAX;
+    if (a->pu_mask && f->n_dims) {
+        a->unit_combo = a->n_combos++;
+        uint64_t all = f->n_dims >= 64 ? ~0ull : (1ull << f->n_dims) - 1;
+        for (uint32_t t = 0; t < ru->n_totals; t++)
+            if ((ru->totals[t] & all) == all) {
+                a->grand = 0;
+                for (uint32_t k = 0; k < f->n_dims && k < 64; k++) a->grand += a->dim_card[k] * a->dim_stride[k];
+            }
+    }
     a->src_map_n = max_period(f->frequency);
     a->src_map = rt_xcalloc((size_t)a->src_map_n, sizeof *a->src_map);
     a->only_period = -1;
@@ -873,8 +886,32 @@ static void group_modes(const rt_acc *a, gmodes *m)
  * the units in it (group s of unit g, period index p, combo c; grp = its
  * words, or zeros for an empty group). Returns 0 when the data point is
  * not produced. */
+static int finalize_one(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t c, uint32_t g,
+                        uint32_t s, int64_t *out, uint64_t *present, uint32_t *nunits);
+
 static int finalize_group(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t c, uint32_t g,
                           uint32_t s, int64_t *out, uint64_t *present, uint32_t *nunits)
+{
+    int made = finalize_one(a, m, grp, p, c, g, s, out, present, nunits);
+    if (c != a->grand || a->grand == UINT32_MAX) return made;
+    /* the total over every dimension: the per-unit figures of the unit's
+     * own group, counted once, beside the totals of the other figures */
+    const uint32_t *tab = a->blk[p] ? a->blk[p][a->unit_combo] : NULL;
+    uint32_t gi = tab ? tab[g] : 0;
+    if (!gi || a->acc[(size_t)(gi - 1) * a->n_acc + a->n_acc - 1] <= 0) return made;
+    int64_t uo[64];
+    uint64_t up = 0;
+    uint32_t un = 0;
+    int umade = finalize_one(a, m, a->acc + (size_t)(gi - 1) * a->n_acc, p, a->unit_combo, g, gi - 1, uo, &up, &un);
+    for (uint32_t o = 0; o < a->form->n_outputs && o < 64; o++)
+        if (a->pu_mask >> o & 1) out[o] = uo[o];
+    *present = (*present & ~a->pu_mask) | (umade ? up & a->pu_mask : 0);
+    if (!made) *nunits = un;
+    return made || umade;
+}
+
+static int finalize_one(const rt_acc *a, const gmodes *m, const int64_t *grp, uint32_t p, uint32_t c, uint32_t g,
+                        uint32_t s, int64_t *out, uint64_t *present, uint32_t *nunits)
 {
     const uint32_t na = a->n_acc;
     *present = 0;
@@ -965,6 +1002,7 @@ static void emit(const wctx *x, sink *k, int lv, uint32_t from, uint32_t to)
             const uint32_t *ul = x->ulist + (size_t)p * nc;
             for (uint32_t ci = 0; ci < x->ucnt[p]; ci++) {
                 uint32_t c = ul[ci];
+                if (c == a->unit_combo && a->grand != UINT32_MAX) continue; /* on the total row */
                 uint32_t gi = a->blk[p][c][g];
                 if (!gi && !always) continue;
                 size_t s = gi ? gi - 1 : 0;

@@ -118,6 +118,7 @@ static int run(const rt_opts *o, int compute, rt_error *err)
     cfg.report = &rep;
     /* hierarchies: the rows grouped during the scan, checked after it */
     rt_hier *hier = compute ? NULL : rt_hier_new(c.desc, f); /* compute runs no rule */
+    rt_hier_select(hier, o->rules);
     rt_hier_attach(hier, &cfg);
     rt_scan_stats st;
     memset(&st, 0, sizeof st);

@@ -266,3 +266,10 @@ assert off == 67, off
 PY
 "$REGRT" hierarchy "$H/lib" --form ds_1 "$H/nosuch.csv" 2>/dev/null >/dev/null
 expect_status "hier: regrt hierarchy, a missing file" 2 $?
+# --rules selects hierarchy rules by their result names too
+"$REGRT" validate "$T/lib" --units "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" "$T/bieu06.csv" \
+    --rules T1.pending --format csv 2>/dev/null | tail -n +2 | cut -d, -f5 | sort | uniq -c | tr -s ' ' >"$T/sel"
+[ "$(cat "$T/sel")" = " 67 T1.pending" ] && pass || fail "tongso: --rules T1.pending: $(cat "$T/sel")"
+"$REGRT" validate "$T/lib" --units "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" "$T/bieu06.csv" \
+    --rules V1 --format csv 2>/dev/null >"$T/v1"
+expect_status "tongso: --rules V1 leaves the hierarchy out" 0 $?

@@ -36,6 +36,18 @@ CSV
     grep -q '^province,01,2025-08,,,,9,8,17,2$' "$tmp/r.csv" && pass || fail "per unit: province staff 5 + 4"
     grep -q '^national,VN,2025-08,D01,13,11,,,,2$' "$tmp/r.csv" && pass || fail "per unit: national D01"
 
+    # with a total over every dimension, the per-unit figures sit on that
+    # total row (_T), counted once, and there is no separate unit row
+    sed 's/^rollup monthly for desk {$/rollup monthly for desk {\n  total over domain/' "$PU_SPEC" >"$tmp/tot.regime"
+    if (cd "$ROOT" && "$REGC" build "$tmp/tot.regime" -o "$tmp/tot") >"$tmp/tot.log" 2>&1; then
+        "$REGRT" rollup "$tmp/tot" --rollup monthly --units "$PU_U" "$tmp/d.csv" -o "$tmp/t.csv" 2>/dev/null
+        grep -q '^commune,00004,2025-08,_T,15,13,5,7,12,1$' "$tmp/t.csv" && pass || fail "per unit: the total row carries staff: $(cat "$tmp/t.csv")"
+        grep -q '^province,01,2025-08,_T,21,19,9,8,17,2$' "$tmp/t.csv" && pass || fail "per unit: province total row"
+        grep -q '^[a-z]*,[0-9A-Z]*,2025-08,,' "$tmp/t.csv" && fail "per unit: a unit row beside the total row" || pass
+    else
+        fail "per unit: cannot build with total over domain: $(cat "$tmp/tot.log")"
+    fi
+
     # two values of one unit and period: refused, both rows named
     sed 's/^00008,2025-08,D02,3,3,4,1,Binh$/00008,2025-08,D02,3,3,6,1,Binh/' "$tmp/d.csv" >"$tmp/c.csv"
     "$REGRT" validate "$L" --units "$PU_U" "$tmp/c.csv" >"$tmp/c.out" 2>"$tmp/c.err"
@@ -56,6 +68,13 @@ CSV
     "$REGRT" validate "$L" --units "$PU_U" "$tmp/c1.csv" "$tmp/c2.csv" >/dev/null 2>"$tmp/c2.err"
     expect_status "per unit: conflict across files" 2 $?
     grep -q "c2.csv row 1 and .*c2.csv row 2" "$tmp/c2.err" && pass || fail "per unit: across files: $(cat "$tmp/c2.err")"
+
+    # --apportion would split the unit's own figures: refused
+    printf 'old_code,new_code,share\n00004,00004,1\n' >"$tmp/shares.csv"
+    "$REGRT" rollup "$L" --rollup monthly --units "$PU_U" --rebase "$ROOT/stdlib/data/vn_commune_merges_2025-07-01.csv" \
+        --apportion "$tmp/shares.csv" "$tmp/d.csv" -o "$tmp/ap.csv" 2>"$tmp/ap.err"
+    expect_status "per unit: --apportion refused" 2 $?
+    grep -q "apportion cannot split the rows of form 'desk'" "$tmp/ap.err" && pass || fail "per unit: apportion message: $(cat "$tmp/ap.err")"
 
     # quarterly: staff is a closing stock, per commune, then summed
     cat >"$tmp/q.csv" <<'CSV'

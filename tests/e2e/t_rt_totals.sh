@@ -180,6 +180,13 @@ rollup an for f {
   missing always_null
   total over domain
 }
+rollup cv for f {
+  levels commune, province, nation
+  period quarter
+  completeness units
+  coverage months
+  total over domain
+}
 
 test "total rows" {
   data f (unit, period, domain, x, s, z)
@@ -257,6 +264,11 @@ cmp -s "$L/nn.expected" "$L/nn.cut" && pass || { fail "totals: non_null"; diff "
 "$REGRT" rollup "$L/m" --rollup an --units "$L/units.csv" "$L/m.csv" -o "$L/an.out" 2>/dev/null
 grep -qx 'commune,C2,2025-Q1,_T,,,' "$L/an.out" && grep -qx 'nation,VN,2025-Q1,_T,,,' "$L/an.out" &&
     grep -qx 'commune,C1,2025-Q1,_T,33,33,33' "$L/an.out" && pass || { fail "totals: always_null"; cat "$L/an.out"; }
+# coverage: the months with a row in any code (C3: January and March), and
+# the month each stock came from (the earliest of the units': March)
+"$REGRT" rollup "$L/m" --rollup cv --units "$L/units.csv" "$L/m.csv" -o "$L/cv.out" 2>/dev/null
+grep -qx 'commune,C3,2025-Q1,_T,,3000,3000,1,2,2025-03' "$L/cv.out" &&
+    grep -qx 'nation,VN,2025-Q1,_T,,3333,3333,3,3,2025-03' "$L/cv.out" && pass || { fail "totals: coverage"; cat "$L/cv.out"; }
 # a repeated key (DUP1): C2's A group is left out, of its total as of P1's
 # rows; P1's total is C1's alone (33), and the summary counts the rows
 (cat "$L/m.csv"; echo "C2,2025-01,A,100,100,100") >"$L/dup.csv"

@@ -29,3 +29,8 @@ if need python3; then
     else
         fail "docs/LANGUAGE.md: the diagnostics section is out of date (python3 tests/golden/diag_doc.py --update)"; fi
 fi
+# A code is declared once in all the catalogs: two engineers picking the same
+# free code would otherwise make one message print the other's text.
+dup_codes=$(grep -ohE '^ *\{"[EWHP][0-9]{4}"' "$ROOT"/compiler/diag_catalog*.c "$ROOT"/compiler/diag_catalog*.inc |
+    grep -oE '[EWHP][0-9]{4}' | sort | uniq -d | tr '\n' ' ')
+if [ -z "$dup_codes" ]; then pass; else fail "check_codes: codes declared twice in the catalogs: $dup_codes"; fi
