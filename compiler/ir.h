@@ -195,6 +195,7 @@ typedef struct ir_field {
     int prev_depth;     /* COMPUTED: periods back expr reads (see ir_form) */
     int running;        /* running_sum(): 0 not one, W > 0 resets every W
                            periods, -1 never resets */
+    const ir_expr *running_of; /* running_sum(): what it sums */
 } ir_field;
 
 typedef struct ir_output {

@@ -413,6 +413,7 @@ static ir_expr *lower_running(lctx *c, ir_form *f, int col, const m_field *m)
     if (w <= 0)
         f->prev_series = 1;
     f->fields[col].running = w > 0 ? w : -1;
+    f->fields[col].running_of = x;
     ir_expr *self = ir_new(c->a, IR_PREV, s);
     self->field = col;
     ir_expr *v = mk(c, IR_IF, s, start, x);
@@ -1361,8 +1362,8 @@ static void lower_form(lctx *c, const m_form *mf, int index, ir_form *f)
             int fi = f->computed[k];
             ir_field *x = &f->fields[fi];
             int d = prev_depth(f, x->expr, depth, x->running ? fi : -1);
-            if (x->running && x->expr && x->expr->op == IR_IF)
-                d = max_i(d, prev_depth(f, x->expr->b, depth, fi) + (x->running > 0 ? x->running - 1 : 1));
+            if (x->running && x->running_of)
+                d = max_i(d, prev_depth(f, x->running_of, depth, fi) + (x->running > 0 ? x->running - 1 : 1));
             if (d > depth[fi]) {
                 depth[fi] = d;
                 grew = 1;

@@ -270,6 +270,7 @@ form cases {
     stock closing
   computed moved = change(pending)
   computed quarter_ago = previous(received, 3)
+  computed monthly = change(ytd, year)
   rule G1 warning
     check ytd <= 1000000
     message en "Received {ytd} since January"
@@ -342,12 +343,19 @@ with open(d + '/expected.csv', 'w', newline='') as f:
                 moved = str(int(pen) - prev[1])
             q = one((u, dom, m - 3))
             qa = '' if q is None or q[0] is None else str(q[0])
-            w.writerow([name, i, u, r[1], dom, ytd, qtd, moved, qa])
+            # change(ytd, year): a chain on a running total
+            if m == 1:
+                monthly = ytd
+            else:
+                pv = one((u, dom, m - 1))
+                py = '' if pv is None or pv[0] is None else running(u, dom, m - 1, 1, str(pv[0]))
+                monthly = str(int(ytd) - int(py)) if ytd and py else ''
+            w.writerow([name, i, u, r[1], dom, ytd, qtd, moved, qa, monthly])
 EOF
 "$REGRT" compute "$V/m" --units "$U" "$V/a.csv" "$V/b.csv" -o "$V/m.out" 2>"$V/m.err"
 expect_status "timeseries: compute a year of months (repeated keys: DUP1)" 1 $?
 grep -q 'DUP1' "$V/m.err" && pass || fail "timeseries: compute does not say which keys repeat"
-head -1 "$V/m.out" | grep -qx 'file,row_number,unit,period,domain,ytd,qtd,moved,quarter_ago' && pass \
+head -1 "$V/m.out" | grep -qx 'file,row_number,unit,period,domain,ytd,qtd,moved,quarter_ago,monthly' && pass \
     || fail "timeseries: compute header $(head -1 "$V/m.out")"
 python3 - "$V/m.out" "$V/expected.csv" "$V" <<'EOF' >"$V/m.cmp"
 import csv, os, sys
