@@ -655,7 +655,7 @@ static void expect_verdict(trun *u, const ast_expect *x)
     if (k->message && vi >= 0 && vi < 64 && k->message(&rb, (uint32_t)r, i, out, &present) == 0 && (present >> vi & 1))
         got = out[vi] ? "true" : "false";
     if (strcmp(got, want)) {
-        diag(&t->out, "E0799", x->loc, title, code, got, (long long)x->row, want);
+        diag(&t->out, "E0797", x->loc, title, code, got, (long long)x->row, want);
         diag_hint(&t->out, "H0721", (long long)x->row, line);
         hint_rule(u, code);
         u->failures++;
