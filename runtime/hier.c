@@ -551,6 +551,21 @@ int rt_hier_report(rt_hier *x, rt_report *rep)
     return err;
 }
 
+void rt_hier_counts(const rt_hier *x, uint64_t *errors, uint64_t *warnings)
+{
+    *errors = *warnings = 0;
+    if (!x) return;
+    for (uint32_t i = 0; i < x->n; i++) {
+        const hone *o = &x->hs[i];
+        for (uint32_t r = 0; r < o->h->pivot->n_rules; r++) {
+            if (!o->on[r]) continue;
+            uint32_t sev = o->h->pivot->rules[r].severity;
+            if (sev == RG_SEV_ERROR) *errors += o->fails[r];
+            else if (sev == RG_SEV_WARNING) *warnings += o->fails[r];
+        }
+    }
+}
+
 void rt_hier_summary(const rt_hier *x, rt_buf *json, int *first)
 {
     if (!x) return;

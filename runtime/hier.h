@@ -22,6 +22,10 @@ void rt_hier_attach(rt_hier *x, rt_scan_cfg *cfg);
  * results (or the failures) to the report, after the rows'. Returns 1
  * when an `error` rule failed. */
 int rt_hier_report(rt_hier *x, rt_report *rep);
+/* After rt_hier_report: the failed results of the rules that ran, by
+ * severity (`error`, `warning`; `info` is not counted) — the server's
+ * counts beside its rows'. */
+void rt_hier_counts(const rt_hier *x, uint64_t *errors, uint64_t *warnings);
 /* Failures per hierarchy rule: as `"CODE":N` members of a JSON object
  * (json non-NULL; *first says whether one was written), or as summary
  * lines on stderr (json NULL). */

@@ -568,7 +568,8 @@ static int h_entry(srv_req *r, srv_resp *o)
 
 /* Turns the OpenRosa answer of srv_submit into the page's JSON: each
  * message line "FILE:LINE: row N (...): SEVERITY RULE: text" becomes
- * {row, rule, severity, message}; other lines have row 0. */
+ * {row, rule, severity, message}; a hierarchy's line "hierarchy H (...):
+ * SEVERITY RULE: text" too, with row 0; other lines have row 0. */
 static void verdict_json(const srv_resp *sub, rt_buf *b)
 {
     int ok = sub->status >= 200 && sub->status < 300;
@@ -606,9 +607,12 @@ static void verdict_json(const srv_resp *sub, rt_buf *b)
         size_t rule_n = 0;
         const char *rp = strstr(m.p, ": row ");
         if (!rp) rp = strstr(m.p, ": dòng ");
-        const char *close = rp ? strstr(rp, "): ") : NULL;
-        if (rp && close) {
-            row = strtol(strchr(rp + 2, ' ') + 1, NULL, 10);
+        /* a hierarchy's result belongs to a group of rows, not to one:
+         * "hierarchy H (unit ..., period ...): SEVERITY RULE: text", row 0 */
+        int group = !rp && (!strncmp(m.p, "hierarchy ", 10) || !strncmp(m.p, "phân cấp ", strlen("phân cấp ")));
+        const char *close = rp ? strstr(rp, "): ") : group ? strstr(m.p, "): ") : NULL;
+        if ((rp || group) && close) {
+            if (rp) row = strtol(strchr(rp + 2, ' ') + 1, NULL, 10);
             const char *s = close + 3, *colon = strstr(s, ": ");
             if (colon) {
                 const char *sp = colon;

@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "ext.h"
+#include "hier.h"
 #include "srv.h"
 #include "xml.h"
 
@@ -146,7 +147,8 @@ static char *read_all(const char *path, size_t *n)
 
 typedef struct outcome {
     int unusable;       /* the scan refused the document (status 2) */
-    uint64_t errors, warnings;
+    uint64_t errors, warnings; /* rows', plus the hierarchies' failed results */
+    uint64_t hier_warnings;    /* of those warnings, the hierarchies' */
     rt_buf messages;    /* one message per line */
 } outcome;
 
@@ -195,6 +197,10 @@ static void validate(srv *s, srv_form_ref *fr, const char *xml, size_t len, outc
     rep.file = "xml_submission_file";
     rt_report_begin(&rep);
     cfg.report = &rep;
+    /* hierarchies (a "Tổng số" row against its domain rows): the rows are
+     * grouped during the scan and checked after it, as regrt validate does */
+    rt_hier *hier = rt_hier_new(fr->reg->desc, f);
+    rt_hier_attach(hier, &cfg);
     rt_scan_stats st;
     memset(&st, 0, sizeof st);
     st.rule_fail = rt_xcalloc(f->n_rules ? f->n_rules : 1, sizeof(uint64_t));
@@ -216,17 +222,24 @@ static void validate(srv *s, srv_form_ref *fr, const char *xml, size_t len, outc
             rt_buf_str(&oc->messages, "xml_submission_file");
             m = hit + xl;
         }
-    } else if (rt_out_close(&out, &err)) {
-        oc->unusable = 2;
-        rt_buf_str(&oc->messages, err.msg);
     } else {
-        size_t n;
-        char *txt = read_all(rpath, &n);
-        if (txt) rt_buf_put(&oc->messages, txt, n);
-        free(txt);
-        oc->errors = st.rows_err + st.rows_overflow;
-        oc->warnings = st.rows_warn;
+        rt_hier_report(hier, &rep); /* after the rows' results */
+        if (rt_out_close(&out, &err)) {
+            oc->unusable = 2;
+            rt_buf_str(&oc->messages, err.msg);
+        } else {
+            size_t n;
+            char *txt = read_all(rpath, &n);
+            if (txt) rt_buf_put(&oc->messages, txt, n);
+            free(txt);
+            uint64_t he, hw;
+            rt_hier_counts(hier, &he, &hw);
+            oc->errors = st.rows_err + st.rows_overflow + he;
+            oc->warnings = st.rows_warn + hw;
+            oc->hier_warnings = hw;
+        }
     }
+    rt_hier_free(hier);
     rt_pu_free(pu);
     free(st.rule_fail);
     free(on);
@@ -397,6 +410,11 @@ int srv_submit(srv *s, const srv_account *acct, rt_lang lang, const char *xml, s
                  TR("Rejected and kept (submission %s): the report breaks error-level rules; correct it and send it again.",
                     "Bị từ chối và được lưu lại (bản nộp %s): báo cáo vi phạm quy tắc mức lỗi; hãy sửa và gửi lại."),
                  seq);
+    else if (oc.hier_warnings)
+        snprintf(head, sizeof head,
+                 TR("Accepted (submission %s): %llu row(s) with warnings, %llu hierarchy warning(s).",
+                    "Đã chấp nhận (bản nộp %s): %llu dòng có cảnh báo, %llu cảnh báo phân cấp."),
+                 seq, (unsigned long long)(oc.warnings - oc.hier_warnings), (unsigned long long)oc.hier_warnings);
     else
         snprintf(head, sizeof head,
                  TR("Accepted (submission %s): %llu row(s) with warnings.", "Đã chấp nhận (bản nộp %s): %llu dòng có cảnh báo."),
