@@ -170,8 +170,10 @@ static void module_size(LLVMModuleRef mod, unsigned long *total, unsigned *large
         }
 }
 
-/* Above this many instructions in a kernel's basic block, O1 instead of O2. */
+/* Above this many instructions in a kernel's basic block, O1 instead of O2;
+ * above CG_O1_MAX_BLOCK (a rule over a thousand cells), the light pipeline. */
 #define CG_O2_MAX_BLOCK 3000
+#define CG_O1_MAX_BLOCK 10000
 /* Above this many instructions in the module (about 800 simple rules),
  * the light pipeline and the fast back end: see cg_compile. */
 #define CG_BIG_MODULE 100000ul
@@ -253,20 +255,23 @@ cg_module *cg_compile(const ir_regime *ir, const cg_opts *o, char **err)
          * benchmark's, every example: kernels of a few hundred
          * instructions per row, modules of a few thousand) keep O2; a
          * kernel whose row loop is a big block gets O1; a module past
-         * CG_BIG_MODULE instructions (thousands of rules, a rule over
-         * thousands of cells; already split into parts of bounded size,
-         * cg_llvm_kernel.c) gets the light pipeline and the fast
-         * instruction selector and register allocator, linear in the
-         * module's size: its kernels are slower per row (2-4x), which a
-         * form of that size, filed once per unit and period, can afford. */
+         * CG_BIG_MODULE instructions (thousands of rules, already split
+         * into parts of bounded size, cg_llvm_kernel.c) or a block past
+         * CG_O1_MAX_BLOCK (a rule over a thousand cells) gets the light
+         * pipeline and the fast instruction selector and register
+         * allocator, linear in the module's size: its kernels are not
+         * vectorised (a 1,000-rule form still validates 50,000 rows in
+         * 0.8 s on one thread), which a form of that size, filed once per
+         * unit and period, can afford. */
         unsigned long total;
         unsigned largest;
         module_size(c->mod, &total, &largest);
         unsigned long big = o->big_module > 0 ? (unsigned long)o->big_module : CG_BIG_MODULE;
-        const char *pipeline = total > big                  ? CG_LIGHT_PIPELINE
+        int light = total > big || largest > CG_O1_MAX_BLOCK;
+        const char *pipeline = light                        ? CG_LIGHT_PIPELINE
                                : largest <= CG_O2_MAX_BLOCK ? "default<O2>"
                                                             : "default<O1>";
-        if (total > big && make_target(m, o->triple, o->cpu, LLVMCodeGenLevelNone, err) < 0) {
+        if (light && make_target(m, o->triple, o->cpu, LLVMCodeGenLevelNone, err) < 0) {
             cg_free(m);
             return NULL;
         }
