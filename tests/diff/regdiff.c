@@ -1006,6 +1006,15 @@ static const char lowering_spec[] =
     RULE("NEG", "    check -a < -4\n")
     RULE("WHN", "    when a > 4\n    check b > 4\n")
     RULE("ISM", "    check is_missing(q)\n")
+    /* missing-value modes; no previous period is joined: previous() is absent */
+    RULE("NNL", "    check a <= b\n    missing non_null\n")
+    RULE("NZR", "    check previous(a) >= a - 4\n    missing non_zero\n")
+    RULE("AZR", "    check previous(a) >= a\n    missing always_zero\n")
+    RULE("PNL", "    check previous(a) >= a\n    missing partial_null\n")
+    RULE("SNV", "    check a >= b\n    missing never_skip\n")
+    RULE("SAN", "    check a >= b\n    missing left: skip_if_any, right: never_skip\n")
+    RULE("SAL", "    check a + 1 >= b\n    missing skip_if_all\n")
+    RULE("SAP", "    check p >= a\n    missing skip_if_all\n")
 #undef RULE
     "}\n";
 
@@ -1047,6 +1056,14 @@ static const struct {
     {"NEG", "1"},   /* -4 < -4 is false */
     {"WHN", "2"},   /* guard false on row 1, missing on row 4 */
     {"ISM", "124"},
+    {"NNL", "2"},   /* 6 > 4; a missing on row 4: null */
+    {"NZR", "23"},  /* previous(a) absent reads 0: 0 >= 2, 0 >= 1 fail; row 4's empty a: null */
+    {"AZR", "123"}, /* 0 >= 4, 6, 5 fail; an empty a stays missing */
+    {"PNL", ""},    /* evaluated (the row exists), but previous(a) absent is null */
+    {"SNV", "14"},  /* 4 >= 6; row 4: 0 >= 7 */
+    {"SAN", "1"},   /* row 4: the left side misses a: null */
+    {"SAL", "1"},   /* 5 >= 6; row 4: the left side is all missing */
+    {"SAP", "12"},  /* 2.50 >= 4, 1.45 >= 6; p or a all missing on rows 3, 4 */
 };
 
 static int lowering_leg(const char *tmpdir)

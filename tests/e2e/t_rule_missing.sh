@@ -289,3 +289,29 @@ ne=$(awk -F, 'NR > 1 && $4 == ""' "$R/m5e.csv" | wc -l)
 [ "$nn" = "$ne" ] && pass || fail "rule missing: real data: $nn null verdicts in the first month, $ne rows with carried empty"
 grep -q '^m5e.csv,[0-9]*,false$' "$R/got" && grep -q '^m6.csv,[0-9]*,$' "$R/got" && pass ||
     fail "rule missing: real data: no false verdict in May or no null one in June"
+
+# children() on the examples' real units (2025-07-01): twolevel's H2 (a
+# province's resolved = its communes', tolerance 5) under always_zero. Two
+# provinces with no commune reporting are added: their children are absent
+# and read 0, so 10 against 0 fails and 3 against 0 holds (skip: both null);
+# province 11's rows have communes and keep the verdicts of the example.
+T="$tmp/rm_children"
+mkdir -p "$T"
+sed 's/^    tolerance 5$/    tolerance 5\n    missing always_zero/' "$ROOT/examples/twolevel/twolevel.regime" >"$T/twolevel.regime"
+cp "$ROOT/examples/twolevel/centre_province.csv" "$T/prov.csv"
+printf '01,2025-08,0,0,0,10,0,0,1\n04,2025-08,0,0,0,3,0,0,1\n' >>"$T/prov.csv"
+for v in skip zero; do
+    spec="$T/twolevel.regime"
+    [ $v = skip ] && spec="$ROOT/examples/twolevel/twolevel.regime"
+    if "$REGC" build "$spec" -o "$T/lib_$v" >"$T/build_$v.out" 2>&1; then pass; else fail "rule missing: children: regc build ($v)"; cat "$T/build_$v.out"; fi
+    "$REGRT" validate "$T/lib_$v" --units "$ROOT/stdlib/data/vn_admin_units_2025-07-01.csv" --form centre --rules H2 \
+        --results all --format csv -q "$ROOT/examples/twolevel/centre_2025-08.csv" "$ROOT/examples/twolevel/centre_2025-09.csv" \
+        "$T/prov.csv" >"$T/out_$v.csv" 2>"$T/err_$v"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+             $h["file"] ~ /prov.csv$/ { print $h["row_number"] "," $h["unit"] "," $h["bool_var"] }' "$T/out_$v.csv" >"$T/got_$v"
+done
+printf '1,11,true\n2,11,false\n3,01,\n4,04,\n' >"$T/want_skip"
+printf '1,11,true\n2,11,false\n3,01,false\n4,04,true\n' >"$T/want_zero"
+for v in skip zero; do
+    if cmp -s "$T/want_$v" "$T/got_$v"; then pass; else fail "rule missing: children ($v)"; diff "$T/want_$v" "$T/got_$v"; fi
+done
