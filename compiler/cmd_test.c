@@ -626,7 +626,7 @@ static void expect_verdict(trun *u, const ast_expect *x)
                 if (b->hfail_row[q] == i && !strcmp(b->hfail_code[q], code))
                     hv = b->hfail_verdict[q] > 0 ? "true" : b->hfail_verdict[q] == 0 ? "false" : "null";
             if (strcmp(hv, want)) {
-                diag(&t->out, "E0799", x->loc, title, code, hv, (long long)x->row, want);
+                diag(&t->out, "E0797", x->loc, title, code, hv, (long long)x->row, want);
                 diag_hint(&t->out, "H0721", (long long)x->row, line);
                 u->failures++;
             }

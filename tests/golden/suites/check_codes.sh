@@ -34,3 +34,13 @@ fi
 dup_codes=$(grep -ohE '^ *\{"[EWHP][0-9]{4}"' "$ROOT"/compiler/diag_catalog*.c "$ROOT"/compiler/diag_catalog*.inc |
     grep -oE '[EWHP][0-9]{4}' | sort | uniq -d | tr '\n' ' ')
 if [ -z "$dup_codes" ]; then pass; else fail "check_codes: codes declared twice in the catalogs: $dup_codes"; fi
+# Every code the compiler emits is in a catalog (a renumbered entry must not
+# leave a call site behind).
+all_cat=$(grep -ohE '^ *\{"[EWHP][0-9]{4}"' "$ROOT"/compiler/diag_catalog*.c "$ROOT"/compiler/diag_catalog*.inc |
+    grep -oE '[EWHP][0-9]{4}' | sort -u)
+used=$(grep -ohE 'diag(_hint)?\([^;]*"[EWH][0-9]{4}"' "$ROOT"/compiler/*.c | grep -oE '"[EWH][0-9]{4}"' | tr -d '"' | sort -u)
+orphans=""
+for c in $used; do
+    echo "$all_cat" | grep -qx "$c" || orphans="$orphans $c"
+done
+if [ -z "$orphans" ]; then pass; else fail "check_codes: codes emitted but not in the catalogs:$orphans"; fi
