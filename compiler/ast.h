@@ -146,6 +146,7 @@ typedef struct ast_rollup_miss {
 typedef struct ast_rollup_total {
     ast_list dims;   /* ast_name*, the dimensions totalled */
     src_loc loc;     /* of `total` */
+    ast_name by;     /* `total over d by H`: the hierarchy, or no text */
 } ast_rollup_total;
 
 typedef struct ast_attr {

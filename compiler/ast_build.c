@@ -614,6 +614,20 @@ ast_decl *ast_rollup_totals(ast_decl *d, parse_ctx *c, ast_name kw, ast_list *di
     return d;
 }
 
+/* `total over d by H`: the totals of hierarchy H's `=` rules, over one
+ * dimension. */
+ast_decl *ast_rollup_htotals(ast_decl *d, parse_ctx *c, ast_name kw, ast_name dim, ast_name hier, src_loc loc)
+{
+    ast_list dims = {0};
+    ast_list_push(c->arena, &dims, ast_name_box(c, dim));
+    ast_rollup_totals(d, c, kw, &dims, loc);
+    if (!strcmp(kw.text, "total")) {
+        ast_rollup_total *t = d->u.rollup.totals.items[d->u.rollup.totals.n - 1];
+        t->by = hier;
+    }
+    return d;
+}
+
 /* ---- tests ---- */
 
 ast_decl *ast_test_data(ast_decl *d, parse_ctx *c, ast_data *data)

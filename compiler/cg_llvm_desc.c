@@ -49,7 +49,8 @@ void cg_types(cg *c)
     c->t_hier = named(c, "rg_hierarchy", (LLVMTypeRef[]){P, I, I, I, P, I, P, P, P, P, I, P}, 12);
     c->t_hier_total = named(c, "rg_hier_total", (LLVMTypeRef[]){I, I, I, I}, 4);
     c->t_lag = named(c, "rg_lag", (LLVMTypeRef[]){I, I}, 2);
-    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P}, 12);
+    c->t_rollup_htotal = named(c, "rg_rollup_htotal", (LLVMTypeRef[]){I, I, I, P, P}, 5);
+    c->t_rollup = named(c, "rg_rollup", (LLVMTypeRef[]){P, I, I, P, I, P, P, I, P, P, I, P, I, P}, 14);
     c->t_desc = named(c, "rg_regime_desc",
                       (LLVMTypeRef[]){I, P, P, P, P, X, X, X, X, I, I, I, I, I, I, P, I, P, I, P, I, P, I, P, I, P, P},
                       27);
@@ -395,12 +396,27 @@ void cg_descriptor(cg *c, LLVMValueRef (*kernels)[CG_N_KERNELS])
         snprintf(name, sizeof name, "rollup.%s.totals", u->name);
         LLVMValueRef to = array(c, c->i64, tots, u->n_totals, name);
         free(tots);
+        LLVMValueRef *hts = calloc((size_t)u->n_htotals + 1, sizeof *hts);
+        for (int k = 0; k < u->n_htotals; k++) {
+            const m_rollup_htotal *h = &u->htotals[k];
+            snprintf(name, sizeof name, "rollup.%s.htotal.%d", u->name, k);
+            LLVMValueRef parts = i32_array(c, h->parts, h->n_parts, name);
+            hts[k] = record(c->t_rollup_htotal,
+                            (LLVMValueRef[]){u32(c, (uint32_t)h->dim), u32(c, (uint32_t)h->code),
+                                             u32(c, (uint32_t)h->n_parts), parts,
+                                             str(c, r->hierarchies[h->hier].name)},
+                            5);
+        }
+        snprintf(name, sizeof name, "rollup.%s.htotals", u->name);
+        LLVMValueRef hto = array(c, c->t_rollup_htotal, hts, u->n_htotals, name);
+        free(hts);
         rus[i] = record(c->t_rollup,
                         (LLVMValueRef[]){str(c, u->name), u32(c, u->form), u32(c, u->n_levels), lv, u32(c, u->period),
                                          str(c, u->period_column), str(c, u->count_column),
                                          u32(c, u->missing ? u->missing : RG_MISS_PARTIAL_ZERO), mo,
-                                         str(c, u->coverage_column), u32(c, u->n_totals), to},
-                        12);
+                                         str(c, u->coverage_column), u32(c, u->n_totals), to,
+                                         u32(c, (uint32_t)u->n_htotals), hto},
+                        14);
     }
     LLVMValueRef g_rus = array(c, c->t_rollup, rus, r->n_rollups, "rollups");
 

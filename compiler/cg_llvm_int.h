@@ -18,7 +18,7 @@ typedef struct cg {
     LLVMTypeRef i1, i8, i32, i64, i128, ptr, vd;
     /* regime.h structs */
     LLVMTypeRef t_text, t_texts, t_code, t_codelist, t_tier, t_deadline, t_field, t_rule,
-        t_column, t_batch, t_output, t_form, t_rollup, t_desc, t_read, t_value, t_hier, t_hier_total, t_lag;
+        t_column, t_batch, t_output, t_form, t_rollup, t_desc, t_read, t_value, t_hier, t_hier_total, t_lag, t_rollup_htotal;
     LLVMTypeRef fn_validate, fn_accumulate, fn_combine, fn_finalize, fn_message;
     LLVMValueRef g_zero_word, g_ones_word; /* targets of NULL bitmaps */
     char *error;                            /* first error, malloc'd */

@@ -1204,8 +1204,45 @@ static int has_total(const m_regime *r, const m_rollup *u, const char *names)
 /* A total added is breaking as a total removed is: its rows carry `_T`,
  * which is no code of the list, and a consumer that adds up a dimension's
  * rows would count them twice. */
+/* `total over d by H`: "D by H" per dimension, "" when none. */
+static char *htotal_name(const m_regime *r, const m_rollup *u, int dimk)
+{
+    for (int j = 0; j < u->n_htotals; j++)
+        if (u->htotals[j].dim == dimk) {
+            const m_form *f = &r->forms[u->form];
+            return rt_xasprintf("%s by %s", f->fields[f->dims[dimk]].code, r->hierarchies[u->htotals[j].hier].name);
+        }
+    return NULL;
+}
+
+/* A hierarchy's totals added or removed change which rows carry a total
+ * code and which sent rows are left out: breaking, as a plain total is. */
+static void diff_htotals(diff_result *d, const m_regime *a, const m_rollup *x, const m_regime *b, const m_rollup *y)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const m_regime *r1 = pass ? b : a, *r2 = pass ? a : b;
+        const m_rollup *u1 = pass ? y : x, *u2 = pass ? x : y;
+        for (int j = 0; j < u1->n_htotals; j++) {
+            if (j && u1->htotals[j - 1].dim == u1->htotals[j].dim)
+                continue;
+            char *t1 = htotal_name(r1, u1, u1->htotals[j].dim);
+            int hit = 0;
+            for (int k = 0; k < u2->n_htotals && !hit; k++) {
+                char *t2 = htotal_name(r2, u2, u2->htotals[k].dim);
+                hit = t1 && t2 && !strcmp(t1, t2);
+                free(t2);
+            }
+            if (!hit)
+                add(d, pass ? "total-added" : "total-removed", rt_xasprintf("rollup.%s.total.%s", x->name, t1),
+                    "total over %s", t1);
+            free(t1);
+        }
+    }
+}
+
 static void diff_totals(diff_result *d, const m_regime *a, const m_rollup *x, const m_regime *b, const m_rollup *y)
 {
+    diff_htotals(d, a, x, b, y);
     for (int k = 0; k < x->n_totals; k++) {
         char *t = total_names(a, x, k);
         if (!has_total(b, y, t))

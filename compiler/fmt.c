@@ -903,8 +903,15 @@ static void emit_decl(printer *p, const ast_decl *d)
                 line_sb(p, 2, m->loc.line, &b);
             }
         }
-        AST_EACH(const ast_rollup_total *, t, d->u.rollup.totals)
-            emit_words(p, 2, t->loc.line, "total over", &t->dims);
+        AST_EACH(const ast_rollup_total *, t, d->u.rollup.totals) {
+            if (!t->by.text) {
+                emit_words(p, 2, t->loc.line, "total over", &t->dims);
+                continue;
+            }
+            sbuf tb = {0};
+            rt_buf_printf(&tb, "total over %s by %s", ((const ast_name *)t->dims.items[0])->text, t->by.text);
+            line_sb(p, 2, t->loc.line, &tb);
+        }
         break;
     }
     line_str(p, 0, d->loc.end_line, OL_CLOSE, "}");

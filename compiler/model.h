@@ -203,6 +203,17 @@ typedef struct m_form {
     ast_decl *decl;
 } m_form;
 
+/* `total over d by H`: one computed code of the dimension, from the rows
+ * of its leaf codes (a part that is itself a computed total is expanded,
+ * so that nothing is added twice). */
+typedef struct m_rollup_htotal {
+    int hier;               /* index in m_regime.hierarchies */
+    int dim;                /* k: the dimension form->dims[k] */
+    int code;               /* the total's code index in the dimension's list */
+    int *parts;             /* leaf code indexes */
+    int n_parts;
+} m_rollup_htotal;
+
 typedef struct m_rollup {
     const char *name;
     int form;
@@ -217,6 +228,8 @@ typedef struct m_rollup {
     uint64_t *totals;          /* `total over d, e`: per grouping set, the mask
                                   of the form's dimensions (bit k = dims[k]) */
     int n_totals;
+    m_rollup_htotal *htotals; /* `total over d by H`, per computed code */
+    int n_htotals;
     ast_decl *decl;
 } m_rollup;
 

@@ -168,6 +168,7 @@ ast_decl *ast_rollup_count(ast_decl *d, parse_ctx *c, ast_name n, src_loc loc);
 ast_decl *ast_rollup_missing(ast_decl *d, parse_ctx *c, ast_name mode, ast_list *fields, src_loc loc);
 ast_decl *ast_rollup_coverage(ast_decl *d, parse_ctx *c, ast_name kw, ast_name n, src_loc loc);
 ast_decl *ast_rollup_totals(ast_decl *d, parse_ctx *c, ast_name kw, ast_list *dims, src_loc loc);
+ast_decl *ast_rollup_htotals(ast_decl *d, parse_ctx *c, ast_name kw, ast_name dim, ast_name hier, src_loc loc);
 ast_attr *ast_attr_stock(parse_ctx *c, ast_name kind, ast_name strict, src_loc loc);
 
 ast_decl *ast_test_data(ast_decl *d, parse_ctx *c, ast_data *data);

@@ -54,6 +54,92 @@ static void missing_modes(sema *s, const ast_decl *d, const m_form *form, m_roll
  * dimensions it totals. Each dimension is one of the form's (E0499); its
  * total rows show RG_TOTAL_CODE, which must not be one of its codes
  * (E0498); a dimension twice in a clause, or a clause twice, is E0014. */
+/* The `=` rule of hierarchy h whose left side is code c and whose right
+ * side has only `+` parts (the rules a roll-up computes), or NULL. */
+static const m_hier_rule *sum_rule(const m_hierarchy *h, int c)
+{
+    for (int q = 0; q < h->n_rules; q++) {
+        const m_hier_rule *hr = &h->rules[q];
+        if (hr->cmp != AST_OP_EQ || hr->left != c || hr->n_right == 0)
+            continue;
+        int plus = 1;
+        for (int j = 0; j < hr->n_right; j++)
+            plus &= hr->sign[j] > 0;
+        if (plus)
+            return hr;
+    }
+    return NULL;
+}
+
+/* The leaves of code c: c itself, or the leaves of its sum rule's parts
+ * (E0395 refuses cycles; depth bounds a spec that slipped through). */
+static void leaves(sema *s, const m_hierarchy *h, int c, int depth, int **out, int *n, int *cap)
+{
+    const m_hier_rule *hr = depth ? sum_rule(h, c) : NULL;
+    if (!hr || depth > 64) {
+        for (int i = 0; i < *n; i++)
+            if ((*out)[i] == c)
+                return;
+        if (*n == *cap) {
+            int nc = *cap ? *cap * 2 : 8;
+            int *p = arena_alloc(s->a, sizeof(int) * (size_t)nc);
+            if (*n)
+                memcpy(p, *out, sizeof(int) * (size_t)*n);
+            *out = p;
+            *cap = nc;
+        }
+        (*out)[(*n)++] = c;
+        return;
+    }
+    for (int j = 0; j < hr->n_right; j++)
+        leaves(s, h, hr->right[j], depth + 1, out, n, cap);
+}
+
+/* `total over d by H`: one computed code per `=` rule of H whose right side
+ * has only `+` parts (first such rule per code); other rules are checks
+ * only. H must be on d's code list (E0394, E0393). */
+static void hier_totals(sema *s, const ast_rollup_total *t, const m_form *form, m_rollup *ru, int k, int fi)
+{
+    const ast_name *w = t->dims.items[0];
+    sym *hs = sema_lookup(s, t->by.text, AST_D_HIERARCHY);
+    if (!hs || hs->index < 0) {
+        diag(s->d, "E0394", t->by.loc, t->by.text);
+        sema_suggest_decl(s, t->by.text, AST_D_HIERARCHY);
+        return;
+    }
+    const m_hierarchy *h = &s->r->hierarchies[hs->index];
+    const m_field *df = &form->fields[fi];
+    if (df->type.kind != TY_CODE || !h->list || df->type.list != h->list) {
+        diag(s->d, "E0393", w->loc, w->text, h->list ? h->list->name : "?", h->name);
+        diag_hint(s->d, "H0393");
+        return;
+    }
+    for (int j = 0; j < ru->n_htotals; j++)
+        if (ru->htotals[j].dim == k) {
+            diag(s->d, "E0014", t->loc, "total over ... by");
+            return;
+        }
+    int n = 0;
+    for (int q = 0; q < h->n_rules; q++)
+        n += h->rules[q].cmp == AST_OP_EQ;
+    m_rollup_htotal *nt = arena_alloc(s->a, sizeof *nt * (size_t)(ru->n_htotals + n + 1));
+    if (ru->n_htotals)
+        memcpy(nt, ru->htotals, sizeof *nt * (size_t)ru->n_htotals);
+    ru->htotals = nt;
+    for (int q = 0; q < h->n_rules; q++) {
+        const m_hier_rule *hr = &h->rules[q];
+        if (hr->cmp != AST_OP_EQ || hr->left < 0 || sum_rule(h, hr->left) != hr)
+            continue;
+        m_rollup_htotal *x = &ru->htotals[ru->n_htotals++];
+        memset(x, 0, sizeof *x);
+        x->hier = hs->index;
+        x->dim = k;
+        x->code = hr->left;
+        int cap = 0;
+        leaves(s, h, hr->left, 1, &x->parts, &x->n_parts, &cap);
+    }
+}
+
 static void totals(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
 {
     ru->totals = arena_alloc(s->a, sizeof(uint64_t) * (size_t)(d->u.rollup.totals.n + 1));
@@ -100,6 +186,11 @@ static void totals(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
                 continue;
             }
             mask |= (uint64_t)1 << k;
+            if (t->by.text) {
+                hier_totals(s, t, form, ru, k, fi);
+                ok = 0; /* no grouping set: the totals are codes of the dimension */
+                continue;
+            }
             const m_field *df = &form->fields[fi];
             const m_codelist *l = df->type.kind == TY_CODE ? df->type.list : NULL;
             for (int c = 0; l && c < l->n_codes; c++)

@@ -361,6 +361,7 @@ rollup_body
     | rollup_body KW_MISSING word KW_FOR word_list { $$ = ast_rollup_missing($1, ctx, $3, $5, @2); yyerrok; }
     | rollup_body IDENT word    { $$ = ast_rollup_coverage($1, ctx, ast_name_of(ctx, $2, @2), $3, @2); yyerrok; }
     | rollup_body IDENT KW_OVER word_list { $$ = ast_rollup_totals($1, ctx, ast_name_of(ctx, $2, @2), $4, @2); yyerrok; }
+    | rollup_body IDENT KW_OVER word KW_BY word { $$ = ast_rollup_htotals($1, ctx, ast_name_of(ctx, $2, @2), $4, $6, @2); yyerrok; }
     | rollup_body error         { $$ = $1; }
     ;
 

@@ -213,6 +213,14 @@ int rt_desc_check(const rg_regime_desc *d, rt_error *err)
             if (!m || (f->n_dims < 64 && m >> f->n_dims))
                 BAD("roll-up %u: total %u totals no dimension of form %s", i, k, f->code);
         }
+        if (r->n_htotals && !r->htotals) BAD("roll-up %u: hierarchy totals missing", i);
+        for (uint32_t k = 0; k < r->n_htotals; k++) {
+            const rg_rollup_htotal *h = &r->htotals[k];
+            if (h->dim >= f->n_dims || h->dim >= 64 || h->code < 0 || (h->n_parts && !h->parts) || !h->hierarchy)
+                BAD("roll-up %u: hierarchy total %u", i, k);
+            for (uint32_t j = 0; j < h->n_parts; j++)
+                if (h->parts[j] < 0 || h->parts[j] == h->code) BAD("roll-up %u: hierarchy total %u part %u", i, k, j);
+        }
     }
     return 0;
 }

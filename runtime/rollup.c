@@ -31,6 +31,11 @@ struct rt_acc {
      * when no total needs it). */
     uint32_t *dim_mul, *dim_stride; /* ... and combo = sum of value * stride */
     uint64_t total_dims;  /* the dimensions some total collapses */
+    /* `total over d by H` (rg_rollup.htotals): per dimension, NULL or per
+     * value 1 when a hierarchy computes that code (its sent rows are left
+     * out, skip_htot, counted per hierarchy name in the summary) */
+    uint8_t **hcode;
+    uint64_t skip_htot;
     int32_t unit_field, period_field;
     int unit_tier;
     uint32_t unit_lo, unit_hi;
@@ -259,6 +264,15 @@ rt_acc *rt_acc_new(const rt_regime *rg, const rg_rollup *ru, const rt_units *u, 
     }
     a->n_combos = (uint32_t)combos;
     a->dim_stride = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->dim_stride);
+    if (ru->n_htotals) {
+        a->hcode = rt_xcalloc(f->n_dims ? f->n_dims : 1, sizeof *a->hcode);
+        for (uint32_t t = 0; t < ru->n_htotals; t++) {
+            const rg_rollup_htotal *h = &ru->htotals[t];
+            if (h->dim >= f->n_dims || (uint32_t)h->code + 1 >= a->dim_card[h->dim]) continue; /* load.c */
+            if (!a->hcode[h->dim]) a->hcode[h->dim] = rt_xcalloc(a->dim_card[h->dim], 1);
+            a->hcode[h->dim][h->code] = 1;
+        }
+    }
     for (uint32_t k = f->n_dims, st = 1; k-- > 0; st *= a->dim_mul[k]) a->dim_stride[k] = st;
     a->unit_combo = UINT32_MAX;
     for (uint32_t o = 0; o < f->n_outputs && o < 64; o++) {
@@ -308,6 +322,8 @@ void rt_acc_free(rt_acc *a)
     free(a->dim_card);
     free(a->dim_mul);
     free(a->dim_stride);
+    for (uint32_t k = 0; a->hcode && k < a->n_dims; k++) free(a->hcode[k]);
+    free(a->hcode);
     free(a);
 }
 
@@ -402,7 +418,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
 {
     const uint32_t n = b->n_rows;
     const rg_column *uc = &b->cols[a->unit_field], *pc = &b->cols[a->period_field];
-    uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, sk_filter = 0, in = 0;
+    uint64_t sk_unit = 0, sk_dim = 0, sk_period = 0, sk_full = 0, sk_filter = 0, sk_htot = 0, in = 0;
     uint32_t misses = 0;
     int64_t last_p = -1;
     int32_t e = 0;
@@ -433,10 +449,12 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
                 ok = 0;
                 break;
             } else x = (uint32_t)dc->v[i];
+            if (a->hcode && a->hcode[k] && a->hcode[k][x]) ok = -1; /* the roll-up computes this code */
             cb = cb * a->dim_mul[k] + x;
         }
-        if (!ok) {
-            sk_dim++;
+        if (ok <= 0) {
+            if (ok) sk_htot++;
+            else sk_dim++;
             continue;
         }
         if (pc->v[i] != last_p) {
@@ -511,6 +529,7 @@ void rt_acc_batch(rt_acc *a, const rg_batch *b, const uint64_t *valid, uint32_t 
     }
     a->skip_unit += sk_unit;
     a->skip_dim += sk_dim;
+    a->skip_htot += sk_htot;
     a->skip_period += sk_period;
     a->skip_full += sk_full;
     a->skip_filter += sk_filter;
@@ -599,18 +618,90 @@ typedef struct texp {
     uint64_t mult, units;
 } texp;
 
+/* Whether combo c holds a code a hierarchy computes (`total over d by H`). */
+static int combo_is_htotal(const rt_acc *a, uint32_t c)
+{
+    for (uint32_t k = 0; a->hcode && k < a->n_dims; k++)
+        if (a->hcode[k] && combo_at(a, c, k) < a->dim_card[k] && a->hcode[k][combo_at(a, c, k)]) return 1;
+    return 0;
+}
+
+/* The items of combo c: those of its leaf combos, a computed code of a
+ * hierarchy expanded to its parts (which are never computed codes). */
+static void leaf_expect(const rt_acc *a, uint32_t p, uint32_t c, uint32_t g, texp *te)
+{
+    const rg_rollup *ru = a->ru;
+    for (uint32_t j = 0; a->hcode && j < ru->n_htotals; j++) {
+        const rg_rollup_htotal *h = &ru->htotals[j];
+        uint32_t x = combo_at(a, c, h->dim);
+        if (x != (uint32_t)h->code) continue;
+        for (uint32_t q = 0; q < h->n_parts; q++)
+            leaf_expect(a, p, c - x * a->dim_stride[h->dim] + (uint32_t)h->parts[q] * a->dim_stride[h->dim], g, te);
+        return;
+    }
+    const uint32_t na = a->n_acc;
+    const uint32_t *tab = block_tab(a, p, c);
+    if (!tab) return;
+    te->mult++;
+    uint32_t gi = tab[g];
+    if (gi && a->acc[(size_t)(gi - 1) * na + na - 1] > 0) te->units += ucount_of(a, gi - 1);
+}
+
 static void total_expect(const rt_acc *a, uint32_t p, uint32_t c, uint32_t g, texp *te)
 {
-    const uint32_t na = a->n_acc;
     te->mult = te->units = 0;
+    if (!a->total_dims || !combo_is_total(a, c)) {
+        leaf_expect(a, p, c, g, te);
+        return;
+    }
     uint32_t m = member_first(a, c);
-    do {
-        const uint32_t *tab = block_tab(a, p, m);
-        if (!tab) continue;
-        te->mult++;
-        uint32_t gi = tab[g];
-        if (gi && a->acc[(size_t)(gi - 1) * na + na - 1] > 0) te->units += ucount_of(a, gi - 1);
-    } while (member_next(a, c, &m));
+    do leaf_expect(a, p, m, g, te);
+    while (member_next(a, c, &m));
+}
+
+/* The groups of the codes hierarchies compute (`total over d by H`): each
+ * form-tier unit's group of a part code combined into the group of the
+ * total code, dimension by dimension (so that a code computed over two
+ * dimensions gets its parts' computed groups). The parts are leaves, never
+ * computed codes, and the sent rows of computed codes were left out as
+ * they came: nothing is added twice. */
+static int make_htotals(rt_acc *a)
+{
+    const rg_rollup *ru = a->ru;
+    const uint32_t na = a->n_acc;
+    for (uint32_t k = 0; k < a->n_dims; k++) {
+        if (!a->hcode[k]) continue;
+        for (uint32_t p = 0; p < a->n_periods; p++)
+            for (uint32_t c = 0; c < a->n_combos; c++) {
+                const uint32_t *tab = block_tab(a, p, c);
+                if (!tab || c == a->unit_combo || combo_is_total(a, c)) continue;
+                uint32_t x = combo_at(a, c, k);
+                for (uint32_t j = 0; j < ru->n_htotals; j++) {
+                    const rg_rollup_htotal *h = &ru->htotals[j];
+                    int part = 0;
+                    for (uint32_t q = 0; h->dim == k && q < h->n_parts; q++) part |= (uint32_t)h->parts[q] == x;
+                    if (!part) continue;
+                    uint32_t tc = c - x * a->dim_stride[k] + (uint32_t)h->code * a->dim_stride[k];
+                    for (uint32_t g = a->unit_lo; g < a->unit_hi; g++) {
+                        tab = block_tab(a, p, c); /* group_of may have made blocks */
+                        uint32_t gi = tab[g];
+                        if (!gi) continue;
+                        uint32_t s = gi - 1;
+                        int64_t cnt = a->acc[(size_t)s * na + na - 1];
+                        if (cnt == 0 || (s < a->poison_cap && a->poison[s])) continue;
+                        uint32_t tk = group_of(a, p, tc, g);
+                        if (tk == UINT32_MAX) {
+                            a->full = 1;
+                            return -1;
+                        }
+                        int64_t *dst = a->acc + (size_t)tk * na, *src = a->acc + (size_t)s * na;
+                        if (cnt < 0 || dst[na - 1] < 0) dst[na - 1] = INT64_MIN; /* overflow is contagious */
+                        else a->form->combine(dst, src);
+                    }
+                }
+            }
+    }
+    return 0;
 }
 
 /* The total groups of the form's tier: each unit's group of every
@@ -662,6 +753,7 @@ static int roll_up(rt_acc *a)
     for (uint32_t g = a->unit_lo; g < a->unit_hi; g++)
         for (int32_t p = (int32_t)g; p >= 0; p = parent[p]) a->expect[p]++;
     a->gcount = rt_xcalloc(a->n_units, sizeof *a->gcount);
+    if (a->hcode && make_htotals(a)) return -1;
     if (a->ru->n_totals && make_totals(a)) return -1;
     a->n_leaf = a->n_groups; /* every group so far is a form-tier unit's */
     const uint32_t na = a->n_acc;
@@ -924,7 +1016,7 @@ static int finalize_one(const rt_acc *a, const gmodes *m, const int64_t *grp, ui
     if (!m->plain) {
         uint64_t produced;
         texp te;
-        int tot = a->total_dims && combo_is_total(a, c);
+        int tot = (a->total_dims && combo_is_total(a, c)) || (a->hcode && combo_is_htotal(a, c));
         if (tot) total_expect(a, p, c, g, &te);
         *present = apply_modes(a, grp, p, g, *nunits, tot ? &te : NULL, m->mode, m->tagg, out, *present, &produced);
         *present &= mask;
@@ -1368,6 +1460,23 @@ static void report_dups(const rt_acc *a)
  * failed, per rule; a row may fail several) or left out (per reason).
  * Printed whenever a row was not rolled up, or with -v. Returns the rows
  * left out for reasons of the data (not --period), for --strict. */
+/* The hierarchies whose totals the roll-up computes, "H1, H2". */
+static const char *htot_names(const rt_acc *a, char *buf, size_t n)
+{
+    size_t w = 0;
+    buf[0] = 0;
+    for (uint32_t j = 0; j < a->ru->n_htotals; j++) {
+        const char *h = a->ru->htotals[j].hierarchy;
+        int seen = 0;
+        for (uint32_t i = 0; i < j; i++) seen |= !strcmp(a->ru->htotals[i].hierarchy, h);
+        if (seen) continue;
+        int m = snprintf(buf + w, n - w, "%s%s", w ? ", " : "", h);
+        if (m < 0 || (size_t)m >= n - w) break;
+        w += (size_t)m;
+    }
+    return buf;
+}
+
 static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *on, const rt_scan_stats *st,
                               const rt_acc *a)
 {
@@ -1375,7 +1484,8 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
     /* Rows of a group left out for a duplicated key were accumulated
      * (rows_in) and then taken out again; repeated rows never were. */
     uint64_t rolled = a->rows_in - a->dup_group_rows;
-    uint64_t left = a->skip_unit + a->skip_period + a->skip_dim + a->skip_full + a->dup_rows + a->dup_group_rows;
+    uint64_t left = a->skip_unit + a->skip_period + a->skip_dim + a->skip_full + a->dup_rows + a->dup_group_rows +
+                    a->skip_htot;
     uint64_t out = st->rows_err + left + a->skip_filter;
     if (out || o->verbose)
         rt_info(TR("regrt: %llu rows read: %llu rolled up into %u period(s), %llu rejected with errors, %llu left out\n",
@@ -1402,10 +1512,12 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
         {a->dup_rows, "repeat an earlier row's key (DUP1)", "lặp lại khóa của một dòng trước (DUP1)"},
         {a->dup_group_rows, "in a group left out for a repeated key (DUP1)", "thuộc nhóm bị loại vì khóa lặp lại (DUP1)"},
         {a->skip_filter, "outside --period %s", "ngoài --period %s"},
+        {a->skip_htot, "total code recomputed by hierarchy %s", "mã tổng được tính lại theo phân cấp %s"},
     };
     for (size_t k = 0; k < sizeof why / sizeof *why; k++) {
         if (!why[k].n) continue;
-        const char *arg = k == 0 ? c->desc->tiers[a->unit_tier].name : o->period ? o->period : "";
+        char hn[256];
+        const char *arg = k == 0 ? c->desc->tiers[a->unit_tier].name : k == 7 ? htot_names(a, hn, sizeof hn) : o->period ? o->period : "";
         rt_buf b = {0};
         rt_buf_printf(&b, TR("  left out: %llu ", "  bị bỏ ra: %llu dòng "), (unsigned long long)why[k].n);
 #pragma GCC diagnostic push
@@ -1423,7 +1535,8 @@ static uint64_t print_summary(const rt_ctx *c, const rt_opts *o, const uint8_t *
     if (st->rows && !rolled)
         rt_warn(TR("no row was rolled up: the roll-up is empty",
                    "không có dòng nào được tổng hợp: bảng tổng hợp rỗng"));
-    return st->rows_err + left + (st->rows != rolled + out);
+    /* rows of a computed total code are the spec's doing, not the data's */
+    return st->rows_err + left - a->skip_htot + (st->rows != rolled + out);
 }
 
 int rt_cmd_rollup(const rt_opts *o, rt_error *err)

@@ -492,7 +492,22 @@ typedef struct rg_rollup {
      * RG_TOTAL_CODE in those dimension columns. */
     uint32_t n_totals;
     const uint64_t *totals;
+    /* ABI 5: `total over d by H`: codes of dimension d computed from the
+     * groups of their leaf codes, one entry per code; sent rows with such
+     * a code are left out (and counted). */
+    uint32_t n_htotals;
+    const struct rg_rollup_htotal *htotals;
 } rg_rollup;
+
+/* One code a roll-up computes with a hierarchy's `=` rule (only `+` parts,
+ * each part that is itself computed expanded to its leaves). */
+typedef struct rg_rollup_htotal {
+    uint32_t dim;          /* k: the dimension rg_form.dims[k] */
+    int32_t code;          /* the total's code index in the dimension's list */
+    uint32_t n_parts;
+    const int32_t *parts;  /* leaf code indexes */
+    const char *hierarchy; /* its name, for the row accounting */
+} rg_rollup_htotal;
 
 /* The value of a totalled dimension in a roll-up's total rows (SDMX's
  * "_T"); a code list that has this code cannot be totalled (E0498). */
