@@ -129,37 +129,7 @@ static void check_hier_rule(sema *s, m_hierarchy *h, ast_member *m, m_hier_rule 
     hr->loc = r->code_loc;
     hr->message = r->message;
     hr->left = -1;
-    static const char *const sevs[] = {"error", "warning", "info"};
-    hr->severity = RG_SEV_ERROR;
-    int sk = -1;
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(r->severity.text, sevs[i]))
-            sk = i;
-    if (sk < 0) {
-        diag(s->d, "E0302", r->severity.loc, r->severity.text);
-        sema_suggest(s, r->severity.text, sevs, 3);
-    } else {
-        hr->severity = (rg_severity)(sk + 1);
-    }
-    hr->errorcode = r->errorcode.text;
-    hr->errorlevel = -1;
-    if (r->errorlevel) {
-        const char *t = r->errorlevel;
-        int64_t v = 0;
-        int ok = *t != 0;
-        for (; *t && ok; t++) {
-            ok = *t >= '0' && *t <= '9' && v <= (INT32_MAX - (*t - '0')) / 10;
-            v = v * 10 + (*t - '0');
-        }
-        if (ok)
-            hr->errorlevel = (int32_t)v;
-        else
-            diag(s->d, "E0311", r->errorlevel_loc, r->errorlevel, r->code);
-    }
-    AST_EACH(ast_attr *, a, r->extra) {
-        diag(s->d, "E0307", a->loc);
-        diag_hint(s->d, "H0307");
-    }
+    sema_rule_head(s, r, &hr->severity, &hr->errorcode, &hr->errorlevel);
     if (r->missing.text) /* the mode belongs to the form's use of the hierarchy */
         diag(s->d, "E0389", r->missing.loc, r->code);
     if (r->tolerance_of)
