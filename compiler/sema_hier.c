@@ -102,13 +102,8 @@ static int when_ok(const ast_expr *e)
 static void check_placeholders(sema *s, const m_hierarchy *h, const m_hier_rule *r)
 {
     AST_EACH(ast_text *, t, r->message->items) {
-        const char *p = t->text;
-        while ((p = strchr(p, '{'))) {
-            if (p > t->text && p[-1] == '\\') {
-                p++;
-                continue;
-            }
-            const char *end = strchr(p, '}');
+        const char *p = t->text, *end;
+        while ((p = m_placeholder(t->text, p, &end))) {
             if (!end) {
                 diag(s->d, "E0308", t->loc, r->code);
                 break;

@@ -51,13 +51,8 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
     const char *seen[SEMA_MAX_PLACEHOLDERS + 1];
     int n_seen = 0, too_many = 0;
     AST_EACH(ast_text *, t, msg->items) {
-        const char *p = t->text;
-        while ((p = strchr(p, '{'))) {
-            if (p > t->text && p[-1] == '\\') {
-                p++;
-                continue;
-            }
-            const char *end = strchr(p, '}');
+        const char *p = t->text, *end;
+        while ((p = m_placeholder(t->text, p, &end))) {
             if (!end) {
                 diag(s->d, "E0308", narrow(s, t->loc, p), rule->code);
                 diag_hint(s->d, "H0304");
