@@ -1184,13 +1184,8 @@ static void lower_values(lctx *c, ir_form *f, ir_rule *r)
     ir_value *vals = NULL;
     if (msg)
         AST_EACH(ast_text *, t, msg->items) {
-            const char *p = t->text;
-            while (p && (p = strchr(p, '{'))) {
-                if (p > t->text && p[-1] == '\\') {
-                    p++;
-                    continue;
-                }
-                const char *end = strchr(p, '}');
+            const char *p = t->text, *end;
+            while ((p = m_placeholder(t->text, p, &end))) {
                 if (!end)
                     break;
                 char *name = arena_strndup(c->a, p + 1, (size_t)(end - p - 1));

@@ -392,13 +392,8 @@ static void rule_values(hctx *c, const m_hier_rule *hr, const m_codelist *l, ir_
     }
     ir_value *v = arena_alloc(c->a, sizeof *v * (size_t)cap);
     AST_EACH(ast_text *, t, msg->items) {
-        const char *p = t->text;
-        while ((p = strchr(p, '{'))) {
-            if (p > t->text && p[-1] == '\\') {
-                p++;
-                continue;
-            }
-            const char *end = strchr(p, '}');
+        const char *p = t->text, *end;
+        while ((p = m_placeholder(t->text, p, &end))) {
             if (!end)
                 break;
             char *name = arena_strndup(c->a, p + 1, (size_t)(end - p - 1));

@@ -3,6 +3,20 @@
 
 #include "model.h"
 
+const char *m_placeholder(const char *text, const char *p, const char **end)
+{
+    while ((p = strchr(p, '{'))) {
+        if (p > text && p[-1] == '\\') {
+            p++;
+            continue;
+        }
+        *end = strchr(p, '}');
+        return p;
+    }
+    *end = NULL;
+    return NULL;
+}
+
 const char *m_text(const ast_texts *t, const char *lang)
 {
     if (!t)

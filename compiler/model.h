@@ -271,6 +271,10 @@ typedef struct m_regime {
 
 /* Helpers shared by the back ends. */
 const char *m_text(const ast_texts *t, const char *lang); /* NULL if absent */
+/* The next placeholder `{...}` of a message text at or after p (a '{' after
+ * a backslash is a literal brace): its '{', with *end at its '}' or NULL when
+ * it is not closed; NULL when none is left. */
+const char *m_placeholder(const char *text, const char *p, const char **end);
 int m_form_field(const m_form *f, const char *code);      /* index or -1 */
 int m_tier_index(const m_regime *r, const char *name);    /* index or -1 */
 /* Periods of frequency `f` in one period of the coarser `reset` (12 months

@@ -102,13 +102,8 @@ static int when_ok(const ast_expr *e)
 static void check_placeholders(sema *s, const m_hierarchy *h, const m_hier_rule *r)
 {
     AST_EACH(ast_text *, t, r->message->items) {
-        const char *p = t->text;
-        while ((p = strchr(p, '{'))) {
-            if (p > t->text && p[-1] == '\\') {
-                p++;
-                continue;
-            }
-            const char *end = strchr(p, '}');
+        const char *p = t->text, *end;
+        while ((p = m_placeholder(t->text, p, &end))) {
             if (!end) {
                 diag(s->d, "E0308", t->loc, r->code);
                 break;
@@ -129,37 +124,7 @@ static void check_hier_rule(sema *s, m_hierarchy *h, ast_member *m, m_hier_rule 
     hr->loc = r->code_loc;
     hr->message = r->message;
     hr->left = -1;
-    static const char *const sevs[] = {"error", "warning", "info"};
-    hr->severity = RG_SEV_ERROR;
-    int sk = -1;
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(r->severity.text, sevs[i]))
-            sk = i;
-    if (sk < 0) {
-        diag(s->d, "E0302", r->severity.loc, r->severity.text);
-        sema_suggest(s, r->severity.text, sevs, 3);
-    } else {
-        hr->severity = (rg_severity)(sk + 1);
-    }
-    hr->errorcode = r->errorcode.text;
-    hr->errorlevel = -1;
-    if (r->errorlevel) {
-        const char *t = r->errorlevel;
-        int64_t v = 0;
-        int ok = *t != 0;
-        for (; *t && ok; t++) {
-            ok = *t >= '0' && *t <= '9' && v <= (INT32_MAX - (*t - '0')) / 10;
-            v = v * 10 + (*t - '0');
-        }
-        if (ok)
-            hr->errorlevel = (int32_t)v;
-        else
-            diag(s->d, "E0311", r->errorlevel_loc, r->errorlevel, r->code);
-    }
-    AST_EACH(ast_attr *, a, r->extra) {
-        diag(s->d, "E0307", a->loc);
-        diag_hint(s->d, "H0307");
-    }
+    sema_rule_head(s, r, &hr->severity, &hr->errorcode, &hr->errorlevel);
     if (r->missing.text) /* the mode belongs to the form's use of the hierarchy */
         diag(s->d, "E0389", r->missing.loc, r->code);
     if (r->tolerance_of)

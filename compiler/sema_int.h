@@ -78,6 +78,8 @@ int sema_fold_bool(sema *s, const ast_expr *e, int *v);
 void sema_form_exprs(sema *s);
 
 /* sema_hier.c: hierarchies over code lists, and the forms that check them */
+/* severity, errorcode, errorlevel and stray attributes of a rule (sema_rules.c) */
+void sema_rule_head(sema *s, const ast_rule *r, rg_severity *sev, const char **errorcode, int32_t *errorlevel);
 void sema_hierarchies(sema *s);
 void sema_form_hiers(sema *s);
 /* Whether a form checks a hierarchy rule whose results are named `code`

@@ -51,13 +51,8 @@ static void check_message(sema *s, m_rule *rule, const ast_texts *msg)
     const char *seen[SEMA_MAX_PLACEHOLDERS + 1];
     int n_seen = 0, too_many = 0;
     AST_EACH(ast_text *, t, msg->items) {
-        const char *p = t->text;
-        while ((p = strchr(p, '{'))) {
-            if (p > t->text && p[-1] == '\\') {
-                p++;
-                continue;
-            }
-            const char *end = strchr(p, '}');
+        const char *p = t->text, *end;
+        while ((p = m_placeholder(t->text, p, &end))) {
             if (!end) {
                 diag(s->d, "E0308", narrow(s, t->loc, p), rule->code);
                 diag_hint(s->d, "H0304");
@@ -255,15 +250,14 @@ static void rule_missing(sema *s, const ast_rule *r, m_rule *mr)
     }
 }
 
-static void check_rule(sema *s, ast_member *m, m_rule *mr)
+/* What a datapoint rule and a hierarchy rule share: the severity word
+ * (E0302), VTL's errorcode and errorlevel — data for the results,
+ * independent of the rule code and the severity (E0311) — and no other
+ * attribute (E0307). */
+void sema_rule_head(sema *s, const ast_rule *r, rg_severity *sev, const char **errorcode, int32_t *errorlevel)
 {
-    ast_rule *r = m->rule;
-    mr->code = r->code;
-    mr->decl = r;
-    mr->loc = r->code_loc;
-    mr->message = r->message;
     static const char *const sevs[] = {"error", "warning", "info"};
-    mr->severity = RG_SEV_ERROR;
+    *sev = RG_SEV_ERROR;
     int sk = -1;
     for (int i = 0; i < 3; i++)
         if (!strcmp(r->severity.text, sevs[i]))
@@ -272,14 +266,10 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
         diag(s->d, "E0302", r->severity.loc, r->severity.text);
         sema_suggest(s, r->severity.text, sevs, 3);
     } else {
-        mr->severity = (rg_severity)(sk + 1);
+        *sev = (rg_severity)(sk + 1);
     }
-    if (r->missing.text)
-        rule_missing(s, r, mr);
-    /* VTL's errorcode and errorlevel: data for the results, independent
-     * of the rule code and the severity */
-    mr->errorcode = r->errorcode.text;
-    mr->errorlevel = -1;
+    *errorcode = r->errorcode.text;
+    *errorlevel = -1;
     if (r->errorlevel) {
         const char *t = r->errorlevel;
         int64_t v = 0;
@@ -289,7 +279,7 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
             v = v * 10 + (*t - '0');
         }
         if (ok)
-            mr->errorlevel = (int32_t)v;
+            *errorlevel = (int32_t)v;
         else
             diag(s->d, "E0311", r->errorlevel_loc, r->errorlevel, r->code);
     }
@@ -297,6 +287,18 @@ static void check_rule(sema *s, ast_member *m, m_rule *mr)
         diag(s->d, "E0307", a->loc);
         diag_hint(s->d, "H0307");
     }
+}
+
+static void check_rule(sema *s, ast_member *m, m_rule *mr)
+{
+    ast_rule *r = m->rule;
+    mr->code = r->code;
+    mr->decl = r;
+    mr->loc = r->code_loc;
+    mr->message = r->message;
+    sema_rule_head(s, r, &mr->severity, &mr->errorcode, &mr->errorlevel);
+    if (r->missing.text)
+        rule_missing(s, r, mr);
     s->in_rule = 1;
     s->n_rule_fields = 0;
     s->uses_prev = s->uses_children = s->uses_other_form = s->uses_units = s->uses_well_formed = 0;

@@ -453,21 +453,32 @@ static void deliver(rt_hier *x, const hone *o, const hgroup *g, const rg_batch *
     free(msg);
 }
 
-/* The results of one hierarchy over every group, in key order. */
-static void run_one(rt_hier *x, hone *o, hsink *sink)
+/* A hierarchy's pivot batch: one row per group (sorted by key), its period,
+ * one "this code has a row" column per item and the items' values per
+ * measure, run through the pivot form's validate kernel (which also
+ * writes the computed totals). */
+typedef struct pivot {
+    rg_column *cols;
+    uint32_t nf, nw, nr;
+    rg_batch b;
+    uint64_t **fail; /* per pivot rule, a bit per group */
+    uint64_t *ovf;
+} pivot;
+
+static void pivot_run(pivot *pv, hone *o)
 {
-    int all = sink->rep ? sink->rep->results == RT_RESULTS_ALL : 1;
     const rg_hierarchy *h = o->h;
     const rg_form *p = h->pivot;
     uint32_t n = o->n, ni = h->n_items;
-    if (!n || !p->validate) return;
     qsort(o->g, n, sizeof *o->g, cmp_group);
-    uint32_t nw = (n + 63) / 64, nf = p->n_fields;
-    rg_column *cols = rt_xcalloc(nf, sizeof *cols);
-    for (uint32_t k = 0; k < nf; k++) {
+    pv->nw = (n + 63) / 64;
+    pv->nf = p->n_fields;
+    pv->nr = p->n_rules;
+    rg_column *cols = pv->cols = rt_xcalloc(pv->nf, sizeof *cols);
+    for (uint32_t k = 0; k < pv->nf; k++) {
         cols[k].v = rt_xcalloc(n, sizeof(int64_t));
-        cols[k].present = rt_xcalloc(nw, sizeof(uint64_t));
-        cols[k].malformed = rt_xcalloc(nw, sizeof(uint64_t));
+        cols[k].present = rt_xcalloc(pv->nw, sizeof(uint64_t));
+        cols[k].malformed = rt_xcalloc(pv->nw, sizeof(uint64_t));
     }
     for (uint32_t g = 0; g < n; g++) {
         const hgroup *gr = &o->g[g];
@@ -486,15 +497,41 @@ static void run_one(rt_hier *x, hone *o, hsink *sink)
             }
         }
     }
-    rg_batch b;
-    memset(&b, 0, sizeof b);
-    b.n_rows = n;
-    b.cols = cols;
-    uint32_t nr = p->n_rules;
-    uint64_t **fail = rt_xcalloc(nr + 1, sizeof *fail);
-    for (uint32_t r = 0; r < nr; r++) fail[r] = rt_xcalloc(nw, sizeof(uint64_t));
-    uint64_t *ovf = rt_xcalloc(nw, sizeof(uint64_t));
-    p->validate(&b, fail, ovf);
+    memset(&pv->b, 0, sizeof pv->b);
+    pv->b.n_rows = n;
+    pv->b.cols = cols;
+    pv->fail = rt_xcalloc(pv->nr + 1, sizeof *pv->fail);
+    for (uint32_t r = 0; r < pv->nr; r++) pv->fail[r] = rt_xcalloc(pv->nw, sizeof(uint64_t));
+    pv->ovf = rt_xcalloc(pv->nw, sizeof(uint64_t));
+    p->validate(&pv->b, pv->fail, pv->ovf);
+}
+
+static void pivot_free(pivot *pv)
+{
+    for (uint32_t r = 0; r < pv->nr; r++) free(pv->fail[r]);
+    free(pv->fail);
+    free(pv->ovf);
+    for (uint32_t k = 0; k < pv->nf; k++) {
+        free(pv->cols[k].v);
+        free(pv->cols[k].present);
+        free(pv->cols[k].malformed);
+    }
+    free(pv->cols);
+}
+
+/* The results of one hierarchy over every group, in key order. */
+static void run_one(rt_hier *x, hone *o, hsink *sink)
+{
+    int all = sink->rep ? sink->rep->results == RT_RESULTS_ALL : 1;
+    const rg_hierarchy *h = o->h;
+    const rg_form *p = h->pivot;
+    uint32_t n = o->n;
+    if (!n || !p->validate) return;
+    pivot pv;
+    pivot_run(&pv, o);
+    uint32_t nr = pv.nr;
+    uint64_t **fail = pv.fail, *ovf = pv.ovf;
+    const rg_batch b = pv.b;
     for (uint32_t g = 0; g < n; g++)
         for (uint32_t r = 0; r < nr; r++) {
             const rg_rule *ru = &p->rules[r];
@@ -526,15 +563,7 @@ static void run_one(rt_hier *x, hone *o, hsink *sink)
             deliver(x, o, &o->g[g], &b, g, r, v, &imb, sink);
             rt_buf_free(&imb);
         }
-    for (uint32_t r = 0; r < nr; r++) free(fail[r]);
-    free(fail);
-    free(ovf);
-    for (uint32_t k = 0; k < nf; k++) {
-        free(cols[k].v);
-        free(cols[k].present);
-        free(cols[k].malformed);
-    }
-    free(cols);
+    pivot_free(&pv);
 }
 
 int rt_hier_report(rt_hier *x, rt_report *rep)
@@ -619,40 +648,12 @@ static void compute_one(rt_hier *x, hone *o, rt_out *out)
 {
     const rg_hierarchy *h = o->h;
     const rg_form *p = h->pivot, *f = x->f;
-    uint32_t n = o->n, ni = h->n_items;
+    uint32_t n = o->n;
     if (!n || !p->validate || !h->n_totals) return;
-    qsort(o->g, n, sizeof *o->g, cmp_group);
-    uint32_t nw = (n + 63) / 64, nf = p->n_fields;
-    rg_column *cols = rt_xcalloc(nf, sizeof *cols);
-    for (uint32_t k = 0; k < nf; k++) {
-        cols[k].v = rt_xcalloc(n, sizeof(int64_t));
-        cols[k].present = rt_xcalloc(nw, sizeof(uint64_t));
-        cols[k].malformed = rt_xcalloc(nw, sizeof(uint64_t));
-    }
-    for (uint32_t g = 0; g < n; g++) {
-        const hgroup *gr = &o->g[g];
-        uint64_t b1 = 1ull << (g & 63);
-        cols[0].v[g] = gr->period;
-        cols[0].present[g >> 6] |= b1;
-        for (uint32_t it = 0; it < ni; it++) {
-            cols[1 + it].v[g] = gr->state[it] != 0;
-            cols[1 + it].present[g >> 6] |= b1;
-            for (uint32_t m = 0; m < h->n_measures; m++)
-                if (gr->has[m * ni + it]) {
-                    cols[1 + ni + m * ni + it].v[g] = gr->v[m * ni + it];
-                    cols[1 + ni + m * ni + it].present[g >> 6] |= b1;
-                }
-        }
-    }
-    rg_batch b;
-    memset(&b, 0, sizeof b);
-    b.n_rows = n;
-    b.cols = cols;
-    uint32_t nr = p->n_rules;
-    uint64_t **fail = rt_xcalloc(nr + 1, sizeof *fail);
-    for (uint32_t r = 0; r < nr; r++) fail[r] = rt_xcalloc(nw, sizeof(uint64_t));
-    uint64_t *ovf = rt_xcalloc(nw, sizeof(uint64_t));
-    p->validate(&b, fail, ovf); /* writes the computed totals */
+    pivot pv;
+    pivot_run(&pv, o); /* writes the computed totals */
+    const rg_column *cols = pv.cols;
+    const uint64_t *ovf = pv.ovf;
     rg_hier_total *tot = rt_xmalloc(sizeof *tot * h->n_totals);
     memcpy(tot, h->totals, sizeof *tot * h->n_totals);
     qsort(tot, h->n_totals, sizeof *tot, cmp_total_item);
@@ -696,15 +697,7 @@ static void compute_one(rt_hier *x, hone *o, rt_out *out)
     }
     rt_buf_free(&line);
     free(tot);
-    for (uint32_t r = 0; r < nr; r++) free(fail[r]);
-    free(fail);
-    free(ovf);
-    for (uint32_t k = 0; k < nf; k++) {
-        free(cols[k].v);
-        free(cols[k].present);
-        free(cols[k].malformed);
-    }
-    free(cols);
+    pivot_free(&pv);
 }
 
 int rt_cmd_hierarchy(const rt_opts *o, rt_error *err)
