@@ -256,7 +256,8 @@ typedef enum ast_expect_kind {
     AST_X_FAILS,  /* expect row N fails V1, V4 */
     AST_X_ROLLUP, /* expect quarterly commune "00001" 2025-Q1 D01 carried = 2 */
     AST_X_MESSAGE, /* expect row N message en "..." */
-    AST_X_VERDICT  /* expect row N rule V1 true|false|null */
+    AST_X_VERDICT, /* expect row N rule V1 true|false|null */
+    AST_X_VALUE    /* expect row N ytd = 12 (a field's value on the row) */
 } ast_expect_kind;
 
 typedef struct ast_expect {
@@ -267,8 +268,8 @@ typedef struct ast_expect {
     ast_name rollup;   /* ROLLUP: rollup name */
     ast_name level;    /* ROLLUP: tier level */
     ast_list keys;     /* ROLLUP: unit, period, dimension values (ast_expr*) */
-    ast_name measure;  /* ROLLUP: output column */
-    ast_expr *value;   /* ROLLUP: expected value, or `missing` */
+    ast_name measure;  /* ROLLUP: output column; VALUE: the field */
+    ast_expr *value;   /* ROLLUP, VALUE: expected value, or `missing` */
     ast_texts *message; /* MESSAGE: a message of a rule the row fails, per language */
     ast_name verdict;  /* VERDICT: `true`, `false` or `null` as written (the
                           rule's code is codes.items[0]) */

@@ -689,6 +689,17 @@ ast_expect *ast_expect_verdict(parse_ctx *c, struct lex_number row, ast_name cod
     return x;
 }
 
+ast_expect *ast_expect_value(parse_ctx *c, struct lex_number row, ast_name field, ast_expr *value, src_loc loc)
+{
+    ast_expect *x = arena_alloc(c->arena, sizeof *x);
+    x->kind = AST_X_VALUE;
+    x->loc = loc;
+    x->row = row.scale ? -1 : row.value;
+    x->measure = field;
+    x->value = value;
+    return x;
+}
+
 ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc)
 {
     ast_expect *x = arena_alloc(c->arena, sizeof *x);

@@ -808,6 +808,48 @@ static char *scaled(int64_t v, int scale)
 /* Exact at any pair of scales (the shared core, core.h). */
 static int num_equal(int64_t a, int sa, int64_t b, int sb) { return rt_dec_cmp(a, sa, b, sb) == 0; }
 
+/* expect row N FIELD = VALUE|missing: the field on the row, after the
+ * library's validate kernel has computed the computed fields (running
+ * totals, lags, per-unit fields as the row sees them). */
+static void expect_value(trun *u, const ast_expect *x)
+{
+    tfile *t = u->t;
+    if (x->row < 1 || x->row > u->n_rows || !x->value)
+        return; /* sema reported it */
+    tbatch *b = &u->batches[u->row_batch[x->row - 1]];
+    uint32_t i = u->row_index[x->row - 1];
+    const ir_form *f = b->f;
+    int k = 0;
+    while (k < f->n_fields && strcmp(f->fields[k].code, x->measure.text))
+        k++;
+    if (k == f->n_fields)
+        return; /* a ratio or not a field of the form: sema reported it */
+    const ast_expr *v = x->value;
+    int want_missing = v->kind == AST_E_MISSING, ok;
+    int present = b->cols[k].present && BIT(b->cols[k].present, i) && !BIT(b->overflow, i);
+    int64_t got = present ? b->cols[k].v[i] : 0;
+    int scale = f->fields[k].scale, is_bool = f->fields[k].type == RG_T_BOOL;
+    if (want_missing)
+        ok = !present;
+    else if (v->kind == AST_E_BOOL)
+        ok = present && is_bool && (got != 0) == (v->u.boolean != 0);
+    else if (v->kind == AST_E_NUMBER || v->kind == AST_E_PERCENT) {
+        /* a percentage holds 94.18 for 94.18%; elsewhere 94.18% is 0.9418 */
+        int es = v->u.num.scale + (v->kind == AST_E_PERCENT && f->fields[k].type != RG_T_PERCENT ? 2 : 0);
+        ok = present && !is_bool && num_equal(got, scale, v->u.num.value, es);
+    } else
+        return; /* sema reported it */
+    if (ok)
+        return;
+    char *got_s = !present ? strdup("missing") : is_bool ? strdup(got ? "true" : "false") : scaled(got, scale);
+    char *exp_s = fmt_expr_str(v);
+    diag(&t->out, "E0796", x->loc, u->test->name.text, (long long)x->row, x->measure.text, got_s, exp_s);
+    diag_hint(&t->out, "H0721", (long long)x->row, u->row_loc[x->row - 1]->line);
+    free(got_s);
+    free(exp_s);
+    u->failures++;
+}
+
 static void expect_rollup(trun *u, const ast_expect *x)
 {
     tfile *t = u->t;
@@ -1120,6 +1162,8 @@ static void run_test(tfile *t, const ast_decl *d, tresult *res)
             expect_message(&u, x);
         else if (x->kind == AST_X_VERDICT)
             expect_verdict(&u, x);
+        else if (x->kind == AST_X_VALUE)
+            expect_value(&u, x);
         else
             expect_row(&u, x);
     }

@@ -776,6 +776,12 @@ static void emit_expect(printer *p, const ast_expect *x)
         put_code(&b, ((const ast_name *)x->codes.items[0])->text);
         rt_buf_printf(&b, " %s", x->verdict.text);
         break;
+    case AST_X_VALUE:
+        rt_buf_str(&b, "row ");
+        put_token(p, &b, x->loc, 1, x->row);
+        rt_buf_printf(&b, " %s = ", x->measure.text);
+        put_expr(&b, x->value, 0);
+        break;
     case AST_X_ROLLUP:
         rt_buf_printf(&b, "%s %s", x->rollup.text, x->level.text);
         for (int i = 0; i < x->keys.n; i++) {

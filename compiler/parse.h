@@ -178,6 +178,7 @@ ast_data *ast_data_row(ast_data *d, parse_ctx *c, ast_list *values, src_loc loc,
 ast_expect *ast_expect_row(parse_ctx *c, struct lex_number row, src_loc rloc, ast_list *codes, src_loc loc);
 /* expect row N rule CODE true|false|null */
 ast_expect *ast_expect_verdict(parse_ctx *c, struct lex_number row, ast_name code, ast_name verdict, src_loc loc);
+ast_expect *ast_expect_value(parse_ctx *c, struct lex_number row, ast_name field, ast_expr *value, src_loc loc);
 ast_expect *ast_expect_message(parse_ctx *c, struct lex_number row, ast_texts *message, src_loc loc);
 ast_expect *ast_expect_rollup(parse_ctx *c, ast_name rollup, ast_name level, ast_list *keys,
                               ast_name measure, ast_expr *value, src_loc loc);

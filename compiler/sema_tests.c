@@ -101,6 +101,33 @@ void sema_tests(sema *s)
             }
             if (x->row < 1 || x->row > rows)
                 diag(s->d, "E0603", x->loc, (long long)x->row, rows);
+            if (x->kind == AST_X_VALUE && x->row >= 1 && x->row <= rows) {
+                /* the form of row N: rows are numbered across the data blocks */
+                int64_t before = 0;
+                m_form *f = NULL;
+                AST_EACH(ast_data *, data, d->u.test.data) {
+                    if (!f && x->row <= before + data->rows.n) {
+                        sym *fs = sema_lookup(s, data->form.text, AST_D_FORM);
+                        f = fs ? &s->r->forms[fs->index] : NULL;
+                        if (!fs)
+                            break;
+                    }
+                    before += data->rows.n;
+                }
+                int fi = f ? sema_field(s, f, x->measure.text) : -1;
+                if (f && fi < 0) {
+                    diag(s->d, "E0600", x->measure.loc, x->measure.text, f->code);
+                } else if (f && ((f->fields[fi].flags & RG_FIELD_RATIO) ||
+                                 (f->fields[fi].type.kind != TY_BOOL && !sema_is_numeric(f->fields[fi].type.kind)))) {
+                    /* a ratio is recomputed after aggregation: a roll-up expectation tests it */
+                    diag(s->d, "E0697", x->measure.loc, x->measure.text);
+                    diag_hint(s->d, "H0697");
+                } else if (x->value && x->value->kind != AST_E_MISSING && x->value->kind != AST_E_NUMBER &&
+                           x->value->kind != AST_E_PERCENT && x->value->kind != AST_E_BOOL) {
+                    diag(s->d, "E0697", x->value->loc, x->measure.text);
+                    diag_hint(s->d, "H0697");
+                }
+            }
             if (x->kind == AST_X_VERDICT && strcmp(x->verdict.text, "true") && strcmp(x->verdict.text, "false") &&
                 strcmp(x->verdict.text, "null"))
                 diag(s->d, "E0699", x->verdict.loc, x->verdict.text);

@@ -416,6 +416,7 @@ expectation
     | KW_ROW NUMBER KW_FAILS code_list { $$ = ast_expect_row(ctx, $2, @2, $4, @$); }
     | KW_ROW NUMBER KW_MESSAGE texts { $$ = ast_expect_message(ctx, $2, $4, @$); }
     | KW_ROW NUMBER KW_RULE rule_code verdict { $$ = ast_expect_verdict(ctx, $2, $4, $5, @$); }
+    | KW_ROW NUMBER word '=' literal { $$ = ast_expect_value(ctx, $2, $3, $5, @$); }
     | word word keys word '=' literal { $$ = ast_expect_rollup(ctx, $1, $2, $3, $4, $6, @$); }
     ;
 

@@ -428,7 +428,40 @@ test "running totals reset in January, a missing month empties the rest" {
   expect row 8 message en "x 3 two months before 1"
   expect row 3 message en "x 2 two months before 7"
 }
+
+test "computed values pinned row by row" {
+  data f (unit, period, x)
+    ("u", 2024-12, 7)
+    ("u", 2025-01, 1)
+    ("u", 2025-02, 2)
+    ("u", 2025-04, 4)
+    ("u", 2025-03, 1)
+    ("v", 2025-02, 5)
+    ("w", 2025-01, 1)
+    ("w", 2025-03, 3)
+  expect row 1 ytd = missing  # 2024 starts in December: no year-to-date
+  expect row 2 ytd = 1
+  expect row 3 ytd = 3
+  expect row 5 ytd = 4
+  expect row 4 ytd = 8
+  expect row 6 ytd = missing  # v starts in February
+  expect row 7 ytd = 1
+  expect row 8 ytd = missing  # w has no February
+  expect row 2 d = -6
+  expect row 3 d = 1
+  expect row 4 x = 4
+}
 EOF
 "$REGC" test "$V/t.regime" >"$V/t.out" 2>&1
 expect_status "timeseries: regc test" 0 $?
-grep -q '1 passed, 0 failed' "$V/t.out" && pass || fail "timeseries: regc test output $(cat "$V/t.out")"
+grep -q '2 passed, 0 failed' "$V/t.out" && pass || fail "timeseries: regc test output $(cat "$V/t.out")"
+"$REGC" fmt --check "$V/t.regime" >"$V/f.out" 2>&1
+expect_status "timeseries: fmt --check of the row value expectations" 0 $?
+# a wrong value, an empty one expected filled, a filled one expected empty
+sed -e 's/expect row 3 ytd = 3/expect row 3 ytd = 4/' -e 's/expect row 8 ytd = missing .*/expect row 8 ytd = 4/' \
+    -e 's/expect row 7 ytd = 1/expect row 7 ytd = missing/' "$V/t.regime" >"$V/bad.regime"
+"$REGC" test "$V/bad.regime" >"$V/bad.out" 2>&1
+expect_status "timeseries: regc test of wrong row values" 1 $?
+grep -q 'E0796.*row 3: `ytd` is 3, expected 4' "$V/bad.out" && grep -q 'E0796.*row 8: `ytd` is missing, expected 4' "$V/bad.out" &&
+    grep -q 'E0796.*row 7: `ytd` is 1, expected missing' "$V/bad.out" && pass ||
+    fail "timeseries: wrong row values not reported: $(cat "$V/bad.out")"
