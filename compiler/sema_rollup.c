@@ -210,7 +210,7 @@ static void totals(sema *s, const ast_decl *d, const m_form *form, m_rollup *ru)
                     if (hr->cmp != AST_OP_EQ || hr->left < 0 || hr->left >= l->n_codes)
                         continue;
                     diag(s->d, "E0497", w->loc, w->text, hy->name, l->codes[hr->left].code, hr->code);
-                    diag_hint(s->d, "H0497b", l->codes[hr->left].code);
+                    diag_hint(s->d, "H0497b", l->codes[hr->left].code, w->text, hy->name);
                     ok = 0;
                     break;
                 }
