@@ -114,6 +114,38 @@ grep -q 'bị bỏ ra: 3 dòng mã tổng được tính lại theo phân cấp 
 "$REGRT" rollup "$L/a" --strict --units "$L/units.csv" "$L/a.csv" -o "$L/a.strict" 2>/dev/null
 expect_status "htotals: --strict" 0 $?
 
+# the same figures through `regc test` (libregrt's in-memory roll-up): the
+# hierarchy's totals are the ones regrt writes, and a test expecting the
+# sent total rows added (15 + 100 + 999) fails
+cp "$L/a.regime" "$L/t.regime"
+cat >>"$L/t.regime" <<'EOF'
+
+test "a hierarchy's totals in the roll-up" {
+  data f (unit, period, lv, x)
+    ("C1", 2025-01, TONG, 100)
+    ("C1", 2025-01, D01, 1)
+    ("C1", 2025-01, D02, 2)
+    ("C1", 2025-02, D03, 4)
+    ("C1", 2025-01, NHOM, 50)
+    ("C1", 2025-01, X, 7)
+    ("C2", 2025-03, D01, 8)
+    ("C2", 2025-03, TONG, 999)
+  expect q commune "C1" 2025-Q1 NHOM x = 3
+  expect q commune "C1" 2025-Q1 TONG x = 7
+  expect q commune "C2" 2025-Q1 TONG x = 8
+  expect q nation "VN" 2025-Q1 NHOM x = 11
+  expect q nation "VN" 2025-Q1 TONG x = 15
+  expect q nation "VN" 2025-Q1 X x = 7
+}
+EOF
+"$REGC" test "$L/t.regime" >"$L/t.out" 2>&1
+expect_status "htotals: regc test" 0 $?
+grep -q '1 passed, 0 failed' "$L/t.out" && pass || fail "htotals: regc test: $(cat "$L/t.out")"
+sed 's/"VN" 2025-Q1 TONG x = 15/"VN" 2025-Q1 TONG x = 1114/' "$L/t.regime" >"$L/t2.regime"
+"$REGC" test "$L/t2.regime" >"$L/t2.out" 2>&1
+expect_status "htotals: regc test expecting the sent totals added" 1 $?
+grep -q 'E0724.*gives x = 15 at nation VN, expected 1114' "$L/t2.out" && pass || fail "htotals: regc test double count: $(cat "$L/t2.out")"
+
 # ---- 2. missing values, non_null: an empty or absent part makes the
 # computed total empty (the row is not written), never 0.
 sed 's/^  period quarter$/  period month\n  missing non_null/' "$L/a.regime" >"$L/m.regime"
