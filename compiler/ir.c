@@ -24,6 +24,21 @@ ir_expr *ir_new(arena *a, ir_op op, int scale)
     return e;
 }
 
+ir_expr *ir_node(arena *a, ir_op op, int scale, ir_expr *x, ir_expr *y)
+{
+    ir_expr *e = ir_new(a, op, scale);
+    e->a = x;
+    e->b = y;
+    return e;
+}
+
+ir_expr *ir_bool_node(arena *a, ir_op op, ir_expr *x, ir_expr *y)
+{
+    ir_expr *e = ir_node(a, op, 0, x, y);
+    e->is_bool = 1;
+    return e;
+}
+
 static const char *const op_names[] = {
     [IR_CONST] = "const", [IR_MISSING] = "missing", [IR_FIELD] = "field", [IR_PREV] = "prev",
     [IR_CHILD] = "child", [IR_ACC] = "acc", [IR_WELL_FORMED] = "well_formed", [IR_ADD] = "add",

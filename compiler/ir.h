@@ -272,6 +272,9 @@ typedef struct ir_regime {
 /* 10^k for 0 <= k <= 18. */
 int64_t ir_pow10(int k);
 ir_expr *ir_new(arena *a, ir_op op, int scale);
+/* A node with operands x and y; ir_bool_node's value is a bool. */
+ir_expr *ir_node(arena *a, ir_op op, int scale, ir_expr *x, ir_expr *y);
+ir_expr *ir_bool_node(arena *a, ir_op op, ir_expr *x, ir_expr *y);
 /* Prints an expression tree as an S-expression (tests, --emit-ir). */
 void ir_print_expr(const ir_expr *e, char *buf, size_t size);
 /* The reads of an expression added to *reads (deduplicated, arena `a`). */

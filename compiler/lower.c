@@ -105,20 +105,9 @@ int64_t lower_period_number(const char *t)
 
 /* ---- node constructors ---- */
 
-static ir_expr *mk(lctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b)
-{
-    ir_expr *e = ir_new(c->a, op, scale);
-    e->a = a;
-    e->b = b;
-    return e;
-}
+static ir_expr *mk(lctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b) { return ir_node(c->a, op, scale, a, b); }
 
-static ir_expr *mk_bool(lctx *c, ir_op op, ir_expr *a, ir_expr *b)
-{
-    ir_expr *e = mk(c, op, 0, a, b);
-    e->is_bool = 1;
-    return e;
-}
+static ir_expr *mk_bool(lctx *c, ir_op op, ir_expr *a, ir_expr *b) { return ir_bool_node(c->a, op, a, b); }
 
 static ir_expr *mk_const(lctx *c, int64_t v, int scale)
 {

@@ -34,20 +34,9 @@ typedef struct hctx {
     int *total_col;     /* computing, per item: its value column, or -1 */
 } hctx;
 
-static ir_expr *node(hctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b)
-{
-    ir_expr *e = ir_new(c->a, op, scale);
-    e->a = a;
-    e->b = b;
-    return e;
-}
+static ir_expr *node(hctx *c, ir_op op, int scale, ir_expr *a, ir_expr *b) { return ir_node(c->a, op, scale, a, b); }
 
-static ir_expr *boolean(hctx *c, ir_op op, ir_expr *a, ir_expr *b)
-{
-    ir_expr *e = node(c, op, 0, a, b);
-    e->is_bool = 1;
-    return e;
-}
+static ir_expr *boolean(hctx *c, ir_op op, ir_expr *a, ir_expr *b) { return ir_bool_node(c->a, op, a, b); }
 
 static ir_expr *constant(hctx *c, int64_t v, int scale, int is_bool)
 {

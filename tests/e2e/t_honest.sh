@@ -1,7 +1,7 @@
 # Tests that cannot lie.
 #  - A test whose setup fails, fails: each script that needs `regc build`,
 #    run with a regc whose build always fails, reports a failure (it used to
-#    print SKIP and count a pass).
+#    count the skipped checks as passed).
 #  - An UPDATE=1 run that rewrites an expected file prints the diff, does
 #    not count it as passed, and exits non-zero.
 #  - Every spec of the repository that is meant to be valid is in the form
